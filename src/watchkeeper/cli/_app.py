@@ -1,0 +1,28 @@
+"""Assemble the typer application from one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+__all__ = ["build_app"]
+
+
+def build_app() -> typer.Typer:
+    """Return the full `watchkeeper` CLI."""
+    from watchkeeper.cli import decide, demo, hook, install, ledger, policy, serve
+
+    app = typer.Typer(
+        name="watchkeeper",
+        help="Oversight for AI agents: decide tool calls, record them, verify the record.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.add_typer(policy.app, name="policy")
+    app.add_typer(ledger.app, name="ledger")
+    app.add_typer(hook.app, name="hook")
+    app.add_typer(install.app, name="install")
+    decide.register(app)
+    serve.register(app)
+    demo.register(app)
+    return app

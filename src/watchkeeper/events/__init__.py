@@ -1,0 +1,38 @@
+"""What happened: the record types every stage reads and writes."""
+
+from watchkeeper.events._canonical import canonical_json
+from watchkeeper.events._enums import Decision, EventKind
+from watchkeeper.events._records import (
+    SCHEMA_VERSION,
+    ErrorEvent,
+    Event,
+    EventBase,
+    Lifecycle,
+    Message,
+    Reasoning,
+    ToolCall,
+    ToolResult,
+    VerdictEvent,
+    event_adapter,
+    new_id,
+    parse_event,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Decision",
+    "ErrorEvent",
+    "Event",
+    "EventBase",
+    "EventKind",
+    "Lifecycle",
+    "Message",
+    "Reasoning",
+    "ToolCall",
+    "ToolResult",
+    "VerdictEvent",
+    "canonical_json",
+    "event_adapter",
+    "new_id",
+    "parse_event",
+]

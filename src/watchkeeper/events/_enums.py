@@ -1,0 +1,27 @@
+"""Closed sets of values shared across stages; each is defined here once and imported."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["Decision", "EventKind"]
+
+
+class Decision(StrEnum):
+    """What the gateway tells an agent about one tool call."""
+
+    ALLOW = "allow"
+    DENY = "deny"
+    ASK = "ask"
+
+
+class EventKind(StrEnum):
+    """The `kind` tag of every ledger record."""
+
+    TOOL_CALL = "tool_call"
+    TOOL_RESULT = "tool_result"
+    REASONING = "reasoning"
+    MESSAGE = "message"
+    VERDICT = "verdict"
+    LIFECYCLE = "lifecycle"
+    ERROR = "error"

@@ -1,0 +1,138 @@
+"""The record types: a versioned, discriminated union of small pydantic models.
+
+Every record carries an id, a UTC timestamp, the deployment and session it belongs to and a
+`kind` tag. The per-ledger sequence number and hash live in the ledger's envelope, not here:
+an event is what happened; its place in the ledger is assigned when it is recorded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+from watchkeeper.clock import utcnow
+from watchkeeper.events._canonical import canonical_json
+from watchkeeper.events._enums import Decision
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ErrorEvent",
+    "Event",
+    "EventBase",
+    "Lifecycle",
+    "Message",
+    "Reasoning",
+    "ToolCall",
+    "ToolResult",
+    "VerdictEvent",
+    "event_adapter",
+    "new_id",
+    "parse_event",
+]
+
+SCHEMA_VERSION = 1
+
+
+def new_id() -> str:
+    """Return a fresh random event id (32 hex characters)."""
+    return uuid.uuid4().hex
+
+
+class EventBase(BaseModel):
+    """Fields every record has."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str = Field(default_factory=new_id, min_length=1, max_length=128)
+    ts: AwareDatetime = Field(default_factory=utcnow)
+    deployment_id: str = Field(default="local", min_length=1, max_length=200)
+    session_id: str = Field(min_length=1, max_length=200)
+
+    def canonical(self) -> bytes:
+        """Return the canonical JSON bytes of this record."""
+        return canonical_json(self.model_dump(mode="json"))
+
+
+class ToolCall(EventBase):
+    """An agent asked to run a tool; recorded before it runs."""
+
+    kind: Literal["tool_call"] = "tool_call"
+    tool: str = Field(min_length=1, max_length=500)
+    args: dict[str, Any] = Field(default_factory=dict)
+    tool_use_id: str | None = None
+    cwd: str | None = None
+    agent_id: str | None = None
+    source: str = "api"
+
+
+class ToolResult(EventBase):
+    """What a tool returned."""
+
+    kind: Literal["tool_result"] = "tool_result"
+    tool: str | None = None
+    tool_use_id: str | None = None
+    output: Any = None
+    is_error: bool = False
+    agent_id: str | None = None
+
+
+class Reasoning(EventBase):
+    """A block of the agent's reasoning (thinking) text."""
+
+    kind: Literal["reasoning"] = "reasoning"
+    text: str
+    source_ref: str | None = None
+
+
+class Message(EventBase):
+    """A user or assistant message."""
+
+    kind: Literal["message"] = "message"
+    role: Literal["user", "assistant", "system"]
+    text: str
+    source_ref: str | None = None
+
+
+class VerdictEvent(EventBase):
+    """The gateway's decision on one tool call, with its reasons."""
+
+    kind: Literal["verdict"] = "verdict"
+    call_id: str
+    decision: Decision
+    rule_ids: tuple[str, ...] = ()
+    explanation: str = ""
+    agent_message: str = ""
+    errors: tuple[str, ...] = ()
+
+
+class Lifecycle(EventBase):
+    """A session or agent lifecycle moment (start, stop, prompt, compaction…)."""
+
+    kind: Literal["lifecycle"] = "lifecycle"
+    phase: str
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorEvent(EventBase):
+    """Input that could not be processed; kept so that nothing is dropped silently."""
+
+    kind: Literal["error"] = "error"
+    where: str
+    message: str
+    raw: str | None = None
+
+
+Event = Annotated[
+    ToolCall | ToolResult | Reasoning | Message | VerdictEvent | Lifecycle | ErrorEvent,
+    Field(discriminator="kind"),
+]
+
+event_adapter: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def parse_event(data: Any) -> Event:
+    """Validate a JSON-like mapping into the right record type (raises `pydantic.ValidationError`)."""
+    return event_adapter.validate_python(data)
