@@ -1,0 +1,71 @@
+"""Figures and the BENCHMARKS.md writer shared by every benchmark module."""
+
+from __future__ import annotations
+
+import platform
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure beside the baseline measured in the same run."""
+
+    id: str
+    what: str
+    value: float
+    unit: str
+    goal: str
+    met: bool
+    baseline: str = ""
+    baseline_value: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> str:
+        if self.baseline_value in (None, 0):
+            return ""
+        return f"{self.value / self.baseline_value:.2f}×"
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    """Return the q-th percentile (0–100) of `samples` by nearest rank."""
+    ordered = sorted(samples)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def median(samples: Sequence[float]) -> float:
+    return statistics.median(samples)
+
+
+def write_report(path: Path, sections: dict[str, list[Figure]]) -> None:
+    """Write BENCHMARKS.md with every figure of this run."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {now}; {platform.python_implementation()} "
+        f"{platform.python_version()} on {platform.machine()}. Every baseline is measured in the "
+        "same run as the figure beside it, so compare ratios, not absolute values.",
+        "",
+    ]
+    for title, figures in sections.items():
+        lines += [f"## {title}", "", "| id | what | value | goal | met | baseline (same run) | ratio |"]
+        lines += ["|---|---|---|---|---|---|---|"]
+        for f in figures:
+            base = (
+                f"{f.baseline}: {f.baseline_value:,.2f} {f.unit}"
+                if f.baseline_value is not None
+                else f.baseline
+            )
+            lines.append(
+                f"| {f.id} | {f.what} | {f.value:,.2f} {f.unit} | {f.goal} | "
+                f"{'yes' if f.met else '**no**'} | {base} | {f.ratio} |"
+            )
+        notes = [f"- {f.id}: {f.note}" for f in figures if f.note]
+        lines += ["", *notes, ""] if notes else [""]
+    path.write_text("\n".join(lines))
