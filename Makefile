@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench soak clean install dev
+.PHONY: run test lint typecheck unit bench soak clean install dev docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,7 @@ soak: $(DEVSTAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+
+## docs: regenerate the CLI reference from the command definitions
+docs: $(STAMP)
+	$(BIN)/python -m watchkeeper.cli._reference > docs/cli.md

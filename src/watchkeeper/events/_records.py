@@ -32,7 +32,7 @@ __all__ = [
     "parse_event",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 
 def new_id() -> str:
