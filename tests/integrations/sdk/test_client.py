@@ -45,7 +45,7 @@ def client(tmp_path: Path, pipeline: Pipeline) -> Iterator[GatewayClient]:
 
 
 def test_remote_allow_runs_and_records(client: GatewayClient, pipeline: Pipeline) -> None:
-    """An allowed remote call runs; its result lands in the gateway's ledger under the token's deployment."""
+    """An allowed remote call runs; its result is recorded under the token's deployment."""
 
     @guarded(client, session_id="remote-1")
     def lookup(key: str) -> str:
