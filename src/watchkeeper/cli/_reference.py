@@ -6,28 +6,32 @@ never drift from `--help`.
 
 from __future__ import annotations
 
-import click
+from typing import Any
+
 import typer.main
 
 __all__ = ["render_reference"]
 
 
-def _param_line(param: click.Parameter) -> str:
-    if isinstance(param, click.Argument):
+# typer ships its own copy of click, so commands and parameters are read by their attributes.
+def _param_line(param: Any) -> str:
+    if param.param_type_name == "argument":
         required = "required" if param.required else "optional"
-        return f"- `{param.human_readable_name}` (argument, {required})"
-    option = param if isinstance(param, click.Option) else None
+        name = (param.metavar or param.name or "").upper()
+        help_text = (getattr(param, "help", None) or "").strip()
+        return f"- `{name}` (argument, {required}){': ' + help_text if help_text else ''}"
     names = ", ".join(f"`{n}`" for n in [*param.opts, *param.secondary_opts])
-    help_text = (option.help or "").strip() if option else ""
+    help_text = (getattr(param, "help", None) or "").strip()
+    value = param.default
+    shown = getattr(param, "show_default", False) is not False and not param.is_flag
     default = ""
-    if option is not None and option.show_default is not False and not option.is_flag:
-        if option.default not in (None, "", ()) and not callable(option.default):
-            default = f" (default: `{option.default}`)"
+    if shown and value not in (None, "", ()) and not callable(value):
+        default = f" (default: `{value}`)"
     return f"- {names}: {help_text}{default}".rstrip(": ")
 
 
-def _walk(command: click.Command, path: list[str], out: list[str]) -> None:
-    if isinstance(command, click.Group):
+def _walk(command: Any, path: list[str], out: list[str]) -> None:
+    if hasattr(command, "commands"):
         if len(path) > 1:
             out += [f"## `{' '.join(path)}`", "", (command.help or "").strip(), ""]
         for name in sorted(command.commands):
@@ -63,4 +67,4 @@ def render_reference() -> str:
 
 
 if __name__ == "__main__":
-    print(render_reference(), end="")  # noqa: T201  (this module is also the generator script)
+    print(render_reference(), end="")
