@@ -1,7 +1,201 @@
-"""`watchkeeper ledger …` commands."""
+"""`watchkeeper ledger …`: verify, follow and export the tamper-evident ledger."""
 
 from __future__ import annotations
 
-import typer
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
 
-app = typer.Typer(help="ledger commands", no_args_is_help=True)
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from watchkeeper.events import (
+    ErrorEvent,
+    Event,
+    Lifecycle,
+    Message,
+    Reasoning,
+    ToolCall,
+    ToolResult,
+    VerdictEvent,
+)
+from watchkeeper.home import resolve_home
+from watchkeeper.ledger import (
+    LEDGER_FILE_NAME,
+    PUBLIC_KEY_NAME,
+    LedgerError,
+    export_jsonl,
+    ledger_head,
+    load_public_key,
+    read_events,
+    verify_ledger,
+)
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Verify, follow and export the tamper-evident ledger.", no_args_is_help=True)
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option("--home", help="Watchkeeper home (default: $WATCHKEEPER_HOME or ~/.watchkeeper)."),
+]
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="Ledger database (default: <home>/ledger.db).")
+]
+
+_FOLLOW_POLL_SECONDS = 0.5
+_SUMMARY_WIDTH = 120
+
+
+def _db_path(home: Path | None, db: Path | None) -> Path:
+    return db if db is not None else resolve_home(home) / LEDGER_FILE_NAME
+
+
+def _fail(console: Console, message: str, code: int = 2) -> typer.Exit:
+    console.print(Text(message, style="red"))
+    return typer.Exit(code)
+
+
+@app.command()
+def verify(
+    home: HomeOption = None,
+    db: DbOption = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--public-key",
+            help="Trusted copy of the public key (default: keys/ledger.pub beside the db).",
+        ),
+    ] = None,
+) -> None:
+    """Check the whole chain, every commitment and every checkpoint; exit 1 if anything is off."""
+    console = Console(highlight=False)
+    path = _db_path(home, db)
+    key_path = public_key or path.parent / "keys" / PUBLIC_KEY_NAME
+    try:
+        key = load_public_key(key_path) if public_key or key_path.exists() else None
+        report = verify_ledger(path, key)
+    except LedgerError as exc:
+        raise _fail(console, str(exc)) from exc
+    if not report.ok:
+        console.print(Text(f"ledger `{path}` is NOT intact", style="bold red"))
+        console.print(Text(f"first bad record: {report.first_bad_seq}: {report.reason}"))
+        console.print(f"records checked before it: {report.records_checked}")
+        raise typer.Exit(1)
+    console.print(Text(f"ledger `{path}` is intact", style="bold green"))
+    console.print(
+        f"records: {report.records_checked} ({report.withheld} withheld), "
+        f"checkpoints: {report.checkpoints_checked}, head: {report.head_seq} {report.head_hash}"
+    )
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(text.split())
+    return text if len(text) <= _SUMMARY_WIDTH else text[: _SUMMARY_WIDTH - 1] + "…"
+
+
+def _summary(event: Event) -> tuple[str, str]:
+    """Return a one-line summary of `event` and the style to print it in."""
+    if isinstance(event, ToolCall):
+        return f"{event.tool} {_short(event.args)}", ""
+    if isinstance(event, ToolResult):
+        return f"{event.tool or '?'} {'error ' if event.is_error else ''}{_short(event.output)}", (
+            "red" if event.is_error else "dim"
+        )
+    if isinstance(event, VerdictEvent):
+        style = {"allow": "green", "deny": "bold red", "ask": "yellow"}[event.decision.value]
+        rules = ",".join(event.rule_ids) or "-"
+        return f"{event.decision.value} [{rules}] {_short(event.explanation)}".rstrip(), style
+    if isinstance(event, Reasoning):
+        return _short(event.text), "italic dim"
+    if isinstance(event, Message):
+        return f"{event.role}: {_short(event.text)}", ""
+    if isinstance(event, Lifecycle):
+        return f"{event.phase} {_short(event.detail) if event.detail else ''}".rstrip(), "cyan"
+    if isinstance(event, ErrorEvent):
+        return f"{event.where}: {_short(event.message)}", "red"
+    return "", ""
+
+
+def _line(seq: int, event: Event) -> Text:
+    summary, style = _summary(event)
+    line = Text(f"{seq:>7}  {event.ts:%Y-%m-%d %H:%M:%S}  ", style="dim")
+    line.append(f"{event.session_id[:16]:<16}  ", style="blue")
+    line.append(f"{event.kind:<11}  ", style="bold")
+    line.append(summary, style=style)
+    return line
+
+
+def _print_after(console: Console, path: Path, after_seq: int, session: str | None) -> int:
+    """Print every event after `after_seq` and flush; return the last seq printed."""
+    last = after_seq
+    for seq, event in read_events(path, after_seq=after_seq, session_id=session):
+        console.print(_line(seq, event))
+        last = seq
+    console.file.flush()
+    return last
+
+
+@app.command()
+def tail(
+    home: HomeOption = None,
+    db: DbOption = None,
+    lines: Annotated[int, typer.Option("-n", "--lines", help="How many recent events.")] = 20,
+    follow: Annotated[
+        bool, typer.Option("--follow", "-f", help="Keep printing new events.")
+    ] = False,
+    session: Annotated[
+        str | None, typer.Option("--session", help="Only events of this session.")
+    ] = None,
+) -> None:
+    """Print the most recent events, one line each (withheld payloads are skipped)."""
+    console = Console(highlight=False, soft_wrap=True)
+    path = _db_path(home, db)
+    try:
+        start = max(0, ledger_head(path).seq - max(lines, 0))
+        last = _print_after(console, path, start, session)
+        while follow:
+            time.sleep(_FOLLOW_POLL_SECONDS)
+            last = _print_after(console, path, last, session)
+    except LedgerError as exc:
+        raise _fail(console, str(exc)) from exc
+    except KeyboardInterrupt:
+        return
+
+
+@app.command()
+def export(
+    home: HomeOption = None,
+    db: DbOption = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="Write JSON Lines (the only format).")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output file, created mode 0600 (default: stdout).")
+    ] = None,
+    redact_kind: Annotated[
+        list[str] | None,
+        typer.Option("--redact-kind", help="Withhold payload and salt of this kind (repeatable)."),
+    ] = None,
+) -> None:
+    """Write checkpoints, then every record (envelope, hash, payload, salt), one JSON per line."""
+    console = Console(stderr=True, highlight=False)
+    if not jsonl:
+        raise _fail(console, "choose an export format: pass `--jsonl`")
+    path = _db_path(home, db)
+    withheld = frozenset(redact_kind or ())
+    try:
+        if out is None:
+            count = export_jsonl(path, sys.stdout, redact=lambda r: r.kind in withheld)
+        else:
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                count = export_jsonl(path, handle, redact=lambda r: r.kind in withheld)
+    except LedgerError as exc:
+        raise _fail(console, str(exc)) from exc
+    console.print(f"exported {count} records from `{path}`")

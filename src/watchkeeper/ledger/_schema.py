@@ -1,0 +1,184 @@
+"""The SQLite layout of a ledger and the two ways to connect to it (writer, reader)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from watchkeeper.ledger._chain import envelope
+from watchkeeper.ledger._checkpoint import Checkpoint
+from watchkeeper.ledger._errors import LedgerNotFoundError, LedgerOpenError
+
+__all__ = [
+    "INSERT_CHECKPOINT",
+    "INSERT_RECORD",
+    "RECORD_FIELDS",
+    "StoredRecord",
+    "connect_reader",
+    "connect_writer",
+    "insert_records",
+    "read_checkpoints",
+    "read_head",
+    "read_records",
+]
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ts TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    deployment_id TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    commitment TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    payload BLOB,
+    salt BLOB
+);
+CREATE INDEX IF NOT EXISTS records_by_session ON records (session_id, seq);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    seq INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL,
+    ts TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
+"""
+
+RECORD_FIELDS = 11
+INSERT_RECORD = (
+    "INSERT INTO records (id, kind, ts, session_id, deployment_id, payload, salt, commitment, "
+    "seq, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+)
+_INSERT_CHUNKS = (256, 16, 1)
+
+
+def _insert_statement(rows: int) -> str:
+    values = ",".join(["(?,?,?,?,?,?,?,?,?,?,?)"] * rows)
+    return INSERT_RECORD.split(" VALUES ", 1)[0] + " VALUES " + values
+
+
+def insert_records(conn: sqlite3.Connection, flat: list[object]) -> None:
+    """Insert rows given as one flat list of `RECORD_FIELDS` values per row.
+
+    Rows go in as multi-row `INSERT`s of fixed sizes (each prepared once and cached): SQLite
+    releases the GIL once per statement, so a few large statements keep a writer that shares
+    the GIL with many submitting threads from queueing for it once per row.
+    """
+    start = 0
+    total = len(flat)
+    for rows in _INSERT_CHUNKS:
+        width = rows * RECORD_FIELDS
+        count = (total - start) // width
+        if count:
+            params = [flat[start + i * width : start + (i + 1) * width] for i in range(count)]
+            conn.executemany(_insert_statement(rows), params)
+            start += count * width
+
+
+_SELECT_RECORDS = (
+    "SELECT seq, id, kind, ts, session_id, deployment_id, prev, commitment, hash, payload, salt "
+    "FROM records WHERE seq > ? ORDER BY seq"
+)
+INSERT_CHECKPOINT = "INSERT INTO checkpoints (seq, hash, ts, key_id, signature) VALUES (?,?,?,?,?)"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """One ledger row: its envelope fields, hash, and payload and salt unless withheld."""
+
+    seq: int
+    id: str
+    kind: str
+    ts: str
+    session_id: str
+    deployment_id: str
+    prev: str
+    commitment: str
+    hash: str
+    payload: bytes | None
+    salt: bytes | None
+
+    def envelope(self) -> dict[str, Any]:
+        """Return the envelope mapping this record's hash covers."""
+        return envelope(
+            seq=self.seq,
+            prev=self.prev,
+            event_id=self.id,
+            kind=self.kind,
+            ts=self.ts,
+            session_id=self.session_id,
+            deployment_id=self.deployment_id,
+            commitment=self.commitment,
+        )
+
+
+def connect_writer(path: Path) -> sqlite3.Connection:
+    """Open the write connection: WAL, `synchronous=FULL`, schema created, autocommit mode.
+
+    Transactions are explicit (`BEGIN IMMEDIATE` … `COMMIT`), so a commit is the only
+    acknowledgement and it is on disk when it returns. A new ledger file is created mode
+    0600 (it holds full payloads); SQLite gives its -wal and -shm files the same mode.
+    """
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    except (OSError, sqlite3.Error) as exc:
+        msg = f"ledger `{path}` cannot be opened for writing ({exc}); check the path and access"
+        raise LedgerOpenError(msg) from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.executescript(_SCHEMA)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.Error as exc:
+        conn.close()
+        msg = f"ledger `{path}` cannot be opened for writing ({exc}); check that it is a ledger"
+        raise LedgerOpenError(msg) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect_reader(path: Path) -> sqlite3.Connection:
+    """Open a read-only connection to an existing ledger (raises `LedgerNotFoundError`)."""
+    if not path.is_file():
+        msg = f"ledger `{path}` does not exist; check the path (or --home / --db)"
+        raise LedgerNotFoundError(msg)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = 1")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def read_head(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    """Return the last record's (seq, hash), or None when the ledger is empty."""
+    row = conn.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def read_records(conn: sqlite3.Connection, *, after_seq: int = 0) -> Iterator[StoredRecord]:
+    """Yield every record after `after_seq` in sequence order."""
+    cursor = conn.execute(_SELECT_RECORDS, (after_seq,))
+    for row in cursor:
+        yield StoredRecord(*row)
+
+
+def read_checkpoints(conn: sqlite3.Connection) -> list[Checkpoint]:
+    """Return every checkpoint in sequence order."""
+    rows = conn.execute("SELECT seq, hash, ts, key_id, signature FROM checkpoints ORDER BY seq")
+    return [Checkpoint(*row) for row in rows]

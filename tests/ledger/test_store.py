@@ -1,0 +1,191 @@
+"""SqliteLedger: durable appends, typed reads, close semantics."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from watchkeeper.events import ToolCall
+from watchkeeper.ledger import (
+    LedgerClosedError,
+    LedgerEncodeError,
+    LedgerOpenError,
+    LedgerWriteError,
+    SqliteLedger,
+    read_events,
+    verify_ledger,
+)
+
+from .conftest import sample_events
+
+
+def test_append_returns_consecutive_receipts_ending_at_head(ledger: SqliteLedger) -> None:
+    """Receipts number events 1..n in order and the last one is the chain head."""
+    events = sample_events(7)
+    receipts = ledger.append(events)
+    assert [r.seq for r in receipts] == list(range(1, 8))
+    assert [r.event_id for r in receipts] == [e.id for e in events]
+    head = ledger.head()
+    assert (head.seq, head.hash) == (7, receipts[-1].hash)
+
+
+def test_events_read_back_as_equal_typed_records(ledger: SqliteLedger) -> None:
+    """Every kind of event comes back as the same pydantic record it went in as."""
+    events = sample_events(14)
+    ledger.append(events)
+    assert [event for _, event in ledger.events()] == events
+
+
+def test_events_filters_by_session_after_seq_and_limit(ledger: SqliteLedger) -> None:
+    """`session_id`, `after_seq` and `limit` narrow the read, in sequence order."""
+    ledger.append(sample_events(3, session_id="a") + sample_events(3, session_id="b"))
+    assert [seq for seq, _ in ledger.events(session_id="b")] == [4, 5, 6]
+    assert [seq for seq, _ in ledger.events(after_seq=4)] == [5, 6]
+    assert [seq for seq, _ in ledger.events(limit=2)] == [1, 2]
+    assert [seq for seq, _ in ledger.events(session_id="a", after_seq=1, limit=1)] == [2]
+
+
+def test_events_pages_through_long_ledgers(ledger: SqliteLedger) -> None:
+    """Reads longer than one page return every event exactly once."""
+    ledger.append(sample_events(1201))
+    assert [seq for seq, _ in ledger.events()] == list(range(1, 1202))
+    assert len(list(ledger.events(limit=700))) == 700
+
+
+def test_close_commits_everything_already_submitted(db: Path, key: Ed25519PrivateKey) -> None:
+    """Futures submitted before close all resolve, and their events are on disk."""
+    store = SqliteLedger(db, signing_key=key)
+    futures = [store.submit(sample_events(3)) for _ in range(50)]
+    store.close()
+    assert all(f.done() for f in futures)
+    assert sum(len(f.result()) for f in futures) == 150
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM records").fetchone() == (150,)
+    conn.close()
+
+
+def test_submit_after_close_raises(db: Path) -> None:
+    """A closed store refuses new events instead of dropping them silently."""
+    store = SqliteLedger(db)
+    store.close()
+    with pytest.raises(LedgerClosedError, match="is closed"):
+        store.submit(sample_events(1))
+
+
+def test_reopened_ledger_continues_the_chain(db: Path, key: Ed25519PrivateKey) -> None:
+    """Appending after a reopen links to the previous head and the whole ledger verifies."""
+    with SqliteLedger(db, signing_key=key) as store:
+        store.append(sample_events(4))
+    with SqliteLedger(db, signing_key=key) as store:
+        receipts = store.append(sample_events(3))
+    assert [r.seq for r in receipts] == [5, 6, 7]
+    report = verify_ledger(db, key.public_key())
+    assert report.ok, report.reason
+    assert report.records_checked == 7
+
+
+def test_unencodable_event_fails_its_future_only(ledger: SqliteLedger) -> None:
+    """An event that cannot be canonical JSON fails through its future; the store keeps working."""
+    bad = ToolCall(session_id="s", tool="Bash", args={"x": "\ud800"})
+    future = ledger.submit([bad])
+    with pytest.raises(LedgerEncodeError, match=bad.id):
+        future.result()
+    assert [r.seq for r in ledger.append(sample_events(1))] == [1]
+
+
+def test_empty_ledger_head_is_genesis(ledger: SqliteLedger) -> None:
+    """A new ledger has head seq 0 and the all-zero hash."""
+    head = ledger.head()
+    assert (head.seq, head.hash) == (0, "0" * 64)
+
+
+def test_failed_commit_fails_its_futures_and_keeps_the_chain(
+    db: Path, key: Ed25519PrivateKey
+) -> None:
+    """A refused batch raises LedgerWriteError, records nothing, and later appends chain on."""
+    with SqliteLedger(db, signing_key=key) as store:
+        store.append(sample_events(2))
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON records WHEN NEW.session_id = 'boom' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
+            )
+        conn.close()
+        with pytest.raises(LedgerWriteError, match="refused by test trigger"):
+            store.append(sample_events(2, session_id="boom"))
+        assert [r.seq for r in store.append(sample_events(1))] == [3]
+    report = verify_ledger(db, key.public_key())
+    assert report.ok, report.reason
+    assert report.records_checked == 3
+
+
+def test_cancelled_submission_is_not_recorded(db: Path) -> None:
+    """A future cancelled before the writer takes it is dropped, not half-recorded."""
+    store = SqliteLedger(db)
+    try:
+        blocker = sqlite3.connect(db, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        first = store.submit(sample_events(1))
+        time.sleep(0.5)  # the writer has taken `first` and waits for the lock
+        second = store.submit(sample_events(1))
+        assert second.cancel()
+        blocker.execute("COMMIT")
+        blocker.close()
+        first.result()
+    finally:
+        store.close()
+    assert [seq for seq, _ in read_events(db)] == [1]
+
+
+def test_unopenable_path_raises_open_error(tmp_path: Path) -> None:
+    """A ledger in a directory that does not exist fails at construction, naming the path."""
+    with pytest.raises(LedgerOpenError, match="cannot be opened for writing"):
+        SqliteLedger(tmp_path / "missing" / "ledger.db")
+
+
+def test_file_that_is_not_sqlite_raises_open_error(tmp_path: Path) -> None:
+    """Opening a file that is not a SQLite database fails instead of hanging or overwriting it."""
+    path = tmp_path / "ledger.db"
+    path.write_bytes(b"this is not a database, just some text " * 100)
+    with pytest.raises(LedgerOpenError, match="check that it is a ledger"):
+        SqliteLedger(path)
+    assert path.read_bytes().startswith(b"this is not a database")
+
+
+def test_failed_submission_does_not_sink_others_in_its_commit(db: Path) -> None:
+    """When one submission in a shared batch is refused, the others in that batch still commit."""
+    store = SqliteLedger(db)
+    try:
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON records WHEN NEW.session_id = 'boom' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
+            )
+        conn.close()
+        blocker = sqlite3.connect(db, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        store.submit(sample_events(1))
+        time.sleep(0.5)  # the writer holds the first job and waits for the lock
+        bad = store.submit(sample_events(1, session_id="boom"))
+        good = store.submit(sample_events(2, session_id="fine"))
+        blocker.execute("COMMIT")
+        blocker.close()
+        assert [r.seq for r in good.result()] == [2, 3]
+        with pytest.raises(LedgerWriteError):
+            bad.result()
+    finally:
+        store.close()
+    assert verify_ledger(db, None).ok
+
+
+def test_new_ledger_file_is_private(tmp_path: Path) -> None:
+    """A new ledger database is readable by its owner only (it holds full payloads)."""
+    with SqliteLedger(tmp_path / "private.db"):
+        pass
+    assert (tmp_path / "private.db").stat().st_mode & 0o777 == 0o600
