@@ -9,7 +9,7 @@ __all__ = ["build_app"]
 
 def build_app() -> typer.Typer:
     """Return the full `watchkeeper` CLI."""
-    from watchkeeper.cli import decide, demo, hook, install, ledger, policy, serve
+    from watchkeeper.cli import decide, demo, hook, install, ledger, policy, serve, token
 
     app = typer.Typer(
         name="watchkeeper",
@@ -22,6 +22,7 @@ def build_app() -> typer.Typer:
     app.add_typer(ledger.app, name="ledger")
     app.add_typer(hook.app, name="hook")
     app.add_typer(install.app, name="install")
+    app.add_typer(token.app, name="token")
     decide.register(app)
     serve.register(app)
     demo.register(app)

@@ -1,0 +1,75 @@
+"""The HTTP API: FastAPI routes over a `Pipeline`, guarded by bearer tokens and a size limit."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.responses import Response
+
+from watchkeeper import __version__
+from watchkeeper.gateway._context import GatewayContext
+from watchkeeper.gateway._errors import ApiError, error_response
+from watchkeeper.gateway._hooks import HookHandler
+from watchkeeper.gateway._pipeline import Pipeline
+from watchkeeper.gateway._routes_read import add_read_routes
+from watchkeeper.gateway._routes_write import add_write_routes
+from watchkeeper.gateway._tokens import TokenStore
+
+__all__ = ["DEFAULT_MAX_BODY", "create_app"]
+
+DEFAULT_MAX_BODY = 1 << 20
+
+_log = logging.getLogger(__name__)
+
+
+def create_app(
+    pipeline: Pipeline,
+    auth: TokenStore,
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    claude_code: HookHandler | None = None,
+) -> FastAPI:
+    """Return the gateway's FastAPI app; the caller keeps ownership of `pipeline` and `auth`.
+
+    `claude_code` handles `/v1/hooks/claude-code`; by default a `ClaudeCodeAdapter` over
+    `pipeline`. Bodies over `max_body` bytes are refused with 413.
+    """
+    if claude_code is None:
+        from watchkeeper.integrations.claude_code import ClaudeCodeAdapter
+
+        claude_code = ClaudeCodeAdapter(pipeline)
+    context = GatewayContext(pipeline=pipeline, tokens=auth, hooks=claude_code, max_body=max_body)
+    app = FastAPI(
+        title="watchkeeper gateway",
+        version=__version__,
+        description="Decide agent tool calls before they run and record what agents do.",
+    )
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _invalid_parameters)
+    app.add_exception_handler(Exception, _unexpected)
+    add_write_routes(app, context)
+    add_read_routes(app, context)
+    return app
+
+
+async def _api_error(_request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, ApiError):
+        return error_response(500, "internal error; see the gateway log")
+    return error_response(exc.status, exc.message)
+
+
+async def _unexpected(_request: Request, exc: Exception) -> Response:
+    _log.error("unhandled error in the gateway", exc_info=exc)
+    return error_response(500, "internal error in the gateway; the request was not completed")
+
+
+async def _invalid_parameters(_request: Request, exc: Exception) -> Response:
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    if not errors:
+        return error_response(422, "request parameters are not valid; see /openapi.json")
+    first = errors[0]
+    location = ".".join(str(part) for part in first.get("loc", ()))
+    message = str(first.get("msg", "is not valid"))
+    return error_response(422, f"parameter `{location}`: {message[:1].lower()}{message[1:]}")

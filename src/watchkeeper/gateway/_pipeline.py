@@ -1,0 +1,209 @@
+"""The decision pipeline: normalise → decide → record durably → answer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import Protocol, Self
+
+from watchkeeper.events import Decision, ErrorEvent, Event, ToolCall, VerdictEvent
+from watchkeeper.gateway._sessions import SessionTracker
+from watchkeeper.ledger import LedgerStore, Receipt
+from watchkeeper.normalize import Action
+from watchkeeper.policy import SessionContext, Verdict
+
+__all__ = ["ActionNormalizer", "DecisionPolicy", "GatewayStore", "Pipeline", "RecordError"]
+
+_log = logging.getLogger(__name__)
+
+_BLOCKED_MESSAGE = "watchkeeper could not evaluate this tool call, so it was blocked."
+_RAW_KEPT = 4096
+_UNRECORDED_MESSAGE = "watchkeeper could not record this tool call, so it was blocked."
+
+
+class ActionNormalizer(Protocol):
+    """What the pipeline needs from `watchkeeper.normalize.Normalizer`."""
+
+    def tool_call(self, call: ToolCall) -> Action: ...
+
+
+class DecisionPolicy(Protocol):
+    """What the pipeline needs from `watchkeeper.policy.Policy`."""
+
+    def decide(self, action: Action, context: SessionContext) -> Verdict: ...
+
+
+class _Head(Protocol):
+    @property
+    def seq(self) -> int: ...
+
+
+class GatewayStore(LedgerStore, Protocol):
+    """A `LedgerStore` that can also report its committed head (as `SqliteLedger` does)."""
+
+    def head(self) -> _Head: ...
+
+
+class RecordError(Exception):
+    """The ledger did not confirm that events were recorded; retry or check the ledger."""
+
+
+class Pipeline:
+    """Normalises tool calls, decides them against a policy and records both durably.
+
+    `decide` never raises and never lets a call through unrecorded: an internal failure
+    becomes a deny verdict with the error kept, and a ledger failure becomes a deny verdict
+    saying the call could not be recorded. The pipeline owns `store` and closes it.
+    """
+
+    def __init__(
+        self,
+        normalizer: ActionNormalizer,
+        policy: DecisionPolicy,
+        store: GatewayStore,
+        *,
+        record_timeout: float = 30.0,
+    ) -> None:
+        self._normalizer = normalizer
+        self._policy = policy
+        self._store = store
+        self._record_timeout = record_timeout
+        self._sessions = SessionTracker(self._session_history)
+
+    @property
+    def store(self) -> GatewayStore:
+        """The ledger this pipeline records into (for reading; writes go through the pipeline)."""
+        return self._store
+
+    def decide(self, call: ToolCall) -> Verdict:
+        """Decide `call`, record it with its verdict, and return the verdict once durable."""
+        extra: list[Event] = []
+        try:
+            context = self._sessions.context(call.deployment_id, call.session_id)
+            action = self._normalizer.tool_call(call)
+            verdict = self._policy.decide(action, context)
+            verdict_event = _verdict_event(call, verdict)
+        except Exception as exc:  # noqa: BLE001 - fail closed: any failure is a recorded deny
+            _log.exception("deciding call %s failed", call.id)
+            verdict = _failure_verdict(exc)
+            extra.append(
+                ErrorEvent(
+                    deployment_id=call.deployment_id,
+                    session_id=call.session_id,
+                    where="gateway.decide",
+                    message=f"{type(exc).__name__}: {exc}",
+                )
+            )
+            verdict_event = _verdict_event(call, verdict)
+        events: list[Event] = [call, *extra, verdict_event]
+        try:
+            self._store.submit(events).result(timeout=self._record_timeout)
+        except Exception as exc:  # noqa: BLE001 - fail closed: never allow an unrecorded call
+            _log.exception("recording call %s failed", call.id)
+            self._record_failure(call, exc)
+            return _unrecorded_verdict(verdict, exc)
+        self._observe(events)
+        return verdict
+
+    def record(self, events: Sequence[Event]) -> list[Receipt]:
+        """Append `events` durably and update session facts; raise `RecordError` on failure."""
+        try:
+            for event in events:
+                self._sessions.context(event.deployment_id, event.session_id)
+            receipts = self._store.submit(events).result(timeout=self._record_timeout)
+        except Exception as exc:
+            raise RecordError(
+                f"the ledger did not record {len(events)} event(s): `{exc}`; retry later"
+            ) from exc
+        self._observe(events)
+        return receipts
+
+    def head_seq(self) -> int:
+        """Return the sequence number of the newest committed ledger record (0 when empty)."""
+        return self._store.head().seq
+
+    def close(self) -> None:
+        """Close the ledger, waiting for pending writes."""
+        self._store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _record_failure(self, call: ToolCall, exc: BaseException) -> None:
+        """Best effort: keep a trace of a call that could not be recorded (e.g. unencodable).
+
+        When the ledger itself is down this fails too, and only the log keeps it.
+        """
+        try:
+            error = ErrorEvent(
+                deployment_id=call.deployment_id,
+                session_id=call.session_id,
+                where="gateway.record",
+                message=f"call `{call.id}` of tool `{call.tool}` was denied unrecorded: "
+                f"{type(exc).__name__}: {exc}",
+                raw=_clipped_repr(call.args),
+            )
+            self._store.submit([error]).result(timeout=self._record_timeout)
+        except Exception:  # noqa: BLE001 - the deny stands either way; the log has the cause
+            _log.warning("could not record the failure of call %s either", call.id)
+
+    def _observe(self, events: Sequence[Event]) -> None:
+        try:
+            self._sessions.observe(events)
+        except Exception:  # noqa: BLE001 - the events are recorded; only session facts lag
+            _log.exception("updating session facts failed")
+
+    def _session_history(self, deployment_id: str, session_id: str) -> Iterator[Event]:
+        for _seq, event in self._store.events(session_id=session_id):
+            if event.deployment_id == deployment_id:
+                yield event
+
+
+def _clipped_repr(value: object) -> str:
+    try:
+        return repr(value)[:_RAW_KEPT]
+    except RecursionError:
+        return "<too deeply nested to show>"
+
+
+def _verdict_event(call: ToolCall, verdict: Verdict) -> VerdictEvent:
+    return VerdictEvent(
+        deployment_id=call.deployment_id,
+        session_id=call.session_id,
+        call_id=call.id,
+        decision=verdict.decision,
+        rule_ids=tuple(verdict.rule_ids),
+        explanation=verdict.explanation,
+        agent_message=verdict.agent_message,
+        errors=tuple(verdict.errors),
+    )
+
+
+def _failure_verdict(exc: BaseException) -> Verdict:
+    return Verdict(
+        decision=Decision.DENY,
+        rule_ids=(),
+        explanation=f"internal error while deciding: {type(exc).__name__}: {exc}",
+        agent_message=_BLOCKED_MESSAGE,
+        errors=(f"{type(exc).__name__}: {exc}",),
+    )
+
+
+def _unrecorded_verdict(verdict: Verdict, exc: BaseException) -> Verdict:
+    reason = f"could not record the call in the ledger: {type(exc).__name__}: {exc}"
+    return Verdict(
+        decision=Decision.DENY,
+        rule_ids=verdict.rule_ids if verdict.decision is Decision.DENY else (),
+        explanation=reason,
+        agent_message=_UNRECORDED_MESSAGE,
+        errors=(*verdict.errors, reason),
+    )

@@ -1,0 +1,199 @@
+"""Routes that record: `/v1/decide`, `/v1/events`, `/v1/hooks/claude-code`.
+
+No `from __future__ import annotations` here: FastAPI reads these handlers' annotations at
+runtime, and they refer to the per-app `authenticate` dependency in the enclosing scope.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import BaseModel, ValidationError
+from starlette.responses import JSONResponse, Response
+
+from watchkeeper.events import Decision, Event, ToolCall, parse_event
+from watchkeeper.gateway._context import GatewayContext, bearer_scheme
+from watchkeeper.gateway._errors import ApiError, one_line
+from watchkeeper.gateway._hooks import hook_failure_reply
+from watchkeeper.gateway._models import (
+    DecideRequest,
+    DecideResponse,
+    ErrorResponse,
+    EventsRequest,
+    EventsResponse,
+    HookRequest,
+    HookResponse,
+    RecordedEvent,
+)
+from watchkeeper.gateway._pipeline import RecordError
+from watchkeeper.gateway._tokens import Principal
+
+__all__ = ["AUTH_RESPONSES", "add_write_routes", "authenticator"]
+
+_log = logging.getLogger(__name__)
+
+_REJECTED_MESSAGE = "watchkeeper could not read this tool call, so it was blocked."
+
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "missing, unknown, expired or revoked token"},
+    403: {"model": ErrorResponse, "description": "acting for another deployment needs admin"},
+}
+_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **AUTH_RESPONSES,
+    413: {"model": ErrorResponse, "description": "request body over the size limit"},
+}
+
+
+def authenticator(context: GatewayContext) -> Callable[..., Awaitable[Principal]]:
+    """Return the FastAPI dependency that resolves the request's bearer token."""
+
+    async def authenticate(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    ) -> Principal:
+        return context.authenticate(request, credentials)
+
+    return authenticate
+
+
+def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    schema = {"schema": model.model_json_schema()}
+    return {"requestBody": {"required": True, "content": {"application/json": schema}}}
+
+
+def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
+    """Register the recording routes of `app`."""
+    authenticate = authenticator(context)
+    pipeline = context.pipeline
+
+    @app.post(
+        "/v1/decide",
+        response_model=DecideResponse,
+        responses={**_WRITE_RESPONSES, 400: {"model": DecideResponse}},
+        openapi_extra=_body_schema(DecideRequest),
+    )
+    async def decide(
+        request: Request, principal: Annotated[Principal, Depends(authenticate)]
+    ) -> Response:
+        """Decide one tool call; the call and its verdict are durable before the reply.
+
+        A request that cannot be parsed still gets a deny verdict, with status 400.
+        """
+        raw = await context.body(request, principal, "gateway.decide")
+        try:
+            parsed = DecideRequest.model_validate_json(raw)
+            call = ToolCall(deployment_id=principal.deployment_id, **parsed.model_dump())
+        except ValidationError as exc:
+            message = one_line(exc)
+            await context.record_rejected(principal, "gateway.decide", message, raw)
+            rejected = DecideResponse(
+                decision=Decision.DENY,
+                rule_ids=[],
+                explanation=f"malformed decide request: {message}",
+                agent_message=_REJECTED_MESSAGE,
+                errors=[message],
+                call_id=None,
+                error=message,
+            )
+            return JSONResponse(rejected.model_dump(mode="json"), status_code=400)
+        verdict = await context.in_thread(pipeline.decide, call)
+        answer = DecideResponse(
+            decision=verdict.decision,
+            rule_ids=list(verdict.rule_ids),
+            explanation=verdict.explanation,
+            agent_message=verdict.agent_message,
+            errors=list(verdict.errors),
+            call_id=call.id,
+        )
+        return JSONResponse(answer.model_dump(mode="json"))
+
+    @app.post(
+        "/v1/events",
+        response_model=EventsResponse,
+        responses={
+            **_WRITE_RESPONSES,
+            400: {"model": ErrorResponse},
+            422: {"model": ErrorResponse},
+            503: {"model": ErrorResponse},
+        },
+        openapi_extra=_body_schema(EventsRequest),
+    )
+    async def record_events(
+        request: Request, principal: Annotated[Principal, Depends(authenticate)]
+    ) -> EventsResponse:
+        """Record events (tool results, reasoning, messages, lifecycle, errors) durably."""
+        raw = await context.body(request, principal, "gateway.events")
+        try:
+            parsed = EventsRequest.model_validate_json(raw)
+            records = _events_for(principal.deployment_id, parsed.events)
+        except ValidationError as exc:
+            message = one_line(exc)
+            await context.record_rejected(principal, "gateway.events", message, raw)
+            raise ApiError(400 if "not valid JSON" in message else 422, message) from exc
+        except ApiError as exc:
+            await context.record_rejected(principal, "gateway.events", exc.message, raw)
+            raise
+        try:
+            receipts = await context.in_thread(pipeline.record, records)
+        except RecordError as exc:
+            raise ApiError(503, str(exc)) from exc
+        return EventsResponse(recorded=[RecordedEvent(id=r.event_id, seq=r.seq) for r in receipts])
+
+    @app.post(
+        "/v1/hooks/claude-code",
+        response_model=HookResponse,
+        responses={**_WRITE_RESPONSES, 400: {"model": HookResponse}, 500: {"model": HookResponse}},
+        openapi_extra=_body_schema(HookRequest),
+    )
+    async def claude_code_hook(
+        request: Request, principal: Annotated[Principal, Depends(authenticate)]
+    ) -> Response:
+        """Handle one Claude Code hook event; the reply says what the hook prints.
+
+        Any failure replies with a deny for PreToolUse events (fail-closed).
+        """
+        where = "gateway.hooks.claude-code"
+        raw = await context.body(request, principal, where)
+        try:
+            parsed = HookRequest.model_validate_json(raw)
+        except ValidationError as exc:
+            message = one_line(exc)
+            await context.record_rejected(principal, where, message, raw)
+            return _hook_response(hook_failure_reply(raw), 400, message)
+        try:
+            reply = await context.in_thread(
+                context.hooks.handle,
+                parsed.payload,
+                parsed.transcript_lines,
+                deployment_id=principal.deployment_id,
+            )
+        except Exception as exc:  # noqa: BLE001 - fail closed: the hook gets a deny reply
+            _log.exception("claude code hook failed")
+            message = f"hook handling failed: {type(exc).__name__}: {exc}"
+            await context.record_rejected(principal, where, message, raw)
+            return _hook_response(hook_failure_reply(raw), 500, message)
+        return _hook_response(HookResponse(stdout=reply.stdout, exit_code=reply.exit_code))
+
+
+def _events_for(deployment_id: str, items: Sequence[Mapping[str, Any]]) -> list[Event]:
+    """Validate client events, stamping them with the token's deployment."""
+    records: list[Event] = []
+    for index, item in enumerate(items):
+        if item.get("kind") == "verdict":
+            raise ApiError(
+                422, f"event `{index}` has kind `verdict`; verdicts are issued only by the gateway"
+            )
+        try:
+            records.append(parse_event({**item, "deployment_id": deployment_id}))
+        except ValidationError as exc:
+            raise ApiError(422, f"event `{index}`: {one_line(exc)}") from exc
+    return records
+
+
+def _hook_response(reply: HookResponse, status: int = 200, error: str | None = None) -> Response:
+    content: dict[str, Any] = reply.model_dump(mode="json")
+    if error is not None:
+        content["error"] = error
+    return JSONResponse(content, status_code=status)

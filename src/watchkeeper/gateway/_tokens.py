@@ -1,0 +1,262 @@
+"""Bearer tokens: one or more per deployment, stored only as SHA-256 hashes.
+
+The store is a small JSON file (mode 0600) rewritten atomically under a lock file, so the
+CLI can issue or revoke tokens while a gateway is serving; the gateway re-reads the file
+when it changes.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from watchkeeper.clock import utcnow
+
+__all__ = [
+    "TOKEN_PREFIX",
+    "DeploymentIdError",
+    "Principal",
+    "TokenNotFoundError",
+    "TokenRecord",
+    "TokenStore",
+    "TokenStoreError",
+    "ensure_admin_token",
+    "valid_deployment_id",
+]
+
+#: Every token starts with this, so leaked tokens are easy to recognise and scan for.
+TOKEN_PREFIX = "wk_"  # noqa: S105 - a public marker, not a secret
+_SHOWN_CHARS = len(TOKEN_PREFIX) + 8
+_DEPLOYMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+_FORMAT_VERSION = 1
+
+
+class DeploymentIdError(ValueError):
+    """A deployment id is empty, too long or uses characters outside ``A-Z a-z 0-9 . _ : -``."""
+
+
+class TokenNotFoundError(LookupError):
+    """No token matches the deployment id or prefix given to `revoke`."""
+
+
+class TokenStoreError(RuntimeError):
+    """The token file cannot be read or parsed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a request acts for: the token's deployment, and whether it may administer all."""
+
+    deployment_id: str
+    admin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """One issued token as stored: never the token itself, only its hash and shown prefix."""
+
+    prefix: str
+    sha256: str
+    deployment_id: str
+    created: datetime
+    expires: datetime | None = None
+    revoked: bool = False
+    admin: bool = False
+
+    def active(self, now: datetime) -> bool:
+        """Return whether the token is neither revoked nor expired at `now`."""
+        return not self.revoked and (self.expires is None or now < self.expires)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the record as stored in the token file."""
+        return {
+            "prefix": self.prefix,
+            "sha256": self.sha256,
+            "deployment_id": self.deployment_id,
+            "created": self.created.isoformat(),
+            "expires": None if self.expires is None else self.expires.isoformat(),
+            "revoked": self.revoked,
+            "admin": self.admin,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TokenRecord:
+        """Parse a record from the token file."""
+        expires = data.get("expires")
+        return cls(
+            prefix=str(data["prefix"]),
+            sha256=str(data["sha256"]),
+            deployment_id=str(data["deployment_id"]),
+            created=datetime.fromisoformat(data["created"]),
+            expires=None if expires is None else datetime.fromisoformat(expires),
+            revoked=bool(data.get("revoked", False)),
+            admin=bool(data.get("admin", False)),
+        )
+
+
+def valid_deployment_id(deployment_id: str) -> bool:
+    """Return whether `deployment_id` is 1-200 characters of ``A-Z a-z 0-9 . _ : -``."""
+    return _DEPLOYMENT_ID.fullmatch(deployment_id) is not None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class TokenStore:
+    """Issues, resolves, lists and revokes bearer tokens kept in the JSON file at `path`."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+        self._records: tuple[TokenRecord, ...] = ()
+
+    @property
+    def path(self) -> Path:
+        """The token file."""
+        return self._path
+
+    def issue(
+        self, deployment_id: str, *, expires: timedelta | None = None, admin: bool = False
+    ) -> str:
+        """Create a token for `deployment_id` and return it; only its hash is stored."""
+        if not valid_deployment_id(deployment_id):
+            raise DeploymentIdError(
+                f"deployment id `{deployment_id}` is not valid; use 1-200 characters "
+                "from A-Z a-z 0-9 . _ : - starting with a letter or digit"
+            )
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        now = utcnow()
+        record = TokenRecord(
+            prefix=token[:_SHOWN_CHARS],
+            sha256=_digest(token),
+            deployment_id=deployment_id,
+            created=now,
+            expires=None if expires is None else now + expires,
+            admin=admin,
+        )
+        with self._locked() as records:
+            records.append(record)
+        return token
+
+    def resolve(self, token: str) -> Principal | None:
+        """Return the principal `token` acts for, or None if it is unknown, revoked or expired.
+
+        Every stored hash is compared in constant time, so timing reveals nothing about
+        which (if any) token matched.
+        """
+        digest = _digest(token)
+        now = utcnow()
+        found: TokenRecord | None = None
+        for record in self._current():
+            if hmac.compare_digest(record.sha256, digest) and record.active(now):
+                found = record
+        if found is None:
+            return None
+        return Principal(deployment_id=found.deployment_id, admin=found.admin)
+
+    def revoke(self, target: str) -> builtins.list[TokenRecord]:
+        """Revoke every active token of deployment `target`, or the token whose prefix it is."""
+        revoked: builtins.list[TokenRecord] = []
+        with self._locked() as records:
+            for index, record in enumerate(records):
+                if record.revoked:
+                    continue
+                if record.deployment_id == target or (
+                    len(target) >= _SHOWN_CHARS and record.prefix == target[:_SHOWN_CHARS]
+                ):
+                    records[index] = replace(record, revoked=True)
+                    revoked.append(records[index])
+        if not revoked:
+            raise TokenNotFoundError(
+                f"no active token matches `{target}`; "
+                "run `watchkeeper token list` for deployment ids and prefixes"
+            )
+        return revoked
+
+    def list(self) -> builtins.list[TokenRecord]:
+        """Return every token record, revoked and expired ones included."""
+        return builtins.list(self._current())
+
+    def _current(self) -> tuple[TokenRecord, ...]:
+        """Return the records, re-reading the file only when it changed on disk."""
+        try:
+            st = self._path.stat()
+        except FileNotFoundError:
+            return ()
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        with self._lock:
+            if stamp != self._stamp:
+                self._records = tuple(self._read())
+                self._stamp = stamp
+            return self._records
+
+    def _read(self) -> builtins.list[TokenRecord]:
+        try:
+            text = self._path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        try:
+            data = json.loads(text)
+            return [TokenRecord.from_json(item) for item in data["tokens"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise TokenStoreError(
+                f"token file `{self._path}` is corrupt ({exc}); restore it or delete it "
+                "and issue new tokens"
+            ) from exc
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[builtins.list[TokenRecord]]:
+        """Read-modify-write the file under an exclusive lock; write only on success."""
+        self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock_path = self._path.with_name(self._path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            records = self._read()
+            yield records
+            payload = {"version": _FORMAT_VERSION, "tokens": [r.to_json() for r in records]}
+            write_private(self._path, json.dumps(payload, indent=2) + "\n")
+        finally:
+            os.close(fd)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Atomically replace `path` with `text`, readable and writable by the owner only."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def ensure_admin_token(store: TokenStore, path: Path) -> Path:
+    """Make sure `path` holds a working admin token (issued on first use); return `path`."""
+    with contextlib.suppress(FileNotFoundError):
+        principal = store.resolve(path.read_text(encoding="utf-8").strip())
+        if principal is not None and principal.admin:
+            return path
+    write_private(path, store.issue("local", admin=True) + "\n")
+    return path
