@@ -1,0 +1,294 @@
+"""Command-line patterns: the `command` matcher.
+
+Two forms. A string such as ``"kubectl apply *"`` is split like a shell line into words; the
+first word is a glob on the command's name (the basename of argv[0]), the others are globs
+matched word by word against the arguments, and a word that is exactly ``*`` matches any run
+of words (so a trailing ``*`` means "and anything after").
+
+A mapping describes flags and arguments independently of how they are written::
+
+    {name: rm, flags: [-r, -R, --recursive], args: ["/", "~"]}
+
+``flags`` holds when any listed flag is present: ``-r`` is found in clusters (``-rf``,
+``-fr``) and alone; ``--recursive`` also matches ``--recursive=…``; a multi-letter single-dash
+flag (``-delete``) matches that exact word. ``without_flags`` holds when none is present.
+``args`` holds when any positional argument matches one glob; globs starting with ``/``,
+``~`` or ``${workspace}`` are path globs matched against the argument resolved against the
+working directory and home. ``subcommand`` holds when the leading positional words (options
+skipped, with the value of common global options such as ``-C``/``--namespace``) start with
+one of the given word sequences. ``wrappers`` holds when the command was found inside one of
+the given wrappers (``sudo``, ``xargs``, ``bash -c``…).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from watchkeeper.normalize import Command
+from watchkeeper.policy._globs import glob_regex, has_magic
+from watchkeeper.policy._paths import PathSet, resolve_arg
+
+__all__ = ["ArgvShape", "CommandPattern", "parse_pattern_string", "shape_of"]
+
+_VALUE_OPTIONS = frozenset(
+    {
+        "-C",
+        "-c",
+        "-n",
+        "-f",
+        "-p",
+        "--namespace",
+        "--context",
+        "--kubeconfig",
+        "--git-dir",
+        "--work-tree",
+        "--project",
+        "--region",
+        "--profile",
+        "--file",
+        "--project-name",
+        "--env-file",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArgvShape:
+    """The arguments of one command split into flags and positional words.
+
+    `lead` is the leading positional words (values of common global options skipped);
+    `lead_text` is the same words each followed by a NUL, for subcommand regexes.
+    """
+
+    flags: frozenset[str]
+    positional: tuple[str, ...]
+    lead: tuple[str, ...]
+    lead_text: str
+
+
+def shape_of(argv: Sequence[str]) -> ArgvShape:
+    """Split `argv[1:]` into flags (clusters expanded) and positional arguments."""
+    flags: set[str] = set()
+    positional: list[str] = []
+    lead: list[str] = []
+    skip_value = False
+    options_done = False
+    for word in argv[1:]:
+        if options_done or word == "-" or not word.startswith("-"):
+            positional.append(word)
+            if skip_value:
+                skip_value = False
+            else:
+                lead.append(word)
+            continue
+        skip_value = False
+        if word == "--":
+            options_done = True
+            continue
+        if word.startswith("--"):
+            name = word.split("=", 1)[0]
+            flags.add(name)
+            skip_value = "=" not in word and name in _VALUE_OPTIONS
+            continue
+        flags.add(word)
+        flags.update("-" + ch for ch in word[1:])
+        skip_value = word in _VALUE_OPTIONS
+    return ArgvShape(
+        frozenset(flags), tuple(positional), tuple(lead), "".join(w + "\0" for w in lead)
+    )
+
+
+def parse_pattern_string(text: str) -> list[str]:
+    """Split a string pattern into words like a shell would; raises `ValueError`."""
+    words = shlex.split(text)
+    if not words:
+        raise ValueError("the pattern has no words")
+    return words
+
+
+def _word_regex(word: str) -> re.Pattern[str]:
+    return re.compile(glob_regex(word, path=False) + r"\Z", re.DOTALL)
+
+
+def _words_match(patterns: Sequence[re.Pattern[str] | None], words: Sequence[str]) -> bool:
+    """Match `words` against word patterns where `None` stands for a run of any words."""
+    if not patterns:
+        return not words
+    head = patterns[0]
+    if head is None:
+        rest = patterns[1:]
+        if not rest:
+            return True
+        return any(_words_match(rest, words[i:]) for i in range(len(words) + 1))
+    return (
+        bool(words) and head.match(words[0]) is not None and _words_match(patterns[1:], words[1:])
+    )
+
+
+class CommandPattern:
+    """One compiled `command` pattern (string or mapping form)."""
+
+    __slots__ = (
+        "_args",
+        "_args_hint",
+        "_flags",
+        "_names",
+        "_path_args",
+        "_rest",
+        "_subcommands",
+        "_without",
+        "_wrappers",
+        "exact_names",
+        "home",
+        "needs_shape",
+        "text",
+    )
+
+    def __init__(
+        self,
+        *,
+        text: str,
+        names: Sequence[str],
+        rest: Sequence[str] | None = None,
+        flags: Sequence[str] = (),
+        without_flags: Sequence[str] = (),
+        args: Sequence[str] = (),
+        subcommands: Sequence[Sequence[str]] = (),
+        wrappers: Sequence[str] = (),
+        home: str,
+    ) -> None:
+        self.text = text
+        self.home = home
+        exact = [n for n in names if not has_magic(n)]
+        self.exact_names: frozenset[str] | None = (
+            frozenset(exact) if len(exact) == len(names) else None
+        )
+        self._names = re.compile(
+            "(?:" + "|".join(glob_regex(n, path=False) for n in names) + r")\Z", re.DOTALL
+        )
+        self._rest = None if rest is None else [None if w == "*" else _word_regex(w) for w in rest]
+        self._flags = frozenset(flags)
+        self._without = frozenset(without_flags)
+        plain_args = [a for a in args if not _is_path_glob(a)]
+        path_args = [a for a in args if _is_path_glob(a)]
+        self._args = (
+            re.compile(
+                "(?:" + "|".join(glob_regex(a, path=False) for a in plain_args) + r")\Z",
+                re.DOTALL,
+            )
+            if plain_args
+            else None
+        )
+        self._path_args = PathSet(path_args, home=home) if path_args else None
+        self._args_hint = _literal_hint(plain_args) if plain_args and not path_args else None
+        self._subcommands = (
+            re.compile(
+                "(?:"
+                + "|".join(
+                    "".join(glob_regex(w, path=False, sep="\0") + "\0" for w in sub)
+                    for sub in subcommands
+                )
+                + ")",
+                re.DOTALL,
+            )
+            if subcommands
+            else None
+        )
+        self._wrappers = frozenset(wrappers)
+        self.needs_shape = bool(flags or without_flags or subcommands)
+
+    def name_matches(self, name: str, *, wrapped: bool = True) -> bool:
+        """Return whether a command called `name` (found in a wrapper or not) could match."""
+        if self._wrappers and not wrapped:
+            return False
+        return self._names.match(name) is not None
+
+    @property
+    def trivial(self) -> bool:
+        """Whether any command whose name matches also matches the whole pattern."""
+        return (
+            self._rest is None
+            and not self._wrappers
+            and not self.needs_shape
+            and self._args is None
+            and self._path_args is None
+        )
+
+    def matches(self, cmd: Command, cwd: str | None, shape: ArgvShape | None) -> bool:
+        """Return whether `cmd` matches; `shape` must be given when `needs_shape`.
+
+        Without a shape, `args` are checked against positional words found directly.
+        """
+        exact = self.exact_names
+        if exact is not None:
+            if cmd.name not in exact:
+                return False
+        elif self._names.match(cmd.name) is None:
+            return False
+        return self.matches_named(cmd, cwd, shape)
+
+    def matches_named(self, cmd: Command, cwd: str | None, shape: ArgvShape | None) -> bool:
+        """`matches` for a command already known to have a matching name."""
+        if self._rest is not None and not _words_match(self._rest, cmd.argv[1:]):
+            return False
+        if self._wrappers and (
+            not cmd.wrappers or self._wrappers.isdisjoint(w.split(" ", 1)[0] for w in cmd.wrappers)
+        ):
+            return False
+        if shape is not None:
+            if self._flags and self._flags.isdisjoint(shape.flags):
+                return False
+            if self._without and not self._without.isdisjoint(shape.flags):
+                return False
+            if self._subcommands is not None and self._subcommands.match(shape.lead_text) is None:
+                return False
+        if self._args is None and self._path_args is None:
+            return True
+        hint = self._args_hint
+        if hint is not None and hint.search("\0".join(cmd.argv)) is None:
+            return False
+        positional = shape.positional if shape is not None else _positional(cmd.argv)
+        for arg in positional:  # noqa: SIM110 - hot path: a loop beats any() + generator
+            if self._arg_matches(arg, cwd):
+                return True
+        return False
+
+    def _arg_matches(self, arg: str, cwd: str | None) -> bool:
+        if self._args is not None and self._args.match(arg):
+            return True
+        paths = self._path_args
+        return paths is not None and paths.match(resolve_arg(arg, cwd, self.home), cwd)
+
+
+def _literal_hint(globs: Sequence[str]) -> re.Pattern[str] | None:
+    """Return a regex finding a literal every match of some glob must contain, if there is one.
+
+    A command none of whose words contains any of these literals cannot match, which is
+    checked with one search over the joined argv instead of one match per word.
+    """
+    literals = []
+    for glob in globs:
+        runs = [run for run in re.split(r"[*?\[\]{},]", glob) if run]
+        if not runs or "{" in glob or "[" in glob:
+            return None
+        literals.append(max(runs, key=len))
+    return re.compile("|".join(re.escape(lit) for lit in literals))
+
+
+def _positional(argv: Sequence[str]) -> list[str]:
+    """Return the positional words of `argv[1:]` (what `shape_of` calls positional)."""
+    out: list[str] = []
+    options_done = False
+    for word in argv[1:]:
+        if options_done or word == "-" or not word.startswith("-"):
+            out.append(word)
+        elif word == "--":
+            options_done = True
+    return out
+
+
+def _is_path_glob(text: str) -> bool:
+    return text.startswith(("/", "~", "${workspace}"))

@@ -1,0 +1,363 @@
+# ruff: noqa: ARG002 - every matcher implements the whole `Matcher` signature, used or not
+"""The matchers a rule's `match` block is made of.
+
+Each matcher answers two questions about one unit of an action (a simple shell command, or the
+whole call for other tools): `fire` — does any element match (used by deny and ask rules; the
+answer names what matched) — and `covers` — does every element match (used by allow rules).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, Protocol
+
+from watchkeeper.normalize import Action, Command
+from watchkeeper.policy._argv import ArgvShape, CommandPattern, shape_of
+from watchkeeper.policy._context import SessionContext
+from watchkeeper.policy._globs import glob_regex
+from watchkeeper.policy._paths import PathSet
+
+__all__ = [
+    "ArgsMatcher",
+    "CodeMatcher",
+    "CommandMatcher",
+    "DetachedMatcher",
+    "HostsMatcher",
+    "HostsOutsideMatcher",
+    "Matcher",
+    "McpServerMatcher",
+    "PathMatcher",
+    "SessionMatcher",
+    "Shapes",
+    "ToolMatcher",
+    "Unit",
+    "clip",
+]
+
+Unit = Command | Action
+_SHAPE_LIMIT = 4096
+
+
+def clip(text: str, limit: int = 160) -> str:
+    """Shorten `text` for an explanation."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Shapes:
+    """A bounded cache of argv → flags/positional splits, owned by one policy."""
+
+    __slots__ = ("_cache",)
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, ...], ArgvShape] = {}
+
+    def get(self, argv: tuple[str, ...]) -> ArgvShape:
+        shape = self._cache.get(argv)
+        if shape is None:
+            if len(self._cache) >= _SHAPE_LIMIT:
+                self._cache.clear()
+            shape = self._cache[argv] = shape_of(argv)
+        return shape
+
+
+class Matcher(Protocol):
+    """One key of a `match` block."""
+
+    key: str
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        """Return what matched (for the explanation) when any element matches, else None."""
+        ...
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        """Return whether every element of `unit` matches."""
+        ...
+
+
+def _any_regex(globs: Sequence[str], *, path: bool, flags: int = 0) -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(glob_regex(g, path=path) for g in globs) + r")\Z", flags)
+
+
+class ToolMatcher:
+    """`tool`: the tool name, exactly unless a glob is written."""
+
+    key = "tool"
+    __slots__ = ("_regex", "exact", "names")
+
+    def __init__(self, names: Sequence[str], exact: frozenset[str] | None) -> None:
+        self.names = tuple(names)
+        self.exact = exact
+        self._regex = _any_regex(names, path=False, flags=re.DOTALL)
+
+    def matches_tool(self, tool: str) -> bool:
+        return self._regex.match(tool) is not None
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        return f"tool `{action.tool}`" if self.matches_tool(action.tool) else None
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        return self.matches_tool(action.tool)
+
+
+class CommandMatcher:
+    """`command`: argv patterns, see `watchkeeper.policy._argv`."""
+
+    key = "command"
+    __slots__ = ("_for_name", "exact_names", "patterns")
+
+    def __init__(self, patterns: Sequence[CommandPattern]) -> None:
+        self.patterns = tuple(patterns)
+        self._for_name: dict[str, tuple[CommandPattern, ...] | Literal[True]] = {}
+        names: set[str] = set()
+        for p in self.patterns:
+            if p.exact_names is None:
+                self.exact_names: frozenset[str] | None = None
+                break
+            names |= p.exact_names
+        else:
+            self.exact_names = frozenset(names)
+
+    def name_matches(self, name: str, *, wrapped: bool = True) -> bool:
+        return any(p.name_matches(name, wrapped=wrapped) for p in self.patterns)
+
+    def _match(self, action: Action, unit: Unit, shapes: Shapes) -> bool:
+        if not isinstance(unit, Command):
+            return False
+        patterns = self._for_name.get(unit.name)
+        if patterns is None:
+            if len(self._for_name) >= _SHAPE_LIMIT:
+                self._for_name.clear()
+            named = tuple(p for p in self.patterns if p.name_matches(unit.name))
+            patterns = self._for_name[unit.name] = True if any(p.trivial for p in named) else named
+        if patterns is True:
+            return True
+        for p in patterns:
+            shape = shapes.get(unit.argv) if p.needs_shape else None
+            if p.matches_named(unit, action.cwd, shape):
+                return True
+        return False
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        if not self._match(action, unit, shapes):
+            return None
+        text = unit.text if isinstance(unit, Command) and unit.text else ""
+        return f"command `{clip(text or ' '.join(getattr(unit, 'argv', ())))}`"
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        return self._match(action, unit, shapes)
+
+
+class PathMatcher:
+    """`reads` / `writes`: path globs (see `watchkeeper.policy._paths`)."""
+
+    __slots__ = ("_reads", "_verb", "key", "paths")
+
+    def __init__(self, key: str, paths: PathSet) -> None:
+        self.key = key
+        self._reads = key == "reads"
+        self.paths = paths
+        self._verb = "read of" if key == "reads" else "write to"
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        match = self.paths.matcher
+        cwd = action.cwd
+        for path in unit.reads if self._reads else unit.writes:
+            if match(path, cwd):
+                return f"{self._verb} `{clip(path)}`"
+        return None
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        match = self.paths.matcher
+        cwd = action.cwd
+        for path in unit.reads if self._reads else unit.writes:  # noqa: SIM110 - hot path: a loop beats all() + generator
+            if not match(path, cwd):
+                return False
+        return True
+
+
+class HostsMatcher:
+    """`hosts`: host globs (``*.github.com``); case-insensitive."""
+
+    key = "hosts"
+    __slots__ = ("_regex", "globs")
+
+    def __init__(self, globs: Sequence[str]) -> None:
+        self.globs = tuple(g.lower() for g in globs)
+        self._regex = _any_regex(self.globs, path=False)
+
+    def contains(self, host: str) -> bool:
+        return self._regex.match(host.lower()) is not None
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        for host in unit.hosts:
+            if self.contains(host):
+                return f"connection to `{clip(host)}`"
+        return None
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        return all(self.contains(h) for h in unit.hosts)
+
+
+class HostsOutsideMatcher:
+    """`hosts_outside`: fires when any host is not on the given allowlist (deny/ask only)."""
+
+    key = "hosts_outside"
+    __slots__ = ("allowed",)
+
+    def __init__(self, allowed: HostsMatcher) -> None:
+        self.allowed = allowed
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        for host in unit.hosts:
+            if not self.allowed.contains(host):
+                return f"connection to unlisted host `{clip(host)}`"
+        return None
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        return bool(unit.hosts) and all(not self.allowed.contains(h) for h in unit.hosts)
+
+
+class CodeMatcher:
+    """`code`: opaque code of the given kinds (or ``any``)."""
+
+    key = "code"
+    __slots__ = ("kinds",)
+
+    def __init__(self, kinds: frozenset[str] | None) -> None:
+        self.kinds = kinds
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        kinds = self.kinds
+        for code in unit.code:
+            if kinds is None or code.kind in kinds:
+                return f"{code.kind} code `{clip(code.detail)}`"
+        return None
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        kinds = self.kinds
+        return kinds is None or all(code.kind in kinds for code in unit.code)
+
+
+class DetachedMatcher:
+    """`detached`: whether the unit starts a process that outlives the call."""
+
+    key = "detached"
+    __slots__ = ("value",)
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        if bool(unit.detached) != self.value:
+            return None
+        return "a detached process" if self.value else "no detached process"
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        return bool(unit.detached) == self.value
+
+
+_MISSING = object()
+
+
+def _lookup(args: Mapping[str, Any], path: Sequence[str]) -> Any:
+    value: Any = args
+    for part in path:
+        if isinstance(value, Mapping):
+            value = value.get(part, _MISSING)
+        elif isinstance(value, list | tuple) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return _MISSING
+        if value is _MISSING:
+            return _MISSING
+    return value
+
+
+def _texts(value: Any) -> list[str]:
+    if value is _MISSING or value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [v if isinstance(v, str) else str(v) for v in value]
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    return [value if isinstance(value, str) else str(value)]
+
+
+class ArgsMatcher:
+    """`args`: argument fields by dotted path → glob (or ``re:`` regular expression)."""
+
+    key = "args"
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: Sequence[tuple[str, re.Pattern[str]]]) -> None:
+        self.fields = tuple((name, tuple(name.split(".")), regex) for name, regex in fields)
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        hits: list[str] = []
+        for name, path, regex in self.fields:
+            hit = next((t for t in _texts(_lookup(action.args, path)) if regex.search(t)), None)
+            if hit is None:
+                return None
+            hits.append(f"argument `{name}` = `{clip(hit, 80)}`")
+        return " and ".join(hits)
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        for _name, path, regex in self.fields:
+            texts = _texts(_lookup(action.args, path))
+            if not texts or not all(regex.search(t) for t in texts):
+                return False
+        return True
+
+
+class SessionMatcher:
+    """`session`: facts about the session so far (`SessionContext`)."""
+
+    key = "session"
+    __slots__ = ("min_denied", "sources", "untrusted_seen")
+
+    def __init__(
+        self, *, untrusted_seen: bool | None, sources: frozenset[str], min_denied: int | None
+    ) -> None:
+        self.untrusted_seen = untrusted_seen
+        self.sources = sources
+        self.min_denied = min_denied
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        said: list[str] = []
+        if self.untrusted_seen is not None:
+            if ctx.untrusted_seen != self.untrusted_seen:
+                return None
+            said.append("untrusted content seen" if self.untrusted_seen else "no untrusted content")
+        if self.sources:
+            found = sorted(self.sources & ctx.untrusted_sources)
+            if not found:
+                return None
+            said.append(f"untrusted content from `{found[0]}`")
+        if self.min_denied is not None:
+            if ctx.denied_count < self.min_denied:
+                return None
+            said.append(f"{ctx.denied_count} denied calls")
+        return "session state (" + ", ".join(said) + ")"
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        return self.fire(action, unit, ctx, shapes) is not None
+
+
+class McpServerMatcher:
+    """`mcp_server`: the MCP server a tool belongs to (glob)."""
+
+    key = "mcp_server"
+    __slots__ = ("_regex",)
+
+    def __init__(self, globs: Sequence[str]) -> None:
+        self._regex = _any_regex(globs, path=False, flags=re.DOTALL)
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        server = action.mcp_server
+        if server is None or self._regex.match(server) is None:
+            return None
+        return f"MCP server `{clip(server)}`"
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        return self.fire(action, unit, ctx, shapes) is not None
