@@ -28,11 +28,11 @@ class Figure:
     def ratio(self) -> str:
         if self.baseline_value in (None, 0):
             return ""
-        return f"{self.value / self.baseline_value:.2f}×"
+        return f"{self.value / self.baseline_value:.2f}x"
 
 
 def percentile(samples: Sequence[float], q: float) -> float:
-    """Return the q-th percentile (0–100) of `samples` by nearest rank."""
+    """Return the q-th percentile (0-100) of `samples` by nearest rank."""
     ordered = sorted(samples)
     k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
     return ordered[k]
@@ -54,7 +54,11 @@ def write_report(path: Path, sections: dict[str, list[Figure]]) -> None:
         "",
     ]
     for title, figures in sections.items():
-        lines += [f"## {title}", "", "| id | what | value | goal | met | baseline (same run) | ratio |"]
+        lines += [
+            f"## {title}",
+            "",
+            "| id | what | value | goal | met | baseline (same run) | ratio |",
+        ]
         lines += ["|---|---|---|---|---|---|---|"]
         for f in figures:
             base = (

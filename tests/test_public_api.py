@@ -14,6 +14,7 @@ PUBLIC_PACKAGES = [
     "watchkeeper.gateway",
     "watchkeeper.integrations.sdk",
     "watchkeeper.integrations.claude_code",
+    "watchkeeper.demo",
 ]
 
 
