@@ -1,7 +1,73 @@
-"""`watchkeeper install …` commands."""
+"""`watchkeeper install …`: put watchkeeper's hooks into an agent's settings."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(help="install commands", no_args_is_help=True)
+__all__ = ["app"]
+
+app = typer.Typer(help="Install watchkeeper's hooks into agents' settings.", no_args_is_help=True)
+
+
+@app.command("claude-code")
+def claude_code(
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            help="Project whose .claude/settings.json to change (default: this directory)."
+        ),
+    ] = None,
+    user: Annotated[
+        bool, typer.Option("--user", help="Change ~/.claude/settings.json instead.")
+    ] = False,
+    uninstall: Annotated[
+        bool, typer.Option("--uninstall", help="Remove watchkeeper's hooks, and nothing else.")
+    ] = False,
+    url: Annotated[
+        str | None,
+        typer.Option(help="Gateway URL written into the hook command as WATCHKEEPER_URL."),
+    ] = None,
+    console_script: Annotated[
+        bool,
+        typer.Option(
+            "--console-script",
+            help="Run the `watchkeeper` script instead of the faster `python -S` hook entry.",
+        ),
+    ] = False,
+) -> None:
+    """Add watchkeeper's hook for every Claude Code event to settings.json (idempotent).
+
+    Other settings and other hooks are kept as they are; the old file is backed up beside
+    it. Export WATCHKEEPER_TOKEN where Claude Code starts when using a gateway: the token is
+    never written to settings.
+    """
+    from watchkeeper.integrations.claude_code import (
+        SettingsError,
+        hook_command,
+        install_hooks,
+        uninstall_hooks,
+    )
+
+    if user and project is not None:
+        typer.echo("error: give either --project or --user, not both", err=True)
+        raise typer.Exit(2)
+    base = Path.home() if user else (project if project is not None else Path.cwd())
+    path = base.expanduser().resolve() / ".claude" / "settings.json"
+    try:
+        if uninstall:
+            change = uninstall_hooks(path)
+        else:
+            change = install_hooks(path, hook_command(url=url, fast=not console_script))
+    except (SettingsError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if not change.changed:
+        typer.echo(f"{path}: already {'clean' if uninstall else 'up to date'}; nothing changed")
+        return
+    verb = "removed from" if uninstall else "installed in"
+    typer.echo(f"watchkeeper hooks {verb} {path} ({', '.join(change.events)})")
+    if change.backup is not None:
+        typer.echo(f"backup of the previous file: {change.backup}")
