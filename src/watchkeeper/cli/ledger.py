@@ -73,7 +73,7 @@ def verify(
     ] = None,
 ) -> None:
     """Check the whole chain, every commitment and every checkpoint; exit 1 if anything is off."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     path = _db_path(home, db)
     key_path = public_key or path.parent / "keys" / PUBLIC_KEY_NAME
     try:
@@ -184,7 +184,7 @@ def export(
     ] = None,
 ) -> None:
     """Write checkpoints, then every record (envelope, hash, payload, salt), one JSON per line."""
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     if not jsonl:
         raise _fail(console, "choose an export format: pass `--jsonl`")
     path = _db_path(home, db)

@@ -10,18 +10,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Action", "CodeExec", "Command"]
+__all__ = ["Action", "CodeExec", "Command", "ShellParse"]
 
 
 @dataclass(frozen=True, slots=True)
 class CodeExec:
     """Code whose effect cannot be known statically.
 
-    `kind` is one of: ``eval`` (eval/source of a string), ``dynamic-name`` (a command name
-    built from variables or substitutions), ``decode-exec`` (decoded data piped into an
-    interpreter or shell), ``download-exec`` (network data piped into an interpreter or
-    shell), ``inline`` (``python -c``, ``perl -e``, ``node -e``, …), ``script`` (an
-    interpreter running a script file), ``unparsed`` (shell that could not be parsed).
+    `kind` is one of: ``eval`` (eval/source of a non-literal string or a temp file, a shell
+    reading a program from an unknown pipe), ``dynamic-name`` (a command name built from
+    variables or substitutions), ``decode-exec`` (decoded data piped or substituted into an
+    interpreter or shell), ``download-exec`` (network data, or a file downloaded earlier in
+    the same line, run by an interpreter or shell), ``inline`` (``python -c``, ``perl -e``,
+    ``node -e``, an interpreter reading a here-doc …), ``script`` (an interpreter or shell
+    running a script file; `detail` is its absolute path, or ``-m MODULE``), ``unparsed``
+    (shell that could not be parsed or was nested too deep). `detail` is the text concerned,
+    at most 200 characters.
     """
 
     kind: str
@@ -32,9 +36,16 @@ class CodeExec:
 class Command:
     """One simple command found anywhere in a shell line, with what it touches.
 
-    `argv` holds the words after quoting is resolved; `name` is the basename of argv[0]
-    (``/bin/rm`` → ``rm``). `wrappers` lists what was peeled off to find it (``sudo``,
-    ``env``, ``bash -c``…). Paths are absolute and normalised; hosts are lower-case.
+    `argv` holds the words after quoting is resolved and wrappers are removed (``$HOME``
+    expanded, ``$IFS`` splitting, globs, braces and ``~`` kept as written, other expansions
+    kept as their source text); `name` is the basename of argv[0] (``/bin/rm`` → ``rm``).
+    `wrappers` lists what was peeled off to find it, outermost first (``sudo``, ``env``,
+    ``bash -c``, ``eval``, ``find -exec``, ``sh <stdin``…); a shell that only carried a
+    string is not a command itself. `text` is the source slice the command came from.
+    `reads`/`writes` are absolute, lexically normalised paths (relative only when the working
+    directory is unknown) or pseudo paths such as ``crontab:<user>``; `hosts` are lower-case
+    without port. `detached` is True when the command outlives the session (nohup, setsid,
+    ``&``, ``tmux new -d`` …). See docs/normalization.md.
     """
 
     argv: tuple[str, ...]
@@ -52,8 +63,12 @@ class Command:
 class Action:
     """Everything a tool call would do, as far as can be told before it runs.
 
-    The aggregate fields (`reads`, `writes`, `hosts`, `code`, `detached`) cover the whole call,
-    including every command in `commands`; non-shell tools fill them directly.
+    The aggregate fields (`reads`, `writes`, `hosts`, `urls`, `code`) are the deduplicated
+    union (first occurrence first) over every command in `commands`; non-shell tools fill
+    them directly. `detached` holds one short reason per detaching construct (``"nohup"``,
+    ``"background &"``, ``"run_in_background"``…). `mcp_server`/`mcp_tool` are set for
+    ``mcp__<server>__<tool>`` names. `errors` lists what could not be understood (bad
+    arguments, shell syntax errors); the policy must not allow an action with errors blindly.
     """
 
     tool: str
@@ -68,4 +83,24 @@ class Action:
     detached: tuple[str, ...] = ()
     mcp_server: str | None = None
     mcp_tool: str | None = None
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ShellParse:
+    """What one shell command line would do: its simple commands and the aggregate facts.
+
+    `reads`, `writes`, `hosts` and `code` are the deduplicated union over `commands` (order
+    kept, first occurrence wins) plus anything found outside a command; `detached` holds one
+    short reason per detaching construct (``"nohup"``, ``"background &"``…); `errors` lists
+    what could not be understood (the matching `CodeExec(kind="unparsed")` is in `code`).
+    """
+
+    commands: tuple[Command, ...] = ()
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    code: tuple[CodeExec, ...] = ()
+    detached: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()

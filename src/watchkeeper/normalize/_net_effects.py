@@ -1,0 +1,212 @@
+"""Effects of commands that talk to the network: hosts contacted and files moved.
+
+``wget``/``curl -O`` without an output name write ``<dir>/`` + the URL's basename.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from watchkeeper.normalize._effect_base import Effects, Handler, files, operands, spec
+from watchkeeper.normalize._hosts import bare_host
+from watchkeeper.normalize._options import OptionSpec, parse_options
+
+__all__ = ["NET_HANDLERS"]
+
+
+_CURL = spec(
+    "oTdDFHXuAebcKmwrCEyYzxUQt",
+    "output upload-file data data-raw data-binary data-urlencode form header request user "
+    "user-agent referer cookie cookie-jar config max-time write-out range continue-at cert "
+    "key cacert capath resolve retry connect-timeout url proxy proxy-user output-dir "
+    "dump-header trace trace-ascii stderr netrc-file",
+)
+_WGET = spec(
+    "OoaPieUtTwQlARDIXB",
+    "output-document output-file append-output directory-prefix input-file execute "
+    "user-agent tries timeout wait quota level accept reject domains include-directories "
+    "exclude-directories base post-file post-data header body-file body-data method "
+    "load-cookies save-cookies user password http-user http-password",
+)
+
+
+def _url_basename(url: str) -> str:
+    path = url.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+    name = path.rstrip("/").rsplit("/", 1)[-1] if "/" in path else ""
+    return name or "index.html"
+
+
+def _curl(argv: Sequence[str], fx: Effects) -> None:
+    p = parse_options(argv, 1, _CURL)
+    targets = [*operands(p), *p.values("--url")]
+    fx.downloads = True
+    for word in targets:
+        host = bare_host(word, scp_form=False)
+        if host:
+            fx.hosts.append(host)
+    for proxy in p.values("-x", "--proxy"):
+        host = bare_host(proxy, scp_form=False)
+        if host:
+            fx.hosts.append(host)
+    fx.writes.extend(
+        files(
+            p.values(
+                "-o",
+                "--output",
+                "-c",
+                "--cookie-jar",
+                "-D",
+                "--dump-header",
+                "--trace",
+                "--trace-ascii",
+            )
+        )
+    )
+    if p.has("-O", "--remote-name", "--remote-name-all"):
+        prefix = (p.values("--output-dir") or ["."])[-1]
+        fx.writes.extend(prefix + "/" + _url_basename(t) for t in targets)
+    fx.reads.extend(files(p.values("-T", "--upload-file", "-K", "--config")))
+    for data in p.values("-d", "--data", "--data-binary", "--data-urlencode", "-F", "--form"):
+        at = data.find("@")
+        if at >= 0 and at + 1 < len(data) and data[at + 1 :] != "-":
+            fx.reads.append(data[at + 1 :].split(";", 1)[0])
+
+
+def _wget(argv: Sequence[str], fx: Effects) -> None:
+    p = parse_options(argv, 1, _WGET)
+    targets = operands(p)
+    fx.downloads = True
+    for word in targets:
+        host = bare_host(word, scp_form=False)
+        if host:
+            fx.hosts.append(host)
+    if p.has("-O", "--output-document"):
+        fx.writes.extend(files(p.values("-O", "--output-document")))
+    elif not p.has("--spider"):
+        prefix = (p.values("-P", "--directory-prefix") or ["."])[-1]
+        fx.writes.extend(prefix + "/" + _url_basename(t) for t in targets)
+    fx.writes.extend(files(p.values("-o", "--output-file", "-a", "--append-output")))
+    fx.reads.extend(files(p.values("-i", "--input-file", "--post-file", "--body-file")))
+
+
+_SSH = spec("bcDEeFIiJLlmOopQRSWw")
+
+
+def _ssh(argv: Sequence[str], fx: Effects) -> None:
+    spec = OptionSpec(short=_SSH.short, first_operand_stops=True)
+    p = parse_options(argv, 1, spec)
+    ops = operands(p)
+    if ops:
+        host = bare_host(ops[0], scp_form=False) or _plain_host(ops[0])
+        if host:
+            fx.hosts.append(host)
+    for jump in p.values("-J"):
+        for hop in jump.split(","):
+            host = bare_host(hop, scp_form=False) or _plain_host(hop)
+            if host:
+                fx.hosts.append(host)
+    fx.reads.extend(p.values("-i", "-F"))
+
+
+def _plain_host(word: str) -> str | None:
+    candidate = word.rpartition("@")[2].partition(":")[0].lower()
+    if candidate and all(c.isalnum() or c in ".-_" for c in candidate):
+        return candidate
+    return None
+
+
+def _remote_copy(argv: Sequence[str], fx: Effects, spec: OptionSpec) -> None:
+    p = parse_options(argv, 1, spec)
+    ops = operands(p)
+    for index, word in enumerate(ops):
+        host = bare_host(word, scp_form=True)
+        if host:
+            fx.hosts.append(host)
+        elif index == len(ops) - 1 and len(ops) > 1:
+            fx.writes.append(word)
+        else:
+            fx.reads.append(word)
+    fx.reads.extend(p.values("-i", "-F"))
+
+
+def _net_first(argv: Sequence[str], fx: Effects, spec: OptionSpec) -> None:
+    p = parse_options(argv, 1, spec)
+    for operand in operands(p):
+        word = operand.removeprefix("@")
+        host = bare_host(word, scp_form=False) or _ip_or_name(word)
+        if host:
+            fx.hosts.append(host)
+            if argv[0] not in ("dig", "host", "nslookup"):
+                break
+
+
+def _ip_or_name(word: str) -> str | None:
+    if word.isdigit() or not word:
+        return None
+    return _plain_host(word) if "." in word or word == "localhost" else None
+
+
+def _git(argv: Sequence[str], fx: Effects) -> None:
+    p = parse_options(
+        argv,
+        1,
+        OptionSpec(short="Cc", long=frozenset({"git-dir", "work-tree"}), first_operand_stops=True),
+    )
+    ops = operands(p)
+    if not ops:
+        return
+    sub = ops[0]
+    rest = [w for w in ops[1:] if not w.startswith("-")]
+    if sub in ("clone", "fetch", "push", "pull", "ls-remote", "remote", "submodule"):
+        for word in rest:
+            host = bare_host(word, scp_form=True) if ("@" in word or "://" in word) else None
+            if host:
+                fx.hosts.append(host)
+    if sub == "clone" and len(rest) >= 2:
+        fx.writes.append(rest[1])
+    elif sub == "clone" and rest:
+        fx.writes.append(_url_basename(rest[0]).removesuffix(".git"))
+
+
+def _socat(argv: Sequence[str], fx: Effects) -> None:
+    for word in argv[1:]:
+        kind, _, rest = word.partition(":")
+        if kind.lower() in _SOCAT_NET and rest:
+            host = rest.split(":", 1)[0].split(",", 1)[0].strip("[]").lower()
+            if host:
+                fx.hosts.append(host)
+
+
+_SOCAT_NET = frozenset(
+    {"tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "tcp-connect", "udp-connect", "openssl",
+     "openssl-connect", "ssl", "proxy", "socks4", "socks4a", "socks5"}
+)  # fmt: skip
+
+
+NET_HANDLERS: dict[str, Handler] = {
+    "curl": _curl,
+    "wget": _wget,
+    "ssh": _ssh,
+    "mosh": _ssh,
+    "sftp": lambda a, fx: _remote_copy(a, fx, spec("BbcDFiJlPRSs")),
+    "scp": lambda a, fx: _remote_copy(a, fx, spec("cDFiJloPS")),
+    "rsync": lambda a, fx: _remote_copy(
+        a, fx, spec("eBfT", "rsh exclude include filter exclude-from include-from files-from")
+    ),
+    "nc": lambda a, fx: _net_first(a, fx, spec("iOpsTwxXI")),
+    "ncat": lambda a, fx: _net_first(a, fx, spec("iOpsTwxXI")),
+    "netcat": lambda a, fx: _net_first(a, fx, spec("iOpsTwxXI")),
+    "telnet": lambda a, fx: _net_first(a, fx, spec("bleknX")),
+    "ftp": lambda a, fx: _net_first(a, fx, spec("P")),
+    "ping": lambda a, fx: _net_first(a, fx, spec("cisItwWlmQpM")),
+    "traceroute": lambda a, fx: _net_first(a, fx, spec("fimpqswzNtgx")),
+    "whois": lambda a, fx: _net_first(a, fx, spec("hp")),
+    "dig": lambda a, fx: _net_first(a, fx, spec("bcfkpqtxy")),
+    "host": lambda a, fx: _net_first(a, fx, spec("cNRtWm")),
+    "nslookup": lambda a, fx: _net_first(a, fx, spec()),
+    "http": lambda a, fx: _net_first(a, fx, spec("abo", "auth output session")),
+    "https": lambda a, fx: _net_first(a, fx, spec("abo", "auth output session")),
+    "httpie": lambda a, fx: _net_first(a, fx, spec("abo", "auth output session")),
+    "git": _git,
+    "socat": _socat,
+}
