@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pydantic
 import pytest
@@ -42,7 +42,7 @@ def test_unknown_fields_are_rejected() -> None:
 def test_naive_timestamps_are_rejected() -> None:
     """Every timestamp must carry a timezone."""
     with pytest.raises(pydantic.ValidationError):
-        ToolCall(session_id="s", tool="Bash", ts=datetime(2026, 1, 1))  # noqa: DTZ001
+        ToolCall(session_id="s", tool="Bash", ts=datetime(2026, 1, 1))
 
 
 def test_timestamps_are_serialised_in_utc() -> None:
@@ -50,7 +50,7 @@ def test_timestamps_are_serialised_in_utc() -> None:
     plus_two = timezone(timedelta(hours=2))
     event = Lifecycle(session_id="s", phase="start", ts=datetime(2026, 1, 1, 12, tzinfo=plus_two))
     dumped = event.model_dump(mode="json")["ts"]
-    assert datetime.fromisoformat(dumped) == datetime(2026, 1, 1, 10, tzinfo=timezone.utc)
+    assert datetime.fromisoformat(dumped) == datetime(2026, 1, 1, 10, tzinfo=UTC)
 
 
 def test_records_are_frozen() -> None:

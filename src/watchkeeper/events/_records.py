@@ -134,5 +134,5 @@ event_adapter: TypeAdapter[Event] = TypeAdapter(Event)
 
 
 def parse_event(data: Any) -> Event:
-    """Validate a JSON-like mapping into the right record type (raises `pydantic.ValidationError`)."""
+    """Validate a JSON-like mapping into its record type (raises `pydantic.ValidationError`)."""
     return event_adapter.validate_python(data)
