@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,13 +29,18 @@ _STYLE = {"allow": "green", "deny": "bold red", "ask": "yellow"}
 
 def _table(steps: Sequence[DemoStep], rules: dict[str, tuple[str, ...]]) -> Table:
     table = Table(title="Claude Code session replayed through `watchkeeper hook claude-code`")
-    for column in ("#", "event", "tool", "call", "decision", "rule", "ms"):
-        table.add_column(column, justify="right" if column in ("#", "ms") else "left")
+    table.add_column("#", justify="right")
+    table.add_column("event", max_width=16)
+    table.add_column("tool")
+    table.add_column("call", ratio=1)
+    table.add_column("decision")
+    table.add_column("rule", no_wrap=True, min_width=12)
+    table.add_column("ms", justify="right")
     for step in steps:
         decision = step.decision or ("recorded" if step.exit_code == 0 else "FAILED")
         style = _STYLE.get(decision, "dim")
         rule = ", ".join(rules.get(step.tool_use_id or "", ())) if step.decision else ""
-        summary = step.summary if len(step.summary) <= 60 else step.summary[:57] + "…"
+        summary = step.summary if len(step.summary) <= 48 else step.summary[:45] + "…"
         table.add_row(
             str(step.index),
             step.event,
@@ -92,7 +98,8 @@ def _start(home: Path, port: int, console: Console) -> GatewayProcess:
 
 def run_demo(home: Path, *, port: int = DEFAULT_DEMO_PORT, exit_after: bool = False) -> int:
     """Run the demo against `home`; return 0 when every step ran and the ledger verifies."""
-    console = Console()
+    # A terminal sets its own width; piped output (CI logs, `tee`) gets room for rule ids.
+    console = Console(width=None if sys.stdout.isatty() else 120)
     token_file = home / "demo.token"
     token = _demo_token(TokenStore(home / "tokens.json"), token_file)
     session_id = f"demo-{utcnow().strftime('%Y%m%dT%H%M%SZ')}"
