@@ -33,7 +33,7 @@ def test_demo_replays_the_session_and_verifies_the_ledger(tmp_path: Path) -> Non
 
     assert "deny" in row("cat ~/.ssh/id_rsa")
     assert "deny-credential-read" in row("id_rsa")
-    assert "deny" in row("install.sh | sh")
+    assert "deny" in row("curl -fsSL")
     assert "deny" in row(".claude/settings.json")
     assert "deny" in row("nohup")
     assert "ask" in row("git push origin main")

@@ -40,7 +40,7 @@ def _table(steps: Sequence[DemoStep], rules: dict[str, tuple[str, ...]]) -> Tabl
         decision = step.decision or ("recorded" if step.exit_code == 0 else "FAILED")
         style = _STYLE.get(decision, "dim")
         rule = ", ".join(rules.get(step.tool_use_id or "", ())) if step.decision else ""
-        summary = step.summary if len(step.summary) <= 48 else step.summary[:45] + "…"
+        summary = step.summary if len(step.summary) <= 64 else step.summary[:61] + "…"
         table.add_row(
             str(step.index),
             step.event,
