@@ -15,6 +15,7 @@ PUBLIC_PACKAGES = [
     "watchkeeper.integrations.sdk",
     "watchkeeper.integrations.claude_code",
     "watchkeeper.demo",
+    "watchkeeper.monitors",
 ]
 
 

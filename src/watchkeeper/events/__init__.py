@@ -1,9 +1,10 @@
 """What happened: the record types every stage reads and writes."""
 
 from watchkeeper.events._canonical import canonical_json
-from watchkeeper.events._enums import Decision, EventKind
+from watchkeeper.events._enums import Decision, EventKind, Severity
 from watchkeeper.events._records import (
     SCHEMA_VERSION,
+    AlertEvent,
     ErrorEvent,
     Event,
     EventBase,
@@ -20,6 +21,7 @@ from watchkeeper.events._records import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "AlertEvent",
     "Decision",
     "ErrorEvent",
     "Event",
@@ -28,6 +30,7 @@ __all__ = [
     "Lifecycle",
     "Message",
     "Reasoning",
+    "Severity",
     "ToolCall",
     "ToolResult",
     "VerdictEvent",

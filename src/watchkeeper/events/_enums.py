@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Decision", "EventKind"]
+__all__ = ["Decision", "EventKind", "Severity"]
 
 
 class Decision(StrEnum):
@@ -25,3 +25,22 @@ class EventKind(StrEnum):
     VERDICT = "verdict"
     LIFECYCLE = "lifecycle"
     ERROR = "error"
+    ALERT = "alert"
+
+
+class Severity(StrEnum):
+    """How urgently a finding needs a person, lowest first."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """Return 0 for `info` up to 4 for `critical`, for comparisons."""
+        return _SEVERITY_ORDER.index(self)
+
+
+_SEVERITY_ORDER = tuple(Severity)

@@ -14,10 +14,11 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from watchkeeper.clock import utcnow
 from watchkeeper.events._canonical import canonical_json
-from watchkeeper.events._enums import Decision
+from watchkeeper.events._enums import Decision, Severity
 
 __all__ = [
     "SCHEMA_VERSION",
+    "AlertEvent",
     "ErrorEvent",
     "Event",
     "EventBase",
@@ -125,8 +126,32 @@ class ErrorEvent(EventBase):
     raw: str | None = None
 
 
+class AlertEvent(EventBase):
+    """A monitor's finding that a person should look at.
+
+    `dedupe_key` identifies the alert across repeats (one open alert per session and
+    category); `evidence` lists the ids of the events that support it.
+    """
+
+    kind: Literal["alert"] = "alert"
+    monitor: str
+    category: str
+    severity: Severity
+    score: float = Field(ge=0.0, le=1.0)
+    evidence: tuple[str, ...] = ()
+    explanation: str = ""
+    dedupe_key: str = ""
+
+
 Event = Annotated[
-    ToolCall | ToolResult | Reasoning | Message | VerdictEvent | Lifecycle | ErrorEvent,
+    ToolCall
+    | ToolResult
+    | Reasoning
+    | Message
+    | VerdictEvent
+    | Lifecycle
+    | ErrorEvent
+    | AlertEvent,
     Field(discriminator="kind"),
 ]
 
