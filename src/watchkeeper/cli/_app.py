@@ -7,6 +7,22 @@ import typer
 __all__ = ["build_app"]
 
 
+def _version(value: bool) -> None:
+    if value:
+        from watchkeeper import __version__
+
+        typer.echo(f"watchkeeper {__version__}")
+        raise typer.Exit
+
+
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Oversight for AI agents: decide tool calls, record them, verify the record."""
+
+
 def build_app() -> typer.Typer:
     """Return the full `watchkeeper` CLI."""
     from watchkeeper.cli import decide, demo, hook, install, ledger, policy, serve, token
@@ -17,6 +33,7 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        callback=_root,
     )
     app.add_typer(policy.app, name="policy")
     app.add_typer(ledger.app, name="ledger")
