@@ -12,8 +12,7 @@ is denied with the reason on stdout; other events print nothing and are spooled 
 ``$WATCHKEEPER_HOME/spool/`` to be sent after the next successful call.
 
 `_launcher.py` starts this with ``python -S -I``, which skips the `site` start-up of a
-virtualenv; local mode, which needs the installed dependencies, then re-executes itself
-with `site` enabled.
+virtualenv; local mode, which needs the installed dependencies, then runs `site.main()`.
 """
 
 from __future__ import annotations
@@ -44,7 +43,6 @@ DEFAULT_TIMEOUT = 5.0
 HOOK_PATH = "/v1/hooks/claude-code"
 #: Largest request body the hook sends (the gateway's default limit is 1 MiB).
 MAX_BODY_BYTES = (1 << 20) - (64 << 10)
-_PACKAGE = "watchkeeper.integrations.claude_code"
 #: Spooled events sent after one successful call, at most.
 _SPOOL_FLUSH_LIMIT = 20
 _DECISIONS = ("allow", "deny", "ask")
@@ -258,8 +256,11 @@ def run_hook(argv: list[str]) -> int:
         return 0
     url = fos.getenv("WATCHKEEPER_URL").strip().rstrip("/")
     if not url and sys.flags.no_site:
-        # Started with -S for speed, but local mode needs the installed dependencies.
-        fos.execv(sys.executable, [sys.executable, "-m", _PACKAGE, *argv])
+        # Started with -S for speed, but local mode needs the installed dependencies:
+        # run the `site` set-up now, in this process, instead of starting a second one.
+        import site
+
+        site.main()
     home = _home()
     payload, event = _read_payload()
     tails = _tails(home, payload)
