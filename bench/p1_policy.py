@@ -131,22 +131,29 @@ def _raw_text(tool: str, args: dict[str, Any]) -> str:
     return args["command"] if tool == "Bash" else f"{tool} {json.dumps(args)}"
 
 
-def _time(fn: Callable[[Any], object], items: Sequence[Any], repeats: int = 3) -> list[float]:
-    """Return one latency (µs) per item: the fastest of `repeats` timed calls.
+def _time(
+    runs: Sequence[tuple[Callable[[Any], object], Sequence[Any]]], repeats: int = 3
+) -> list[list[float]]:
+    """Return, per run `(fn, items)`, one latency (µs) per item: the fastest of `repeats` calls.
 
     Taking the fastest of a few calls per item keeps scheduler noise from other processes
-    on a shared machine out of the percentiles without hiding slow items.
+    on a shared machine out of the percentiles without hiding slow items. The runs are
+    interleaved item by item (item i of every run, then item i + 1), so a burst of load
+    from other processes falls on the figure and its baselines alike instead of on
+    whichever happened to be measured at the time.
     """
-    samples: list[float] = []
+    samples: list[list[float]] = [[] for _ in runs]
     clock = time.perf_counter_ns
-    for item in items:
-        best = 1 << 62
-        for _ in range(repeats):
-            start = clock()
-            fn(item)
-            elapsed = clock() - start
-            best = min(best, elapsed)
-        samples.append(best / 1000)
+    for i in range(len(runs[0][1])):
+        for (fn, items), out in zip(runs, samples, strict=True):
+            item = items[i]
+            best = 1 << 62
+            for _ in range(repeats):
+                start = clock()
+                fn(item)
+                elapsed = clock() - start
+                best = min(best, elapsed)
+            out.append(best / 1000)
     return samples
 
 
@@ -175,13 +182,13 @@ def run() -> list[Figure]:
     decide = policy.decide
     for action in actions:  # warm the per-policy indexes, as a long-running gateway would be
         decide(action)
-    ours = _time(decide, actions)
-    base_naive = _time(first_match, texts)
-    base_keyed = _time(prefiltered, texts)
+    ours, base_naive, base_keyed = _time(
+        [(decide, actions), (first_match, texts), (prefiltered, texts)]
+    )
 
     fresh = _raw_events(2, EVENTS)
     cold = Normalizer(home=HOME, cache_size=0)
-    full = _time(lambda ev: decide(cold.action(ev[0], ev[1], cwd=WORKSPACE)), fresh)
+    (full,) = _time([(lambda ev: decide(cold.action(ev[0], ev[1], cwd=WORKSPACE)), fresh)])
 
     p50, p99 = percentile(ours, 50), percentile(ours, 99)
     full50, full99 = percentile(full, 50), percentile(full, 99)
@@ -197,7 +204,8 @@ def run() -> list[Figure]:
             baseline="naive first-match regex list p50",
             baseline_value=percentile(base_naive, 50),
             note=f"{mix}; {len(_NAIVE)} regexes in the baselines; one warm-up pass, then each "
-            "event timed 3 times and its fastest call kept (same method for the baselines)",
+            "event timed 3 times and its fastest call kept (same method for the baselines, "
+            "interleaved event by event with ours so load from other processes hits both)",
         ),
         Figure(
             id="P1b",

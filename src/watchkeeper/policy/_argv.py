@@ -55,6 +55,9 @@ _VALUE_OPTIONS = frozenset(
 )
 
 
+_LETTER_FREQUENCY = "etaoinsrhldcumfpgwybvkxjqz"
+
+
 @dataclass(frozen=True, slots=True)
 class ArgvShape:
     """The arguments of one command split into flags and positional words.
@@ -133,6 +136,7 @@ class CommandPattern:
 
     __slots__ = (
         "_args",
+        "_args_char",
         "_args_hint",
         "_flags",
         "_names",
@@ -184,6 +188,7 @@ class CommandPattern:
         )
         self._path_args = PathSet(path_args, home=home) if path_args else None
         self._args_hint = _literal_hint(plain_args) if plain_args and not path_args else None
+        self._args_char = _required_char(plain_args) if plain_args and not path_args else None
         self._subcommands = (
             re.compile(
                 "(?:"
@@ -247,6 +252,13 @@ class CommandPattern:
                 return False
         if self._args is None and self._path_args is None:
             return True
+        char = self._args_char
+        if char is not None:
+            for word in cmd.argv:
+                if char in word:
+                    break
+            else:
+                return False
         hint = self._args_hint
         if hint is not None and hint.search("\0".join(cmd.argv)) is None:
             return False
@@ -276,6 +288,36 @@ def _literal_hint(globs: Sequence[str]) -> re.Pattern[str] | None:
             return None
         literals.append(max(runs, key=len))
     return re.compile("|".join(re.escape(lit) for lit in literals))
+
+
+def _required_char(globs: Sequence[str]) -> str | None:
+    """Return a character every word matching any of `globs` must contain, if there is one.
+
+    Only literal characters count: those outside ``*``, ``?`` and ``[…]`` classes, in globs
+    without ``{…}`` alternatives. Checking for one character with `in` is far cheaper than a
+    regex search, and most commands fail it (``$`` for secret environment variables).
+    """
+    common: set[str] | None = None
+    for glob in globs:
+        if "{" in glob:
+            return None
+        literal: set[str] = set()
+        i, n = 0, len(glob)
+        while i < n:
+            ch = glob[i]
+            if ch == "[":
+                close = glob.find("]", i + 2 if glob.startswith("[!", i) else i + 1)
+                if close < 0:
+                    return None
+                i = close + 1
+                continue
+            if ch not in "*?":
+                literal.add(ch)
+            i += 1
+        common = literal if common is None else common & literal
+    if not common:
+        return None
+    return min(common, key=lambda ch: (ch.isalnum(), -_LETTER_FREQUENCY.find(ch.lower()), ch))
 
 
 def _positional(argv: Sequence[str]) -> list[str]:

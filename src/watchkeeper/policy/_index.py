@@ -8,30 +8,35 @@ one check instead of one per rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from watchkeeper.events import Decision
 from watchkeeper.normalize import Action, Command
-from watchkeeper.policy._context import SessionContext
-from watchkeeper.policy._matchers import PathMatcher, Shapes
+from watchkeeper.policy._matchers import PathMatcher
 from watchkeeper.policy._paths import PathSet
 from watchkeeper.policy._rule import WRAPPED_BIT, Rule
+from watchkeeper.policy._specialise import Coverer, Firer, coverers_for, firer_for
 
-__all__ = ["Candidates", "Firer", "Group", "PathGate", "build_candidates"]
-
-Firer = Callable[[Action, Command | Action, SessionContext, Shapes], str | None]
+__all__ = ["Candidates", "Cover", "Group", "PathGate", "build_candidates"]
 
 
 class PathGate:
     """Passes a unit when any of its reads (or writes) is in the union of a group's patterns."""
 
-    __slots__ = ("_match", "_reads")
+    __slots__ = ("_fixed", "_match", "_reads")
 
     def __init__(self, key: str, paths: PathSet) -> None:
         self._reads = key == "reads"
         self._match = paths.matcher
+        self._fixed = paths.fixed
 
     def passes(self, action: Action, unit: Command | Action) -> bool:
+        fixed = self._fixed
+        if fixed is not None:
+            for path in unit.reads if self._reads else unit.writes:  # noqa: SIM110 - hot path loop
+                if fixed(path):
+                    return True
+            return False
         match = self._match
         cwd = action.cwd
         for path in unit.reads if self._reads else unit.writes:  # noqa: SIM110 - hot path loop
@@ -41,7 +46,8 @@ class PathGate:
 
 
 Group = tuple[PathGate | None, tuple[tuple[Rule, Firer], ...]]
-Candidates = tuple[tuple[Group, ...], tuple[Group, ...], tuple[Rule, ...]]
+Cover = tuple[Rule, tuple[Coverer, ...]]
+Candidates = tuple[tuple[Group, ...], tuple[Group, ...], tuple[Cover, ...]]
 
 
 def _path_key(rule: Rule) -> str | None:
@@ -51,7 +57,7 @@ def _path_key(rule: Rule) -> str | None:
 
 
 def _groups(
-    rules: Sequence[Rule], home: str, gates: dict[tuple[str, ...], PathGate]
+    rules: Sequence[Rule], name: str | None, home: str, gates: dict[tuple[str, ...], PathGate]
 ) -> tuple[Group, ...]:
     by_key: dict[str, list[Rule]] = {}
     for rule in rules:
@@ -63,7 +69,7 @@ def _groups(
     for rule in rules:
         key = _path_key(rule)
         if key is None or len(by_key[key]) < 2:
-            groups.append((None, ((rule, rule.firer),)))
+            groups.append((None, ((rule, firer_for(rule, name)),)))
             continue
         if key in placed:
             continue
@@ -80,7 +86,7 @@ def _groups(
                 if not p.startswith("!")
             ]
             gate = gates[ids] = PathGate(key, PathSet(patterns, home=home))
-        groups.append((gate, tuple((r, r.firer) for r in members)))
+        groups.append((gate, tuple((r, firer_for(r, name)) for r in members)))
     return tuple(groups)
 
 
@@ -96,12 +102,18 @@ def build_candidates(
     """Return the deny groups, ask groups and allow rules that can apply to such a unit.
 
     A deny or ask rule is kept when the unit has every effect kind it needs to fire; an allow
-    rule when it speaks about every effect kind the unit has.
+    rule when it speaks about every effect kind the unit has, with the checks left once the
+    unit's name and effect kinds are known (see `watchkeeper.policy._specialise`).
     """
     wrapped = bool(mask & WRAPPED_BIT)
     fits = [r for r in rules if r.applies_to(tool, name, wrapped=wrapped)]
     deny = [r for r in fits if r.decision is Decision.DENY and r.needs & ~mask == 0]
     ask = [r for r in fits if r.decision is Decision.ASK and r.needs & ~mask == 0]
     effects = mask & ~WRAPPED_BIT
-    allow = [r for r in fits if r.decision is Decision.ALLOW and effects & ~r.handles_mask == 0]
-    return _groups(deny, home, gates), _groups(ask, home, gates), tuple(allow)
+    allow: list[Cover] = []
+    for rule in fits:
+        if rule.decision is Decision.ALLOW and effects & ~rule.handles_mask == 0:
+            checks = coverers_for(rule, name, mask)
+            if checks is not None:
+                allow.append((rule, checks))
+    return _groups(deny, name, home, gates), _groups(ask, name, home, gates), tuple(allow)

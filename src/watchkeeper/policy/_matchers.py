@@ -27,12 +27,14 @@ __all__ = [
     "HostsOutsideMatcher",
     "Matcher",
     "McpServerMatcher",
+    "NamedCommand",
     "PathMatcher",
     "SessionMatcher",
     "Shapes",
     "ToolMatcher",
     "Unit",
     "clip",
+    "describe_command",
 ]
 
 Unit = Command | Action
@@ -144,8 +146,73 @@ class CommandMatcher:
         text = unit.text if isinstance(unit, Command) and unit.text else ""
         return f"command `{clip(text or ' '.join(getattr(unit, 'argv', ())))}`"
 
+    def named(self, name: str) -> NamedCommand | None:
+        """Return this matcher specialised to commands called `name`.
+
+        None when every command called `name` matches (no further check is needed).
+        """
+        patterns = tuple(p for p in self.patterns if p.name_matches(name))
+        if any(p.trivial for p in patterns):
+            return None
+        return NamedCommand(patterns)
+
     def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
         return self._match(action, unit, shapes)
+
+
+class NamedCommand:
+    """A `command` matcher specialised to one command name, for a policy's index.
+
+    Equivalent to `CommandMatcher.fire`/`covers` on a `Command` unit of that name, without
+    looking the name up again on every call.
+    """
+
+    __slots__ = ("_only", "_shape", "patterns")
+
+    def __init__(self, patterns: tuple[CommandPattern, ...]) -> None:
+        self.patterns = patterns
+        self._only = patterns[0] if len(patterns) == 1 else None
+        self._shape = any(p.needs_shape for p in patterns)
+
+    def match(self, action: Action, unit: Command, shapes: Shapes) -> bool:
+        """Return whether `unit` (a command of the specialised name) matches a pattern."""
+        only = self._only
+        if only is not None:
+            return only.matches_named(
+                unit, action.cwd, shapes.get(unit.argv) if self._shape else None
+            )
+        shape = shapes.get(unit.argv) if self._shape else None
+        cwd = action.cwd
+        for p in self.patterns:
+            if p.matches_named(unit, cwd, shape if p.needs_shape else None):
+                return True
+        return False
+
+    def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        if not isinstance(unit, Command):
+            return None
+        only = self._only
+        if only is not None:  # `match`, inlined for the common one-pattern case
+            shape = shapes.get(unit.argv) if self._shape else None
+            if not only.matches_named(unit, action.cwd, shape):
+                return None
+        elif not self.match(action, unit, shapes):
+            return None
+        return describe_command(unit)
+
+    def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        if not isinstance(unit, Command):
+            return False
+        only = self._only
+        if only is not None:  # `match`, inlined for the common one-pattern case
+            shape = shapes.get(unit.argv) if self._shape else None
+            return only.matches_named(unit, action.cwd, shape)
+        return self.match(action, unit, shapes)
+
+
+def describe_command(unit: Command) -> str:
+    """Return how a matched command is named in an explanation."""
+    return f"command `{clip(unit.text or ' '.join(unit.argv))}`"
 
 
 class PathMatcher:

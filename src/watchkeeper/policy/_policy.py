@@ -8,7 +8,7 @@ from watchkeeper.events import Decision
 from watchkeeper.normalize import Action, Command
 from watchkeeper.policy._combine import Hit, combine
 from watchkeeper.policy._context import SessionContext
-from watchkeeper.policy._index import Candidates, Group, PathGate, build_candidates
+from watchkeeper.policy._index import Candidates, Cover, Group, PathGate, build_candidates
 from watchkeeper.policy._matchers import Shapes, clip
 from watchkeeper.policy._rule import Rule, effect_mask
 from watchkeeper.policy._units import units_of
@@ -136,8 +136,8 @@ class Policy:
                 action_errors=action.errors,
             )
         covering: list[Rule] = []
-        for unit, (_, _, allow_rules) in plan:
-            found, failure = _cover(allow_rules, action, unit, ctx, shapes)
+        for unit, (_, _, covers) in plan:
+            found, failure = _cover(covers, action, unit, ctx, shapes)
             if failure is not None:
                 return combine(
                     self.default,
@@ -161,9 +161,12 @@ class Policy:
     def _decide_one(self, action: Action, unit: Command | Action, ctx: SessionContext) -> Verdict:
         """Decide the common one-unit action, without the per-unit bookkeeping."""
         shapes = self._shapes
-        deny_groups, ask_groups, allow_rules = self._candidates(
-            action.tool, unit.name if isinstance(unit, Command) else None, effect_mask(unit)
-        )
+        name = unit.name if isinstance(unit, Command) else None
+        mask = effect_mask(unit)
+        found_candidates = self._index.get((action.tool, name, mask))
+        if found_candidates is None:
+            found_candidates = self._candidates(action.tool, name, mask)
+        deny_groups, ask_groups, covers = found_candidates
         denies: tuple[Hit, ...] = ()
         asks: tuple[Hit, ...] = ()
         if deny_groups:
@@ -176,9 +179,14 @@ class Policy:
             return combine(
                 self.default, denies=denies, asks=asks, allows=None, action_errors=action.errors
             )
-        for rule in allow_rules:
+        found: Rule | None = None
+        for rule, checks in covers:  # `_cover`, inlined: this is the path most calls take
             try:
-                covered = rule.covers_checked(action, unit, ctx, shapes)
+                for check in checks:
+                    if not check(action, unit, ctx, shapes):
+                        break
+                else:
+                    found = rule
             except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
                 failure = Hit(rule, f"{type(exc).__name__}: {exc}", error=True)
                 return combine(
@@ -188,12 +196,14 @@ class Policy:
                     allows=None,
                     action_errors=action.errors,
                 )
-            if covered:
-                if not action.errors:
-                    cached = self._allow_cache.get(rule.id)
-                    if cached is not None:
-                        return cached
-                return self._allowed(action, (rule,))
+            if found is not None:
+                break
+        if found is not None:
+            if not action.errors:
+                cached = self._allow_cache.get(found.id)
+                if cached is not None:
+                    return cached
+            return self._allowed(action, (found,))
         return combine(
             self.default,
             denies=(),
@@ -244,16 +254,19 @@ def _fire(
 
 
 def _cover(
-    rules: tuple[Rule, ...],
+    covers: tuple[Cover, ...],
     action: Action,
     unit: Command | Action,
     ctx: SessionContext,
     shapes: Shapes,
 ) -> tuple[Rule | None, Hit | None]:
     """Return the first allow rule covering `unit`, or the failure of one that raised."""
-    for rule in rules:
+    for rule, checks in covers:
         try:
-            if rule.covers_checked(action, unit, ctx, shapes):
+            for check in checks:
+                if not check(action, unit, ctx, shapes):
+                    break
+            else:
                 return rule, None
         except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
             return None, Hit(rule, f"{type(exc).__name__}: {exc}", error=True)

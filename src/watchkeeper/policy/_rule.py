@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from watchkeeper.events import Decision
@@ -58,13 +57,6 @@ class Rule:
     handles: frozenset[str]
     needs: int = 0
     handles_mask: int = 0
-
-    @property
-    def firer(self) -> Callable[[Action, Unit, SessionContext, Shapes], str | None]:
-        """The fastest callable equivalent to `fire` (the matcher itself for one-key rules)."""
-        if len(self.checks) == 1:
-            return self.checks[0].fire
-        return self.fire
 
     def applies_to(self, tool: str, command_name: str | None, *, wrapped: bool = True) -> bool:
         """Return whether the rule could match a unit of `tool` (and of `command_name`)."""
