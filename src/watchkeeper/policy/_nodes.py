@@ -11,6 +11,10 @@ from watchkeeper.policy._errors import PolicyError
 __all__ = ["Where", "compose", "mapping", "plain", "scalar_str", "sequence", "string_list"]
 
 
+# libyaml's loader is about 10x faster and keeps line marks; the pure-Python one is the fallback.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class Where:
     """The file a node comes from, used to build ``file:line: message`` errors."""
 
@@ -27,7 +31,7 @@ class Where:
 def compose(text: str, where: Where) -> yaml.Node:
     """Parse `text` into a node tree; YAML syntax errors become `PolicyError`."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
