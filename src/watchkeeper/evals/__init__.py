@@ -1,0 +1,1 @@
+"""Evaluation: red-team corpora, trajectory replay and detection metrics."""
