@@ -78,3 +78,10 @@ def test_round_trip_keeps_canonical_bytes() -> None:
     call = ToolCall(session_id="s", tool="Bash", args={"command": "ls -la"}, cwd="/w")
     again = parse_event(call.model_dump(mode="json"))
     assert again.canonical() == call.canonical()
+
+
+def test_nan_in_free_form_fields_is_kept_for_the_ledger_to_refuse() -> None:
+    """NaN in `args` survives dumping as NaN (never silently null), so canonical JSON rejects it."""
+    call = ToolCall(session_id="s", tool="calc", args={"x": float("nan")})
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        canonical_json(call.model_dump(mode="json"))

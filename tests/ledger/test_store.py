@@ -189,3 +189,32 @@ def test_new_ledger_file_is_private(tmp_path: Path) -> None:
     with SqliteLedger(tmp_path / "private.db"):
         pass
     assert (tmp_path / "private.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_appends_follow_a_head_moved_by_another_writer(db: Path, key: Ed25519PrivateKey) -> None:
+    """When another store appends in between, the next append links onto the new head."""
+    with SqliteLedger(db, signing_key=key) as first:
+        first.append(sample_events(2))
+        with SqliteLedger(db, signing_key=key) as second:
+            assert [r.seq for r in second.append(sample_events(3))] == [3, 4, 5]
+        receipts = first.append(sample_events(2))
+        assert [r.seq for r in receipts] == [6, 7]
+        assert first.head().hash == receipts[-1].hash
+    report = verify_ledger(db, key.public_key())
+    assert report.ok, report.reason
+    assert report.records_checked == 7
+
+
+def test_submissions_of_every_size_commit_whole(db: Path, key: Ed25519PrivateKey) -> None:
+    """Submissions of odd sizes, and one larger than a single insert, keep a gapless chain."""
+    sizes = [1, 2, 3, 5, 17, 100, 4097]
+    with SqliteLedger(db, signing_key=key) as store:
+        futures = [store.submit(sample_events(n, session_id=f"n{n}")) for n in sizes]
+        receipts = [future.result() for future in futures]
+    assert [len(r) for r in receipts] == sizes
+    flat = [r.seq for rs in receipts for r in rs]
+    assert flat == list(range(1, sum(sizes) + 1))
+    report = verify_ledger(db, key.public_key())
+    assert report.ok, report.reason
+    assert report.records_checked == sum(sizes)
+    assert len(list(read_events(db, session_id="n4097"))) == 4097

@@ -36,9 +36,13 @@ def canonical_json(value: Any) -> bytes:
     """
     try:
         out = orjson.dumps(value, option=_OPTIONS)
-    except orjson.JSONEncodeError:
+    except orjson.JSONEncodeError as exc:
         # The one failure with a JSON answer: an integer beyond 64 bits. Anything else raises.
-        out = orjson.dumps(_exact_ints(value), option=_OPTIONS)
+        try:
+            exact = _exact_ints(value)
+        except RecursionError:
+            raise exc from None
+        out = orjson.dumps(exact, option=_OPTIONS)
     if b"null" in out:
         # orjson writes a non-finite float as `null`; only a `null` in the output can hide one.
         _reject_non_finite((value,))
@@ -58,7 +62,7 @@ def _exact_ints(value: Any) -> Any:
 
 
 def _reject_non_finite(value: Any) -> None:
-    """Raise `ValueError` if `value` holds NaN or ±Infinity anywhere."""
+    """Raise `ValueError` if the items of container `value` hold NaN or ±Infinity anywhere."""
     items = value.values() if type(value) is dict else value
     for item in items:
         kind = type(item)

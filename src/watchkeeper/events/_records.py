@@ -44,7 +44,7 @@ def new_id() -> str:
 class EventBase(BaseModel):
     """Fields every record has."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     schema_version: Literal[1] = SCHEMA_VERSION
     id: str = Field(default_factory=new_id, min_length=1, max_length=128)

@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from json.encoder import encode_basestring
 from typing import Any, NamedTuple
+
+import orjson
 
 from watchkeeper.events import Event, canonical_json
 from watchkeeper.ledger._errors import LedgerEncodeError
@@ -37,6 +38,7 @@ __all__ = [
 ENVELOPE_VERSION = 1
 GENESIS = bytes(32)
 SALT_BYTES = 32
+_sha256 = hashlib.sha256
 
 
 def commit_payload(salt: bytes, payload: bytes) -> str:
@@ -74,11 +76,6 @@ def record_hash(prev: bytes, envelope_value: dict[str, Any]) -> bytes:
     return hashlib.sha256(prev + canonical_json(envelope_value)).digest()
 
 
-def _json_str(value: str) -> str:
-    """Quote a string exactly as `canonical_json` does (`json.dumps(..., ensure_ascii=False)`)."""
-    return str(encode_basestring(value))
-
-
 class Sealed(NamedTuple):
     """An event ready for the chain: its payload bytes, salt, commitment and envelope fields.
 
@@ -92,8 +89,8 @@ class Sealed(NamedTuple):
     ts: str
     session_id: str
     deployment_id: str
-    payload: bytes
-    salt: bytes
+    payload: bytearray  # bytearray: sqlite3 binds it as a BLOB without an adapter lookup
+    salt: bytearray
     commitment: str
     head: bytes  # not stored: envelope bytes before prev
     tail: bytes  # not stored: envelope bytes after seq
@@ -108,7 +105,7 @@ STORED_FIELDS = 8
 """The leading `Sealed` fields stored as they are, in the order of `INSERT_RECORD`'s columns."""
 
 
-_TAIL_END = b',"v":%d}' % ENVELOPE_VERSION
+_quote = orjson.dumps
 
 
 def seal(event: Event, salt: bytes | None = None) -> Sealed:
@@ -126,14 +123,27 @@ def seal(event: Event, salt: bytes | None = None) -> Sealed:
         raise LedgerEncodeError(msg) from exc
     if salt is None:
         salt = os.urandom(SALT_BYTES)
-    commitment = hashlib.sha256(salt + payload).hexdigest()
-    head = (
-        f'{{"commitment":"{commitment}","deployment_id":{_json_str(deployment_id)},'
-        f'"id":{_json_str(event_id)},"kind":{_json_str(kind)},"prev":"'
-    ).encode()
-    tail = f',"session_id":{_json_str(session_id)},"ts":{_json_str(ts)}'.encode() + _TAIL_END
+    commitment = _sha256(salt + payload).hexdigest()
+    # The envelope bytes around prev and seq, exactly as `canonical_json(envelope(...))` writes
+    # them (keys sorted; a string is quoted by the same orjson call canonical_json makes).
+    head = b'{"commitment":"%s","deployment_id":%s,"id":%s,"kind":%s,"prev":"' % (
+        commitment.encode(),
+        _quote(deployment_id),
+        _quote(event_id),
+        _quote(kind),
+    )
+    tail = b',"session_id":%s,"ts":%s,"v":%d}' % (_quote(session_id), _quote(ts), ENVELOPE_VERSION)
     return Sealed(
-        event_id, kind, ts, session_id, deployment_id, payload, salt, commitment, head, tail
+        event_id,
+        kind,
+        ts,
+        session_id,
+        deployment_id,
+        bytearray(payload),
+        bytearray(salt),
+        commitment,
+        head,
+        tail,
     )
 
 

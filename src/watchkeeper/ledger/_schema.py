@@ -6,6 +6,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -58,30 +59,42 @@ INSERT_RECORD = (
     "INSERT INTO records (id, kind, ts, session_id, deployment_id, payload, salt, commitment, "
     "seq, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 )
-_INSERT_CHUNKS = (256, 16, 1)
+_MAX_ROWS = 2048  # 22,528 parameters: within SQLite's default limit of 32,766
+_PAD: list[object] = [0]  # an int: sqlite3 binds it without the adapter lookup None needs
 
 
+@cache
 def _insert_statement(rows: int) -> str:
+    """Return an `INSERT` of up to `rows` rows; rows with `seq` 0 are padding, skipped."""
+    columns = INSERT_RECORD.split(" VALUES ", 1)[0]
     values = ",".join(["(?,?,?,?,?,?,?,?,?,?,?)"] * rows)
-    return INSERT_RECORD.split(" VALUES ", 1)[0] + " VALUES " + values
+    # Only constant column names and placeholders go into the text; values are bound.
+    return f"{columns} SELECT * FROM (VALUES {values}) WHERE column9 > 0"  # noqa: S608
 
 
 def insert_records(conn: sqlite3.Connection, flat: list[object]) -> None:
-    """Insert rows given as one flat list of `RECORD_FIELDS` values per row.
+    """Insert rows (`RECORD_FIELDS` values each, in one flat list) in the caller's transaction.
 
-    Rows go in as multi-row `INSERT`s of fixed sizes (each prepared once and cached): SQLite
-    releases the GIL once per statement, so a few large statements keep a writer that shares
-    the GIL with many submitting threads from queueing for it once per row.
+    Up to 2,048 rows go in as one `INSERT`, padded up to the next power of two with rows whose
+    `seq` is 0 (which the statement skips), so only 12 statements are ever prepared and cached
+    (`flat` is padded in place). SQLite releases the GIL for each statement and the writer
+    must then wait to get it back from the submitting threads, so statements, not rows, are
+    what cost it most.
     """
-    start = 0
-    total = len(flat)
-    for rows in _INSERT_CHUNKS:
-        width = rows * RECORD_FIELDS
-        count = (total - start) // width
-        if count:
-            params = [flat[start + i * width : start + (i + 1) * width] for i in range(count)]
-            conn.executemany(_insert_statement(rows), params)
-            start += count * width
+    width = _MAX_ROWS * RECORD_FIELDS
+    if len(flat) <= width:
+        if flat:
+            _insert_padded(conn, flat)
+        return
+    for start in range(0, len(flat), width):
+        _insert_padded(conn, flat[start : start + width])
+
+
+def _insert_padded(conn: sqlite3.Connection, chunk: list[object]) -> None:
+    rows = len(chunk) // RECORD_FIELDS
+    bucket = 1 << (rows - 1).bit_length()
+    chunk += _PAD * ((bucket - rows) * RECORD_FIELDS)
+    conn.execute(_insert_statement(bucket), chunk)
 
 
 _SELECT_RECORDS = (

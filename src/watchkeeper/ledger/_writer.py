@@ -77,6 +77,8 @@ class GroupCommitWriter:
         self._events = 0
         self._checkpoints = 0
         self._schedule: CheckpointSchedule | None = None
+        # The chain head as last committed by this writer; None means "read it again".
+        self._head: tuple[int, bytes] | None = None
         ready: Future[None] = Future()
         self._thread = threading.Thread(
             target=self._run, args=(ready,), name=f"ledger-writer:{path.name}", daemon=True
@@ -168,11 +170,14 @@ class GroupCommitWriter:
         self, conn: sqlite3.Connection, batch: list[_Job], *, force_checkpoint: bool
     ) -> int:
         """Commit `batch` (and a checkpoint if one is due); return the head seq afterwards."""
-        schedule = self._schedule
+        cached = False
         try:
             conn.execute("BEGIN IMMEDIATE")
-            head = read_head(conn)
-            seq, prev = (0, GENESIS) if head is None else (head[0], bytes.fromhex(head[1]))
+            cached = self._head is not None
+            if self._head is None:
+                head = read_head(conn)
+                self._head = (0, GENESIS) if head is None else (head[0], bytes.fromhex(head[1]))
+            seq, prev = self._head
             prev_hex = prev.hex()
             flat: list[object] = []
             receipts: list[list[Receipt]] = []
@@ -187,29 +192,17 @@ class GroupCommitWriter:
                     job_receipts.append(Receipt(seq, hex_digest, item.event_id))
                     prev, prev_hex = digest, hex_digest
                 receipts.append(job_receipts)
-            insert_records(conn, flat)
             written = len(flat) // RECORD_FIELDS
-            signed = False
-            if (
-                self._key is not None
-                and schedule is not None
-                and (schedule.due(seq) or (force_checkpoint and seq > schedule.last_seq))
-            ):
-                checkpoint = sign_checkpoint(self._key, seq, prev.hex())
-                conn.execute(
-                    INSERT_CHECKPOINT,
-                    (
-                        checkpoint.seq,
-                        checkpoint.hash,
-                        checkpoint.ts,
-                        checkpoint.key_id,
-                        checkpoint.signature,
-                    ),
-                )
-                signed = True
+            insert_records(conn, flat)
+            signed = self._sign_if_due(conn, seq, prev_hex, force=force_checkpoint)
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
+            self._head = None
             self._rollback(conn)
+            if cached:
+                # Another connection may have appended since our last commit (the sequence
+                # number then collides): link the batch again onto the head read afresh.
+                return self._commit(conn, batch, force_checkpoint=force_checkpoint)
             if len(batch) > 1:
                 # One submission must not sink the others that happened to share its commit.
                 for job in batch:
@@ -219,11 +212,13 @@ class GroupCommitWriter:
             head = read_head(conn)
             return 0 if head is None else head[0]
         except BaseException as exc:
+            self._head = None
             self._rollback(conn)
             self._fail(batch, exc)
             raise
-        if signed and schedule is not None:
-            schedule.signed(seq)
+        self._head = (seq, prev)
+        if signed and self._schedule is not None:
+            self._schedule.signed(seq)
         with self._lock:
             self._commits += 1 if written or signed else 0
             self._events += written
@@ -231,6 +226,28 @@ class GroupCommitWriter:
         for job, job_receipts in zip(batch, receipts, strict=True):
             job.future.set_result(job_receipts)
         return seq
+
+    def _sign_if_due(self, conn: sqlite3.Connection, seq: int, head: str, *, force: bool) -> bool:
+        """Insert a signed checkpoint of head `seq` if one is due; return whether it was."""
+        schedule = self._schedule
+        if (
+            self._key is None
+            or schedule is None
+            or not (schedule.due(seq) or (force and seq > schedule.last_seq))
+        ):
+            return False
+        checkpoint = sign_checkpoint(self._key, seq, head)
+        conn.execute(
+            INSERT_CHECKPOINT,
+            (
+                checkpoint.seq,
+                checkpoint.hash,
+                checkpoint.ts,
+                checkpoint.key_id,
+                checkpoint.signature,
+            ),
+        )
+        return True
 
     @staticmethod
     def _rollback(conn: sqlite3.Connection) -> None:
