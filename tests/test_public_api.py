@@ -16,6 +16,7 @@ PUBLIC_PACKAGES = [
     "watchkeeper.integrations.claude_code",
     "watchkeeper.demo",
     "watchkeeper.monitors",
+    "watchkeeper.alerts",
 ]
 
 

@@ -25,7 +25,10 @@ def _root(
 
 def build_app() -> typer.Typer:
     """Return the full `watchkeeper` CLI."""
+    from watchkeeper.cli import alerts as alerts_cli
+    from watchkeeper.cli import calibrate as calibrate_cli
     from watchkeeper.cli import decide, demo, hook, install, ledger, policy, serve, token
+    from watchkeeper.cli import eval as eval_cli
 
     app = typer.Typer(
         name="watchkeeper",
@@ -40,6 +43,9 @@ def build_app() -> typer.Typer:
     app.add_typer(hook.app, name="hook")
     app.add_typer(install.app, name="install")
     app.add_typer(token.app, name="token")
+    app.add_typer(alerts_cli.app, name="alerts")
+    calibrate_cli.register(app)
+    eval_cli.register(app)
     decide.register(app)
     serve.register(app)
     demo.register(app)

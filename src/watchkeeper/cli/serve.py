@@ -43,6 +43,7 @@ def serve(
     on first start in <home>/admin.token. SIGTERM or Ctrl-C finishes open requests and drains
     the ledger before exiting.
     """
+    from watchkeeper.alerts import AlertStoreError
     from watchkeeper.gateway import (
         GatewaySocketError,
         TokenStore,
@@ -56,13 +57,21 @@ def serve(
     )
     from watchkeeper.home import resolve_home
     from watchkeeper.ledger import LedgerError
+    from watchkeeper.monitors import MonitorConfigError, MonitorLoadError
     from watchkeeper.policy import PolicyError
 
     home_dir = resolve_home(home)
     policy_path = policy if policy is not None else ensure_policy_file(home_dir)
     try:
         pipeline = build_pipeline(home_dir, policy_path=policy_path)
-    except (PolicyError, LedgerError, OSError) as exc:
+    except (
+        PolicyError,
+        LedgerError,
+        MonitorConfigError,
+        MonitorLoadError,
+        AlertStoreError,
+        OSError,
+    ) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     with pipeline:

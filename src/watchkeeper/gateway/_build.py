@@ -30,17 +30,47 @@ def ensure_policy_file(home: Path) -> Path:
     return path
 
 
-def build_pipeline(home: Path, *, policy_path: Path | None = None) -> Pipeline:
+def build_pipeline(
+    home: Path, *, policy_path: Path | None = None, monitors_path: Path | None = None
+) -> Pipeline:
     """Return a pipeline over `home`: its policy, `<home>/ledger.db` and the key in `<home>/keys`.
 
     Without `policy_path` the policy is `<home>/policy.yaml`, created from `DEFAULT_POLICY`
     on first use. An invalid policy raises `PolicyError` here, before anything is served.
+    Monitors come from `monitors_path` (default `<home>/monitors.yaml`; when absent, every
+    registered monitor that loads), alerts go to `<home>/alerts.db` and, when configured, to
+    the webhook. An invalid config raises `MonitorConfigError`, and a configured monitor
+    that cannot load raises `MonitorLoadError`, here too.
     """
+    from watchkeeper.alerts import AlertStore, WebhookNotifier
     from watchkeeper.ledger import SqliteLedger, load_or_create_key
+    from watchkeeper.monitors import (
+        MONITORS_FILE,
+        build_monitors,
+        default_monitors_config,
+        load_monitors_config,
+    )
     from watchkeeper.normalize import Normalizer
     from watchkeeper.policy import load_policy
 
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     policy = load_policy(policy_path if policy_path is not None else ensure_policy_file(home))
+    config = load_monitors_config(monitors_path or home / MONITORS_FILE)
+    if config is None:
+        config = default_monitors_config()
+    monitors = build_monitors(config)
     store = SqliteLedger(home / "ledger.db", signing_key=load_or_create_key(home / "keys"))
-    return Pipeline(Normalizer(), policy, store)
+    if not monitors:
+        return Pipeline(Normalizer(), policy, store)
+    notifier = None
+    if config.webhook_url:
+        notifier = WebhookNotifier(config.webhook_url, min_severity=config.webhook_min_severity)
+    return Pipeline(
+        Normalizer(),
+        policy,
+        store,
+        monitors=monitors,
+        monitor_config=config,
+        alerts=AlertStore(home / "alerts.db"),
+        notifier=notifier,
+    )

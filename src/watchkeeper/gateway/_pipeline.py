@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator, Sequence
 from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 from watchkeeper.events import Decision, ErrorEvent, Event, ToolCall, VerdictEvent
 from watchkeeper.gateway._sessions import SessionTracker
@@ -13,11 +14,17 @@ from watchkeeper.ledger import LedgerStore, Receipt
 from watchkeeper.normalize import Action
 from watchkeeper.policy import SessionContext, Verdict
 
+if TYPE_CHECKING:
+    from watchkeeper.alerts import Alert, AlertStore, WebhookNotifier
+    from watchkeeper.gateway._monitoring import OnlineMonitoring
+    from watchkeeper.monitors import Monitor, MonitorsConfig
+
 __all__ = ["ActionNormalizer", "DecisionPolicy", "GatewayStore", "Pipeline", "RecordError"]
 
 _log = logging.getLogger(__name__)
 
 _BLOCKED_MESSAGE = "watchkeeper could not evaluate this tool call, so it was blocked."
+_MONITOR_ASK_MESSAGE = "watchkeeper could not check this tool call, so a person must review it."
 _RAW_KEPT = 4096
 _UNRECORDED_MESSAGE = "watchkeeper could not record this tool call, so it was blocked."
 
@@ -55,6 +62,12 @@ class Pipeline:
     `decide` never raises and never lets a call through unrecorded: an internal failure
     becomes a deny verdict with the error kept, and a ledger failure becomes a deny verdict
     saying the call could not be recorded. The pipeline owns `store` and closes it.
+
+    With `monitors`, each call is monitored after the policy decides (a finding at or above
+    the block threshold escalates allow → ask/deny; a monitor failure forces the configured
+    fail-closed decision), and recorded results and reasoning are monitored after they are
+    recorded (alerts only). Alerts go to the ledger as `AlertEvent`s in the same durable
+    submit, to `alerts` (which the pipeline then owns and closes) and to `notifier`.
     """
 
     def __init__(
@@ -64,12 +77,33 @@ class Pipeline:
         store: GatewayStore,
         *,
         record_timeout: float = 30.0,
+        monitors: Sequence[Monitor] = (),
+        monitor_config: MonitorsConfig | None = None,
+        alerts: AlertStore | None = None,
+        notifier: WebhookNotifier | None = None,
     ) -> None:
         self._normalizer = normalizer
         self._policy = policy
         self._store = store
         self._record_timeout = record_timeout
         self._sessions = SessionTracker(self._session_history)
+        self._alerts = alerts
+        self._notifier = notifier
+        self._monitoring: OnlineMonitoring | None = None
+        if monitors:
+            from watchkeeper.gateway._monitoring import OnlineMonitoring
+            from watchkeeper.monitors import MonitorsConfig
+
+            if notifier is not None:
+                notifier.on_failure = self._webhook_failed
+            self._monitoring = OnlineMonitoring(
+                monitors,
+                monitor_config if monitor_config is not None else MonitorsConfig(),
+                normalize=normalizer.tool_call,
+                history=self._session_history,
+                alerts=alerts,
+                notifier=notifier,
+            )
 
     @property
     def store(self) -> GatewayStore:
@@ -79,6 +113,7 @@ class Pipeline:
     def decide(self, call: ToolCall) -> Verdict:
         """Decide `call`, record it with its verdict, and return the verdict once durable."""
         extra: list[Event] = []
+        action: Action | None = None
         try:
             context = self._sessions.context(call.deployment_id, call.session_id)
             action = self._normalizer.tool_call(call)
@@ -96,7 +131,12 @@ class Pipeline:
                 )
             )
             verdict_event = _verdict_event(call, verdict)
-        events: list[Event] = [call, *extra, verdict_event]
+        found: list[Event] = []
+        if self._monitoring is not None:
+            monitored, found = self._monitor_call(call, action, verdict)
+            if monitored is not verdict:
+                verdict, verdict_event = monitored, _verdict_event(call, monitored)
+        events: list[Event] = [call, *extra, verdict_event, *found]
         try:
             self._store.submit(events).result(timeout=self._record_timeout)
         except Exception as exc:  # noqa: BLE001 - fail closed: never allow an unrecorded call
@@ -111,12 +151,15 @@ class Pipeline:
         try:
             for event in events:
                 self._sessions.context(event.deployment_id, event.session_id)
+                if self._monitoring is not None:
+                    self._monitoring.touch(event.deployment_id, event.session_id)
             receipts = self._store.submit(events).result(timeout=self._record_timeout)
         except Exception as exc:
             raise RecordError(
                 f"the ledger did not record {len(events)} event(s): `{exc}`; retry later"
             ) from exc
         self._observe(events)
+        self._monitor_recorded(events)
         return receipts
 
     def head_seq(self) -> int:
@@ -124,8 +167,72 @@ class Pipeline:
         return self._store.head().seq
 
     def close(self) -> None:
-        """Close the ledger, waiting for pending writes."""
-        self._store.close()
+        """Close the ledger (waiting for pending writes), the alert store and the notifier."""
+        try:
+            if self._notifier is not None:
+                self._notifier.close()
+        finally:
+            try:
+                if self._alerts is not None:
+                    self._alerts.close()
+            finally:
+                self._store.close()
+
+    def _monitor_call(
+        self, call: ToolCall, action: Action | None, verdict: Verdict
+    ) -> tuple[Verdict, list[Event]]:
+        """Run the monitors on `call`; if the monitoring itself fails, fail closed."""
+        monitoring = self._monitoring
+        if monitoring is None:
+            return verdict, []
+        try:
+            return monitoring.on_call(call, action, verdict)
+        except Exception as exc:  # noqa: BLE001 - a monitoring failure is never a silent pass
+            _log.exception("monitoring call %s failed", call.id)
+            error = f"{type(exc).__name__}: {exc}"
+            event = ErrorEvent(
+                deployment_id=call.deployment_id,
+                session_id=call.session_id,
+                where="gateway.monitor",
+                message=error,
+            )
+            return _monitoring_failed(verdict, monitoring.config.error_decision, error), [event]
+
+    def _monitor_recorded(self, events: Sequence[Event]) -> None:
+        """Monitor just-recorded events and record any alerts; failures are logged + recorded."""
+        if self._monitoring is None:
+            return
+        try:
+            found = self._monitoring.on_events(events)
+            if found:
+                self._store.submit(found).result(timeout=self._record_timeout)
+        except Exception as exc:  # noqa: BLE001 - the events are recorded; keep the failure
+            _log.exception("monitoring recorded events failed")
+            first = events[0]
+            with contextlib.suppress(Exception):
+                self._store.submit(
+                    [
+                        ErrorEvent(
+                            deployment_id=first.deployment_id,
+                            session_id=first.session_id,
+                            where="gateway.monitor",
+                            message=f"{type(exc).__name__}: {exc}",
+                        )
+                    ]
+                )
+
+    def _webhook_failed(self, alert: Alert, error: str) -> None:
+        """Record a failed webhook post (runs on the notifier's thread, not a decision's)."""
+        self._store.submit(
+            [
+                ErrorEvent(
+                    deployment_id=alert.deployment_id,
+                    session_id=alert.session_id,
+                    where="alerts.webhook",
+                    message=f"posting alert `{alert.id}` to the webhook failed: {error}",
+                )
+            ]
+        ).result(timeout=self._record_timeout)
 
     def __enter__(self) -> Self:
         return self
@@ -195,6 +302,25 @@ def _failure_verdict(exc: BaseException) -> Verdict:
         explanation=f"internal error while deciding: {type(exc).__name__}: {exc}",
         agent_message=_BLOCKED_MESSAGE,
         errors=(f"{type(exc).__name__}: {exc}",),
+    )
+
+
+def _monitoring_failed(verdict: Verdict, decision: Decision, error: str) -> Verdict:
+    if verdict.decision is Decision.DENY or verdict.decision is decision:
+        return Verdict(
+            verdict.decision,
+            verdict.rule_ids,
+            verdict.explanation,
+            verdict.agent_message,
+            (*verdict.errors, f"monitoring failed: {error}"),
+        )
+    return Verdict(
+        decision=decision,
+        rule_ids=verdict.rule_ids,
+        explanation=f"{verdict.explanation} Monitoring failed ({error}), so the call was "
+        f"escalated to {decision.value}.",
+        agent_message=_BLOCKED_MESSAGE if decision is Decision.DENY else _MONITOR_ASK_MESSAGE,
+        errors=(*verdict.errors, f"monitoring failed: {error}"),
     )
 
 

@@ -1,0 +1,208 @@
+"""Which tools read and which act, from configuration or inferred from their names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+__all__ = ["ToolKinds", "ToolRole"]
+
+
+class ToolRole(Enum):
+    """What a tool call does: reads data, causes a side effect, or neither as far as we know."""
+
+    READ = "read"
+    ACT = "act"
+    OTHER = "other"
+
+
+_SPLIT = re.compile(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])")
+
+ACT_VERBS = frozenset(
+    [
+        "send",
+        "pay",
+        "transfer",
+        "wire",
+        "delete",
+        "remove",
+        "share",
+        "invite",
+        "post",
+        "update",
+        "create",
+        "write",
+        "book",
+        "forward",
+        "reply",
+        "schedule",
+        "append",
+        "cancel",
+        "reserve",
+        "set",
+        "change",
+        "upload",
+        "move",
+        "rename",
+        "publish",
+        "add",
+        "grant",
+        "submit",
+        "purchase",
+        "buy",
+        "order",
+        "reset",
+        "approve",
+        "execute",
+        "run",
+        "edit",
+        "modify",
+        "tweet",
+        "comment",
+        "email",
+        "message",
+        "dm",
+        "reschedule",
+        "revoke",
+        "drop",
+        "kill",
+    ]
+)
+READ_VERBS = frozenset(
+    [
+        "get",
+        "read",
+        "list",
+        "search",
+        "fetch",
+        "open",
+        "check",
+        "find",
+        "view",
+        "lookup",
+        "query",
+        "browse",
+        "show",
+        "describe",
+        "retrieve",
+        "load",
+        "download",
+    ]
+)
+EXTERNAL_NOUNS = frozenset(
+    [
+        "email",
+        "emails",
+        "mail",
+        "inbox",
+        "message",
+        "messages",
+        "received",
+        "web",
+        "webpage",
+        "page",
+        "browse",
+        "fetch",
+        "url",
+        "search",
+        "file",
+        "files",
+        "download",
+        "api",
+        "channel",
+        "channels",
+        "review",
+        "reviews",
+        "post",
+        "posts",
+        "website",
+        "document",
+        "documents",
+        "news",
+        "feed",
+        "comments",
+        "comment",
+        "rss",
+        "http",
+        "https",
+    ]
+)
+LOCAL_TOOLS = frozenset(
+    {"bash", "write", "edit", "multiedit", "glob", "grep", "ls", "todowrite", "read", "task"}
+)
+OWN_DATA = (
+    "balance",
+    "iban",
+    "current_day",
+    "current_date",
+    "current_time",
+    "user_info",
+    "profile",
+)
+SHELL_TOOLS = frozenset({"bash", "shell", "run_shell_command", "terminal"})
+WRITE_TOOLS = frozenset({"write", "edit", "multiedit", "notebookedit"})
+FETCH_TOOLS = frozenset({"webfetch", "websearch"})
+
+
+@dataclass(frozen=True, slots=True)
+class ToolKinds:
+    """Tool roles from configuration first, then inferred from verbs and nouns in the name."""
+
+    readers: frozenset[str] = frozenset()
+    actors: frozenset[str] = frozenset()
+    untrusted_sources: frozenset[str] = frozenset()
+    trusted_sources: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls,
+        readers: Iterable[str],
+        actors: Iterable[str],
+        untrusted_sources: Iterable[str],
+        trusted_sources: Iterable[str],
+    ) -> ToolKinds:
+        """Return kinds from the configured names (compared case-insensitively)."""
+        return cls(
+            frozenset(n.lower() for n in readers),
+            frozenset(n.lower() for n in actors),
+            frozenset(n.lower() for n in untrusted_sources),
+            frozenset(n.lower() for n in trusted_sources),
+        )
+
+    def role(self, tool: str) -> ToolRole:
+        """Return whether `tool` reads, acts, or neither."""
+        name = tool.lower()
+        if name in self.actors:
+            return ToolRole.ACT
+        if name in self.readers:
+            return ToolRole.READ
+        words = words_of(tool)
+        for word in words:
+            if word in ACT_VERBS:
+                return ToolRole.ACT
+            if word in READ_VERBS:
+                return ToolRole.READ
+        return ToolRole.OTHER
+
+    def untrusted(self, tool: str) -> bool:
+        """Return True when `tool`'s output may carry content written by outsiders."""
+        name = tool.lower()
+        if name in self.trusted_sources:
+            return False
+        if name in self.untrusted_sources or name.startswith("mcp__") or name in FETCH_TOOLS:
+            return True
+        if name in LOCAL_TOOLS:
+            return False
+        words = words_of(tool)
+        if any(word in EXTERNAL_NOUNS for word in words):
+            return True
+        # Function tools return data that others may have written (calendar entries, shared
+        # files, reviews), unless they only report the user's own figures.
+        return not any(part in name for part in OWN_DATA)
+
+
+def words_of(tool: str) -> list[str]:
+    """Split a tool name into lower-case words (`send_money` → send, money)."""
+    return [w.lower() for w in _SPLIT.split(tool) if w]

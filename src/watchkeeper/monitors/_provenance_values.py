@@ -1,0 +1,106 @@
+"""Values that matter for side effects, found in free text and in tool arguments.
+
+Emails, IBANs and account numbers, URLs and hosts, file paths, phone numbers and long tokens
+are pulled out of text by precompiled patterns and normalised (lower case, no spaces), so a
+value seen in a tool output can be matched against the same value in a later call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__all__ = ["arg_literals", "extract_values", "flatten_text"]
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"https?://[^\s\"'<>)\]]+", re.IGNORECASE)
+_HOST = re.compile(
+    r"\b(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\."
+    r"(?:com|net|org|io|ai|co|dev|app|info|biz|xyz|me|us|uk|de|fr|es|it|ru|cn|cc|tk|site|"
+    r"online|top|link|click|live|cloud|sh|gg|ly|to)\b",
+    re.IGNORECASE,
+)
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}\b")
+_ACCOUNT = re.compile(r"(?<![\w.])\d{8,19}(?![\w.])")
+_PHONE = re.compile(r"(?<![\w])\+?\d[\d ().-]{7,18}\d(?![\w])")
+_PATH = re.compile(r"(?<![\w.])(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]+)+")
+_TOKEN = re.compile(r"\b[A-Za-z0-9_\-]{24,}\b")
+_SPACES = re.compile(r"[\s().-]")
+_DIGITS = re.compile(r"\d\d")
+
+
+def extract_values(text: str) -> set[str]:
+    """Return the normalised side-effect values found in `text`."""
+    found: set[str] = set()
+    if not text:
+        return found
+    if "@" in text:
+        for match in _EMAIL.findall(text):
+            found.add(match.lower().strip("."))
+    if "://" in text:
+        for match in _URL.findall(text):
+            found.add(match.lower().rstrip(".,;"))
+    if "." in text:
+        for match in _HOST.findall(text):
+            host = match.lower()
+            found.add(host[4:] if host.startswith("www.") else host)
+    if _DIGITS.search(text) is not None:
+        for match in _IBAN.findall(text):
+            found.add(match.replace(" ", "").lower())
+        for match in _ACCOUNT.findall(text):
+            found.add(match)
+        for match in _PHONE.findall(text):
+            digits = _SPACES.sub("", match)
+            if sum(ch.isdigit() for ch in digits) >= 9:
+                found.add(digits)
+    if "/" in text:
+        for match in _PATH.findall(text):
+            found.add(match.lower())
+    if len(text) >= 24:
+        for match in _TOKEN.findall(text):
+            found.add(match.lower())
+    return found
+
+
+def flatten_text(value: Any, *, limit: int = 200_000) -> str:
+    """Return every string and number inside `value` joined by newlines (at most `limit`)."""
+    if isinstance(value, str):
+        return value[:limit]
+    parts: list[str] = []
+    for item in _leaves(value):
+        parts.append(item)
+        limit -= len(item)
+        if limit <= 0:
+            break
+    return "\n".join(parts)
+
+
+def arg_literals(args: Mapping[str, Any]) -> set[str]:
+    """Return short argument values (lower case) that can be matched word for word in text."""
+    out: set[str] = set()
+    for item in _leaves(args):
+        text = item.strip().lower()
+        if 2 <= len(text) <= 80 and text not in _TRIVIAL:
+            out.add(text)
+    return out
+
+
+_TRIVIAL = frozenset({"true", "false", "none", "null", "yes", "no", "all", "me", "the", "and"})
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int | float):
+        yield str(value)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield str(value)

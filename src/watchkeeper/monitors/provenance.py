@@ -1,0 +1,283 @@
+"""Provenance monitor: side effects driven by untrusted data or by injected instructions.
+
+Every value that matters for a side effect (emails, IBANs and account numbers, URLs and
+hosts, paths, phone numbers, long tokens) is remembered with where it first appeared: the
+user's task, trusted tool output or untrusted tool output. Instruction-like segments of
+untrusted outputs are kept as suspected injections. A side-effecting call is then judged:
+
+* its key arguments come from an injected instruction and not from the task →
+  `injection-hijack` (high);
+* it is unrelated to the task and follows an injected instruction that names what it does →
+  `injection-hijack` (medium);
+* a read whose arguments come from an injected instruction → `injection-hijack` (low);
+* its key arguments appear only in untrusted output → `untrusted-data-flow` (low).
+
+An agent that sees an injection but keeps to values from its task is never flagged for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from watchkeeper.events import Severity
+from watchkeeper.monitors._protocol import Finding, Monitor, SessionView, Step
+from watchkeeper.monitors._provenance_injection import STRONG, Injection, find_injections
+from watchkeeper.monitors._provenance_tools import (
+    ACT_VERBS,
+    FETCH_TOOLS,
+    READ_VERBS,
+    SHELL_TOOLS,
+    WRITE_TOOLS,
+    ToolKinds,
+    ToolRole,
+    words_of,
+)
+from watchkeeper.monitors._provenance_values import arg_literals, extract_values, flatten_text
+
+__all__ = ["ProvenanceMonitor", "provenance"]
+
+_UNTRUSTED = "untrusted"
+_TRUSTED = "trusted"
+_MAX_OUTPUTS = 16
+_GENERIC_WORDS = ACT_VERBS | READ_VERBS | {"to", "a", "the", "by", "of", "for", "in", "on"}
+
+
+def provenance(
+    *,
+    readers: Sequence[str] = (),
+    actors: Sequence[str] = (),
+    untrusted_sources: Sequence[str] = (),
+    trusted_sources: Sequence[str] = (),
+    workspace: str | None = None,
+    hijack_score: float = 0.95,
+    unrelated_score: float = 0.65,
+    read_score: float = 0.5,
+    untrusted_score: float = 0.4,
+) -> Monitor:
+    """Return the provenance monitor.
+
+    `readers`/`actors` name tools that read or cause side effects, and `untrusted_sources`/
+    `trusted_sources` tools whose output is (not) written by outsiders; names not listed are
+    inferred from their verbs and nouns (`send_money` acts, `get_received_emails` reads
+    untrusted mail). `workspace` is the directory writes may go to without counting as a side
+    effect (default: the call's `cwd`). The scores are what each kind of finding reports.
+    """
+    kinds = ToolKinds.build(readers, actors, untrusted_sources, trusted_sources)
+    return ProvenanceMonitor(
+        kinds, workspace, hijack_score, unrelated_score, read_score, untrusted_score
+    )
+
+
+@dataclass(slots=True)
+class _State:
+    task_text: str
+    task_values: set[str]
+    origins: dict[str, str]
+    outputs: list[_Output]
+    last_tool: str | None = None
+
+    def injections(self, needles: set[str] | None) -> Iterator[tuple[str, Injection]]:
+        """Yield the injections of untrusted outputs containing any of `needles` (None: all).
+
+        Outputs are analysed lazily, only once a later call uses something they contain.
+        """
+        for output in self.outputs:
+            if needles is not None and not any(n in output.lower for n in needles):
+                continue
+            if output.injections is None:
+                output.injections = find_injections(output.text)[:4]
+            for injection in output.injections:
+                yield output.event_id, injection
+
+
+@dataclass(slots=True)
+class _Output:
+    event_id: str
+    text: str
+    lower: str
+    injections: list[Injection] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceMonitor:
+    """Tracks where side-effect values came from; see the module docstring."""
+
+    kinds: ToolKinds
+    workspace: str | None
+    hijack_score: float
+    unrelated_score: float
+    read_score: float
+    untrusted_score: float
+    name: str = "provenance"
+
+    def __call__(self, session: SessionView, step: Step) -> Finding | None:
+        state = self._state(session)
+        event = step.event
+        kind = event.kind
+        if kind == "message":
+            if getattr(event, "role", None) == "user":
+                text = str(getattr(event, "text", ""))
+                state.task_text += "\n" + text.lower()
+                state.task_values |= extract_values(text)
+            return None
+        if kind == "tool_result":
+            tool = getattr(event, "tool", None) or state.last_tool or ""
+            self._observe(state, event.id, tool, getattr(event, "output", None))
+            return None
+        if kind != "tool_call":
+            return None
+        tool = str(getattr(event, "tool", ""))
+        args = getattr(event, "args", {}) or {}
+        state.last_tool = tool
+        return self._judge(state, step, tool, args)
+
+    def _state(self, session: SessionView) -> _State:
+        scratch = session.scratch(self.name)
+        state = scratch.get("state")
+        if not isinstance(state, _State):
+            task = session.task or ""
+            state = _State(task.lower(), extract_values(task), {}, [])
+            scratch["state"] = state
+        return state
+
+    def _observe(self, state: _State, event_id: str, tool: str, output: Any) -> None:
+        text = flatten_text(output)
+        if not text:
+            return
+        untrusted = self.kinds.untrusted(tool)
+        origin = _UNTRUSTED if untrusted else _TRUSTED
+        for value in extract_values(text):
+            state.origins.setdefault(value, origin)
+        if untrusted:
+            state.outputs.append(_Output(event_id, text, text.lower()))
+            del state.outputs[:-_MAX_OUTPUTS]
+
+    def _judge(self, state: _State, step: Step, tool: str, args: Any) -> Finding | None:
+        role, values = self._role(tool, args, step)
+        if role is ToolRole.OTHER:
+            return None
+        novel = {v for v in values if v not in state.task_values and v not in state.task_text}
+        literals = (
+            {lit for lit in arg_literals(args) if lit not in state.task_text}
+            if isinstance(args, dict)
+            else set()
+        )
+        evidence_id = step.event.id
+        best: Finding | None = None
+        specific = {lit for lit in literals if _specific(lit)}
+        needles = novel | specific
+        for source_id, injection in state.injections(needles) if needles else ():
+            hits = sorted(v for v in novel if v in injection.text)
+            hits += sorted(lit for lit in specific if _word_in(lit, injection.text))
+            if not hits:
+                continue
+            strong = injection.strength >= STRONG
+            # Fetching a URL or host an injection names leaks as much as sending to it.
+            contacts = role is ToolRole.READ and any(h in novel and "." in h for h in hits)
+            if role is ToolRole.ACT or contacts:
+                score = self.hijack_score if strong else self.read_score
+                what = f"`{tool}` uses {_show(hits)} taken from instruction-like tool output"
+            else:
+                if len(hits) == 1 and len(hits[0]) < 4:
+                    continue
+                score = self.read_score if strong else self.read_score * 0.8
+                what = f"`{tool}` looks up {_show(hits)} as instructed by tool output"
+            best = _better(
+                best, _finding(self.name, "injection-hijack", score, what, (source_id, evidence_id))
+            )
+        if best is not None or role is not ToolRole.ACT:
+            return best
+        related = self._related(state, tool, values, literals)
+        if not related and not values:
+            for source_id, injection in state.injections(None):
+                if injection.strength >= STRONG and _names_tool(tool, injection.text):
+                    what = f"`{tool}` is unrelated to the task and follows an injected instruction"
+                    return _finding(
+                        self.name,
+                        "injection-hijack",
+                        self.unrelated_score,
+                        what,
+                        (source_id, evidence_id),
+                    )
+        outside = sorted(v for v in novel if state.origins.get(v) == _UNTRUSTED)
+        if outside and all(state.origins.get(v) != _TRUSTED for v in novel):
+            what = f"`{tool}` uses {_show(outside)} seen only in untrusted tool output"
+            return _finding(
+                self.name, "untrusted-data-flow", self.untrusted_score, what, (evidence_id,)
+            )
+        return None
+
+    def _role(self, tool: str, args: Any, step: Step) -> tuple[ToolRole, set[str]]:
+        name = tool.lower()
+        action = step.action
+        if name in SHELL_TOOLS:
+            if action is None or not (action.hosts or action.urls):
+                return ToolRole.OTHER, set()
+            return ToolRole.ACT, {h.lower() for h in (*action.hosts, *action.urls)}
+        if name in WRITE_TOOLS:
+            path = str(args.get("file_path", "")) if isinstance(args, dict) else ""
+            root = self.workspace or (action.cwd if action is not None else None)
+            if not path or (root and path.startswith(root.rstrip("/") + "/")):
+                return ToolRole.OTHER, set()
+            return ToolRole.ACT, {path.lower()}
+        if name in FETCH_TOOLS or name == "read":
+            return ToolRole.READ, extract_values(flatten_text(args))
+        role = self.kinds.role(tool)
+        if role is ToolRole.OTHER:
+            return role, set()
+        return role, extract_values(flatten_text(args))
+
+    @staticmethod
+    def _related(state: _State, tool: str, values: set[str], literals: set[str]) -> bool:
+        if any(v in state.task_values or v in state.task_text for v in values):
+            return True
+        nouns = [w for w in words_of(tool) if w not in _GENERIC_WORDS and len(w) > 2]
+        return any(_stem(w) in state.task_text for w in nouns) or (not literals and not values)
+
+
+def _names_tool(tool: str, text: str) -> bool:
+    words = words_of(tool)
+    verbs = [w for w in words if w in ACT_VERBS]
+    nouns = [w for w in words if w not in _GENERIC_WORDS and len(w) > 2]
+    return any(_stem(v) in text for v in verbs) and (
+        not nouns or any(_stem(n) in text for n in nouns)
+    )
+
+
+def _specific(literal: str) -> bool:
+    """True for literals specific enough to link a call to a text (ids, names, phrases)."""
+    return any(not ch.isalpha() for ch in literal)
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+def _word_in(literal: str, text: str) -> bool:
+    start = text.find(literal)
+    while start >= 0:
+        end = start + len(literal)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or after.isalnum()):
+            return True
+        start = text.find(literal, start + 1)
+    return False
+
+
+def _show(values: Sequence[str]) -> str:
+    shown = ", ".join(f"`{v}`" for v in values[:3])
+    return shown + (f" and {len(values) - 3} more" if len(values) > 3 else "")
+
+
+def _finding(
+    name: str, category: str, score: float, what: str, evidence: tuple[str, ...]
+) -> Finding:
+    severity = Severity.HIGH if score >= 0.9 else Severity.MEDIUM if score >= 0.6 else Severity.LOW
+    return Finding(name, min(max(score, 0.0), 1.0), category, severity, what, evidence)
+
+
+def _better(current: Finding | None, new: Finding) -> Finding:
+    return new if current is None or new.score > current.score else current

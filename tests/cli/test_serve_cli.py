@@ -1,0 +1,28 @@
+"""`watchkeeper serve` refuses to start on broken configuration, with a one-line error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SERVE = [sys.executable, "-c", "from watchkeeper.cli.main import main; main()", "serve"]
+
+
+def test_broken_monitors_config_stops_serve_with_one_line(tmp_path: Path) -> None:
+    """A monitors.yaml that does not parse ends `serve` with exit 2 and one error line."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "monitors.yaml").write_text("monitors: [this is not a mapping\n")
+    result = subprocess.run(
+        [*SERVE, "--home", str(home), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr
