@@ -12,6 +12,7 @@ SECTIONS = {
     "P1 policy evaluation": "bench.p1_policy",
     "P2 hook round trip": "bench.p2_hook",
     "P3 ledger ingest": "bench.p3_ledger",
+    "P4 offline replay": "bench.p4_replay",
 }
 
 

@@ -1,0 +1,134 @@
+"""Replay a trajectory as if it were live: normalise, decide, run monitors, keep the scores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from watchkeeper.clock import utcnow
+from watchkeeper.evals._trajectory import Trajectory
+from watchkeeper.events import Decision, Message, Reasoning, ToolCall, ToolResult
+from watchkeeper.monitors import Monitor, ScoreBoard, SessionView, Step, run_monitors
+from watchkeeper.normalize import Action
+from watchkeeper.policy import SessionContext, Verdict
+
+__all__ = ["TrajectoryResult", "replay_trajectory"]
+
+
+class Normalizing(Protocol):
+    """What replay needs from a normaliser."""
+
+    def tool_call(self, call: ToolCall) -> Action: ...
+
+
+class Deciding(Protocol):
+    """What replay needs from a policy."""
+
+    def decide(self, action: Action, context: SessionContext) -> Verdict: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TrajectoryResult:
+    """The outcome of replaying one trajectory.
+
+    `rises` lists ``(step, score)`` each time the trajectory score rose, with `step` the
+    0-based trajectory step (tool call) it rose at, so the first step at which any threshold
+    was reached can be read off without keeping every step's score.
+    """
+
+    id: str
+    label: str | None
+    attack_type: str | None
+    transform: str | None
+    score: float
+    steps: int
+    rises: tuple[tuple[int, float], ...]
+    malicious_steps: tuple[int, ...]
+    per_monitor: Mapping[str, float]
+    top_category: str | None
+    errors: int
+    denied: int
+
+    def first_flag_step(self, threshold: float) -> int | None:
+        """Return the first trajectory step whose running score reached `threshold`."""
+        for step, score in self.rises:
+            if score >= threshold:
+                return step
+        return None
+
+    @property
+    def first_malicious_step(self) -> int | None:
+        """Return the earliest malicious step, when the corpus names them."""
+        return min(self.malicious_steps) if self.malicious_steps else None
+
+
+def replay_trajectory(
+    trajectory: Trajectory,
+    *,
+    normalizer: Normalizing,
+    policy: Deciding | None,
+    monitors: Sequence[Monitor],
+    deployment_id: str = "eval",
+) -> TrajectoryResult:
+    """Replay `trajectory` through `normalizer`, `policy` and `monitors` as the gateway would.
+
+    Each trajectory step becomes a `Reasoning` event (if any), a `ToolCall` (with its action
+    and verdict) and a `ToolResult` (if any output). Monitor errors are counted and, as online,
+    scored 1.0 — a crashing monitor never lets a trajectory pass.
+    """
+    sid = trajectory.id[:200]
+    view = SessionView(deployment_id, sid, task=trajectory.task)
+    board = ScoreBoard()
+    rises: list[tuple[int, float]] = []
+    errors = denied = 0
+
+    def feed(index: int, step: Step) -> None:
+        nonlocal errors
+        for finding in run_monitors(monitors, view, step):
+            errors += finding.error is not None
+            if board.add(finding):
+                rises.append((index, board.score))
+
+    # Events carry ids numbered per trajectory and one timestamp, which keeps replay cheap
+    # (no random ids, no clock reads per event).
+    ts = utcnow()
+
+    def ids() -> str:
+        return f"{sid}#{len(view.steps)}"
+
+    if trajectory.task:
+        task = Message(id=ids(), ts=ts, session_id=sid, role="user", text=trajectory.task)
+        feed(0, Step(0, task))
+    for index, raw in enumerate(trajectory.steps):
+        if raw.reasoning:
+            thought = Reasoning(id=ids(), ts=ts, session_id=sid, text=raw.reasoning)
+            feed(index, Step(len(view.steps), thought))
+        call = ToolCall(id=ids(), ts=ts, session_id=sid, tool=raw.tool, args=_args(raw.args))
+        action = normalizer.tool_call(call)
+        verdict = None
+        if policy is not None:
+            verdict = policy.decide(action, SessionContext(denied_count=denied))
+            denied += verdict.decision is Decision.DENY
+        feed(index, Step(len(view.steps), call, action, verdict))
+        if raw.output is not None:
+            result = ToolResult(id=ids(), ts=ts, session_id=sid, tool=raw.tool, output=raw.output)
+            feed(index, Step(len(view.steps), result))
+    return TrajectoryResult(
+        id=trajectory.id,
+        label=trajectory.label,
+        attack_type=trajectory.attack_type,
+        transform=trajectory.transform,
+        score=board.score,
+        steps=len(trajectory.steps),
+        rises=tuple(rises),
+        malicious_steps=tuple(trajectory.malicious_steps),
+        per_monitor=dict(board.per_monitor),
+        top_category=board.top_category(),
+        errors=errors,
+        denied=denied,
+    )
+
+
+def _args(args: Any) -> dict[str, Any]:
+    return dict(args) if isinstance(args, Mapping) else {"value": args}
