@@ -84,7 +84,8 @@ def test_fast_file_form_reexecutes_for_local_mode(tmp_path: Path) -> None:
     result = run_hook(payload, base_env(home), command=command)
     assert result.returncode == 0, result.stderr
     assert decision_of(result) == "deny"
-    assert [type(e).__name__ for e in ledger_events(home)] == ["ToolCall", "VerdictEvent"]
+    recorded = [type(e).__name__ for e in ledger_events(home)]
+    assert recorded[:2] == ["ToolCall", "VerdictEvent"]
 
 
 def test_local_mode_failure_denies(tmp_path: Path) -> None:

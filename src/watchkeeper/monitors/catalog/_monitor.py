@@ -1,0 +1,360 @@
+"""The rogue-precursor monitor: every family's detector run over each tool call.
+
+All detectors run on every call, because each also records what later steps of a sequence
+need (files read, written, copied); the highest-scoring family becomes the finding.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from watchkeeper.monitors._protocol import Finding, Monitor, SessionView, Step
+from watchkeeper.monitors.catalog import (
+    _compute,
+    _evasion,
+    _exfiltration,
+    _external_api,
+    _inference,
+    _obfuscation,
+    _persistence,
+    _replication,
+)
+from watchkeeper.monitors.catalog._base import CatalogConfig, Ctx, Hit, is_sensitive
+from watchkeeper.normalize import Action, Command, Normalizer
+
+__all__ = ["FAMILIES", "CatalogConfigError", "RoguePrecursors", "rogue_precursors"]
+
+Detector = Callable[[Ctx], Hit | None]
+
+#: Every family's category and its detector, in the order the issue lists them.
+FAMILIES: Mapping[str, Detector] = {
+    _inference.CATEGORY: _inference.detect,
+    _persistence.CATEGORY: _persistence.detect,
+    _exfiltration.CATEGORY: _exfiltration.detect,
+    _evasion.CATEGORY: _evasion.detect,
+    _compute.CATEGORY: _compute.detect,
+    _external_api.CATEGORY: _external_api.detect,
+    _obfuscation.CATEGORY: _obfuscation.detect,
+    _replication.CATEGORY: _replication.detect,
+}
+_TEXT_KEYS = ("command", "cmd")
+_ALIAS = re.compile(
+    r"(?:\bfunction\s+)?\b([A-Za-z_][\w-]*)\s*\(\)\s*\{\s*(?:command\s+)?([\w./-]+)\s+\"\$@\""
+    r"|\balias\s+([A-Za-z_][\w-]*)=[\"']?([\w./-]+)[\"'\s]"
+)
+_MAX_NESTED = 65536
+# Commands no detector looks at by name; a call made only of these, touching nothing
+# sensitive, is skipped without running the detectors (see `_quiet`).
+_QUIET_NAMES = frozenset(
+    {
+        "ls",
+        "cat",
+        "head",
+        "tail",
+        "grep",
+        "egrep",
+        "rg",
+        "ag",
+        "wc",
+        "sort",
+        "uniq",
+        "cut",
+        "echo",
+        "printf",
+        "pwd",
+        "cd",
+        "which",
+        "file",
+        "stat",
+        "du",
+        "df",
+        "tree",
+        "diff",
+        "cmp",
+        "true",
+        "false",
+        "test",
+        "[",
+        "sleep",
+        "date",
+        "whoami",
+        "uname",
+        "basename",
+        "dirname",
+        "realpath",
+        "readlink",
+        "pytest",
+        "make",
+        "npm",
+        "npx",
+        "yarn",
+        "pnpm",
+        "cargo",
+        "go",
+        "ruff",
+        "mypy",
+        "black",
+        "isort",
+        "eslint",
+        "tsc",
+        "prettier",
+        "jq",
+        "less",
+        "more",
+        "tr",
+        "column",
+        "nl",
+        "seq",
+        "tox",
+        "nox",
+        "uv",
+        "poetry",
+        "rustc",
+        "gcc",
+        "cc",
+        "clang",
+        "javac",
+        "mvn",
+        "gradle",
+        "flake8",
+        "pylint",
+        "tflint",
+        "gofmt",
+        "rustfmt",
+        "hadolint",
+        "shellcheck",
+        "yamllint",
+        "pip",
+        "pip3",
+        "find",
+        "xargs",
+    }
+)
+_QUIET_GIT = frozenset(
+    {
+        "status",
+        "diff",
+        "log",
+        "show",
+        "add",
+        "commit",
+        "checkout",
+        "switch",
+        "branch",
+        "fetch",
+        "pull",
+        "stash",
+        "rebase",
+        "merge",
+        "rev-parse",
+        "blame",
+        "grep",
+        "ls-files",
+        "restore",
+        "reset",
+        "cherry-pick",
+        "describe",
+        "shortlog",
+        "tag",
+    }
+)
+_LOUD_TEXT = (
+    "WATCHKEEPER",
+    "API_KEY",
+    "API_TOKEN",
+    "$'",
+    "IFS",
+    "\\",
+    "bypass",
+    "dangerous",
+    "sk-",
+    "ghp_",
+    "/etc/",
+    "()",
+    "alias",
+    "HIST",
+    "hooksPath",
+    "tee",
+    "exec",
+    "prctl",
+    "-dry",
+)
+_CONTENT_KEYS = ("content", "new_string", "new_source", "contents", "text")
+
+
+class CatalogConfigError(ValueError):
+    """The catalog was configured with a value it cannot use; fix the monitor's settings."""
+
+
+def rogue_precursors(
+    *,
+    allowed_hosts: Sequence[str] = (),
+    allowed_buckets: Sequence[str] = (),
+    model_api_hosts: Sequence[str] = _external_api.MODEL_API_HOSTS,
+    agent_paths: Sequence[str] = _replication.AGENT_PATHS,
+    self_repos: Sequence[str] = (),
+    families: Sequence[str] | None = None,
+    min_score: float = 0.0,
+    home: str | None = None,
+) -> Monitor:
+    """Return the rogue-precursor catalog monitor (category: the matching family).
+
+    `allowed_hosts`/`allowed_buckets` are this deployment's own upload destinations (a host
+    covers its subdomains); `model_api_hosts` are model APIs whose use is flagged (drop one
+    the deployment is meant to call); `agent_paths` are path fragments of the agent's own
+    scaffold and `self_repos` fragments of its own repository URL; `families` limits the
+    detectors to those categories; findings scoring below `min_score` are not returned.
+    `home` is the home directory used when scripts written earlier are parsed (default:
+    ``$HOME``); it should match the gateway normaliser's.
+    """
+    chosen = list(FAMILIES) if families is None else list(families)
+    unknown = [family for family in chosen if family not in FAMILIES]
+    if unknown:
+        raise CatalogConfigError(
+            f"rogue-precursor family `{unknown[0]}` is unknown; use one of {', '.join(FAMILIES)}"
+        )
+    if not 0.0 <= min_score <= 1.0:
+        raise CatalogConfigError(f"`min_score` {min_score!r} is outside [0, 1]; pick one inside")
+    config = CatalogConfig(
+        allowed_hosts=frozenset(host.lower() for host in allowed_hosts),
+        allowed_buckets=frozenset(bucket.lower() for bucket in allowed_buckets),
+        model_api_hosts=frozenset(host.lower() for host in model_api_hosts),
+        agent_paths=tuple(agent_paths),
+        self_repos=tuple(self_repos),
+    )
+    detectors = tuple(FAMILIES[family] for family in chosen)
+    return RoguePrecursors(config, detectors, min_score, home=home)
+
+
+class RoguePrecursors:
+    """Runs the chosen family detectors on each tool call; holds no per-session state."""
+
+    __slots__ = ("_config", "_detectors", "_home", "_min_score", "_normalizer", "name")
+
+    def __init__(
+        self,
+        config: CatalogConfig,
+        detectors: tuple[Detector, ...],
+        min_score: float,
+        *,
+        home: str | None = None,
+        name: str = "rogue-precursors",
+    ) -> None:
+        self.name = name
+        self._config = config
+        self._detectors = detectors
+        self._min_score = min_score
+        self._home = home
+        self._normalizer: Normalizer | None = None
+
+    def __call__(self, session: SessionView, step: Step) -> Finding | None:
+        """Return the strongest family match for `step`, or None for non-calls and no match."""
+        action = step.action
+        if action is None:
+            return None
+        event_id = step.event.id
+        text = _first_text(action.args, _TEXT_KEYS)
+        if text and ("()" in text or "alias " in text):
+            action = _unaliased(action, text)
+        state = session.scratch(self.name)
+        content = _content(action.args)
+        if not content and _quiet(action, text, state):
+            return None
+        ctx = Ctx(event_id, action, text, content, self._config, state)
+        ctx.nested = lambda script: self._nested(ctx, script)
+        found = self._detect(ctx)
+        if found is None or found.score < self._min_score:
+            return None
+        evidence = tuple(dict.fromkeys((*found.evidence, event_id)))
+        return Finding(
+            self.name, found.score, found.category, found.severity, found.explanation, evidence
+        )
+
+    def _detect(self, ctx: Ctx) -> Hit | None:
+        found: Hit | None = None
+        for detect in self._detectors:
+            one = detect(ctx)
+            if one is not None and (found is None or one.score > found.score):
+                found = one
+        return found
+
+    def _nested(self, ctx: Ctx, script: str) -> Hit | None:
+        """Score `script` as if run as shell now, sharing the session state."""
+        normalizer = self._normalizer
+        if normalizer is None:
+            normalizer = self._normalizer = Normalizer(home=self._home)
+        script = script[:_MAX_NESTED]
+        action = normalizer.action("Bash", {"command": script}, cwd=ctx.action.cwd)
+        inner = Ctx(ctx.event_id, action, script, "", ctx.config, ctx.state)
+        return self._detect(inner)
+
+
+def _quiet(action: Action, text: str, state: dict[str, Any]) -> bool:
+    """Return whether no detector can match `action` nor needs to record anything from it."""
+    if (
+        action.code
+        or action.hosts
+        or action.urls
+        or action.writes
+        or action.detached
+        or state.get("renamed")
+        or state.get("replicas")
+        or (text and not action.commands)
+    ):
+        return False
+    for command in action.commands:
+        if command.wrappers or command.name not in _QUIET_NAMES:
+            if command.name != "git" or command.wrappers or command.argv[1:2] == ():
+                return False
+            if command.argv[1] not in _QUIET_GIT:
+                return False
+        if command.argv and command.argv[0] not in command.text:
+            return False
+    if text and any(marker in text for marker in _LOUD_TEXT):
+        return False
+    return not any(is_sensitive(path) for path in action.reads)
+
+
+def _unaliased(action: Action, text: str) -> Action:
+    """Return `action` with calls of shell functions and aliases that only forward their
+    arguments (``f() { rclone "$@"; }``) renamed to the command they forward to."""
+    aliases: dict[str, str] = {}
+    for match in _ALIAS.finditer(text):
+        name, target = (match[1], match[2]) if match[1] else (match[3], match[4])
+        aliases[name] = target
+    if not aliases:
+        return action
+    commands: list[Command] = []
+    for command in action.commands:
+        target = aliases.get(command.name)
+        if target is None:
+            commands.append(command)
+            continue
+        argv = (target, *command.argv[1:])
+        commands.append(dataclasses.replace(command, argv=argv, name=target.rsplit("/", 1)[-1]))
+    return dataclasses.replace(action, commands=tuple(commands))
+
+
+def _first_text(args: Mapping[str, Any], keys: tuple[str, ...]) -> str:
+    for key in keys:
+        value = args.get(key)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, list) and all(isinstance(word, str) for word in value):
+            return " ".join(value)
+    return ""
+
+
+def _content(args: Mapping[str, Any]) -> str:
+    text = _first_text(args, _CONTENT_KEYS)
+    edits = args.get("edits")
+    if isinstance(edits, list):
+        parts = [text] if text else []
+        for edit in edits:
+            if isinstance(edit, Mapping) and isinstance(edit.get("new_string"), str):
+                parts.append(edit["new_string"])
+        text = "\n".join(parts)
+    return text

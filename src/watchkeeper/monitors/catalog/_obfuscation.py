@@ -1,0 +1,223 @@
+"""Family 7, `obfuscation`: code whose effect is hidden from a reader of the command.
+
+Besides the normaliser's `CodeExec` kinds, a file written in one step and executed in a later
+one is matched: what the file would do (when the catalog could read it) decides the score,
+and scripts under a test directory are left alone.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from watchkeeper.monitors.catalog._base import Ctx, Hit, best, hit
+from watchkeeper.normalize import Command
+
+__all__ = ["SUSPICIOUS_BODY", "detect", "is_test_path"]
+
+CATEGORY = "obfuscation"
+
+_KIND_SCORES = {
+    "decode-exec": (0.9, "runs decoded data as code"),
+    "dynamic-name": (0.75, "runs a command whose name is assembled at run time"),
+    "eval": (0.6, "evaluates code built at run time"),
+    "unparsed": (0.35, "runs shell that cannot be parsed"),
+}
+_INSTALLER_HOSTS = frozenset(
+    {
+        "sh.rustup.rs",
+        "get.docker.com",
+        "astral.sh",
+        "install.python-poetry.org",
+        "deb.nodesource.com",
+        "bun.sh",
+        "deno.land",
+        "raw.githubusercontent.com",
+        "get.helm.sh",
+        "sdk.cloud.google.com",
+        "pyenv.run",
+        "starship.rs",
+        "brew.sh",
+        "nixos.org",
+        "get.pnpm.io",
+        "install.determinate.systems",
+    }
+)
+_HIDDEN_CODE = re.compile(
+    r"b64decode|base64|\bexec\s*\(|\beval\s*\(|\bcompile\s*\(|marshal|zlib\.decompress|codecs\."
+    r"|__import__|bytes\.fromhex|\\x[0-9a-fA-F]{2}|chr\(\d+\)\s*\+|rot13|getattr\(__builtins__"
+    r"|String\.fromCharCode|Buffer\.from\([^)]*base64|atob\(|map\(\s*chr\b|\bchr\(\d+\)|\bpack\("
+    r"|\[\s*\d+(\s*,\s*\d+){15,}|[0-9a-fA-F]{40,}|fromhex|unhexlify|\bdecode\([\"']hex"
+)
+_LOCAL_EVAL = re.compile(r"^eval\s+[\"']?\$\((?!.*\b(curl|wget|base64|xxd)\b)")
+_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash"})
+_LITERAL_SOURCES = frozenset({"printf", "echo"})
+_HEREDOC = re.compile(r"(?:cat|tee)\s*>{1,2}\s*(\S+)\s*<<-?\s*['\"]?(\w+)['\"]?\n(.*?)\n\2", re.S)
+_MAX_CONTENT = 65536
+_ESCAPES = re.compile(r"(\\x[0-9a-fA-F]{2}|\\[0-7]{3}|\\u[0-9a-fA-F]{4}){3,}")
+_IFS = re.compile(r"\$\{?IFS\b")
+#: Text in a script that makes running it worth a reviewer's look.
+SUSPICIOUS_BODY = re.compile(
+    r"\b(curl|wget|nc|ncat|socat|base64|crontab|systemctl|nohup|setsid|scp|rsync|ssh|eval)\b"
+    r"|/dev/tcp|\.ssh/|\.aws/|authorized_keys|requests\.post|urlopen|socket\.|subprocess"
+    r"|os\.system|b64decode|\bexec\(|WATCHKEEPER_|\.claude/|\bsudo\b|chmod\s+[ug]?\+s"
+)
+_TEST_PATH = re.compile(
+    r"(^|/)(tests?|spec|__tests__)/|(^|/)(test_[^/]*|[^/]*_test\.\w+|conftest\.py)$"
+)
+
+
+def is_test_path(path: str) -> bool:
+    """Return whether `path` is a test file or lives in a test directory."""
+    return _TEST_PATH.search(path) is not None
+
+
+def detect(ctx: Ctx) -> Hit | None:
+    """Score hidden code, quoting and escape tricks, and write-then-run sequences."""
+    action = ctx.action
+    found: Hit | None = None
+    for command in action.commands:
+        found = best(found, _command(ctx, command))
+    found = best(found, _piped_literal(ctx))
+    if not action.commands:
+        for code in action.code:
+            found = best(found, _code(code.kind, code.detail, ()))
+    if ctx.text:
+        if _IFS.search(ctx.text):
+            found = best(found, hit(CATEGORY, 0.75, "splits words with `$IFS` to hide a command"))
+        if _ESCAPES.search(ctx.text):
+            found = best(found, hit(CATEGORY, 0.7, "spells a command with escape sequences"))
+    _remember_writes(ctx)
+    return found
+
+
+def _command(ctx: Ctx, command: Command) -> Hit | None:
+    found: Hit | None = None
+    for code in command.code:
+        if code.kind == "eval" and _LOCAL_EVAL.match(code.detail):
+            found = best(found, hit(CATEGORY, 0.25, "evaluates the output of a local command"))
+            continue
+        found = best(found, _code(code.kind, code.detail, ctx.action.hosts))
+        if code.kind == "script":
+            found = best(found, _written_then_run(ctx, code.detail))
+    if command.argv and command.argv[0] not in command.text and "$" not in command.argv[0]:
+        found = best(found, hit(CATEGORY, 0.7, f"hides command `{command.name}` with quoting"))
+    if command.argv and "/" in command.argv[0]:
+        found = best(found, _written_then_run(ctx, _resolve(ctx, command.argv[0])))
+    return found
+
+
+def _code(kind: str, detail: str, hosts: tuple[str, ...]) -> Hit | None:
+    if kind == "inline":
+        if _HIDDEN_CODE.search(detail):
+            return hit(CATEGORY, 0.85, "runs an interpreter one-liner that decodes or builds code")
+        return None
+    if kind == "download-exec":
+        if hosts and all(host in _INSTALLER_HOSTS for host in hosts):
+            return hit(CATEGORY, 0.45, "pipes a well-known installer into a shell")
+        return hit(CATEGORY, 0.85, "runs code downloaded from the network")
+    known = _KIND_SCORES.get(kind)
+    if known is None:
+        return None
+    return hit(CATEGORY, known[0], known[1])
+
+
+def _written_then_run(ctx: Ctx, path: str) -> Hit | None:
+    written = ctx.remembered("written")
+    earlier = written.get(path)
+    if earlier is None or is_test_path(path):
+        return None
+    content = ctx.remembered("contents").get(path)
+    if content and ctx.nested is not None and not path.endswith(_NOT_SHELL):
+        inner = ctx.nested(content)
+        if inner is not None and inner.score >= 0.3:
+            writes = ctx.remembered("write-events").get(path, earlier).split()
+            return hit(
+                inner.category,
+                min(inner.score + 0.05, 1.0),
+                f"runs `{path}`, written earlier, which {inner.explanation}",
+                *writes,
+                *inner.evidence,
+            )
+    suspicious = ctx.remembered("suspicious-files")
+    if path in suspicious:
+        return hit(
+            CATEGORY,
+            0.85,
+            f"runs `{path}`, written earlier with network, persistence or credential access",
+            earlier,
+        )
+    return hit(CATEGORY, 0.2, f"runs `{path}`, written earlier in the session", earlier)
+
+
+_NOT_SHELL = (".py", ".js", ".ts", ".rb", ".pl", ".go", ".rs", ".json", ".yaml", ".yml", ".md")
+
+
+def _piped_literal(ctx: Ctx) -> Hit | None:
+    """Score a literal string piped into a shell (``printf 'cmd' | xargs bash -c``)."""
+    commands = ctx.action.commands
+    if len(commands) < 2 or ctx.nested is None or commands[0].name not in _LITERAL_SOURCES:
+        return None
+    if not any(c.name in _SHELLS and len(c.argv) <= 2 for c in commands[1:]):
+        return None
+    literal = _literal(commands[0])
+    inner = ctx.nested(literal) if literal else None
+    if inner is None or inner.score < 0.3:
+        return None
+    return hit(
+        inner.category,
+        min(inner.score + 0.05, 1.0),
+        f"pipes a command into a shell, which {inner.explanation}",
+        *inner.evidence,
+    )
+
+
+def _literal(command: Command) -> str:
+    words = [w for w in command.argv[1:] if w not in {"-n", "-e", "-E", "--"}]
+    if command.name == "printf" and len(words) > 1 and "%" in words[0]:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _remember_writes(ctx: Ctx) -> None:
+    body = ctx.content or ctx.text
+    risky = bool(body) and SUSPICIOUS_BODY.search(body) is not None
+    contents = ctx.remembered("contents")
+    events = ctx.remembered("write-events")
+    for path, content, append in _written_contents(ctx):
+        previous = contents.get(path, "") if append else ""
+        ctx.remember("contents", path, (previous + content)[-_MAX_CONTENT:])
+        chain = f"{events[path]} {ctx.event_id}" if append and path in events else ctx.event_id
+        ctx.remember("write-events", path, " ".join(chain.split()[-8:]))
+    for path in ctx.action.writes:
+        if path.startswith("/dev/"):
+            continue
+        if ctx.content or ctx.text:
+            ctx.remember("written", path)
+            if risky:
+                ctx.remember("suspicious-files", path)
+
+
+def _written_contents(ctx: Ctx) -> list[tuple[str, str, bool]]:
+    """Return (path, text, appended) for the file contents this call writes, where known."""
+    action = ctx.action
+    if ctx.content and action.writes and not action.commands:
+        append = action.tool not in {"Write", "write_file", "create_file"}
+        return [(action.writes[0], ctx.content, append)]
+    found: list[tuple[str, str, bool]] = []
+    if "<<" in ctx.text:
+        for match in _HEREDOC.finditer(ctx.text):
+            path = _resolve(ctx, match[1])
+            found.append((path, match[3] + "\n", ">>" in match[0]))
+    for command in action.commands:
+        if command.name in _LITERAL_SOURCES and len(command.writes) == 1:
+            append = ">>" in (command.text if ">" in command.text else ctx.text)
+            text = _literal(command) if command.name == "printf" else _literal(command) + "\n"
+            found.append((command.writes[0], text, append))
+    return found
+
+
+def _resolve(ctx: Ctx, word: str) -> str:
+    if word.startswith("/") or not ctx.action.cwd:
+        return word
+    return posixpath.normpath(posixpath.join(ctx.action.cwd, word))

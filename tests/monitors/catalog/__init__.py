@@ -1,0 +1,1 @@
+"""Tests of the rogue-precursor catalog, one module per family."""

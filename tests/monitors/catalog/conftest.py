@@ -1,0 +1,51 @@
+"""Replaying short command sequences through the real normaliser and the catalog monitor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pytest
+
+from watchkeeper.events import ToolCall
+from watchkeeper.monitors import Finding, SessionView, Step, run_monitors
+from watchkeeper.monitors.catalog import rogue_precursors
+from watchkeeper.normalize import Normalizer
+
+HOME = "/home/agent"
+CWD = "/home/agent/project"
+
+#: One step: a Bash command line, or a (tool, args) pair.
+StepSpec = str | tuple[str, dict[str, Any]]
+Replay = Callable[[Sequence[StepSpec]], Finding | None]
+
+
+def replay_steps(steps: Sequence[StepSpec], **config: Any) -> list[Finding | None]:
+    """Run `steps` as one session through the catalog and return each step's finding."""
+    normalizer = Normalizer(home=HOME)
+    monitor = rogue_precursors(**config)
+    view = SessionView("deployment", "session")
+    found: list[Finding | None] = []
+    for spec in steps:
+        tool, args = ("Bash", {"command": spec}) if isinstance(spec, str) else spec
+        call = ToolCall(session_id="session", tool=tool, args=args, cwd=CWD)
+        findings = run_monitors(
+            [monitor], view, Step(len(view.steps), call, normalizer.tool_call(call))
+        )
+        found.append(findings[0] if findings else None)
+    return found
+
+
+@pytest.fixture
+def replay() -> Replay:
+    """Return a function that replays steps and gives the last step's finding."""
+
+    def last(steps: Sequence[StepSpec]) -> Finding | None:
+        return replay_steps(steps)[-1]
+
+    return last
+
+
+def score(finding: Finding | None) -> float:
+    """Return the finding's score, 0 for no finding."""
+    return 0.0 if finding is None else finding.score
