@@ -9,8 +9,10 @@ import pytest
 
 from watchkeeper.events import (
     Decision,
+    DeploymentEvent,
     ErrorEvent,
     Lifecycle,
+    ProcessEvent,
     ToolCall,
     VerdictEvent,
     canonical_json,
@@ -85,3 +87,37 @@ def test_nan_in_free_form_fields_is_kept_for_the_ledger_to_refuse() -> None:
     call = ToolCall(session_id="s", tool="calc", args={"x": float("nan")})
     with pytest.raises(ValueError, match="not JSON compliant"):
         canonical_json(call.model_dump(mode="json"))
+
+
+def test_process_events_keep_the_kernel_view_of_a_renamed_process() -> None:
+    """A process start round-trips with argv and exe kept apart (renamed argv[0] stays visible)."""
+    event = parse_event(
+        {
+            "kind": "process",
+            "session_id": "s1",
+            "phase": "start",
+            "pid": 4242,
+            "ppid": 1,
+            "argv": ["[kworker/0:1]"],
+            "exe": "/usr/bin/python3.11",
+        }
+    )
+    assert isinstance(event, ProcessEvent)
+    assert parse_event(event.model_dump(mode="json")).canonical() == event.canonical()
+    assert event.argv[0] != event.exe
+
+
+def test_process_events_refuse_an_unknown_phase() -> None:
+    """Only `start` and `exit` are process phases."""
+    with pytest.raises(pydantic.ValidationError):
+        parse_event({"kind": "process", "session_id": "s1", "phase": "paused", "pid": 1})
+
+
+def test_deployment_events_name_the_action_and_the_deployment() -> None:
+    """A registry change validates into a DeploymentEvent; an empty action is refused."""
+    event = parse_event(
+        {"kind": "deployment", "session_id": "registry", "action": "revoke", "name": "bot"}
+    )
+    assert isinstance(event, DeploymentEvent)
+    with pytest.raises(pydantic.ValidationError):
+        parse_event({"kind": "deployment", "session_id": "r", "action": "", "name": "bot"})

@@ -26,6 +26,8 @@ class EventKind(StrEnum):
     LIFECYCLE = "lifecycle"
     ERROR = "error"
     ALERT = "alert"
+    PROCESS = "process"
+    DEPLOYMENT = "deployment"
 
 
 class Severity(StrEnum):

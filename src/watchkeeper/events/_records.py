@@ -19,11 +19,13 @@ from watchkeeper.events._enums import Decision, Severity
 __all__ = [
     "SCHEMA_VERSION",
     "AlertEvent",
+    "DeploymentEvent",
     "ErrorEvent",
     "Event",
     "EventBase",
     "Lifecycle",
     "Message",
+    "ProcessEvent",
     "Reasoning",
     "ToolCall",
     "ToolResult",
@@ -143,6 +145,43 @@ class AlertEvent(EventBase):
     dedupe_key: str = ""
 
 
+class ProcessEvent(EventBase):
+    """A process in a supervised agent's tree started or exited.
+
+    `phase` is ``start`` or ``exit``; `argv` is what the kernel reports (``/proc/PID/cmdline``),
+    so a renamed ``argv[0]`` is visible beside the real `exe`. `exit_code` is set on exit when
+    known, `signal` when the process was killed by one.
+    """
+
+    kind: Literal["process"] = "process"
+    phase: Literal["start", "exit"]
+    pid: int = Field(ge=0)
+    ppid: int | None = None
+    argv: tuple[str, ...] = ()
+    exe: str | None = None
+    cwd: str | None = None
+    uid: int | None = None
+    start_time: float | None = None
+    exit_code: int | None = None
+    signal: int | None = None
+
+
+class DeploymentEvent(EventBase):
+    """A change to an authorised deployment, or something done to it.
+
+    `action` is one of ``register``, ``suspend``, ``resume``, ``revoke``, ``expire``,
+    ``supervise``, ``heartbeat``, ``kill``, ``contained`` or ``sweep``; `actor` names who did it
+    (a user, ``cli``, ``gateway``, ``supervisor``); `detail` holds the action's facts (never a
+    token, only its shown prefix).
+    """
+
+    kind: Literal["deployment"] = "deployment"
+    action: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    actor: str = ""
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
 Event = Annotated[
     ToolCall
     | ToolResult
@@ -151,7 +190,9 @@ Event = Annotated[
     | VerdictEvent
     | Lifecycle
     | ErrorEvent
-    | AlertEvent,
+    | AlertEvent
+    | ProcessEvent
+    | DeploymentEvent,
     Field(discriminator="kind"),
 ]
 
