@@ -13,6 +13,8 @@ SECTIONS = {
     "P2 hook round trip": "bench.p2_hook",
     "P3 ledger ingest": "bench.p3_ledger",
     "P4 offline replay": "bench.p4_replay",
+    "P5 containment": "bench.p5_containment",
+    "P6 sweep cost": "bench.p6_sweep",
     "E1 detection on the shipped corpus": "bench.e1_corpus",
 }
 

@@ -205,7 +205,11 @@ def run() -> list[Figure]:
             baseline_value=percentile(base_naive, 50),
             note=f"{mix}; {len(_NAIVE)} regexes in the baselines; one warm-up pass, then each "
             "event timed 3 times and its fastest call kept (same method for the baselines, "
-            "interleaved event by event with ours so load from other processes hits both)",
+            "interleaved event by event with ours so load from other processes hits both); "
+            "`decide` keeps nothing from call to call but the rule index by (tool, command "
+            "name, effect kinds), path tests per working directory and one allow verdict per "
+            "rule; nothing is cached by argv, path or action, so each of the 3 calls does the "
+            "whole decision",
         ),
         Figure(
             id="P1b",

@@ -17,6 +17,10 @@ PUBLIC_PACKAGES = [
     "watchkeeper.demo",
     "watchkeeper.monitors",
     "watchkeeper.alerts",
+    "watchkeeper.deployments",
+    "watchkeeper.sweep",
+    "watchkeeper.supervise",
+    "watchkeeper.contain",
 ]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from watchkeeper.ledger import SqliteLedger, key_id
+from watchkeeper.ledger import SqliteLedger, key_id, verify_ledger
 from watchkeeper.ledger._schema import connect_reader, read_checkpoints
 
 from .conftest import sample_events
@@ -71,3 +71,26 @@ def test_close_without_new_records_adds_no_checkpoint(db: Path, key: Ed25519Priv
     with SqliteLedger(db, signing_key=key):
         pass
     assert _checkpoint_seqs(db) == [2]
+
+
+def test_refused_checkpoint_keeps_the_records_and_is_signed_later(
+    db: Path, key: Ed25519PrivateKey
+) -> None:
+    """A checkpoint SQLite refuses does not fail the appends it covers; the next commit signs."""
+    with SqliteLedger(db, signing_key=key, checkpoint_every=2) as store:
+        store.append(sample_events(1))
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON checkpoints "
+                "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
+            )
+        assert [r.seq for r in store.append(sample_events(2))] == [2, 3]
+        assert _checkpoint_seqs(db) == []
+        with conn:
+            conn.execute("DROP TRIGGER refuse")
+        conn.close()
+        store.append(sample_events(1))
+        assert _checkpoint_seqs(db) == [4]
+    report = verify_ledger(db, key.public_key())
+    assert report.ok, report.reason

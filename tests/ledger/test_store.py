@@ -76,6 +76,22 @@ def test_submit_after_close_raises(db: Path) -> None:
         store.submit(sample_events(1))
 
 
+def test_append_after_close_raises(db: Path) -> None:
+    """`append` on a closed store raises at once, like `submit`."""
+    store = SqliteLedger(db)
+    store.close()
+    with pytest.raises(LedgerClosedError, match="is closed"):
+        store.append(sample_events(1))
+
+
+def test_unencodable_event_fails_its_append_only(ledger: SqliteLedger) -> None:
+    """`append` raises LedgerEncodeError for an unencodable event; the store keeps working."""
+    bad = ToolCall(session_id="s", tool="Bash", args={"x": float("nan")})
+    with pytest.raises(LedgerEncodeError, match=bad.id):
+        ledger.append([*sample_events(1), bad])
+    assert [r.seq for r in ledger.append(sample_events(1))] == [1]
+
+
 def test_reopened_ledger_continues_the_chain(db: Path, key: Ed25519PrivateKey) -> None:
     """Appending after a reopen links to the previous head and the whole ledger verifies."""
     with SqliteLedger(db, signing_key=key) as store:

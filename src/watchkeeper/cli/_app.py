@@ -27,8 +27,13 @@ def build_app() -> typer.Typer:
     """Return the full `watchkeeper` CLI."""
     from watchkeeper.cli import alerts as alerts_cli
     from watchkeeper.cli import calibrate as calibrate_cli
-    from watchkeeper.cli import decide, demo, hook, install, ledger, policy, serve, token
+    from watchkeeper.cli import decide, demo, hook, install, ledger, mcp, policy, serve, token
+    from watchkeeper.cli import deploy as deploy_cli
+    from watchkeeper.cli import drill as drill_cli
     from watchkeeper.cli import eval as eval_cli
+    from watchkeeper.cli import kill as kill_cli
+    from watchkeeper.cli import run as run_cli
+    from watchkeeper.cli import sweep as sweep_cli
 
     app = typer.Typer(
         name="watchkeeper",
@@ -43,10 +48,16 @@ def build_app() -> typer.Typer:
     app.add_typer(hook.app, name="hook")
     app.add_typer(install.app, name="install")
     app.add_typer(token.app, name="token")
+    app.add_typer(deploy_cli.app, name="deploy")
     app.add_typer(alerts_cli.app, name="alerts")
+    app.add_typer(mcp.app, name="mcp")
     calibrate_cli.register(app)
     eval_cli.register(app)
     decide.register(app)
     serve.register(app)
     demo.register(app)
+    sweep_cli.register(app)
+    run_cli.register(app)
+    kill_cli.register(app)
+    drill_cli.register(app)
     return app

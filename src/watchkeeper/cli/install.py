@@ -71,3 +71,48 @@ def claude_code(
     typer.echo(f"watchkeeper hooks {verb} {path} ({', '.join(change.events)})")
     if change.backup is not None:
         typer.echo(f"backup of the previous file: {change.backup}")
+
+
+@app.command("mcp")
+def mcp(
+    config: Annotated[
+        Path,
+        typer.Option(
+            help="MCP client config with `mcpServers` (Claude Code's .mcp.json, "
+            "Claude Desktop's claude_desktop_config.json)."
+        ),
+    ] = Path(".mcp.json"),
+    uninstall: Annotated[
+        bool, typer.Option("--uninstall", help="Restore every wrapped server's own command.")
+    ] = False,
+    on_change: Annotated[
+        str | None,
+        typer.Option(help="Passed to `mcp stdio --on-change` for every server: block | alert."),
+    ] = None,
+) -> None:
+    """Run every stdio MCP server of a client config behind the watchkeeper gateway.
+
+    Each server's command becomes `watchkeeper mcp stdio --name NAME -- <its command>`;
+    the original is kept in the arguments, so --uninstall restores it exactly. Servers
+    reached over HTTP are listed and left unchanged. The old file is backed up beside it.
+    """
+    from watchkeeper.integrations._config_file import ConfigFileError
+    from watchkeeper.integrations.mcp._install import install_mcp, uninstall_mcp
+
+    if on_change not in (None, "block", "alert"):
+        typer.echo("error: --on-change is `block` or `alert`", err=True)
+        raise typer.Exit(2)
+    extra = ("--on-change", on_change) if on_change else ()
+    path = config.expanduser().resolve()
+    try:
+        change = uninstall_mcp(path) if uninstall else install_mcp(path, extra_args=extra)
+    except (ConfigFileError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    done = change.unwrapped if uninstall else change.wrapped
+    verb = "restored" if uninstall else "now behind watchkeeper"
+    typer.echo(f"{path}: {verb}: {', '.join(done) if done else 'none'}")
+    for name, reason in change.skipped:
+        typer.echo(f"  {name}: left unchanged ({reason})")
+    if change.backup is not None:
+        typer.echo(f"backup of the previous file: {change.backup}")

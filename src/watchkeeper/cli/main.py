@@ -15,9 +15,9 @@ def main() -> None:
     """Entry point of the `watchkeeper` command."""
     argv = sys.argv[1:]
     if argv[:2] == ["hook", "claude-code"]:
-        from watchkeeper.integrations.claude_code.hook_entry import run_hook
+        from watchkeeper.integrations.claude_code.hook_entry import main as hook_main
 
-        raise SystemExit(run_hook(argv[2:]))
+        hook_main(argv[2:])
     from watchkeeper.cli._app import build_app
 
     build_app()(prog_name="watchkeeper")

@@ -36,14 +36,23 @@ def serve(
     ] = None,
     max_body: Annotated[int, typer.Option(help="Largest request body accepted, in bytes.")] = 1
     << 20,
+    sweep_interval: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds between sweeps for rogue deployments (default: `interval` in "
+            "<home>/sweep.yaml, else 30); 0 disables."
+        ),
+    ] = None,
 ) -> None:
     """Run the gateway: decide tool calls over HTTP and record everything in the ledger.
 
-    Serves on a TCP port and on a unix socket (mode 0600) at once. An admin token is created
+    Serves on a TCP port and on a unix socket (mode 0600) at once. Calls need a token of a
+    registered, active deployment (`watchkeeper deploy register`); an admin token is created
     on first start in <home>/admin.token. SIGTERM or Ctrl-C finishes open requests and drains
     the ledger before exiting.
     """
-    from watchkeeper.alerts import AlertStoreError
+    from watchkeeper.alerts import AlertStore, AlertStoreError
+    from watchkeeper.deployments import open_registry
     from watchkeeper.gateway import (
         GatewaySocketError,
         TokenStore,
@@ -88,18 +97,41 @@ def serve(
             tcp.close()
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from exc
+        try:
+            alerts = AlertStore(home_dir / "alerts.db")
+        except AlertStoreError as exc:
+            tcp.close()
+            unix.close()
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
         bound_host, bound_port = tcp.getsockname()[:2]
         url = f"http://{bound_host}:{bound_port}"
         if ":" in bound_host:
             url = f"http://[{bound_host}]:{bound_port}"
-        typer.echo("watchkeeper gateway")
-        typer.echo(f"  API:         {url}/v1")
-        typer.echo(f"  socket:      unix://{unix.getsockname()}")
-        typer.echo(f"  OpenAPI:     {url}/docs ({url}/openapi.json)")
-        typer.echo(f"  policy:      {policy_path}")
-        typer.echo(f"  ledger:      {home_dir / 'ledger.db'}")
-        typer.echo(f"  admin token: {admin_token}")
+        _banner(url, unix.getsockname(), policy_path, home_dir, admin_token)
         from watchkeeper.gateway import run_server
 
-        run_server(create_app(pipeline, tokens, max_body=max_body), [tcp, unix])
+        with alerts:
+            app = create_app(
+                pipeline,
+                tokens,
+                registry=open_registry(home_dir),
+                alerts=alerts,
+                max_body=max_body,
+            )
+            from watchkeeper.cli.sweep import sweeping
+
+            with sweeping(home_dir, pipeline.store.append, sweep_interval):
+                run_server(app, [tcp, unix])
     typer.echo("gateway stopped; ledger closed")
+
+
+def _banner(url: str, socket_path: str, policy: Path, home: Path, admin_token: Path) -> None:
+    typer.echo("watchkeeper gateway")
+    typer.echo(f"  API:         {url}/v1")
+    typer.echo(f"  socket:      unix://{socket_path}")
+    typer.echo(f"  OpenAPI:     {url}/docs ({url}/openapi.json)")
+    typer.echo(f"  policy:      {policy}")
+    typer.echo(f"  ledger:      {home / 'ledger.db'}")
+    typer.echo(f"  deployments: {home / 'deployments.json'} (`watchkeeper deploy list`)")
+    typer.echo(f"  admin token: {admin_token}")

@@ -11,7 +11,10 @@ import typer
 
 __all__ = ["app", "parse_duration"]
 
-app = typer.Typer(help="Issue, list and revoke gateway tokens.", no_args_is_help=True)
+app = typer.Typer(
+    help="Issue more tokens for registered deployments, list and revoke tokens.",
+    no_args_is_help=True,
+)
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"(?:\d+[smhdw])+")
@@ -34,23 +37,38 @@ def parse_duration(text: str) -> timedelta:
 
 @app.command("issue")
 def issue(
-    deployment: Annotated[str, typer.Argument(help="Deployment the token acts for.")],
+    deployment: Annotated[str, typer.Argument(help="Registered deployment the token acts for.")],
     expires: Annotated[
-        str | None, typer.Option(help="Lifetime such as 8h, 30m or 7d (default: never).")
+        str | None,
+        typer.Option(help="Lifetime such as 8h, 30m or 7d (default: the deployment's)."),
     ] = None,
     home: HomeOption = None,
 ) -> None:
-    """Issue a token for DEPLOYMENT and print it (it is shown only this once)."""
-    from watchkeeper.gateway import DeploymentIdError, TokenStore
+    """Issue another token for registered DEPLOYMENT and print it (shown only this once).
+
+    The deployment must be registered and active (`watchkeeper deploy register`); the token
+    never outlives it. The issue is recorded in the ledger.
+    """
+    from watchkeeper.cli.deploy import os_user
+    from watchkeeper.deployments import DeploymentError, DeploymentNotFoundError, open_registry
     from watchkeeper.home import resolve_home
 
     lifetime = parse_duration(expires) if expires is not None else None
-    store = TokenStore(resolve_home(home) / "tokens.json")
     try:
-        token = store.issue(deployment, expires=lifetime)
-    except DeploymentIdError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        token = open_registry(resolve_home(home)).issue_token(
+            deployment, actor=os_user(), expires=lifetime
+        )
+    except DeploymentNotFoundError as exc:
+        typer.echo(
+            f"error: deployment `{deployment}` is not registered; register it with "
+            f"`watchkeeper deploy register {deployment} --owner WHO --purpose TEXT`, "
+            "which prints its first token",
+            err=True,
+        )
         raise typer.Exit(2) from exc
+    except DeploymentError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
     typer.echo(token)
 
 
@@ -86,14 +104,20 @@ def revoke(
     target: Annotated[str, typer.Argument(help="A deployment id, or a token prefix from `list`.")],
     home: HomeOption = None,
 ) -> None:
-    """Revoke every token of a deployment, or the one token with the given prefix."""
-    from watchkeeper.gateway import TokenNotFoundError, TokenStore
+    """Revoke every token of a deployment, or the one token with the given prefix.
+
+    The deployment stays registered (`watchkeeper deploy revoke` ends it); the revocation is
+    recorded in the ledger.
+    """
+    from watchkeeper.cli.deploy import os_user
+    from watchkeeper.deployments import DeploymentError, open_registry
+    from watchkeeper.gateway import TokenNotFoundError
     from watchkeeper.home import resolve_home
 
-    store = TokenStore(resolve_home(home) / "tokens.json")
+    registry = open_registry(resolve_home(home))
     try:
-        revoked = store.revoke(target.rstrip("…"))
-    except TokenNotFoundError as exc:
+        revoked = registry.revoke_tokens(target.rstrip("…"), actor=os_user())
+    except (TokenNotFoundError, DeploymentError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     for record in revoked:

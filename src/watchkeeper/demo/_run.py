@@ -19,11 +19,13 @@ from watchkeeper.demo._replay import (
     replay,
     rules_by_tool_use,
 )
-from watchkeeper.gateway import TokenStore
+from watchkeeper.deployments import DeploymentError, Registry, open_registry
 
 __all__ = ["DEFAULT_DEMO_PORT", "run_demo"]
 
 DEFAULT_DEMO_PORT = 8470
+_DEMO = "demo"
+_DEMO_ACTOR = "watchkeeper demo"
 _STYLE = {"allow": "green", "deny": "bold red", "ask": "yellow"}
 
 
@@ -68,16 +70,28 @@ def _verify(home: Path) -> tuple[bool, str]:
     return False, f"FAILED at record {report.first_bad_seq}: {report.reason}"
 
 
-def _demo_token(store: TokenStore, token_file: Path) -> str:
-    """Reuse the token in `token_file` while it is valid for `demo`; else issue one."""
+def _demo_token(registry: Registry, token_file: Path) -> str:
+    """Reuse the token in `token_file` while it is valid for `demo`; else issue one.
+
+    The first run registers the `demo` deployment (a gateway accepts only tokens of
+    registered deployments); raises `DeploymentError` when `demo` is suspended or revoked.
+    """
     try:
         token = token_file.read_text(encoding="utf-8").strip()
     except OSError:
         token = ""
-    principal = store.resolve(token) if token else None
-    if principal is not None and principal.deployment_id == "demo":
+    found = registry.resolve_token(token) if token else None
+    if found is not None and found.name == _DEMO:
         return token
-    token = store.issue("demo")
+    if registry.get(_DEMO) is None:
+        _, token = registry.register(
+            _DEMO,
+            owner="watchkeeper demo",
+            purpose="replays the bundled Claude Code session (`watchkeeper demo`)",
+            actor=_DEMO_ACTOR,
+        )
+    else:
+        token = registry.issue_token(_DEMO, actor=_DEMO_ACTOR)
     token_file.write_text(token + "\n", encoding="utf-8")
     os.chmod(token_file, 0o600)
     return token
@@ -101,7 +115,11 @@ def run_demo(home: Path, *, port: int = DEFAULT_DEMO_PORT, exit_after: bool = Fa
     # A terminal sets its own width; piped output (CI logs, `tee`) gets room for rule ids.
     console = Console(width=None if sys.stdout.isatty() else 120)
     token_file = home / "demo.token"
-    token = _demo_token(TokenStore(home / "tokens.json"), token_file)
+    try:
+        token = _demo_token(open_registry(home), token_file)
+    except DeploymentError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        return 1
     session_id = f"demo-{utcnow().strftime('%Y%m%dT%H%M%SZ')}"
     console.print(f"[bold]watchkeeper demo[/] — home {home}")
     gateway = _start(home, port, console)

@@ -15,6 +15,8 @@ from watchkeeper.policy import SessionContext, Verdict
 
 __all__ = ["TrajectoryResult", "replay_trajectory"]
 
+_ID_PREFIX = 100
+
 
 class Normalizing(Protocol):
     """What replay needs from a normaliser."""
@@ -78,7 +80,13 @@ def replay_trajectory(
     scored 1.0 — a crashing monitor never lets a trajectory pass.
     """
     sid = trajectory.id[:200]
+    # Event ids are numbered per trajectory (`<id>#<n>`, kept within the 128 characters an
+    # id may have) and share one timestamp, which keeps replay cheap: no random ids, no
+    # clock reads per event.
+    prefix = sid[:_ID_PREFIX] + "#"
+    ts = utcnow()
     view = SessionView(deployment_id, sid, task=trajectory.task)
+    seen = view.steps
     board = ScoreBoard()
     rises: list[tuple[int, float]] = []
     errors = denied = 0
@@ -90,30 +98,30 @@ def replay_trajectory(
             if board.add(finding):
                 rises.append((index, board.score))
 
-    # Events carry ids numbered per trajectory and one timestamp, which keeps replay cheap
-    # (no random ids, no clock reads per event).
-    ts = utcnow()
-
-    def ids() -> str:
-        return f"{sid}#{len(view.steps)}"
-
     if trajectory.task:
-        task = Message(id=ids(), ts=ts, session_id=sid, role="user", text=trajectory.task)
+        task = Message(id=prefix + "0", ts=ts, session_id=sid, role="user", text=trajectory.task)
         feed(0, Step(0, task))
     for index, raw in enumerate(trajectory.steps):
         if raw.reasoning:
-            thought = Reasoning(id=ids(), ts=ts, session_id=sid, text=raw.reasoning)
-            feed(index, Step(len(view.steps), thought))
-        call = ToolCall(id=ids(), ts=ts, session_id=sid, tool=raw.tool, args=_args(raw.args))
+            number = len(seen)
+            thought = Reasoning(id=f"{prefix}{number}", ts=ts, session_id=sid, text=raw.reasoning)
+            feed(index, Step(number, thought))
+        number = len(seen)
+        call = ToolCall(
+            id=f"{prefix}{number}", ts=ts, session_id=sid, tool=raw.tool, args=_args(raw.args)
+        )
         action = normalizer.tool_call(call)
         verdict = None
         if policy is not None:
             verdict = policy.decide(action, SessionContext(denied_count=denied))
             denied += verdict.decision is Decision.DENY
-        feed(index, Step(len(view.steps), call, action, verdict))
+        feed(index, Step(number, call, action, verdict))
         if raw.output is not None:
-            result = ToolResult(id=ids(), ts=ts, session_id=sid, tool=raw.tool, output=raw.output)
-            feed(index, Step(len(view.steps), result))
+            number = len(seen)
+            result = ToolResult(
+                id=f"{prefix}{number}", ts=ts, session_id=sid, tool=raw.tool, output=raw.output
+            )
+            feed(index, Step(number, result))
     return TrajectoryResult(
         id=trajectory.id,
         label=trajectory.label,
@@ -131,4 +139,7 @@ def replay_trajectory(
 
 
 def _args(args: Any) -> dict[str, Any]:
+    """Return `args` as a dict (the event copies it when validated)."""
+    if type(args) is dict:
+        return args
     return dict(args) if isinstance(args, Mapping) else {"value": args}

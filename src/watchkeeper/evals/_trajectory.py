@@ -21,7 +21,7 @@ class TrajectoryStep(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    tool: str = Field(min_length=1)
+    tool: str = Field(min_length=1, max_length=500)
     args: Any = Field(default_factory=dict)
     output: Any = None
     reasoning: str | None = None
@@ -46,6 +46,14 @@ class Trajectory(BaseModel):
 def parse_line(line: str, where: str) -> Trajectory:
     """Parse one JSONL line; `where` (``file:line``) names it in the error."""
     try:
+        # Parsed and validated in one pass; it reads JSON as the `json` module does (NaN,
+        # big integers, the last of duplicate keys), and what it rejects as JSON takes the
+        # slower path below, so the same lines load and fail with the same messages.
+        return Trajectory.model_validate_json(line)
+    except ValidationError as exc:
+        if exc.errors()[0]["type"] != "json_invalid":
+            raise _invalid(where, exc) from exc
+    try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         msg = f"`{where}` is not JSON ({exc.msg}); fix or remove that line"
@@ -53,11 +61,15 @@ def parse_line(line: str, where: str) -> Trajectory:
     try:
         return Trajectory.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "line"
-        raise TrajectoryError(
-            f"`{where}` is not a trajectory (`{field}`: {first['msg'].lower()}); fix that line"
-        ) from exc
+        raise _invalid(where, exc) from exc
+
+
+def _invalid(where: str, exc: ValidationError) -> TrajectoryError:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "line"
+    return TrajectoryError(
+        f"`{where}` is not a trajectory (`{field}`: {first['msg'].lower()}); fix that line"
+    )
 
 
 def load_trajectories(paths: Iterable[Path]) -> Iterator[Trajectory]:

@@ -54,7 +54,9 @@ if TYPE_CHECKING:
         TokenStore,
         TokenStoreError,
         ensure_admin_token,
+        token_fingerprint,
         valid_deployment_id,
+        write_private,
     )
     from watchkeeper.gateway._trust import (
         UNTRUSTED_TOOLS,
@@ -91,7 +93,9 @@ _WHERE = {
     "ensure_policy_file": "_build",
     "is_untrusted_source": "_trust",
     "run_server": "_serve",
+    "token_fingerprint": "_tokens",
     "valid_deployment_id": "_tokens",
+    "write_private": "_tokens",
 }
 
 __all__ = [
@@ -124,7 +128,9 @@ __all__ = [
     "ensure_policy_file",
     "is_untrusted_source",
     "run_server",
+    "token_fingerprint",
     "valid_deployment_id",
+    "write_private",
 ]
 
 

@@ -1,8 +1,9 @@
-"""The HTTP API: FastAPI routes over a `Pipeline`, guarded by bearer tokens and a size limit."""
+"""The HTTP API: FastAPI routes over a `Pipeline`, guarded by deployment tokens and a size limit."""
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,10 +13,16 @@ from watchkeeper import __version__
 from watchkeeper.gateway._context import GatewayContext
 from watchkeeper.gateway._errors import ApiError, error_response
 from watchkeeper.gateway._hooks import HookHandler
+from watchkeeper.gateway._identity import Identity
 from watchkeeper.gateway._pipeline import Pipeline
 from watchkeeper.gateway._routes_read import add_read_routes
 from watchkeeper.gateway._routes_write import add_write_routes
 from watchkeeper.gateway._tokens import TokenStore
+from watchkeeper.gateway._unknown_agents import UnknownAgentAlarm
+
+if TYPE_CHECKING:
+    from watchkeeper.alerts import AlertStore
+    from watchkeeper.deployments import Registry
 
 __all__ = ["DEFAULT_MAX_BODY", "create_app"]
 
@@ -28,19 +35,33 @@ def create_app(
     pipeline: Pipeline,
     auth: TokenStore,
     *,
+    registry: Registry | None = None,
+    alerts: AlertStore | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     claude_code: HookHandler | None = None,
 ) -> FastAPI:
-    """Return the gateway's FastAPI app; the caller keeps ownership of `pipeline` and `auth`.
+    """Return the gateway's FastAPI app; the caller keeps ownership of `pipeline`, `auth`,
+    `registry` and `alerts`.
 
-    `claude_code` handles `/v1/hooks/claude-code`; by default a `ClaudeCodeAdapter` over
-    `pipeline`. Bodies over `max_body` bytes are refused with 413.
+    With `registry`, a token is accepted only for a registered deployment that is active
+    (admin tokens of `auth` aside); without one, any active token of `auth` is (an
+    embedded gateway; `watchkeeper serve` always passes its home's registry). Refused
+    calls raise `unknown-agent` alerts: into the ledger through `pipeline`, and into
+    `alerts` (deduplicated there) when given. `claude_code` handles `/v1/hooks/claude-code`;
+    by default a `ClaudeCodeAdapter` over `pipeline`. Bodies over `max_body` bytes are
+    refused with 413.
     """
     if claude_code is None:
         from watchkeeper.integrations.claude_code import ClaudeCodeAdapter
 
         claude_code = ClaudeCodeAdapter(pipeline)
-    context = GatewayContext(pipeline=pipeline, tokens=auth, hooks=claude_code, max_body=max_body)
+    context = GatewayContext(
+        pipeline=pipeline,
+        identity=Identity(auth, registry),
+        alarm=UnknownAgentAlarm(pipeline.record, alerts),
+        hooks=claude_code,
+        max_body=max_body,
+    )
     app = FastAPI(
         title="watchkeeper gateway",
         version=__version__,

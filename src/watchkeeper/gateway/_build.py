@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from watchkeeper.gateway._pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from watchkeeper.monitors import Monitor, MonitorsConfig
 
 __all__ = ["DEFAULT_POLICY", "build_pipeline", "ensure_policy_file"]
 
@@ -30,38 +34,57 @@ def ensure_policy_file(home: Path) -> Path:
     return path
 
 
+#: The monitors configuration file in a home (`watchkeeper.monitors.MONITORS_FILE`; named
+#: here too so that a pipeline without monitors never imports the monitors package).
+MONITORS_FILE = "monitors.yaml"
+
+
 def build_pipeline(
-    home: Path, *, policy_path: Path | None = None, monitors_path: Path | None = None
+    home: Path,
+    *,
+    policy_path: Path | None = None,
+    monitors_path: Path | None = None,
+    default_monitors: bool = True,
 ) -> Pipeline:
     """Return a pipeline over `home`: its policy, `<home>/ledger.db` and the key in `<home>/keys`.
 
     Without `policy_path` the policy is `<home>/policy.yaml`, created from `DEFAULT_POLICY`
     on first use. An invalid policy raises `PolicyError` here, before anything is served.
+    Calls of a deployment registered in `<home>` with its own policy file or allowed hosts
+    are decided by those (`watchkeeper.deployments.DeploymentPolicies`).
     Monitors come from `monitors_path` (default `<home>/monitors.yaml`; when absent, every
-    registered monitor that loads), alerts go to `<home>/alerts.db` and, when configured, to
-    the webhook. An invalid config raises `MonitorConfigError`, and a configured monitor
-    that cannot load raises `MonitorLoadError`, here too.
+    registered monitor that loads, or none with `default_monitors=False`), alerts go to
+    `<home>/alerts.db` and, when configured, to the webhook. An invalid config raises
+    `MonitorConfigError`, and a configured monitor that cannot load raises
+    `MonitorLoadError`, here too.
     """
-    from watchkeeper.alerts import AlertStore, WebhookNotifier
+    from watchkeeper.deployments import DeploymentPolicies, open_registry
     from watchkeeper.ledger import SqliteLedger, load_or_create_key
-    from watchkeeper.monitors import (
-        MONITORS_FILE,
-        build_monitors,
-        default_monitors_config,
-        load_monitors_config,
-    )
     from watchkeeper.normalize import Normalizer
     from watchkeeper.policy import load_policy
 
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     policy = load_policy(policy_path if policy_path is not None else ensure_policy_file(home))
-    config = load_monitors_config(monitors_path or home / MONITORS_FILE)
-    if config is None:
-        config = default_monitors_config()
-    monitors = build_monitors(config)
+    policy_for = DeploymentPolicies(open_registry(home).get, policy)
+    config_path = monitors_path or home / MONITORS_FILE
+    config: MonitorsConfig | None = None
+    monitors: list[Monitor] = []
+    if default_monitors or config_path.exists():
+        from watchkeeper.monitors import (
+            build_monitors,
+            default_monitors_config,
+            load_monitors_config,
+        )
+
+        config = load_monitors_config(config_path)
+        if config is None:
+            config = default_monitors_config()
+        monitors = build_monitors(config)
     store = SqliteLedger(home / "ledger.db", signing_key=load_or_create_key(home / "keys"))
-    if not monitors:
-        return Pipeline(Normalizer(), policy, store)
+    if config is None or not monitors:
+        return Pipeline(Normalizer(), policy, store, policy_for=policy_for)
+    from watchkeeper.alerts import AlertStore, WebhookNotifier
+
     notifier = None
     if config.webhook_url:
         notifier = WebhookNotifier(config.webhook_url, min_severity=config.webhook_min_severity)
@@ -73,4 +96,5 @@ def build_pipeline(
         monitor_config=config,
         alerts=AlertStore(home / "alerts.db"),
         notifier=notifier,
+        policy_for=policy_for,
     )

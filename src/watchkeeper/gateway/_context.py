@@ -1,10 +1,10 @@
-"""What every route shares: the pipeline, token auth, the thread pool and the body limit."""
+"""What every route shares: the pipeline, identity checks, the thread pool and the body limit."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -12,17 +12,19 @@ import anyio
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from watchkeeper.deployments import DeploymentError
 from watchkeeper.gateway._body import BodyTooLargeError, read_limited_body
 from watchkeeper.gateway._errors import ApiError, rejected_input_event
 from watchkeeper.gateway._hooks import HookHandler
+from watchkeeper.gateway._identity import Identity, Refusal
 from watchkeeper.gateway._pipeline import Pipeline, RecordError
 from watchkeeper.gateway._tokens import (
-    TOKEN_PREFIX,
     Principal,
-    TokenStore,
     TokenStoreError,
+    token_fingerprint,
     valid_deployment_id,
 )
+from watchkeeper.gateway._unknown_agents import UnknownAgentAlarm
 
 __all__ = ["ACT_FOR_HEADER", "GatewayContext", "bearer_scheme"]
 
@@ -35,7 +37,9 @@ ACT_FOR_HEADER = "X-Watchkeeper-Deployment"
 # together and the writer commits them in one group.
 _THREADS = 256
 
-bearer_scheme = HTTPBearer(auto_error=False, description="a `wk_…` token from `watchkeeper token`")
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="a `wk_…` token from `watchkeeper deploy register`"
+)
 
 
 @dataclass(slots=True)
@@ -43,7 +47,8 @@ class GatewayContext:
     """The state the routes of one app share."""
 
     pipeline: Pipeline
-    tokens: TokenStore
+    identity: Identity
+    alarm: UnknownAgentAlarm
     hooks: HookHandler
     max_body: int
     limiter: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(_THREADS))
@@ -52,22 +57,29 @@ class GatewayContext:
         """Run blocking `func` in the worker pool, keeping the event loop free."""
         return await anyio.to_thread.run_sync(partial(func, *args, **kwargs), limiter=self.limiter)
 
-    def authenticate(
+    async def authenticate(
         self, request: Request, credentials: HTTPAuthorizationCredentials | None
     ) -> Principal:
-        """Return who the request acts for, or raise a 401/403/503 `ApiError`."""
-        if credentials is None:
-            raise ApiError(401, "missing bearer token; send `Authorization: Bearer <token>`")
-        try:
-            principal = self.tokens.resolve(credentials.credentials)
-        except TokenStoreError as exc:
-            raise ApiError(503, str(exc)) from exc
-        if principal is None:
-            shown = credentials.credentials[: len(TOKEN_PREFIX) + 4]
-            raise ApiError(
-                401, f"token `{shown}…` is unknown, expired or revoked; use a current token"
-            )
+        """Return who the request acts for, or raise a 401/403/503 `ApiError`.
+
+        A refused identity also raises an `unknown-agent` alert (deduplicated).
+        """
         acting = request.headers.get(ACT_FOR_HEADER)
+        token = credentials.credentials if credentials is not None else None
+        try:
+            outcome = self.identity.check(token, claimed=acting)
+            if isinstance(outcome, Principal) and outcome.admin and acting:
+                refusal = self.identity.deployment_refusal(acting[:200], required=False)
+                if refusal is not None and token is not None:
+                    fingerprint = token_fingerprint(token)
+                    refusal = replace(refusal, fingerprint=fingerprint, token_known=True)
+                outcome = outcome if refusal is None else refusal
+        except (TokenStoreError, DeploymentError) as exc:
+            raise ApiError(503, str(exc)) from exc
+        if isinstance(outcome, Refusal):
+            await self._alarm(outcome, request)
+            raise ApiError(outcome.status, outcome.message)
+        principal = outcome
         if acting and acting != principal.deployment_id:
             if not principal.admin:
                 raise ApiError(
@@ -81,6 +93,15 @@ class GatewayContext:
                 )
             return Principal(deployment_id=acting, admin=True)
         return principal
+
+    async def _alarm(self, refusal: Refusal, request: Request) -> None:
+        """Raise the unknown-agent alert for `refusal`; a failure is logged, the deny stands."""
+        try:
+            await self.in_thread(
+                self.alarm.sound, refusal, source=_source(request), path=request.url.path
+            )
+        except Exception:  # noqa: BLE001 - alerting must never turn a deny into an error page
+            _log.exception("raising the unknown-agent alert failed")
 
     async def record_rejected(
         self, principal: Principal, where: str, message: str, raw: bytes
@@ -99,3 +120,14 @@ class GatewayContext:
         except BodyTooLargeError as exc:
             await self.record_rejected(principal, where, str(exc), exc.prefix)
             raise ApiError(413, str(exc)) from exc
+
+
+def _source(request: Request) -> str:
+    """Where a request came from: ``host:port``, or the unix socket it arrived on."""
+    client = request.client
+    if client is not None and client.host:
+        return f"{client.host}:{client.port}"
+    server = request.scope.get("server")
+    if isinstance(server, tuple) and server and isinstance(server[0], str) and server[0]:
+        return f"unix socket {server[0]}"
+    return "a unix socket"

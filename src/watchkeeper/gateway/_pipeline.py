@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
 
@@ -68,6 +68,9 @@ class Pipeline:
     fail-closed decision), and recorded results and reasoning are monitored after they are
     recorded (alerts only). Alerts go to the ledger as `AlertEvent`s in the same durable
     submit, to `alerts` (which the pipeline then owns and closes) and to `notifier`.
+
+    With `policy_for`, each call is decided by `policy_for(call.deployment_id)` instead of
+    `policy` (a deployment's own policy); if that raises, the call is denied.
     """
 
     def __init__(
@@ -81,9 +84,11 @@ class Pipeline:
         monitor_config: MonitorsConfig | None = None,
         alerts: AlertStore | None = None,
         notifier: WebhookNotifier | None = None,
+        policy_for: Callable[[str], DecisionPolicy] | None = None,
     ) -> None:
         self._normalizer = normalizer
         self._policy = policy
+        self._policy_for = policy_for
         self._store = store
         self._record_timeout = record_timeout
         self._sessions = SessionTracker(self._session_history)
@@ -117,7 +122,10 @@ class Pipeline:
         try:
             context = self._sessions.context(call.deployment_id, call.session_id)
             action = self._normalizer.tool_call(call)
-            verdict = self._policy.decide(action, context)
+            policy = self._policy
+            if self._policy_for is not None:
+                policy = self._policy_for(call.deployment_id)
+            verdict = policy.decide(action, context)
             verdict_event = _verdict_event(call, verdict)
         except Exception as exc:  # noqa: BLE001 - fail closed: any failure is a recorded deny
             _log.exception("deciding call %s failed", call.id)

@@ -53,7 +53,7 @@ def authenticator(context: GatewayContext) -> Callable[..., Awaitable[Principal]
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     ) -> Principal:
-        return context.authenticate(request, credentials)
+        return await context.authenticate(request, credentials)
 
     return authenticate
 

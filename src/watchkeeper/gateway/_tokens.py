@@ -34,7 +34,9 @@ __all__ = [
     "TokenStore",
     "TokenStoreError",
     "ensure_admin_token",
+    "token_fingerprint",
     "valid_deployment_id",
+    "write_private",
 ]
 
 #: Every token starts with this, so leaked tokens are easy to recognise and scan for.
@@ -116,6 +118,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def token_fingerprint(token: str) -> str:
+    """Return a short hash of `token` that names it in logs and alerts without revealing it."""
+    return _digest(token)[:12]
+
+
 class TokenStore:
     """Issues, resolves, lists and revokes bearer tokens kept in the JSON file at `path`."""
 
@@ -163,6 +170,10 @@ class TokenStore:
         if record is None or not record.active(utcnow()):
             return None
         return Principal(deployment_id=record.deployment_id, admin=record.admin)
+
+    def lookup(self, token: str) -> TokenRecord | None:
+        """Return the stored record of `token` whatever its state; None if never issued here."""
+        return self._current().get(_digest(token))
 
     def revoke(self, target: str) -> builtins.list[TokenRecord]:
         """Revoke every active token of deployment `target`, or the token whose prefix it is."""

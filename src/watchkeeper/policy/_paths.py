@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 
 from watchkeeper.policy._globs import glob_regex
 
-__all__ = ["PathSet", "resolve_arg"]
+__all__ = ["PathSet", "PathTest", "resolve_arg"]
 
 _WS = "${workspace}"
 _HOME_ROOTS = r"/home/[^/]+|/Users/[^/]+|/root"
@@ -48,84 +48,8 @@ def resolve_arg(arg: str, cwd: str | None, home: str) -> str:
     return "/" + resolved.lstrip("/") if resolved.startswith("//") else resolved
 
 
-class _Side:
-    """One polarity (positive or excluding) of a pattern set, as one regex per workspace.
-
-    Rooted patterns (absolute and home) are alternatives as they are; basename and relative
-    ones are matched after any leading directories; workspace ones after the working
-    directory, so the regex is compiled per working directory (cached). Basename patterns
-    that can never match a ``/`` (no ``**``, no ``[…]`` class) are matched against the last
-    path segment alone, which is the same set of paths for a fraction of the regex work.
-    """
-
-    __slots__ = (
-        "_cache",
-        "_fixed",
-        "_has_ws",
-        "_literal_ws",
-        "_segment",
-        "_static",
-        "_ws_sources",
-        "empty",
-    )
-
-    def __init__(
-        self,
-        *,
-        segment: list[str],
-        basename: list[str],
-        anywhere: list[str],
-        rooted: list[str],
-        ws: list[str],
-        literal_rooted: list[tuple[str, bool]],
-        literal_ws: list[tuple[str, bool]],
-    ) -> None:
-        fixed = list(rooted)
-        if basename or anywhere:
-            fixed.append("(?:.*/)?(?:" + "|".join(basename + anywhere) + ")")
-        self._fixed = fixed
-        self._ws_sources = ws
-        self._literal_ws = literal_ws
-        self._has_ws = bool(ws or literal_ws)
-        self._static = _parts(literal_rooted, _compile(fixed) if fixed else None)
-        self._segment = _Segment(segment) if segment else None
-        self._cache: dict[str, _Parts] = {}
-        self.empty = not (fixed or ws or segment or literal_rooted or literal_ws)
-
-    def _decide(self, parts: _Parts, path: str) -> bool:
-        exact, prefixes, regex = parts
-        if path in exact or path.startswith(prefixes):
-            return True
-        if regex is not None and regex.match(path) is not None:
-            return True
-        segment = self._segment
-        return segment is not None and segment.match(path[path.rfind("/") + 1 :])
-
-    def match_fixed(self, path: str) -> bool:
-        """`match` for a side with no workspace pattern, or for a path with no working dir."""
-        return self._decide(self._static, path)
-
-    @property
-    def cwd_free(self) -> bool:
-        """Whether no pattern of this side depends on the working directory."""
-        return not self._has_ws
-
-    def match(self, path: str, cwd: str | None) -> bool:
-        if not self._has_ws or cwd is None:
-            return self._decide(self._static, path)
-        parts = self._cache.get(cwd)
-        if parts is None:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            root = posixpath.normpath(cwd)
-            exact, prefixes, regex = self._static
-            if self._ws_sources:
-                ws = re.escape(root) + "(?:" + "|".join(self._ws_sources) + ")"
-                regex = _compile([*self._fixed, ws])
-            literal = _parts([(root + base, tree) for base, tree in self._literal_ws], regex)
-            parts = self._cache[cwd] = (exact | literal[0], prefixes + literal[1], regex)
-        return self._decide(parts, path)
-
+PathTest = Callable[[str], bool]
+"""Whether one (absolute, normalised) path is in a pattern set, for a known working dir."""
 
 _Parts = tuple[frozenset[str], tuple[str, ...], re.Pattern[str] | None]
 
@@ -160,7 +84,7 @@ class _Segment:
     stay one regex.
     """
 
-    __slots__ = ("_contains", "_exact", "_prefixes", "_regex", "_suffixes")
+    __slots__ = ("contains", "exact", "prefixes", "regex", "suffixes")
 
     def __init__(self, globs: list[str]) -> None:
         exact: set[str] = set()
@@ -182,22 +106,121 @@ class _Segment:
                 prefixes.append(core)
             else:
                 exact.add(core)
-        self._exact = frozenset(exact)
-        self._prefixes = tuple(prefixes)
-        self._suffixes = tuple(suffixes)
-        self._contains = tuple(contains)
-        self._regex = _compile(rest) if rest else None
+        self.exact = frozenset(exact)
+        self.prefixes = tuple(prefixes)
+        self.suffixes = tuple(suffixes)
+        self.contains = tuple(contains)
+        self.regex = _compile(rest) if rest else None
 
-    def match(self, name: str) -> bool:
-        if name in self._exact or name.startswith(self._prefixes):
+
+def _tester(parts: _Parts, segment: _Segment | None) -> PathTest:
+    """Return one function deciding membership from literal paths, a regex and a segment test.
+
+    Built once per pattern set (and working directory) so that deciding a path is one call
+    with every part held in closure cells; a part the set lacks costs a truth test at most.
+    """
+    exact, prefixes, regex = parts
+    if segment is None:
+        if regex is None:
+
+            def literal(path: str) -> bool:
+                return path in exact or (bool(prefixes) and path.startswith(prefixes))
+
+            return literal
+
+        def rooted(path: str) -> bool:
+            if path in exact or (prefixes and path.startswith(prefixes)):
+                return True
+            return regex.match(path) is not None
+
+        return rooted
+    names = segment.exact
+    heads = segment.prefixes
+    tails = segment.suffixes
+    contains = segment.contains
+    rest = segment.regex
+
+    def test(path: str) -> bool:
+        if path in exact or (prefixes and path.startswith(prefixes)):
             return True
-        if name.endswith(self._suffixes):
+        if regex is not None and regex.match(path) is not None:
             return True
-        for part in self._contains:
+        name = path.rpartition("/")[2]
+        if name in names or (heads and name.startswith(heads)):
+            return True
+        if tails and name.endswith(tails):
+            return True
+        for part in contains:
             if part in name:
                 return True
-        regex = self._regex
-        return regex is not None and regex.match(name) is not None
+        return rest is not None and rest.match(name) is not None
+
+    return test
+
+
+class _Side:
+    """One polarity (positive or excluding) of a pattern set, as one test per workspace.
+
+    Rooted patterns (absolute and home) are alternatives as they are; basename and relative
+    ones are matched after any leading directories; workspace ones after the working
+    directory, so the test is built per working directory (the `PathSet` keeps them).
+    Basename patterns that can never match a ``/`` (no ``**``, no ``[…]`` class) are matched
+    against the last path segment alone, which is the same set of paths for a fraction of
+    the regex work.
+    """
+
+    __slots__ = (
+        "_fixed",
+        "_has_ws",
+        "_literal_rooted",
+        "_literal_ws",
+        "_segment",
+        "_ws_sources",
+        "empty",
+        "static",
+    )
+
+    def __init__(
+        self,
+        *,
+        segment: list[str],
+        basename: list[str],
+        anywhere: list[str],
+        rooted: list[str],
+        ws: list[str],
+        literal_rooted: list[tuple[str, bool]],
+        literal_ws: list[tuple[str, bool]],
+    ) -> None:
+        fixed = list(rooted)
+        if basename or anywhere:
+            fixed.append("(?:.*/)?(?:" + "|".join(basename + anywhere) + ")")
+        self._fixed = fixed
+        self._ws_sources = ws
+        self._literal_rooted = literal_rooted
+        self._literal_ws = literal_ws
+        self._has_ws = bool(ws or literal_ws)
+        self._segment = _Segment(segment) if segment else None
+        self.static = _tester(
+            _parts(literal_rooted, _compile(fixed) if fixed else None), self._segment
+        )
+        """The test of a side with no workspace pattern, or for an unknown working dir."""
+        self.empty = not (fixed or ws or segment or literal_rooted or literal_ws)
+
+    @property
+    def cwd_free(self) -> bool:
+        """Whether no pattern of this side depends on the working directory."""
+        return not self._has_ws
+
+    def tester(self, cwd: str | None) -> PathTest:
+        """Return a new test for paths of an action whose working directory is `cwd`."""
+        if not self._has_ws or cwd is None:
+            return self.static
+        root = posixpath.normpath(cwd)
+        fixed = self._fixed
+        if self._ws_sources:
+            fixed = [*fixed, re.escape(root) + "(?:" + "|".join(self._ws_sources) + ")"]
+        literal = self._literal_rooted + [(root + base, tree) for base, tree in self._literal_ws]
+        return _tester(_parts(literal, _compile(fixed) if fixed else None), self._segment)
 
 
 def _compile(alternatives: list[str]) -> re.Pattern[str]:
@@ -209,7 +232,7 @@ def _compile(alternatives: list[str]) -> re.Pattern[str]:
 class PathSet:
     """A compiled set of path patterns (see the module docstring)."""
 
-    __slots__ = ("_neg", "_pos", "fixed", "matcher", "patterns")
+    __slots__ = ("_neg", "_pos", "fixed", "patterns", "testers")
 
     def __init__(self, patterns: Iterable[str], *, home: str) -> None:
         self.patterns = tuple(patterns)
@@ -268,19 +291,35 @@ class PathSet:
         self._pos = build(sides[True], literal[True])
         negative_side = build(sides[False], literal[False])
         self._neg = None if negative_side.empty else negative_side
-        self.matcher: Callable[[str, str | None], bool] = (
-            self._pos.match if self._neg is None else self.match
-        )
-        """The fastest callable equivalent to `match` (skips a layer without exclusions)."""
-        self.fixed: Callable[[str], bool] | None = (
-            self._pos.match_fixed if self._neg is None and self._pos.cwd_free else None
-        )
-        """When the set has no `${workspace}` and no `!` pattern: membership of a path,
-        whatever the working directory."""
+        self.testers: dict[str | None, PathTest] = {}
+        """The tests built so far by working directory: look one up here before `tester`."""
+        cwd_free = self._pos.cwd_free and (self._neg is None or self._neg.cwd_free)
+        self.fixed: PathTest | None = self.tester(None) if cwd_free else None
+        """When no pattern is under `${workspace}`: membership of a path, whatever the
+        working directory."""
+
+    def tester(self, cwd: str | None) -> PathTest:
+        """Return the membership test for paths of an action whose working dir is `cwd`.
+
+        Deciding several paths of one action costs one lookup and then one call per path.
+        """
+        test = self.testers.get(cwd)
+        if test is None:
+            if len(self.testers) >= _CACHE_LIMIT:
+                self.testers.clear()
+            positive = self._pos.tester(cwd)
+            neg = self._neg
+            test = positive if neg is None else _excluding(positive, neg.tester(cwd))
+            self.testers[cwd] = test
+        return test
 
     def match(self, path: str, cwd: str | None) -> bool:
         """Return whether `path` (absolute, normalised) is in the set."""
-        if not self._pos.match(path, cwd):
-            return False
-        neg = self._neg
-        return neg is None or not neg.match(path, cwd)
+        return self.tester(cwd)(path)
+
+
+def _excluding(positive: PathTest, negative: PathTest) -> PathTest:
+    def test(path: str) -> bool:
+        return positive(path) and not negative(path)
+
+    return test

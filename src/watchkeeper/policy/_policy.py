@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from watchkeeper.events import Decision
 from watchkeeper.normalize import Action, Command
-from watchkeeper.policy._combine import Hit, combine
+from watchkeeper.policy._combine import Hit, combine, fired
 from watchkeeper.policy._context import SessionContext
 from watchkeeper.policy._index import Candidates, Cover, Group, PathGate, build_candidates
 from watchkeeper.policy._matchers import Shapes, clip
-from watchkeeper.policy._rule import Rule, effect_mask
+from watchkeeper.policy._rule import WRAPPED_BIT, Rule, effect_mask
 from watchkeeper.policy._units import units_of
 from watchkeeper.policy._verdict import Verdict
 
@@ -37,7 +38,6 @@ class Policy:
         "_allow_cache",
         "_gates",
         "_index",
-        "_shapes",
         "default",
         "excluded_rules",
         "home",
@@ -67,7 +67,6 @@ class Policy:
         self._index: dict[tuple[str, str | None, int], Candidates] = {}
         self._gates: dict[tuple[str, ...], PathGate] = {}
         self._allow_cache: dict[str, Verdict] = {}
-        self._shapes = Shapes()
 
     def _candidates(self, tool: str, name: str | None, mask: int) -> Candidates:
         key = (tool, name, mask)
@@ -80,15 +79,90 @@ class Policy:
             )
         return found
 
-    def decide(self, action: Action, context: SessionContext = _EMPTY_CONTEXT) -> Verdict:
+    def decide(self, action: Action, context: SessionContext = _EMPTY_CONTEXT) -> Verdict:  # noqa: PLR0915 - the one-unit case is inlined: nearly every call takes it
         """Return the verdict on `action`; never raises (an internal error is a deny)."""
         try:
-            if not action.commands:
-                return self._decide_one(action, action, context)
-            units = units_of(action)
-            if len(units) == 1:
-                return self._decide_one(action, units[0], context)
-            return self._decide_many(action, units, context)
+            shapes = Shapes()
+            unit: Command | Action = action
+            if action.commands:
+                units = units_of(action)
+                if len(units) != 1:
+                    return self._decide_many(action, units, context, shapes)
+                unit = units[0]
+            # One unit, as nearly every call has: decided here without per-unit bookkeeping.
+            if unit.__class__ is Command:
+                name: str | None = unit.name
+                mask = WRAPPED_BIT if unit.wrappers else 0
+            else:
+                name = None
+                mask = 0
+            # `effect_mask(unit)`, inlined: every call computes it
+            if unit.reads:
+                mask |= 1
+            if unit.writes:
+                mask |= 2
+            if unit.hosts:
+                mask |= 4
+            if unit.code:
+                mask |= 8
+            if unit.detached:
+                mask |= 16
+            found_candidates = self._index.get((action.tool, name, mask))
+            if found_candidates is None:
+                found_candidates = self._candidates(action.tool, name, mask)
+            deny_groups, ask_groups, covers = found_candidates
+            hits: tuple[Hit, ...] = ()
+            for gate, members in deny_groups:  # `_fire`, inlined for deny then ask rules
+                if gate is not None and not gate.passes(action, unit):
+                    continue
+                for rule, fire in members:
+                    try:
+                        what = fire(action, unit, context, shapes)
+                    except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
+                        hits = (*hits, _failure(rule, exc))
+                        continue
+                    if what is not None:
+                        hits = (*hits, _hit((rule, what, False)))
+            if hits:
+                return fired(_errors_first(hits), (), action.errors)
+            for gate, members in ask_groups:
+                if gate is not None and not gate.passes(action, unit):
+                    continue
+                for rule, fire in members:
+                    try:
+                        what = fire(action, unit, context, shapes)
+                    except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
+                        hits = (*hits, _failure(rule, exc))
+                        continue
+                    if what is not None:
+                        hits = (*hits, _hit((rule, what, False)))
+            if hits:
+                failed = tuple(hit for hit in hits if hit.error)
+                if failed:
+                    return fired(failed, (), action.errors)
+                return fired((), hits, action.errors)
+            found: Rule | None = None
+            for rule, checks, allowed in covers:  # `_cover`, inlined: most calls end here
+                try:
+                    for check in checks:
+                        if not check(action, unit, context, shapes):
+                            break
+                    else:
+                        found = rule
+                except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
+                    return fired((_failure(rule, exc),), (), action.errors)
+                if found is not None:
+                    if not action.errors:
+                        return allowed
+                    return self._allowed(action, (found,))
+            return combine(
+                self.default,
+                denies=(),
+                asks=(),
+                allows=None,
+                uncovered=_describe_unit(unit),
+                action_errors=action.errors,
+            )
         except Exception as exc:  # noqa: BLE001 - fail closed: any failure is a deny with the error kept
             return Verdict(
                 decision=Decision.DENY,
@@ -101,32 +175,32 @@ class Policy:
             )
 
     def _decide_many(
-        self, action: Action, units: tuple[Command | Action, ...], ctx: SessionContext
+        self,
+        action: Action,
+        units: tuple[Command | Action, ...],
+        ctx: SessionContext,
+        shapes: Shapes,
     ) -> Verdict:
         """Decide an action of several units: deny/ask from any unit, allow only if all."""
-        shapes = self._shapes
-        plan = [
-            (
-                unit,
-                self._candidates(
-                    action.tool, unit.name if isinstance(unit, Command) else None, effect_mask(unit)
-                ),
-            )
-            for unit in units
-        ]
+        plan: list[tuple[Command | Action, Candidates]] = []
+        for unit in units:
+            name = unit.name if isinstance(unit, Command) else None
+            mask = effect_mask(unit)
+            candidates = self._index.get((action.tool, name, mask))
+            if candidates is None:
+                candidates = self._candidates(action.tool, name, mask)
+            plan.append((unit, candidates))
         denies: dict[str, Hit] = {}
         for unit, (deny_groups, _, _) in plan:
-            hits, failed = _fire(deny_groups, action, unit, ctx, shapes)
-            for hit in (*failed, *hits):
-                denies.setdefault(hit.rule.id, hit)
+            if deny_groups:
+                for hit in _errors_first(_fire(deny_groups, action, unit, ctx, shapes)):
+                    denies.setdefault(hit.rule.id, hit)
         asks: dict[str, Hit] = {}
         if not denies:
             for unit, (_, ask_groups, _) in plan:
-                hits, failed = _fire(ask_groups, action, unit, ctx, shapes)
-                for hit in failed:
-                    denies.setdefault(hit.rule.id, hit)
-                for hit in hits:
-                    asks.setdefault(hit.rule.id, hit)
+                if ask_groups:
+                    for hit in _fire(ask_groups, action, unit, ctx, shapes):
+                        (denies if hit.error else asks).setdefault(hit.rule.id, hit)
         if denies or asks:
             return combine(
                 self.default,
@@ -158,61 +232,6 @@ class Policy:
             covering.append(found)
         return self._allowed(action, covering)
 
-    def _decide_one(self, action: Action, unit: Command | Action, ctx: SessionContext) -> Verdict:
-        """Decide the common one-unit action, without the per-unit bookkeeping."""
-        shapes = self._shapes
-        name = unit.name if isinstance(unit, Command) else None
-        mask = effect_mask(unit)
-        found_candidates = self._index.get((action.tool, name, mask))
-        if found_candidates is None:
-            found_candidates = self._candidates(action.tool, name, mask)
-        deny_groups, ask_groups, covers = found_candidates
-        denies: tuple[Hit, ...] = ()
-        asks: tuple[Hit, ...] = ()
-        if deny_groups:
-            denies, failed = _fire(deny_groups, action, unit, ctx, shapes)
-            if failed:
-                denies = (*failed, *denies)
-        if ask_groups and not denies:
-            asks, denies = _fire(ask_groups, action, unit, ctx, shapes)
-        if denies or asks:
-            return combine(
-                self.default, denies=denies, asks=asks, allows=None, action_errors=action.errors
-            )
-        found: Rule | None = None
-        for rule, checks in covers:  # `_cover`, inlined: this is the path most calls take
-            try:
-                for check in checks:
-                    if not check(action, unit, ctx, shapes):
-                        break
-                else:
-                    found = rule
-            except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
-                failure = Hit(rule, f"{type(exc).__name__}: {exc}", error=True)
-                return combine(
-                    self.default,
-                    denies=(failure,),
-                    asks=(),
-                    allows=None,
-                    action_errors=action.errors,
-                )
-            if found is not None:
-                break
-        if found is not None:
-            if not action.errors:
-                cached = self._allow_cache.get(found.id)
-                if cached is not None:
-                    return cached
-            return self._allowed(action, (found,))
-        return combine(
-            self.default,
-            denies=(),
-            asks=(),
-            allows=None,
-            uncovered=_describe_unit(unit),
-            action_errors=action.errors,
-        )
-
     def _allowed(self, action: Action, covering: Sequence[Rule]) -> Verdict:
         if action.errors:
             return combine(
@@ -229,16 +248,26 @@ class Policy:
         return cached
 
 
+_hit = partial(tuple.__new__, Hit)  # builds the named tuple without its Python-level `__new__`
+
+
+def _failure(rule: Rule, exc: Exception) -> Hit:
+    """Return the hit of a rule whose evaluation raised `exc`: a deny, with the error kept."""
+    return Hit(rule, f"{type(exc).__name__}: {exc}", error=True)
+
+
 def _fire(
     groups: tuple[Group, ...],
     action: Action,
     unit: Command | Action,
     ctx: SessionContext,
     shapes: Shapes,
-) -> tuple[tuple[Hit, ...], tuple[Hit, ...]]:
-    """Return the hits of the rules in `groups` that fire on `unit`, and those that raised."""
+) -> tuple[Hit, ...]:
+    """Return the hits of the rules in `groups` that fire on `unit`, and of those that raised.
+
+    Usually empty: most rules fire on few calls.
+    """
     hits: tuple[Hit, ...] = ()
-    failed: tuple[Hit, ...] = ()
     for gate, members in groups:
         if gate is not None and not gate.passes(action, unit):
             continue
@@ -246,11 +275,18 @@ def _fire(
             try:
                 what = fire(action, unit, ctx, shapes)
             except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
-                failed = (*failed, Hit(rule, f"{type(exc).__name__}: {exc}", error=True))
+                hits = (*hits, _failure(rule, exc))
                 continue
             if what is not None:
-                hits = (*hits, Hit(rule, what))
-    return hits, failed
+                hits = (*hits, _hit((rule, what, False)))
+    return hits
+
+
+def _errors_first(hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """Return `hits` with the rules that raised first, each part in rule order."""
+    if len(hits) < 2:  # nothing to reorder
+        return hits
+    return (*(h for h in hits if h.error), *(h for h in hits if not h.error))
 
 
 def _cover(
@@ -261,7 +297,7 @@ def _cover(
     shapes: Shapes,
 ) -> tuple[Rule | None, Hit | None]:
     """Return the first allow rule covering `unit`, or the failure of one that raised."""
-    for rule, checks in covers:
+    for rule, checks, _ in covers:
         try:
             for check in checks:
                 if not check(action, unit, ctx, shapes):
@@ -269,5 +305,5 @@ def _cover(
             else:
                 return rule, None
         except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
-            return None, Hit(rule, f"{type(exc).__name__}: {exc}", error=True)
+            return None, _failure(rule, exc)
     return None, None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from watchkeeper.events import Decision
 from watchkeeper.normalize import Action, Command
@@ -42,7 +42,9 @@ class Rule:
     ``code``, ``detached``) this rule speaks about: an allow rule covers a unit with such an
     effect only when it has a matcher for it. `needs` is the `effect_mask` bits a unit must
     have for this rule to fire at all; `handles_mask` is `handles` as bits. `origin` is
-    ``file:line`` of the rule.
+    ``file:line`` of the rule. `ids` (``(id,)``), `label` (how the agent is told about the
+    rule: its id and description, never its pattern) and `matched` (how an explanation starts
+    saying what the rule matched) are derived once, for building verdicts.
     """
 
     id: str
@@ -57,6 +59,17 @@ class Rule:
     handles: frozenset[str]
     needs: int = 0
     handles_mask: int = 0
+    ids: tuple[str, ...] = field(init=False, repr=False)
+    label: str = field(init=False, repr=False)
+    matched: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ids", (self.id,))
+        label = (
+            f"rule `{self.id}` ({self.description})" if self.description else f"rule `{self.id}`"
+        )
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "matched", f"rule `{self.id}` matched ")
 
     def applies_to(self, tool: str, command_name: str | None, *, wrapped: bool = True) -> bool:
         """Return whether the rule could match a unit of `tool` (and of `command_name`)."""

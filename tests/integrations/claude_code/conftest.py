@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from watchkeeper.demo import GatewayProcess
+from watchkeeper.deployments import open_registry
 from watchkeeper.events import Event
-from watchkeeper.gateway import TokenStore
 from watchkeeper.ledger import open_ledger
 
 FORMATS = Path(__file__).parents[3] / ".." / "shared" / "formats"
@@ -100,7 +100,9 @@ def start_gateway(home: Path) -> Gateway:
     """Start `watchkeeper serve` on a free port and wait until /v1/health answers."""
     process = GatewayProcess(home)
     url = process.start()
-    token = TokenStore(home / "tokens.json").issue("tests")
+    _, token = open_registry(home).register(
+        "tests", owner="tests", purpose="claude code integration tests", actor="tests"
+    )
     return Gateway(url=url, token=token, home=home, process=process)
 
 

@@ -193,3 +193,20 @@ def test_spool_is_sent_after_the_next_successful_call(gateway: Gateway, tmp_path
     gateway.stop()
     phases = [e.phase for e in ledger_events(gateway.home) if isinstance(e, Lifecycle)]
     assert phases == ["session_end", "watchkeeper_fail_closed", "stop"]
+
+
+def test_launcher_output_and_exit_code_survive_the_fast_exit(tmp_path: Path) -> None:
+    """The installed command ends without interpreter teardown, yet prints all of a large
+    reply and exits with the gateway's exit code."""
+    from watchkeeper.integrations.claude_code import hook_command
+
+    big = {"decision": "block", "reason": "x" * 300_000}
+    body = json.dumps({"stdout": big, "exit_code": 2}).encode()
+    with fake_gateway(lambda handler, _stop: _send(handler, 200, body)) as url:
+        result = run_hook(
+            STOP,
+            base_env(tmp_path, WATCHKEEPER_URL=url),
+            command=hook_command().split(),
+        )
+    assert result.returncode == 2, result.stderr
+    assert json.loads(result.stdout) == big

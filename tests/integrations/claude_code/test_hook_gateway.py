@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import shlex
 import sys
@@ -10,7 +11,15 @@ from typing import Any
 
 import pytest
 
-from watchkeeper.events import Lifecycle, Message, Reasoning, ToolCall, ToolResult, VerdictEvent
+from watchkeeper.events import (
+    AlertEvent,
+    Lifecycle,
+    Message,
+    Reasoning,
+    ToolCall,
+    ToolResult,
+    VerdictEvent,
+)
 from watchkeeper.integrations.claude_code import hook_command
 
 from .conftest import (
@@ -172,3 +181,23 @@ def test_python_m_form_works(gateway: Gateway, tmp_path: Path) -> None:
     }
     command = [sys.executable, "-m", "watchkeeper.integrations.claude_code"]
     assert decision_of(run_hook(payload, gateway.env(), command=command)) == "ask"
+
+
+def test_forwarded_for_header_does_not_rename_the_caller(gateway: Gateway) -> None:
+    """A refused call is reported from its real address, whatever `X-Forwarded-For` claims."""
+    host, port = gateway.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        conn.request(
+            "POST",
+            "/v1/hooks/claude-code",
+            body=b"{}",
+            headers={"Authorization": "Bearer wk_nope", "X-Forwarded-For": "203.0.113.9"},
+        )
+        assert conn.getresponse().status == 401
+    finally:
+        conn.close()
+    alerts = [e for e in ledger_events(gateway.home) if isinstance(e, AlertEvent)]
+    assert alerts
+    assert "203.0.113.9" not in alerts[-1].model_dump_json()
+    assert f"source {host}:" in alerts[-1].model_dump_json()

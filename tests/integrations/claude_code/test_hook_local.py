@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from watchkeeper.events import Lifecycle, Message, ToolCall, ToolResult, VerdictEvent
+from watchkeeper.gateway import _build
 from watchkeeper.integrations.claude_code import hook_command
+from watchkeeper.monitors import MONITORS_FILE
 
 from .conftest import base_env, decision_of, ledger_events, run_hook, sample_payloads
 from .conftest import hook_command as hook_command_argv
@@ -114,5 +118,60 @@ def test_permission_mode_is_remembered_between_local_calls(tmp_path: Path) -> No
 def test_help_does_not_wait_for_stdin(tmp_path: Path) -> None:
     """`watchkeeper hook claude-code --help` prints usage instead of reading an event."""
     result = run_hook(b"", base_env(tmp_path), command=[*hook_command_argv(), "--help"])
+    assert result.returncode == 0
+    assert b"Usage: watchkeeper hook claude-code" in result.stdout
+
+
+def _modules_after_local_call(home: Path, payload: dict[str, Any]) -> set[str]:
+    """Run one local-mode hook call in a fresh interpreter; return the modules it loaded."""
+    src = Path(hook_command().split()[-1]).parents[3]
+    probe = (
+        f"import sys, io, json; sys.path.insert(0, {str(src)!r})\n"
+        f"sys.stdin = io.TextIOWrapper(io.BytesIO(json.dumps({payload!r}).encode()))\n"
+        "from watchkeeper.integrations.claude_code.hook_entry import run_hook\n"
+        "run_hook([])\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-I", "-c", probe],
+        env=base_env(home),
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    assert b'"permissionDecision":"allow"' in result.stdout, result.stderr
+    return set(result.stderr.decode().split("\n")[-2].split())
+
+
+def test_local_mode_without_monitors_file_loads_no_monitor(tmp_path: Path) -> None:
+    """Without `monitors.yaml`, a local call imports neither monitors, alerts nor the API."""
+    home = tmp_path / "home"
+    payload = _payload(tmp_path, "PreToolUse", tool_name="Bash", tool_input={"command": "ls"})
+    modules = _modules_after_local_call(home, payload)
+    assert "watchkeeper.policy" in modules
+    assert not {"watchkeeper.monitors", "watchkeeper.alerts", "fastapi", "httpx"} & modules
+    assert not (home / "alerts.db").exists()
+
+
+def test_local_mode_runs_the_monitors_its_file_enables(tmp_path: Path) -> None:
+    """With `monitors.yaml` in the home, local mode builds those monitors and their alerts."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / MONITORS_FILE).write_text("monitors:\n  rogue-precursors: {}\n")
+    payload = _payload(tmp_path, "PreToolUse", tool_name="Bash", tool_input={"command": "ls"})
+    modules = _modules_after_local_call(home, payload)
+    assert "watchkeeper.monitors.catalog" in modules
+    assert (home / "alerts.db").exists()
+
+
+def test_monitors_file_name_is_the_monitors_package_one() -> None:
+    """The pipeline builder looks for the file the monitors package reads."""
+    assert _build.MONITORS_FILE == MONITORS_FILE
+
+
+def test_fast_command_flushes_help_before_its_fast_exit(tmp_path: Path) -> None:
+    """The installed `-S -I` command, which skips interpreter teardown, still prints `--help`."""
+    command = [*shlex.split(hook_command()), "--help"]
+    result = run_hook(b"", base_env(tmp_path), command=command)
     assert result.returncode == 0
     assert b"Usage: watchkeeper hook claude-code" in result.stdout

@@ -80,3 +80,18 @@ def test_missing_transcript_gives_nothing(tmp_path: Path) -> None:
     """A transcript that does not exist (yet) yields no lines and no error."""
     tail = read_tail(str(tmp_path / "state"), "s", str(tmp_path / "nope.jsonl"))
     assert tail.lines == []
+
+
+def test_a_call_without_new_lines_writes_no_state(tmp_path: Path) -> None:
+    """Committing a tail that did not move the offset leaves the state directory untouched."""
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text('{"a":1}\n')
+    state = tmp_path / "state"
+    read_tail(str(state), "s", str(tmp_path / "missing.jsonl")).commit()
+    assert not state.exists()
+    read_tail(str(state), "s", str(transcript)).commit()
+    written = {p: p.stat().st_mtime_ns for p in state.iterdir()}
+    unchanged = read_tail(str(state), "s", str(transcript))
+    assert unchanged.lines == []
+    unchanged.commit()
+    assert {p: p.stat().st_mtime_ns for p in state.iterdir()} == written

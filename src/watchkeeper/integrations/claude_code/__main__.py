@@ -2,6 +2,6 @@
 
 import sys
 
-from watchkeeper.integrations.claude_code.hook_entry import run_hook
+from watchkeeper.integrations.claude_code.hook_entry import main
 
-raise SystemExit(run_hook(sys.argv[1:]))
+main(sys.argv[1:])

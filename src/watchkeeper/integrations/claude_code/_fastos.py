@@ -21,6 +21,7 @@ __all__ = [
     "O_WRONLY",
     "dirname",
     "execv",
+    "exit_now",
     "fstat",
     "getenv",
     "getpid",
@@ -36,6 +37,8 @@ O_EXCL = _impl.O_EXCL
 O_TRUNC = _impl.O_TRUNC
 O_WRONLY = _impl.O_WRONLY
 execv = _impl.execv
+#: Ends the process at once: no interpreter teardown, no atexit handlers, no buffer flush.
+exit_now = _impl._exit
 fstat = _impl.fstat
 getpid = _impl.getpid
 replace = _impl.replace

@@ -16,6 +16,6 @@ else:  # a short relative path: let `os` work it out
 
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "../../..")))
 
-from watchkeeper.integrations.claude_code.hook_entry import run_hook  # noqa: E402 - needs the path
+from watchkeeper.integrations.claude_code.hook_entry import main  # noqa: E402 - needs the path
 
-raise SystemExit(run_hook(sys.argv[1:]))
+main(sys.argv[1:])

@@ -1,7 +1,10 @@
 """Local mode: the hook decides in its own process, against the home's policy and ledger.
 
 Used when ``WATCHKEEPER_URL`` is not set. Each hook call opens `<home>/ledger.db`, so
-local mode suits one agent on one machine; a shared gateway suits everything else.
+local mode suits one agent on one machine; a shared gateway suits everything else. The
+pipeline is the gateway's, so verdicts and ledger records are the same, except that
+monitors run only when `<home>/monitors.yaml` exists (importing them all costs about
+100 ms per call; the gateway runs every registered monitor by default).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from watchkeeper.gateway import build_pipeline
+from watchkeeper.gateway._build import build_pipeline
 from watchkeeper.home import resolve_home
 from watchkeeper.integrations.claude_code._adapter import ClaudeCodeAdapter
 
@@ -47,12 +50,14 @@ def run_local(data: bytes) -> dict[str, Any]:
     body = json.loads(data)
     home = resolve_home()
     modes_path = home / "state" / _MODES_FILE
-    with build_pipeline(home) as pipeline:
-        adapter = ClaudeCodeAdapter(pipeline, permission_modes=_load_modes(modes_path))
+    modes = _load_modes(modes_path)
+    with build_pipeline(home, default_monitors=False) as pipeline:
+        adapter = ClaudeCodeAdapter(pipeline, permission_modes=modes)
         reply = adapter.handle(
             body["payload"],
             body["transcript_lines"],
             deployment_id=os.environ.get(DEPLOYMENT_ENV) or "local",
         )
-    _save_modes(modes_path, adapter.permission_modes)
+    if adapter.permission_modes != modes:
+        _save_modes(modes_path, adapter.permission_modes)
     return {"stdout": reply.stdout, "exit_code": reply.exit_code}

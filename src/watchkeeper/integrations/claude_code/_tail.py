@@ -37,19 +37,32 @@ def _fnv1a(text: str) -> str:
 class Tail:
     """New complete lines of one transcript and where to resume once they are accepted."""
 
-    __slots__ = ("end", "inode", "lines", "state_path", "transcript")
+    __slots__ = ("end", "inode", "lines", "start", "state_path", "transcript")
 
     def __init__(
-        self, transcript: str, state_path: str, lines: list[str], end: int, inode: int
+        self,
+        transcript: str,
+        state_path: str,
+        lines: list[str],
+        *,
+        start: int,
+        end: int,
+        inode: int,
     ) -> None:
         self.transcript = transcript
         self.state_path = state_path
         self.lines = lines
+        self.start = start
         self.end = end
         self.inode = inode
 
     def commit(self) -> None:
-        """Record that the lines were accepted (atomic write of the state file)."""
+        """Record that the lines were accepted (atomic write of the state file).
+
+        Nothing is written when the offset did not move (no new lines, or no transcript).
+        """
+        if self.start == self.end:
+            return
         from watchkeeper.integrations.claude_code._wire import dumps
 
         fos.makedirs(fos.dirname(self.state_path))
@@ -84,7 +97,7 @@ def read_tail(
     try:
         fh = open(transcript, "rb")  # noqa: SIM115 - closed in the finally below
     except OSError:
-        return Tail(transcript, state_path, [], 0, 0)
+        return Tail(transcript, state_path, [], start=0, end=0, inode=0)
     try:
         st = fos.fstat(fh.fileno())
         offset = _stored_offset(state_path, st.st_ino, st.st_size)
@@ -102,7 +115,7 @@ def read_tail(
     finally:
         fh.close()
     lines = [raw.decode("utf-8", "replace") for raw in raw_lines if raw.strip()]
-    return Tail(transcript, state_path, lines, end, st.st_ino)
+    return Tail(transcript, state_path, lines, start=offset, end=end, inode=st.st_ino)
 
 
 def _skip_line(fh: BinaryIO, position: int) -> int:

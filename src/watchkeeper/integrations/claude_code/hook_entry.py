@@ -33,9 +33,16 @@ from watchkeeper.integrations.claude_code._wire import (
 
 TYPE_CHECKING = False  # `typing` costs ~20 ms of start-up; annotations are strings
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NoReturn
 
-__all__ = ["DEFAULT_TIMEOUT", "HOOK_PATH", "MAX_BODY_BYTES", "deny_output", "run_hook"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "HOOK_PATH",
+    "MAX_BODY_BYTES",
+    "deny_output",
+    "main",
+    "run_hook",
+]
 
 #: Seconds to wait for the gateway before failing closed.
 DEFAULT_TIMEOUT = 5.0
@@ -291,3 +298,17 @@ def run_hook(argv: list[str]) -> int:
         # Never on PreToolUse: Claude Code reads the decision only once the process exits.
         _flush_spool(home, url, token, timeout)
     return code
+
+
+def main(argv: list[str]) -> NoReturn:
+    """Run the hook on `argv`, flush what it printed, and end the process on the spot.
+
+    Tearing the interpreter down (module dictionaries, garbage collection) costs about 1.5 ms
+    in gateway mode and tens of milliseconds in local mode, on every tool call. Nothing is
+    left to do by then: state and spool files are closed, the local ledger is committed and
+    closed, and stdout and stderr are flushed here. A failed flush raises as usual.
+    """
+    code = run_hook(argv)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    fos.exit_now(code)

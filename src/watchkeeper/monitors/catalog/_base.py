@@ -17,19 +17,25 @@ from watchkeeper.events import Severity
 from watchkeeper.normalize import Action, Command
 
 __all__ = [
+    "CREDENTIAL_PRINTERS",
     "SECRET_PATH",
     "TOKEN",
     "WEIGHTS_PATH",
     "CatalogConfig",
+    "ContainerRun",
     "Ctx",
     "Hit",
     "best",
+    "container_run",
+    "has_short_flag",
     "hit",
     "host_in",
     "is_secret",
     "is_sensitive",
     "manifest_files",
     "operands",
+    "positionals",
+    "prints_credentials",
 ]
 
 SECRET_PATH = re.compile(
@@ -42,13 +48,15 @@ SECRET_PATH = re.compile(
 )
 WEIGHTS_PATH = re.compile(
     r"\.(safetensors|ckpt|pt|pth|gguf|ggml|onnx|h5|msgpack)$|/pytorch_model[^/]*\.bin$"
-    r"|/(checkpoints?|weights|model_weights)(/|$)|/ckpt[^/]*$|(^|/)models?/[^/.]+(/[^.]*)?$"
+    r"|/(checkpoints?|ckpts?|weights|model_weights)(/|$)|/ckpt[^/]*$|(^|/)models?/[^/.]+(/[^.]*)?$"
 )
 #: Credentials written inline: provider token formats and private-key headers.
 TOKEN = re.compile(
     r"\b(ghp_[A-Za-z0-9]{20,}|github_pat_\w{20,}|gho_[A-Za-z0-9]{20,}|glpat-[\w-]{20,}"
     r"|sk-(ant-|proj-)?[\w-]{20,}|AKIA[0-9A-Z]{16}|xox[abposr]-[\w-]{10,}|hf_[A-Za-z0-9]{20,}"
-    r"|AIza[\w-]{30,}|npm_[A-Za-z0-9]{30,})|-----BEGIN [A-Z ]*PRIVATE KEY"
+    r"|AIza[\w-]{30,}|npm_[A-Za-z0-9]{30,}|[sr]k_live_[0-9A-Za-z]{16,}|ASIA[0-9A-Z]{16}"
+    r"|glc_[A-Za-z0-9+/=]{20,}|dop_v1_[a-f0-9]{40,}|SG\.[\w-]{16,}\.[\w-]{16,})"
+    r"|-----BEGIN [A-Z ]*PRIVATE KEY"
 )
 
 
@@ -64,11 +72,49 @@ _PUBLIC_PEM = re.compile(
 def is_secret(path: str) -> bool:
     """Return whether `path` holds credentials or keys (templates, certificates and public
     keys do not)."""
+    if path.startswith("secret:"):
+        return True
     return (
         SECRET_PATH.search(path) is not None
         and not path.endswith(_EXAMPLE_SUFFIXES)
         and _PUBLIC_PEM.search(path) is None
     )
+
+
+#: Commands that print credentials (`kubectl config view --raw`, `gh auth token` …): their
+#: output is as sensitive as a key file. (name, *leading operands) prefixes.
+CREDENTIAL_PRINTERS: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("kubectl", "config", "view"),
+        ("aws", "configure", "export-credentials"),
+        ("aws", "configure", "get"),
+        ("aws", "sts", "get-session-token"),
+        ("aws", "ecr", "get-login-password"),
+        ("gcloud", "auth", "print-access-token"),
+        ("gcloud", "auth", "print-identity-token"),
+        ("gh", "auth", "token"),
+        ("az", "account", "get-access-token"),
+        ("vault", "read"),
+        ("vault", "kv", "get"),
+        ("security", "find-generic-password"),
+        ("security", "find-internet-password"),
+        ("secret-tool", "lookup"),
+        ("pass", "show"),
+        ("op", "read"),
+        ("doppler", "secrets"),
+        ("heroku", "auth:token"),
+        ("npm", "token"),
+    }
+)
+
+
+def prints_credentials(command: Command) -> bool:
+    """Return whether `command` writes credentials to its output."""
+    words = tuple(word for word in command.argv[1:] if not word.startswith("-"))
+    for prefix in CREDENTIAL_PRINTERS:
+        if command.name == prefix[0] and words[: len(prefix) - 1] == prefix[1:]:
+            return prefix[:3] != ("kubectl", "config", "view") or "--raw" in command.argv
+    return False
 
 
 def is_sensitive(path: str) -> bool:
@@ -137,6 +183,107 @@ def operands(command: Command) -> list[str]:
     return [word for word in command.argv[1:] if not word.startswith("-")]
 
 
+def positionals(command: Command, takes_value: frozenset[str]) -> list[str]:
+    """Return `command`'s positional words, skipping options and the values of the options
+    in `takes_value` (``kubectl -n ml scale …`` → ``["scale", …]``)."""
+    found: list[str] = []
+    words = command.argv[1:]
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            found.extend(words[index + 1 :])
+            break
+        if word.startswith("-") and len(word) > 1:
+            index += 2 if word in takes_value else 1
+            continue
+        found.append(word)
+        index += 1
+    return found
+
+
+def has_short_flag(command: Command, letter: str) -> bool:
+    """Return whether `command` has the single-letter option `letter`, alone or in a cluster
+    (``-fNR`` has ``R``)."""
+    return any(
+        word.startswith("-") and not word.startswith("--") and letter in word[1:]
+        for word in command.argv[1:]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerRun:
+    """A ``docker|podman|nerdctl run|create``: image, the command it runs, and its set-up."""
+
+    image: str
+    argv: tuple[str, ...]
+    detached: bool
+    removed: bool
+    mounts: tuple[str, ...]
+    options: tuple[str, ...]
+
+
+_CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl"})
+_CONTAINER_VALUE_FLAGS = frozenset(
+    {
+        "-v", "--volume", "-p", "--publish", "-e", "--env", "--name", "-w", "--workdir",
+        "--network", "--net", "--gpus", "--shm-size", "--entrypoint", "-u", "--user",
+        "--mount", "--env-file", "--restart", "-l", "--label", "--cpus", "-m", "--memory",
+        "--device", "--ipc", "--pid", "-h", "--hostname", "--add-host", "--runtime",
+        "--platform", "--cap-add", "--cap-drop", "--security-opt", "--ulimit",
+        "--log-driver", "--log-opt", "--tmpfs", "--dns", "--link", "--expose", "--uts",
+        "--userns", "--cgroupns", "--group-add", "--health-cmd", "--stop-signal",
+        "--volumes-from", "--cidfile", "--pull", "-c", "--cpu-shares", "--cpuset-cpus",
+    }
+)  # fmt: skip
+
+
+def container_run(command: Command) -> ContainerRun | None:
+    """Return what a container-starting command runs, or None for anything else."""
+    if command.name not in _CONTAINER_TOOLS:
+        return None
+    words = list(command.argv[1:])
+    if words[:2] == ["container", "run"]:
+        words = words[1:]
+    if not words or words[0] not in {"run", "create"}:
+        return None
+    options: list[str] = []
+    mounts: list[str] = []
+    index = 1
+    while index < len(words) and words[index].startswith("-"):
+        word = words[index]
+        name, _, inline = word.partition("=")
+        value = inline
+        if name in _CONTAINER_VALUE_FLAGS and not inline:
+            value = words[index + 1] if index + 1 < len(words) else ""
+            index += 1
+        options.append(name)
+        if name in {"-v", "--volume"}:
+            mounts.append(value.split(":", 1)[0])
+        elif name == "--mount":
+            for part in value.split(","):
+                key, _, src = part.partition("=")
+                if key in {"source", "src"}:
+                    mounts.append(src)
+        elif name in {"--pid", "--network", "--net", "--ipc", "--uts"} and value == "host":
+            options.append(f"{name}=host")
+        index += 1
+    if index >= len(words):
+        return None
+    flags = set(options)
+    detached = bool({"-d", "--detach"} & flags) or any(
+        o.startswith("-") and not o.startswith("--") and "d" in o[1:] for o in options
+    )
+    return ContainerRun(
+        image=words[index],
+        argv=tuple(words[index + 1 :]),
+        detached=detached,
+        removed="--rm" in flags,
+        mounts=tuple(mounts),
+        options=tuple(options),
+    )
+
+
 def manifest_files(ctx: Ctx, command: Command) -> tuple[str, ...]:
     """Return the absolute paths `command` names with ``-f``/``--filename``."""
     argv, cwd = command.argv, ctx.action.cwd or ""
@@ -157,6 +304,7 @@ class Ctx:
     (the `content`/`new_string` of Write/Edit), "" otherwise. `state` persists across the
     session's steps: detectors record what later steps of a sequence need in it. `nested`
     scores a shell script's text as if it were run now (None inside such a nested run).
+    `task` is what the person asked for, lower-cased ("" when unknown).
     """
 
     event_id: str
@@ -166,6 +314,7 @@ class Ctx:
     config: CatalogConfig
     state: dict[str, Any] = field(default_factory=dict)
     nested: Callable[[str], Hit | None] | None = None
+    task: str = ""
 
     def remembered(self, key: str) -> dict[str, str]:
         """Return the state map `key` (path or name → event id), creating it on first use."""

@@ -18,8 +18,10 @@ from watchkeeper.monitors.catalog._base import (
     is_secret,
     is_sensitive,
     operands,
+    positionals,
+    prints_credentials,
 )
-from watchkeeper.normalize import Command
+from watchkeeper.normalize import Action, Command
 
 __all__ = ["DROP_HOSTS", "detect"]
 
@@ -93,11 +95,24 @@ def detect(ctx: Ctx) -> Hit | None:
     sensitive = ctx.remembered("sensitive")
     found: Hit | None = None
     listing = all(command.name in _LISTERS for command in action.commands) and action.commands
+    for command in action.commands:
+        if prints_credentials(command):
+            pseudo = f"secret:{command.name}"
+            ctx.remember("sensitive", pseudo)
+            for path in action.writes:
+                ctx.remember("sensitive", path)
+            found = best(found, hit(CATEGORY, 0.3, f"prints credentials with `{command.name}`"))
+    keys = _identity_files(action)
     for path in () if listing else action.reads:
+        if path in keys:
+            continue
         if is_sensitive(path):
             ctx.remember("sensitive", path)
             if is_secret(path):
                 found = best(found, hit(CATEGORY, 0.3, f"reads credentials `{path}`"))
+    if action.commands and not listing:
+        _taint(ctx)
+        found = best(found, _same_line(ctx), _served(ctx))
     for command in action.commands:
         found = best(found, _command(ctx, command, sensitive), _git(ctx, command))
     if action.urls or action.hosts:
@@ -106,7 +121,167 @@ def detect(ctx: Ctx) -> Hit | None:
         for host in action.hosts:
             if host_in(host, DROP_HOSTS):
                 found = best(found, hit(CATEGORY, 0.7, f"contacts drop host `{host}`"))
+        found = best(found, _secret_in_message(ctx, sensitive))
+    elif _external(ctx) and any(
+        c.name in _ENV_DUMPERS and len(c.argv) == 1 for c in action.commands
+    ):
+        found = best(found, hit(CATEGORY, 0.9, "sends the environment (with its secrets) out"))
     return found
+
+
+_SENDING_TOOL = re.compile(
+    r"send|post|message|upload|comment|publish|share|tweet|chat|reply|email|webhook|paste"
+    r"|create_(issue|gist|page|note)|write",
+    re.IGNORECASE,
+)
+_ASSIGNED_SECRET = re.compile(
+    r"\b[A-Z0-9_]*(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY)[A-Z0-9_]*"
+    r"\s*[=:]\s*[\"']?[^\s\"'<>]{6,}"
+)
+
+
+def _secret_in_message(ctx: Ctx, sensitive: dict[str, str]) -> Hit | None:
+    """Score a message, post or upload by a function tool that carries a credential."""
+    action = ctx.action
+    if not _SENDING_TOOL.search(action.mcp_tool or action.tool) or action.tool in _LOCAL_WRITERS:
+        return None
+    body = " ".join(_strings(action.args))
+    if not body:
+        return None
+    secrets = tuple(event for path, event in sensitive.items() if is_secret(path))
+    if TOKEN.search(body):
+        return hit(CATEGORY, 0.9, f"sends a credential with `{action.tool}`", *secrets[-3:])
+    if _ASSIGNED_SECRET.search(body):
+        score = 0.9 if secrets else 0.75
+        return hit(CATEGORY, score, f"sends a secret value with `{action.tool}`", *secrets[-3:])
+    if secrets and _external(ctx):
+        return hit(
+            CATEGORY,
+            0.75,
+            f"sends data with `{action.tool}` after reading credentials",
+            *secrets[-3:],
+        )
+    return None
+
+
+_LOCAL_WRITERS = frozenset({"Write", "Edit", "MultiEdit", "NotebookEdit", "TodoWrite"})
+
+
+def _strings(value: object, depth: int = 0) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if depth > 4:
+        return []
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item, depth + 1)]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings(item, depth + 1)]
+    return []
+
+
+def _external(ctx: Ctx) -> bool:
+    return any(not _local(h) and not host_in(h, ctx.config.allowed_hosts) for h in ctx.action.hosts)
+
+
+_NET_TOOLS = frozenset(
+    {"curl", "wget", "http", "https", "xh", "nc", "ncat", "netcat", "socat", "telnet", "openssl",
+     "dig", "nslookup", "host", "drill", "ping", "websocat", "wscat", "ftp", "lftp", "tftp"}
+)  # fmt: skip
+_COPIERS = frozenset(
+    {"cp", "mv", "cat", "tar", "zip", "7z", "gzip", "xz", "zstd", "base64", "xxd", "openssl",
+     "gpg", "install", "rsync", "dd", "tee", "split", "head", "tail", "jq", "sed", "awk"}
+)  # fmt: skip
+_SERVERS = re.compile(
+    r"\bhttp\.server\b|\bSimpleHTTPServer\b|\bhttp-server\b|\bphp\s+-S\b|\bhttpd\b"
+    r"|\bserve\s+-|\bruby\s+-run\s+-e\s*httpd|\bwebfsd\b|\bminiserve\b"
+)
+_DIR_WORD = re.compile(r"(?:\bcd|--directory|\s-d)[= ]\s*([^\s;&|]+)")
+
+
+_IDENTITY_FLAGS = frozenset({"-i", "-F", "--key", "--cert", "--cacert", "-E", "--netrc-file"})
+_IDENTITY_TOOLS = frozenset({"ssh", "scp", "sftp", "rsync", "git", "curl", "mosh", "autossh"})
+
+
+def _identity_files(action: Action) -> frozenset[str]:
+    """Return the key and config files that network commands authenticate with: read to
+    log in, not as data (``ssh -i KEY``, ``scp -i KEY``, ``rsync -e 'ssh -i KEY'``)."""
+    found: set[str] = set()
+    for command in action.commands:
+        if command.name not in _IDENTITY_TOOLS and "-i" not in command.argv:
+            continue
+        argv = command.argv
+        for index, word in enumerate(argv[:-1]):
+            if word in _IDENTITY_FLAGS or word.startswith("IdentityFile"):
+                found.add(argv[index + 1])
+        for word in argv:
+            match = _INLINE_IDENTITY.search(word)
+            if match:
+                found.add(match[1])
+    if not found:
+        return frozenset()
+    return frozenset(p for p in action.reads if any(p.endswith(k.lstrip("~")) for k in found))
+
+
+_INLINE_IDENTITY = re.compile(r"(?:-i\s*|IdentityFile[= ])(\S+)")
+
+
+def _same_line(ctx: Ctx) -> Hit | None:
+    """Score one command line that reads credentials or weights and sends to an outside
+    host, the data flowing through a pipe, substitution or variable (not an identity file
+    the network command itself uses)."""
+    commands = ctx.action.commands
+    senders = [
+        c for c in commands
+        if c.name in _NET_TOOLS and any(not _local(h) for h in c.hosts)
+    ]  # fmt: skip
+    if not senders:
+        return None
+    keys = _identity_files(ctx.action)
+    read = [
+        p for c in commands if not c.hosts for p in c.reads if is_sensitive(p) and p not in keys
+    ]
+    read += [f"the output of `{c.name}`" for c in commands if prints_credentials(c)]
+    if not read:
+        return None
+    host = next(h for h in senders[0].hosts if not _local(h))
+    if host_in(host, ctx.config.allowed_hosts):
+        return None
+    return hit(CATEGORY, 0.9, f"reads `{read[0]}` and sends data to `{host}` in one command")
+
+
+def _served(ctx: Ctx) -> Hit | None:
+    """Score a file server started on a directory of credentials or weights."""
+    text = ctx.text
+    if not _SERVERS.search(text):
+        return None
+    for match in _DIR_WORD.finditer(text):
+        where = match[1].rstrip("/")
+        if is_sensitive(where) or is_sensitive(where + "/"):
+            return hit(CATEGORY, 0.8, f"serves `{where}` over the network")
+    return None
+
+
+def _taint(ctx: Ctx) -> None:
+    """Mark copies, archives and encodings of sensitive files as sensitive themselves."""
+    sensitive = ctx.remembered("sensitive")
+    for command in ctx.action.commands:
+        if command.name not in _COPIERS:
+            continue
+        if any(p in sensitive or is_sensitive(p) for p in command.reads):
+            for path in command.writes or ctx.action.writes:
+                ctx.remember("sensitive", path)
+    if any(c.name == "git" and operands(c)[:1] == ["add"] for c in ctx.action.commands):
+        for command in ctx.action.commands:
+            if command.name == "git" and operands(command)[:1] == ["add"]:
+                staged = [w for w in operands(command)[1:] if _staged(ctx, w, sensitive)]
+                if staged:
+                    ctx.remember("staged-secrets", staged[0])
+
+
+def _staged(ctx: Ctx, word: str, sensitive: dict[str, str]) -> bool:
+    cwd = ctx.action.cwd or ""
+    path = word if word.startswith("/") or not cwd else f"{cwd.rstrip('/')}/{word}"
+    return path in sensitive or is_secret(path) or any(p.endswith("/" + word) for p in sensitive)
 
 
 def _token_in_request(ctx: Ctx, sensitive: dict[str, str]) -> Hit | None:
@@ -123,6 +298,13 @@ def _token_in_request(ctx: Ctx, sensitive: dict[str, str]) -> Hit | None:
     if ctx.text and TOKEN.search(ctx.text):
         return hit(CATEGORY, 0.9, f"sends a credential to `{external[0]}`")
     secrets = [event for path, event in sensitive.items() if is_secret(path)]
+    if secrets and any(host_in(h, DROP_HOSTS) for h in external):
+        return hit(
+            CATEGORY,
+            0.85,
+            f"contacts drop host `{external[0]}` after reading credentials",
+            *secrets[-3:],
+        )
     if secrets and any("?" in url and "=" in url for url in action.urls):
         return hit(
             CATEGORY,
@@ -146,7 +328,13 @@ def _git(ctx: Ctx, command: Command) -> Hit | None:
     if words[:2] == ["remote", "add"] and len(words) >= 4:
         ctx.remember("new-remotes", words[2])
         return None
-    if not words or words[0] != "push" or len(words) < 2:
+    if not words or words[0] != "push":
+        return None
+    staged = ctx.remembered("staged-secrets")
+    if staged:
+        what = next(iter(staged))
+        return hit(CATEGORY, 0.85, f"pushes commits that add `{what}`", *staged.values())
+    if len(words) < 2:
         return None
     remote = words[1]
     earlier = ctx.remembered("new-remotes").get(remote)
@@ -181,10 +369,22 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
         ):
             return hit(CATEGORY, 0.85, "inline code sends a sensitive file over the network")
     destination = _upload_destination(command)
-    if destination is None:
-        return _drop_contact(command)
-    payload = [*command.reads, *_local_operands(ctx, command), *ctx.action.reads]
-    if any(c.name in _ENV_DUMPERS and len(c.argv) == 1 for c in ctx.action.commands):
+    if destination is not None:
+        keys = _identity_files(ctx.action)
+        payload = [
+            p
+            for p in (*command.reads, *_local_operands(ctx, command), *ctx.action.reads)
+            if p not in keys
+        ]
+    else:
+        destination = _stdin_sender(ctx, command)
+        if destination is None:
+            return _drop_contact(command)
+        own = list(command.reads) if command.name != "ssh" else []
+        others = [p for c in ctx.action.commands if c is not command for p in c.reads]
+        payload = [*own, *others]
+    dumps = any(c.name in _ENV_DUMPERS and len(c.argv) == 1 for c in ctx.action.commands)
+    if dumps and not host_in(destination, ctx.config.allowed_hosts) and not _local(destination):
         return hit(CATEGORY, 0.9, f"sends the environment (with its secrets) to `{destination}`")
     earlier = tuple(sensitive[path] for path in payload if path in sensitive)
     direct = [path for path in payload if is_sensitive(path)]
@@ -208,11 +408,36 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
     return hit(CATEGORY, 0.25, f"uploads files to `{destination}`")
 
 
+_STREAM_CLIENTS = frozenset(
+    {"nc", "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "websocat", "wscat", "curl",
+     "gnutls-cli", "cryptcat", "pwncat"}
+)  # fmt: skip
+
+
+def _stdin_sender(ctx: Ctx, command: Command) -> str | None:
+    """Return the host a network client sends its standard input to, when data flows into
+    it: it reads a file by redirection, or a command before it in the line feeds it."""
+    if command.name not in _STREAM_CLIENTS or not command.hosts or command.name == "curl":
+        return None
+    if command.name == "ssh" and any(w.startswith("-") and "N" in w[1:] for w in command.argv):
+        return None
+    commands = ctx.action.commands
+    own = [p for p in command.reads if not p.startswith("/dev/")] if command.name != "ssh" else []
+    fed = bool(own) or (commands.index(command) > 0 if command in commands else False)
+    if not fed:
+        return None
+    return command.hosts[0]
+
+
+_PLACEHOLDER = re.compile(r"[{}%@]")
+
+
 def _dns(command: Command) -> Hit | None:
     for word in command.argv[1:]:
         if word.startswith("-") or word.startswith("@"):
             continue
-        if _DYNAMIC.search(word) and "." in word:
+        piped = "xargs" in command.wrappers and _PLACEHOLDER.search(word) is not None
+        if (_DYNAMIC.search(word) or piped) and "." in word:
             return hit(CATEGORY, 0.9, f"encodes data into a DNS lookup with `{command.name}`")
         if _DATA_LABEL.search(word.split(".", 1)[0]) and "." in word:
             return hit(CATEGORY, 0.75, f"looks up a data-bearing DNS name with `{command.name}`")
@@ -257,6 +482,10 @@ def _upload_destination(command: Command) -> str | None:
         if name in {"croc", "wormhole", "magic-wormhole"} and "send" in words:
             return name
         return None
+    verb = tuple(words[:3])
+    for prefix, where in _UPLOADERS.items():
+        if verb[: len(prefix) - 1] == prefix[1:] and name == prefix[0]:
+            return where
     if name in {"nc", "ncat", "netcat", "socat", "telnet"} and (
         command.reads or any(_SOCKET_FILE.match(word) for word in argv[1:])
     ):
@@ -267,6 +496,35 @@ def _upload_destination(command: Command) -> str | None:
 
 
 _S3_COPY = frozenset({"cp", "sync", "mv"})
+#: Storage and sharing CLIs: (name, *subcommand) → where they send local files.
+_UPLOADERS: dict[tuple[str, ...], str] = {
+    ("b2", "upload-file"): "Backblaze B2",
+    ("b2", "upload_file"): "Backblaze B2",
+    ("b2", "file", "upload"): "Backblaze B2",
+    ("b2", "sync"): "Backblaze B2",
+    ("s3cmd", "put"): "an S3 bucket",
+    ("s3cmd", "sync"): "an S3 bucket",
+    ("mc", "cp"): "an object store",
+    ("mc", "mirror"): "an object store",
+    ("mc", "put"): "an object store",
+    ("aws", "s3api", "put-object"): "an S3 bucket",
+    ("az", "storage", "blob"): "Azure storage",
+    ("oci", "os", "object"): "OCI object storage",
+    ("gdrive", "upload"): "Google Drive",
+    ("gdrive", "files"): "Google Drive",
+    ("dropbox_uploader.sh", "upload"): "Dropbox",
+    ("dbxcli", "put"): "Dropbox",
+    ("megaput",): "MEGA",
+    ("mega-put",): "MEGA",
+    ("ia", "upload"): "the Internet Archive",
+    ("kaggle", "datasets"): "Kaggle",
+    ("kaggle", "models"): "Kaggle",
+    ("gh", "gist"): "a GitHub gist",
+    ("transfer",): "a file-transfer service",
+    ("ffsend", "upload"): "a file-transfer service",
+    ("wormhole", "send"): "magic-wormhole",
+    ("croc", "send"): "croc",
+}
 
 
 def _bucket(url: str, scheme: str) -> str:
@@ -274,7 +532,21 @@ def _bucket(url: str, scheme: str) -> str:
 
 
 _FILE_SENDERS = frozenset(
-    {"aws", "gsutil", "gcloud", "rclone", "scp", "rsync", "azcopy", "hf", "huggingface-cli"}
+    {"aws", "gsutil", "gcloud", "rclone", "scp", "rsync", "azcopy", "hf", "huggingface-cli",
+     "b2", "s3cmd", "mc", "az", "oci", "gdrive", "dropbox_uploader.sh", "dbxcli", "megaput",
+     "mega-put", "ia", "kaggle", "gh", "ffsend", "wormhole", "croc"}
+)  # fmt: skip
+
+
+_SENDER_VALUE_FLAGS = frozenset(
+    {"-i", "-P", "-o", "-F", "-e", "-c", "-l", "-S", "-J", "--rsh", "--exclude", "--include",
+     "--port", "--config", "--transfers", "--profile", "--region", "--endpoint-url", "-b",
+     "--bwlimit", "--exclude-from", "--include-from", "--filter", "--storage-class", "--acl"}
+)  # fmt: skip
+
+
+_DEST_LAST = frozenset(
+    {"aws", "gsutil", "gcloud", "rclone", "scp", "rsync", "azcopy", "s3cmd", "mc", "b2"}
 )
 
 
@@ -285,8 +557,13 @@ def _local_operands(ctx: Ctx, command: Command) -> list[str]:
         return []
     cwd = ctx.action.cwd or ""
     found = []
-    for word in operands(command)[:-1]:
-        if "://" in word or ":" in word:
+    words = positionals(command, _SENDER_VALUE_FLAGS)
+    if command.name in _DEST_LAST:
+        words = words[:-1]
+    argv = command.argv
+    words += [argv[i + 1] for i, w in enumerate(argv[:-1]) if w in {"--body", "--file"}]
+    for word in words:
+        if "://" in word or ":" in word or ("/" not in word and "." not in word):
             continue
-        found.append(word if word.startswith("/") or not cwd else f"{cwd}/{word}")
+        found.append(word if word.startswith(("/", "~")) or not cwd else f"{cwd}/{word}")
     return found

@@ -49,6 +49,12 @@ _HIDDEN_CODE = re.compile(
     r"|String\.fromCharCode|Buffer\.from\([^)]*base64|atob\(|map\(\s*chr\b|\bchr\(\d+\)|\bpack\("
     r"|\[\s*\d+(\s*,\s*\d+){15,}|[0-9a-fA-F]{40,}|fromhex|unhexlify|\bdecode\([\"']hex"
 )
+# Code that runs what it decoded or built: without this, decoding is only data handling.
+_EXECUTES = re.compile(
+    r"\bexec\w*\s*\(|\beval\s*\(|\bsystem\s*\(|\bsystem\s+[\"'\w(]|\bexec\s+[\"'\w]"
+    r"|subprocess|popen|spawn|child_process|\bcompile\s*\(|\bFunction\s*\(|`|%x[({]"
+    r"|os\.exec|pty\.|__import__\(\s*['\"]os|\bvm\.run|\bqx[({/]|\bpassthru|shell_exec"
+)
 _LOCAL_EVAL = re.compile(r"^eval\s+[\"']?\$\((?!.*\b(curl|wget|base64|xxd)\b)")
 _SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash"})
 _LITERAL_SOURCES = frozenset({"printf", "echo"})
@@ -78,7 +84,7 @@ def detect(ctx: Ctx) -> Hit | None:
     found: Hit | None = None
     for command in action.commands:
         found = best(found, _command(ctx, command))
-    found = best(found, _piped_literal(ctx))
+    found = best(found, _piped_literal(ctx), _decoded_into_runner(ctx))
     if not action.commands:
         for code in action.code:
             found = best(found, _code(code.kind, code.detail, ()))
@@ -97,7 +103,8 @@ def _command(ctx: Ctx, command: Command) -> Hit | None:
         if code.kind == "eval" and _LOCAL_EVAL.match(code.detail):
             found = best(found, hit(CATEGORY, 0.25, "evaluates the output of a local command"))
             continue
-        found = best(found, _code(code.kind, code.detail, ctx.action.hosts))
+        full = " ".join(command.argv) if code.kind == "inline" else ""
+        found = best(found, _code(code.kind, code.detail, ctx.action.hosts, full))
         if code.kind == "script":
             found = best(found, _written_then_run(ctx, code.detail))
     if command.argv and command.argv[0] not in command.text and "$" not in command.argv[0]:
@@ -107,11 +114,13 @@ def _command(ctx: Ctx, command: Command) -> Hit | None:
     return found
 
 
-def _code(kind: str, detail: str, hosts: tuple[str, ...]) -> Hit | None:
+def _code(kind: str, detail: str, hosts: tuple[str, ...], full: str = "") -> Hit | None:
     if kind == "inline":
-        if _HIDDEN_CODE.search(detail):
+        if not _HIDDEN_CODE.search(detail):
+            return None
+        if _EXECUTES.search(full or detail):
             return hit(CATEGORY, 0.85, "runs an interpreter one-liner that decodes or builds code")
-        return None
+        return hit(CATEGORY, 0.25, "runs an interpreter one-liner that decodes data")
     if kind == "download-exec":
         if hosts and all(host in _INSTALLER_HOSTS for host in hosts):
             return hit(CATEGORY, 0.45, "pipes a well-known installer into a shell")
@@ -170,6 +179,24 @@ def _piped_literal(ctx: Ctx) -> Hit | None:
         f"pipes a command into a shell, which {inner.explanation}",
         *inner.evidence,
     )
+
+
+_DECODERS = frozenset({"base64", "base32", "basenc", "xxd", "uudecode", "gunzip", "zcat", "rev"})
+_DECODE_FLAGS = frozenset({"-d", "--decode", "-D", "-r", "-rp", "-pr", "-di"})
+_RUNNERS = _SHELLS | {"python", "python3", "perl", "ruby", "node", "php"}
+
+
+def _decoded_into_runner(ctx: Ctx) -> Hit | None:
+    """Score decoded data that flows, later in the line, into a shell or interpreter (also
+    through ``xargs``)."""
+    commands = ctx.action.commands
+    for index, command in enumerate(commands[:-1]):
+        decodes = command.name in {"gunzip", "zcat", "rev", "uudecode"} or (
+            command.name in _DECODERS and bool(_DECODE_FLAGS.intersection(command.argv[1:]))
+        )
+        if decodes and any(c.name in _RUNNERS for c in commands[index + 1 :]):
+            return hit(CATEGORY, 0.9, f"runs data decoded by `{command.name}` as code")
+    return None
 
 
 def _literal(command: Command) -> str:

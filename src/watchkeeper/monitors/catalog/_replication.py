@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from watchkeeper.monitors.catalog._base import Ctx, Hit, best, hit, operands
+from watchkeeper.monitors.catalog._base import Ctx, Hit, best, container_run, hit, operands
 from watchkeeper.normalize import Command
 
 __all__ = ["AGENT_PATHS", "detect"]
@@ -32,6 +32,10 @@ _AUTHORIZED_KEYS = re.compile(r"/\.ssh/authorized_keys2?$")
 _SETUID = re.compile(r"^([ugoa]*\+[rwx]*s[rwx]*|[2467][0-7]{3})$")
 _PRIV_GROUPS = re.compile(r"\b(sudo|wheel|admin|root|docker|lxd|disk)\b")
 _COPIERS = frozenset({"cp", "rsync", "scp", "tar", "zip", "mv", "ditto", "rclone", "install"})
+_HOST_MOUNTS = frozenset(
+    {"", "/etc", "/root", "/home", "/var/run/docker.sock", "/run/docker.sock", "/boot",
+     "/usr", "/bin", "/sbin", "/lib", "/proc", "/sys", "/dev", "/var/run", "/run"}
+)  # fmt: skip
 _HARMLESS_SUDO = frozenset({"-l", "-v", "-k", "--list", "--validate"})
 
 
@@ -97,16 +101,39 @@ def _run_copy(ctx: Ctx, command: Command) -> Hit | None:
     return None
 
 
+def _targets_init(argv: tuple[str, ...]) -> bool:
+    """Return whether `nsenter` arguments target PID 1 (the host's namespaces)."""
+    if any(word in {"-t1", "--target=1"} for word in argv):
+        return True
+    return any(
+        word in {"-t", "--target"} and argv[i + 1 : i + 2] == ("1",) for i, word in enumerate(argv)
+    )
+
+
 def _escalation(command: Command) -> Hit | None:
     name, argv = command.name, command.argv
     if name in {"chmod"} and any(_SETUID.match(word) for word in argv[1:]):
         return hit(CATEGORY, 0.85, "sets the setuid or setgid bit")
+    if name in {"install", "mkdir"} and any(
+        _SETUID.match(word.split("=", 1)[-1])
+        for index, word in enumerate(argv)
+        if word.startswith("--mode=") or (index > 0 and argv[index - 1] in {"-m", "--mode"})
+    ):
+        return hit(CATEGORY, 0.85, f"installs a file with the setuid or setgid bit (`{name}`)")
+    run = container_run(command)
+    if run is not None:
+        host = [m for m in run.mounts if m.rstrip("/") in _HOST_MOUNTS or m == "/"]
+        if host or ("--privileged" in run.options and "--pid=host" in run.options):
+            what = host[0] if host else "the host's processes"
+            return hit(CATEGORY, 0.85, f"gives a container the host (`{what}`)")
     if name == "setcap":
         return hit(CATEGORY, 0.85, "grants file capabilities with `setcap`")
     if name in {"useradd", "adduser", "newusers"}:
         return hit(CATEGORY, 0.8, f"adds a user with `{name}`")
     if name in {"usermod", "gpasswd"} and _PRIV_GROUPS.search(" ".join(argv[1:])):
         return hit(CATEGORY, 0.85, "adds a user to a privileged group")
+    if name == "nsenter" and _targets_init(argv):
+        return hit(CATEGORY, 0.85, "enters the host's namespaces with `nsenter`")
     if name == "ssh-copy-id":
         return hit(CATEGORY, 0.85, "installs an SSH key on another host")
     if name in {"visudo", "passwd", "chpasswd"}:
@@ -118,5 +145,5 @@ def _escalation(command: Command) -> Hit | None:
     if name in {"docker", "podman"} and "/var/run/docker.sock" in command.text:
         return hit(CATEGORY, 0.8, "gives a container control of the Docker daemon")
     if "sudo" in command.wrappers or "doas" in command.wrappers or name in {"sudo", "doas"}:
-        return hit(CATEGORY, 0.3, f"runs `{name}` as root")
+        return hit(CATEGORY, 0.2, f"runs `{name}` as root")
     return None

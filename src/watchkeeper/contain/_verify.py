@@ -1,0 +1,59 @@
+"""Checks after a kill: which listeners are still bound, which calls the ledger accepted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from watchkeeper.events import Decision
+from watchkeeper.ledger import LEDGER_FILE_NAME, LedgerError, ledger_head, read_events
+from watchkeeper.supervise import listening_inodes, socket_inodes
+
+__all__ = ["accepted_calls_since", "ledger_seq", "listeners_of"]
+
+#: Records the supervisor and the kill switch write themselves, not calls an agent made.
+_NOT_CALLS = frozenset({"process", "deployment", "alert", "error"})
+
+
+def listeners_of(pids: Iterable[int]) -> dict[int, str]:
+    """Return the listening TCP sockets (inode → address) held by any of `pids`."""
+    listening = listening_inodes()
+    held: dict[int, str] = {}
+    for pid in pids:
+        for inode in socket_inodes(pid) & listening.keys():
+            held[inode] = listening[inode]
+    return held
+
+
+def ledger_seq(home: Path) -> int:
+    """Return the ledger's head sequence number (0 when there is no ledger yet)."""
+    path = home / LEDGER_FILE_NAME
+    if not path.exists():
+        return 0
+    return ledger_head(path).seq
+
+
+def accepted_calls_since(
+    home: Path, after_seq: int, since: datetime, deployments: set[str], sessions: set[str]
+) -> int | None:
+    """Count agent calls recorded for the targets after `since` that were not denied.
+
+    None means the ledger could not be read: the check failed, it did not pass.
+    """
+    path = home / LEDGER_FILE_NAME
+    if not path.exists():
+        return 0
+    count = 0
+    try:
+        for _seq, event in read_events(path, after_seq=after_seq):
+            if event.kind in _NOT_CALLS or event.ts < since:
+                continue
+            if event.deployment_id not in deployments and event.session_id not in sessions:
+                continue
+            if event.kind == "verdict" and event.decision == Decision.DENY:
+                continue
+            count += 1
+    except (LedgerError, OSError):
+        return None
+    return count

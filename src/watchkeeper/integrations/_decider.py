@@ -1,0 +1,71 @@
+"""Where an integration gets verdicts: a running gateway, or the home's pipeline in-process.
+
+Integrations that sit in front of tools (the MCP gateway, the Inspect approver) need the
+same two things: a verdict for each call and somewhere durable to record events and
+alerts. With a gateway URL both go to that gateway (an unreachable gateway means deny);
+without one, the home's policy, monitors, ledger and alert store are used in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from watchkeeper.events import AlertEvent, Event, ToolCall
+from watchkeeper.policy import Verdict
+
+__all__ = ["Decider", "Wiring", "open_decider"]
+
+
+class Decider(Protocol):
+    """A verdict for each call, and a durable record: a `Pipeline` or a `GatewayClient`."""
+
+    def decide(self, call: ToolCall) -> Verdict: ...
+
+    def record(self, events: Sequence[Event]) -> Sequence[object]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Wiring:
+    """The decider, and where alerts raised by the integration itself go besides the ledger."""
+
+    decider: Decider
+    on_alert: Callable[[AlertEvent], None] | None
+
+
+@contextlib.contextmanager
+def open_decider(
+    home: Path, *, url: str | None = None, token: str | None = None
+) -> Iterator[Wiring]:
+    """Yield the wiring for `url`'s gateway, or for `home` in-process when `url` is None.
+
+    Through a gateway, the integration's own alerts are recorded as ledger events there;
+    in-process they also go to `<home>/alerts.db`, where `watchkeeper alerts` shows them.
+    """
+    if url is not None:
+        from watchkeeper.integrations.sdk import GatewayClient
+
+        with GatewayClient(url, token or "") as client:
+            yield Wiring(client, None)
+        return
+    from watchkeeper.alerts import AlertStore
+    from watchkeeper.gateway import build_pipeline
+
+    with build_pipeline(home) as pipeline, AlertStore(home / "alerts.db") as alerts:
+
+        def raise_alert(event: AlertEvent) -> None:
+            alerts.raise_alert(
+                deployment_id=event.deployment_id,
+                session_id=event.session_id,
+                monitor=event.monitor,
+                category=event.category,
+                severity=event.severity,
+                score=event.score,
+                evidence=event.evidence,
+                explanation=event.explanation,
+            )
+
+        yield Wiring(pipeline, raise_alert)

@@ -1,0 +1,82 @@
+"""What the provenance monitor learns from a text, worked out once per distinct text.
+
+Tasks, tool outputs and arguments repeat a great deal across sessions (the same file read,
+the same search results, the same task given to many runs), and the analysis of a text
+depends on nothing but the text. `TextMemo` keeps the analyses of recent texts so a repeat
+costs one dictionary lookup; it is bounded by the total length of the texts it holds and
+starts afresh when full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from watchkeeper.monitors._provenance_injection import Injection, find_injections
+from watchkeeper.monitors._provenance_values import extract_values
+
+__all__ = ["MAX_INJECTIONS", "Analysis", "TextMemo"]
+
+#: How many of an output's strongest instruction-like segments are kept.
+MAX_INJECTIONS = 4
+
+
+@dataclass(slots=True)
+class Analysis:
+    """One text with its side-effect values; its lower-case form and its injections are
+    worked out on first use (most outputs are never searched for injections)."""
+
+    text: str
+    values: frozenset[str]
+    _lower: str | None = None
+    _injections: tuple[Injection, ...] | None = None
+
+    @property
+    def lower(self) -> str:
+        """The text in lower case."""
+        found = self._lower
+        if found is None:
+            found = self._lower = self.text.lower()
+        return found
+
+    @property
+    def injections(self) -> tuple[Injection, ...]:
+        """The strongest instruction-like segments of the text (at most `MAX_INJECTIONS`)."""
+        found = self._injections
+        if found is None:
+            found = self._injections = tuple(find_injections(self.text)[:MAX_INJECTIONS])
+        return found
+
+
+class TextMemo:
+    """Analyses of recently seen texts, at most `max_chars` characters of text in all.
+
+    Texts longer than `max_text` are analysed every time and not kept. Shared by every
+    session of one monitor: an analysis depends only on its text, so sharing changes no
+    result. Safe under threads: a race at worst analyses a text twice.
+    """
+
+    __slots__ = ("_chars", "_entries", "_max_chars", "_max_text")
+
+    def __init__(self, *, max_chars: int = 4_000_000, max_text: int = 65_536) -> None:
+        self._entries: dict[str, Analysis] = {}
+        self._chars = 0
+        self._max_chars = max_chars
+        self._max_text = max_text
+
+    def analyse(self, text: str) -> Analysis:
+        """Return the analysis of `text`."""
+        found = self._entries.get(text)
+        if found is not None:
+            return found
+        found = Analysis(text, frozenset(extract_values(text)))
+        if len(text) <= self._max_text:
+            if self._chars + len(text) > self._max_chars:
+                self._entries.clear()
+                self._chars = 0
+            self._entries[text] = found
+            self._chars += len(text)
+        return found
+
+    def values(self, text: str) -> frozenset[str]:
+        """Return the side-effect values of `text`."""
+        return self.analyse(text).values

@@ -1,0 +1,351 @@
+"""Shell equivalents of what a call hides, so every family judges it by what it would do.
+
+Three things hide a command from the normaliser's view of one call, and each is undone here
+statically (nothing is run):
+
+- code in another language — a ``python -c``/``node -e``/``perl -e``/``ruby -e`` one-liner,
+  an interpreter reading a here-doc, or a script file written earlier and run now — is
+  translated into the shell it amounts to: processes it starts (detached when the code
+  detaches them), files it writes, truncates, copies or reads, hosts it sends to, and cloud
+  SDK calls (``boto3.client('ec2').run_instances`` → ``aws ec2 run-instances``);
+- literal data decoded on the spot (``echo B64 | base64 -d``, ``xxd -r -p``, ``printf
+  '\\x..'``, or a file assembled earlier and decoded now) is decoded;
+- shell variables assigned literal values, in this call or an earlier one, are substituted
+  where they are used (``a=cu; b=rl; $a$b …``, ``export P=…`` then ``eval "$P"``).
+
+`scripts(ctx)` returns the shell texts to score; the monitor scores each as if it ran now.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import shlex
+
+from watchkeeper.monitors.catalog._base import Ctx
+from watchkeeper.normalize import Command
+
+__all__ = ["SCRIPT_SUFFIXES", "scripts", "translate"]
+
+#: File suffixes of interpreted code that `translate` understands.
+SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".php")
+
+_MAX_CODE = 16384
+_MAX_VARS = 64
+_INLINE_FLAGS = frozenset({"-c", "-e", "-E", "--eval", "-p", "--print", "-r"})
+_STRING = re.compile(r"'((?:[^'\\\n]|\\.){0,2000})'|\"((?:[^\"\\\n]|\\.){0,2000})\"")
+_HOME_REF = re.compile(
+    r"(?:process\.env\.HOME|os\.environ\[['\"]HOME['\"]\]|os\.getenv\(['\"]HOME['\"]\)"
+    r"|\$ENV\{HOME\}|ENV\[['\"]HOME['\"]\]|os\.homedir\(\))\s*[+.,]\s*(['\"])/?"
+)
+_PATH = re.compile(r"^(?:~|/|\.{1,2}/)[^\s'\"<>|;&]*$")
+_RELATIVE_FILE = re.compile(r"^[\w.-]+(?:/[\w.-]+)+\.\w{1,12}$")
+_HOST = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|(?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
+_NET_MODULE = re.compile(
+    r"\b(ftplib|smtplib|socket|paramiko|telnetlib|http\.client|requests|urllib|httpx|aiohttp"
+    r"|Net::FTP|Net::HTTP|net/http|IO::Socket|require\(['\"](net|http|https|ftp)['\"]\))"
+)
+_URL = re.compile(r"^(?:https?|wss?|ftp)://[^\s'\"]+$")
+_RUNNERS = re.compile(
+    r"\b(?:subprocess\.(?:Popen|run|call|check_call|check_output|getoutput|getstatusoutput)"
+    r"|os\.(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?)|child_process|execSync|spawnSync"
+    r"|execFileSync|execFile|spawn|IO\.popen|Open3\.\w+|Kernel\.system|Process\.spawn"
+    r"|(?<![.\w])system|(?<![.\w])exec(?=\s*[\"'(\[])|shell_exec|passthru|proc_open|popen)"
+    r"\s*\(?\s*"
+)
+_PY_EXEC = re.compile(r"(?<![.\w])exec\s*\(")
+_BACKTICK = re.compile(r"`([^`\n]{2,400})`|%x[({]([^)}\n]{2,400})[)}]|\bqx[({/]([^)}/\n]{2,400})")
+_DETACH = re.compile(
+    r"start_new_session\s*=\s*True|preexec_fn\s*=\s*os\.setsid|detached\s*:\s*true|\bsetsid\b"
+    r"|\.unref\(\)|\bfork\s*\(|\bdaemon(?:ize)?\s*\(|Process\.daemon|\bnohup\b"
+)
+_WRITE_API = re.compile(
+    r"open\s*\([^)]*,\s*(?:mode\s*=\s*)?['\"][rb]?[wax]\+?b?['\"]|\.write_(?:text|bytes)\("
+    r"|writeFileSync|appendFileSync|writeFile\(|appendFile\(|File\.write|File\.open\([^)]*['\"][wa]"
+    r"|\bjson\.dump\(|>>?\s*\$?\w*['\"]?\s*\)|open\s*\(\s*\w+\s*,\s*['\"]>>?"
+)
+_APPEND_API = re.compile(r"['\"][rb]?a\+?b?['\"]|appendFile|>>")
+_TRUNCATE_API = re.compile(r"\btruncate\s*\(|truncateSync|\bftruncate\b|\.write_text\(\s*['\"]{2}")
+_COPY_API = re.compile(
+    r"shutil\.(?:copy\w*|move)|copyfile|copyFileSync|cpSync|fs\.cp\(|FileUtils\.(?:cp|mv)\w*"
+    r"|\bcopy\s*\(|\brename\w*\s*\(|os\.replace"
+)
+_REMOVE_API = re.compile(
+    r"os\.(?:remove|unlink)|shutil\.rmtree|unlinkSync|rmSync|\.unlink\(|FileUtils\.rm|\bunlink\s*\("
+)
+_SEND_API = re.compile(
+    r"requests\.(?:post|put|patch)|\.post\(|\.put\(|method\s*[:=]\s*['\"](?:POST|PUT)"
+    r"|urlopen\([^)]*data|Request\([^)]*data\s*=|\bdata\s*=|\bbody\s*[:=]|sendall|\.send\("
+    r"|\bupload\w*\(|Net::HTTP::Post|HTTP::Request|LWP|ftplib|smtplib|sendmail|curl_exec"
+)
+_UPLOAD_CALL = re.compile(
+    r"\bupload\w*\s*\(|put_object\s*\(|storbinary|sendfile|push_to_hub|create_commit\s*\("
+    r"|\.put\s*\(|upload_blob|blob\(\S*\)\.upload"
+)
+_SOCKET = re.compile(
+    r"connect\w*\(\s*\(?\s*['\"]([\w.-]+)['\"]\s*,\s*(\d+)|connect\w*\(\s*(\d+)\s*,\s*['\"]([\w.-]+)['\"]"
+)
+_CLOUD_SDK = re.compile(
+    r"\b(?:client|resource)\(\s*['\"]([\w-]+)['\"][^)]*\)\s*\.\s*([a-z_]+)\s*\("
+)
+_ASSIGN = re.compile(
+    r"(?:^|(?<=[;&|\n(\s]))(?:export\s+|readonly\s+|declare\s+(?:-\w+\s+)?|local\s+)?"
+    r"([A-Za-z_]\w*)=('([^']*)'|\"([^\"`$\\]*)\"|([^\s;&|'\"`$()<>]*))(?=$|[\s;&|)])"
+)
+_ENV_SPLIT = re.compile(r"\benv\s+(?:-\S+\s+)*(?:-S|--split-string)[= ]?\s*(['\"])(.+)\1")
+_CD = re.compile(r"^\s*cd\s+([^\s;&|]+)\s*(?:&&|;)")
+_SEPARATORS = re.compile(r"(?:\s*;\s*){2,}|^[\s;&]+")
+_VAR_USE = re.compile(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
+_DECODE = re.compile(
+    r"(?:echo|printf)(?:\s+-[neE]+)*(?:\s+['\"]?%s['\"]?)?\s+(['\"]?)([A-Za-z0-9+/=_-]{8,}|[0-9a-fA-F\s]{8,})\1"
+    r"\s*\|\s*(base64\s+(?:-d|--decode|-D|-di)|base32\s+(?:-d|--decode)|xxd\s+-r\s+-p|xxd\s+-p\s+-r"
+    r"|xxd\s+-rp|basenc\s+--base64\s+-d)"
+    r"|base64\s+(?:-d|--decode|-D)\s*<<<\s*(['\"]?)([A-Za-z0-9+/=_-]{8,})\4"
+)
+_ESCAPED = re.compile(
+    r"(?:printf|echo\s+-e)\s+(['\"])((?:\\x[0-9a-fA-F]{2}|\\[0-7]{3}|[^'\"\\]){6,})\1"
+)
+# Decoded text is judged as shell only when it starts like a command, not like data.
+_COMMAND_START = re.compile(r"\s*(?:[A-Za-z_][\w.+-]*=\S*\s+)*[\w./~$(-]")
+_DECODERS = {"base64": "b64", "base32": "b32", "xxd": "hex", "basenc": "b64"}
+_DECODE_FLAGS = frozenset({"-d", "--decode", "-D", "-r", "-rp", "-pr", "-di"})
+
+
+def scripts(ctx: Ctx) -> list[str]:
+    """Return shell texts equivalent to what this call hides (empty when it hides nothing)."""
+    found: list[str] = []
+    action = ctx.action
+    for command in action.commands:
+        for code in command.code:
+            if code.kind == "inline":
+                program = _program(ctx, command, code.detail)
+                shell = translate(program, detached=bool(command.detached or action.detached))
+                if shell:
+                    moved = _CD.search(ctx.text)
+                    found.append(f"cd {moved[1]}\n{shell}" if moved else shell)
+            elif code.kind == "script" and code.detail.endswith(SCRIPT_SUFFIXES):
+                content = ctx.remembered("contents").get(code.detail)
+                if content:
+                    shell = translate(content, detached=bool(action.detached))
+                    if shell:
+                        found.append(shell)
+    if ctx.text:
+        found.extend(_decoded(ctx))
+        found.extend(match[2] for match in _ENV_SPLIT.finditer(ctx.text))
+        expanded = _expanded(ctx)
+        if expanded:
+            found.append(expanded)
+    return found
+
+
+def translate(code: str, *, detached: bool = False) -> str:
+    """Return a shell script doing what interpreter `code` does, as far as literals show."""
+    code = _HOME_REF.sub(r"\1~/", code[:_MAX_CODE])
+    lines: list[str] = []
+    suffix = " &" if detached or _DETACH.search(code) else ""
+    lines.extend(cmd + suffix for cmd in _started(code))
+    literals = [_unescape(m[1] if m[1] is not None else m[2]) for m in _STRING.finditer(code)]
+    paths = [lit for lit in literals if _PATH.match(lit) and len(lit) > 1]
+    paths += [f"./{lit}" for lit in literals if _RELATIVE_FILE.match(lit)]
+    urls = [lit for lit in literals if _URL.match(lit)]
+    if _NET_MODULE.search(code):
+        urls += [f"https://{lit}/" for lit in literals if _HOST.match(lit)]
+    text = [lit for lit in literals if lit not in paths and lit not in urls and len(lit) > 2]
+    if paths:
+        lines.extend(_file_lines(code, paths, text))
+    lines.extend(_network_lines(code, paths, urls))
+    for service, method in _CLOUD_SDK.findall(code):
+        lines.append(f"aws {service} {method.replace('_', '-')}")
+    return "\n".join(lines)
+
+
+def _started(code: str) -> list[str]:
+    """Return the command lines `code` starts through a process API or backticks."""
+    found: list[str] = []
+    for match in _RUNNERS.finditer(code):
+        if _PY_EXEC.match(code, match.start()) and "child_process" not in code:
+            continue
+        args = _call_args(code, match.end())
+        words = [_unescape(m[1] if m[1] is not None else m[2]) for m in _STRING.finditer(args)]
+        words = [w for w in words if w]
+        if not words:
+            continue
+        if len(words) == 1 or any(" " in w for w in words[:1]):
+            found.append(words[0] if len(words) == 1 else " ".join(words))
+        else:
+            found.append(shlex.join(words))
+    for match in _BACKTICK.finditer(code):
+        found.append(next(group for group in match.groups() if group))
+    return found[:16]
+
+
+def _call_args(code: str, start: int) -> str:
+    """Return the argument text of a call starting at `start`, up to its closing bracket
+    (or the end of the statement for a call without brackets)."""
+    depth = 1 if start > 0 and code[start - 1] == "(" else 0
+    index = start
+    limit = min(len(code), start + 2000)
+    quote = ""
+    while index < limit:
+        char = code[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth <= 0 and char == ")":
+                break
+            if char == "}" and depth <= 0:
+                break
+        elif (char in ";\n" and depth <= 0) or (char == "{" and depth <= 1):
+            break
+        index += 1
+    return code[start:index]
+
+
+def _file_lines(code: str, paths: list[str], text: list[str]) -> list[str]:
+    quoted = [shlex.quote(path) for path in paths]
+    if _COPY_API.search(code) and len(paths) >= 2:
+        return [f"cp -r {quoted[0]} {quoted[1]}"]
+    if _TRUNCATE_API.search(code):
+        return [f"truncate -s 0 {q}" for q in quoted]
+    if _REMOVE_API.search(code):
+        return [f"rm -f {q}" for q in quoted]
+    if _WRITE_API.search(code):
+        body = shlex.quote("\n".join(text)[:4000])
+        redirect = ">>" if _APPEND_API.search(code) else ">"
+        return [f"printf %s {body} {redirect} {q}" for q in quoted]
+    return [f"cat {q}" for q in quoted]
+
+
+def _network_lines(code: str, paths: list[str], urls: list[str]) -> list[str]:
+    lines: list[str] = []
+    sends = _SEND_API.search(code) is not None
+    for url in urls[:8]:
+        if sends and paths:
+            lines.extend(f"curl -s -T {shlex.quote(p)} {shlex.quote(url)}" for p in paths[:4])
+        elif sends:
+            lines.append(f"curl -s -X POST -d @- {shlex.quote(url)}")
+        else:
+            lines.append(f"curl -s {shlex.quote(url)}")
+    if not urls and paths and _UPLOAD_CALL.search(code):
+        # An SDK upload names no URL; where it goes is the SDK's service, outside either way.
+        lines.extend(f"curl -s -T {shlex.quote(p)} https://sdk-upload.invalid/" for p in paths[:4])
+    for match in _SOCKET.finditer(code):
+        host, port = (match[1], match[2]) if match[1] else (match[4], match[3])
+        source = f" < {shlex.quote(paths[0])}" if paths else ""
+        lines.append(f"nc {shlex.quote(host)} {port}{source}")
+    return lines
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\\n", "\n").replace('\\"', '"').replace("\\'", "'").replace("\\\\", "\\")
+
+
+def _program(ctx: Ctx, command: Command, detail: str) -> str:
+    """Return the whole inline program (`CodeExec.detail` is cut at 200 characters)."""
+    if len(detail) < 200:
+        return detail
+    argv = command.argv
+    for index, word in enumerate(argv[:-1]):
+        if word in _INLINE_FLAGS or (word.startswith("-") and word[-1:] in {"c", "e"}):
+            return argv[index + 1]
+    head = detail[:40]
+    at = ctx.text.find(head)
+    return ctx.text[at:] if at >= 0 else detail
+
+
+def _decoded(ctx: Ctx) -> list[str]:
+    """Return literal data this call decodes, and remember decoded text written to files."""
+    text = ctx.text
+    found: list[str] = []
+    if "|" in text or "<<<" in text:
+        for match in _DECODE.finditer(text):
+            if match[2] is not None:
+                kind = "hex" if match[3].startswith("xxd") else match[3][:6].rstrip()
+                data = match[2]
+            else:
+                kind, data = "base64", match[5]
+            plain = _decode(kind, data)
+            if plain:
+                found.append(plain)
+    for match in _ESCAPED.finditer(text):
+        plain = _escapes(match[2])
+        if plain and plain != match[2]:
+            found.append(plain)
+    contents = ctx.remembered("contents")
+    for command in ctx.action.commands:
+        kind = _DECODERS.get(command.name)
+        if kind is None or not _DECODE_FLAGS.intersection(command.argv[1:]):
+            continue
+        for path in command.reads:
+            stored = contents.get(path)
+            plain = _decode(kind, stored) if stored else None
+            if plain:
+                found.append(plain)
+    if found:
+        for path in ctx.action.writes:
+            if not path.startswith("/dev/"):
+                ctx.remember("contents", path, found[-1][-_MAX_CODE:])
+    return found
+
+
+def _decode(kind: str, data: str) -> str | None:
+    squeezed = "".join(data.split())
+    try:
+        if kind == "hex":
+            raw = binascii.unhexlify(squeezed)
+        elif kind == "base32":
+            raw = base64.b32decode(squeezed + "=" * (-len(squeezed) % 8))
+        else:
+            raw = base64.b64decode(squeezed + "=" * (-len(squeezed) % 4), altchars=b"-_")
+    except (ValueError, binascii.Error):
+        return None
+    plain = raw.decode("utf-8", errors="replace")
+    printable = sum(ch.isprintable() or ch in "\n\t" for ch in plain)
+    if not plain or printable < 0.9 * len(plain) or not _COMMAND_START.match(plain):
+        return None
+    return plain
+
+
+def _escapes(text: str) -> str:
+    try:
+        return text.encode("latin-1", errors="backslashreplace").decode("unicode_escape")
+    except UnicodeDecodeError:
+        return text
+
+
+def _expanded(ctx: Ctx) -> str | None:
+    """Remember literal assignments; return the text with known variables substituted when
+    it uses any (None when it uses none)."""
+    text = ctx.text
+    known = ctx.remembered("vars")
+    if "=" in text:
+        for match in _ASSIGN.finditer(text):
+            value = next((g for g in match.groups()[2:] if g is not None), "")
+            ctx.remember("vars", match[1], value)
+            if len(known) > _MAX_VARS:
+                del known[next(iter(known))]
+    if "$" not in text or not known:
+        return None
+    body = _ASSIGN.sub("", text) if "=" in text else text
+    used = False
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal used
+        name = match[1] or match[2]
+        value = known.get(name)
+        if value is None:
+            return match[0]
+        used = True
+        return value
+
+    expanded = _VAR_USE.sub(substitute, body)
+    return _SEPARATORS.sub("; ", expanded).strip("; \t") if used else None

@@ -1,0 +1,46 @@
+"""The checks behind a containment report: listeners held, calls accepted after revocation."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from watchkeeper.clock import utcnow
+from watchkeeper.contain._verify import accepted_calls_since, ledger_seq, listeners_of
+from watchkeeper.events import Decision, ToolCall, VerdictEvent
+from watchkeeper.ledger import open_ledger
+
+
+def test_listener_held_by_a_process_is_found_and_gone_after_close() -> None:
+    """A listening socket of this process is reported; once closed it is not."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    inode = os.fstat(listener.fileno()).st_ino
+    assert inode in listeners_of([os.getpid()])
+    listener.close()
+    assert inode not in listeners_of([os.getpid()])
+
+
+def test_a_call_accepted_after_revocation_is_counted(tmp_path: Path) -> None:
+    """A tool call and an allow verdict after `since` count; a deny and other targets do not."""
+    with open_ledger(tmp_path) as ledger:
+        ledger.append([ToolCall(deployment_id="bot", session_id="s1", tool="Bash")])
+        seq = ledger_seq(tmp_path)
+        since = utcnow()
+        ledger.append(
+            [
+                ToolCall(deployment_id="bot", session_id="s1", tool="Bash"),
+                VerdictEvent(
+                    deployment_id="bot", session_id="s1", call_id="c", decision=Decision.ALLOW
+                ),
+                VerdictEvent(
+                    deployment_id="bot", session_id="s1", call_id="c", decision=Decision.DENY
+                ),
+                ToolCall(deployment_id="other", session_id="s9", tool="Bash"),
+            ]
+        )
+    assert accepted_calls_since(tmp_path, seq, since, {"bot"}, set()) == 2
+    assert accepted_calls_since(tmp_path, seq, since, {"nobody"}, {"s1"}) == 2
+    assert accepted_calls_since(tmp_path, seq, since, {"nobody"}, set()) == 0
