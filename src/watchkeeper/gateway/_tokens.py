@@ -15,7 +15,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from watchkeeper.clock import utcnow
+from watchkeeper.statefile import write_private
 
 __all__ = [
     "TOKEN_PREFIX",
@@ -239,22 +239,6 @@ class TokenStore:
             write_private(self._path, json.dumps(payload, indent=2) + "\n")
         finally:
             os.close(fd)
-
-
-def write_private(path: Path, text: str) -> None:
-    """Atomically replace `path` with `text`, readable and writable by the owner only."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def ensure_admin_token(store: TokenStore, path: Path) -> Path:

@@ -9,17 +9,18 @@ old file up beside it first and replaces the file atomically.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shlex
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from watchkeeper.clock import utcnow
+from watchkeeper.integrations._config_file import (
+    ConfigFileError,
+    read_json_object,
+    replace_with_backup,
+)
 
 __all__ = [
     "DEFAULT_HOOK_TIMEOUT",
@@ -99,21 +100,9 @@ def is_watchkeeper_command(command: object) -> bool:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except OSError as exc:
-        raise SettingsError(f"cannot read `{path}` ({exc}); check its permissions") from exc
-    if not text.strip():
-        return {}
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise SettingsError(
-            f"`{path}` is not valid JSON ({exc}); fix it or move it aside and run again"
-        ) from exc
-    if not isinstance(data, dict):
-        raise SettingsError(f"`{path}` does not hold a JSON object; fix it and run again")
+        data = read_json_object(path)
+    except ConfigFileError as exc:
+        raise SettingsError(str(exc)) from exc
     hooks = data.get("hooks", {})
     if not isinstance(hooks, dict) or not all(isinstance(v, list) for v in hooks.values()):
         raise SettingsError(f"`hooks` in `{path}` is not an object of lists; fix it and run again")
@@ -122,24 +111,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _write(path: Path, data: dict[str, Any]) -> Path | None:
     """Back up `path` (if it exists) and atomically replace it with `data`."""
-    backup = None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = 0o644
-    if path.exists():
-        mode = path.stat().st_mode & 0o777
-        stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
-        backup = path.with_name(f"{path.name}.watchkeeper-backup-{stamp}")
-        backup.write_bytes(path.read_bytes())
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return backup
+    return replace_with_backup(path, data)
 
 
 def _entry(command: str, timeout: int) -> dict[str, Any]:
