@@ -28,6 +28,7 @@ class EventKind(StrEnum):
     ALERT = "alert"
     PROCESS = "process"
     DEPLOYMENT = "deployment"
+    REVIEW = "review"
 
 
 class Severity(StrEnum):

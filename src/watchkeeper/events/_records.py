@@ -27,6 +27,7 @@ __all__ = [
     "Message",
     "ProcessEvent",
     "Reasoning",
+    "ReviewEvent",
     "ToolCall",
     "ToolResult",
     "VerdictEvent",
@@ -182,6 +183,28 @@ class DeploymentEvent(EventBase):
     detail: dict[str, Any] = Field(default_factory=dict)
 
 
+class ReviewEvent(EventBase):
+    """Something a person did in review, or the review system did for them.
+
+    `action` is one of ``approve``, ``deny``, ``timeout`` (an approval nobody answered in
+    time), ``grant`` (a scoped, expiring allow made while approving), ``acknowledge``,
+    ``confirm``, ``dismiss``, ``assign``, ``reopen`` (alert triage), ``suspend``, ``resume``,
+    ``revoke``, ``kill`` (deployment actions from the UI), ``login``, ``login_failed``,
+    ``logout``, ``user_add``, ``user_disable``. `reviewer` is the account name (``system`` for
+    timeouts); `target` names what was acted on (``approval:ID``, ``alert:ID``,
+    ``deployment:NAME``, ``user:NAME``); `reason` is the reviewer's own words; `detail` holds
+    the action's facts (never a password or a token). Reviews outside any agent session use
+    session id ``review``.
+    """
+
+    kind: Literal["review"] = "review"
+    action: str = Field(min_length=1, max_length=64)
+    reviewer: str = Field(min_length=1, max_length=200)
+    target: str = Field(default="", max_length=400)
+    reason: str = Field(default="", max_length=4000)
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
 Event = Annotated[
     ToolCall
     | ToolResult
@@ -192,7 +215,8 @@ Event = Annotated[
     | ErrorEvent
     | AlertEvent
     | ProcessEvent
-    | DeploymentEvent,
+    | DeploymentEvent
+    | ReviewEvent,
     Field(discriminator="kind"),
 ]
 
