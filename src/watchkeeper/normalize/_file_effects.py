@@ -6,6 +6,7 @@ Paths come back as written; the caller resolves them. The crontab is the pseudo 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from watchkeeper.normalize._effect_base import Effects, Handler, files, operands, spec
@@ -60,6 +61,9 @@ WRITERS: dict[str, OptionSpec] = {
     "emacs": spec(),
     "sudoedit": spec("ugp"),
 }
+#: A symbolic chmod mode that removes permissions (`-x`, `-rw`), which looks like an option.
+_SYMBOLIC_REMOVAL = re.compile(r"-[rwxXst]+(?:,[ugoa]*[-+=][rwxXst]*)*")
+
 _GREP = spec(
     "efmABCdD",
     "regexp file max-count after-context before-context context include "
@@ -133,6 +137,14 @@ def _install(argv: Sequence[str], fx: Effects) -> None:
 
 
 def _chmod(argv: Sequence[str], fx: Effects) -> None:
+    if len(argv) > 2 and _SYMBOLIC_REMOVAL.fullmatch(argv[1]):
+        # `chmod -x FILE`: the mode itself starts with `-`, so it is not an option.
+        fx.writes.extend(operands(parse_options(argv[1:], 1, spec("", "reference from"))))
+        return
+    _chown(argv, fx)
+
+
+def _chown(argv: Sequence[str], fx: Effects) -> None:
     p = parse_options(argv, 1, spec("", "reference from"))
     ops = operands(p)
     if not p.has("--reference") and ops:
@@ -180,7 +192,8 @@ def _tar(argv: Sequence[str], fx: Effects) -> None:
     ops = operands(p)
     if p.has("-c", "--create", "-r", "--append", "-u", "--update"):
         fx.writes.extend(archive)
-        fx.reads.extend(ops)
+        base = directory[-1].rstrip("/") if directory else ""
+        fx.reads.extend(f"{base}/{op}" if base and not op.startswith("/") else op for op in ops)
     elif p.has("-x", "--extract", "--get"):
         fx.reads.extend(archive)
         fx.writes.extend(directory or ["."])
@@ -277,8 +290,8 @@ FILE_HANDLERS: dict[str, Handler] = {
     "mv": lambda a, fx: _copy(a, fx, move=True),
     "install": _install,
     "chmod": _chmod,
-    "chown": _chmod,
-    "chgrp": _chmod,
+    "chown": _chown,
+    "chgrp": _chown,
     "ln": _ln,
     "dd": _dd,
     "crontab": _crontab,

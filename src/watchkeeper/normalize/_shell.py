@@ -82,6 +82,7 @@ class ShellWalker:
         self._wrappers: tuple[str, ...] = ()
         self._depth = 0
         self._taint: dict[str, str] = {}
+        self._values: dict[str, str] = {}
         self._src = b""
 
     # ----------------------------------------------------------------- entry points
@@ -280,6 +281,10 @@ class ShellWalker:
                     if c.type not in ("heredoc_start", "heredoc_body", "heredoc_end")
                 )
         cmds = self._walk_tail(body) if body is not None else []
+        if body is None:
+            # A bare `> FILE` truncates FILE like `: > FILE` does; keep it as that command.
+            bare = self._argv([":"], [], {}, self._text(node), self._wrappers)
+            cmds = [] if bare is None else [bare]
         for redirect in redirects:
             self._apply_redirect(redirect, cmds)
         for extra in continuation:
@@ -381,9 +386,20 @@ class ShellWalker:
         if not argv:
             return
         cmd = self._argv(argv, origin, inner, self._text(node), self._wrappers)
+        if cmd is not None and self._values:
+            self._expanded_urls(cmd, words)
         targets = [] if cmd is None else [cmd] if cmd.nested is None else cmd.nested
         for redirect in redirects:
             self._apply_redirect(redirect, targets)
+
+    def _expanded_urls(self, cmd: Cmd, words: list[Word]) -> None:
+        """`U=https://h; curl $U` contacts `h`: scan the values of the variables a word expands."""
+        for word in words:
+            if word.dynamic:
+                for var in _VARIABLE.findall(word.text):
+                    value = self._values.get(var)
+                    if value is not None and "://" in value:
+                        self._scan_urls(value, cmd)
 
     def _argv(
         self,
@@ -522,7 +538,7 @@ class ShellWalker:
                 continue
             if child.type == "variable_assignment":
                 self._assignment(child)
-                word = Word([self._text(child)], dynamic=False)
+                word = self._assignment_word(child)
             else:
                 self._walk(child)
                 word = resolve_word(child, home=self._home, source=self._src)
@@ -530,6 +546,15 @@ class ShellWalker:
             words.extend(word for _ in word.fields)
         if argv:
             self._argv(argv, words, {}, self._text(node), self._wrappers)
+
+    def _assignment_word(self, node: Node) -> Word:
+        """`NAME='v a l'` as bash passes it to `export`: one argument, quotes removed."""
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is None or value is None:
+            return Word([self._text(node)], dynamic=False)
+        resolved = resolve_word(value, home=self._home, source=self._src)
+        return Word([f"{self._text(name)}={resolved.text}"], dynamic=resolved.dynamic)
 
     def _assignment(self, node: Node) -> None:
         """Remember variables assigned from downloaded or decoded data."""
@@ -540,6 +565,10 @@ class ShellWalker:
         value = node.child_by_field_name("value")
         if value is not None and value.type not in ("word", "number", "raw_string"):
             found = [*found, *self._tainted(self._text(value))]
+        if value is not None and value.type in ("word", "raw_string", "string"):
+            literal = resolve_word(value, home=self._home, source=self._src)
+            if not literal.dynamic:
+                self._values[self._text(name)] = literal.text
         kind = source_kind(found)
         if kind is not None:
             self._taint[self._text(name)] = kind
