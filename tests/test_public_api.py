@@ -21,6 +21,8 @@ PUBLIC_PACKAGES = [
     "watchkeeper.sweep",
     "watchkeeper.supervise",
     "watchkeeper.contain",
+    "watchkeeper.monitors.judge",
+    "watchkeeper.testing",
 ]
 
 

@@ -39,6 +39,9 @@ class SessionView:
     """The session so far: who runs it, what it was asked to do, and its steps in order.
 
     `state` is scratch space keyed by monitor name; the runner creates it per session.
+    `peak_score` is the highest score any monitor has given a step of this session so far
+    (kept by the runner), so a costly monitor late in the list can run only on sessions the
+    cheap ones already found suspicious (a cascade).
     """
 
     deployment_id: str
@@ -46,6 +49,7 @@ class SessionView:
     task: str | None = None
     steps: list[Step] = field(default_factory=list)
     state: dict[str, dict[str, Any]] = field(default_factory=dict)
+    peak_score: float = 0.0
 
     def scratch(self, monitor: str) -> dict[str, Any]:
         """Return `monitor`'s per-session state dict, creating it on first use."""

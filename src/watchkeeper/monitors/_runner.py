@@ -32,9 +32,11 @@ def run_monitors(
             finding = monitor(session, step)
         except Exception as exc:  # noqa: BLE001 - any monitor failure must become a finding
             findings.append(_failure(monitor.name, step, f"{type(exc).__name__}: {exc}"))
+            session.peak_score = 1.0
             continue
         if finding is not None:
             findings.append(finding)
+            session.peak_score = max(session.peak_score, finding.score)
         if slow_after is not None and time.perf_counter() - started > slow_after:
             findings.append(_failure(monitor.name, step, f"took longer than {slow_after:g} s"))
     return findings

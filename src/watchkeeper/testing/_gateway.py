@@ -1,8 +1,4 @@
-"""Helpers for tests — ours and our users': run a real gateway in-process.
-
-Everything here runs real components (a real uvicorn server on real sockets, a real SQLite
-ledger); nothing is mocked.
-"""
+"""Run a real gateway in-process for tests: real uvicorn on real sockets; nothing is mocked."""
 
 from __future__ import annotations
 
