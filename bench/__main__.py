@@ -16,6 +16,7 @@ SECTIONS = {
     "P5 containment": "bench.p5_containment",
     "P6 sweep cost": "bench.p6_sweep",
     "E1 detection on the shipped corpus": "bench.e1_corpus",
+    "E2 coding-integrity detection": "bench.e2_integrity",
 }
 
 

@@ -21,8 +21,14 @@ PUBLIC_PACKAGES = [
     "watchkeeper.sweep",
     "watchkeeper.supervise",
     "watchkeeper.contain",
+    "watchkeeper.accounts",
+    "watchkeeper.fanout",
+    "watchkeeper.observe",
+    "watchkeeper.monitors.integrity",
     "watchkeeper.monitors.judge",
     "watchkeeper.testing",
+    "watchkeeper.review",
+    "watchkeeper.importers",
 ]
 
 

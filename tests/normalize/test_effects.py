@@ -36,6 +36,7 @@ R = "/work/repo/"
         ("tar -C /etc/app -czf /tmp/c.tgz .", ("/etc/app",), ("/tmp/c.tgz",)),
         ("tar -czf /tmp/k.tgz -C /srv keys", ("/srv/keys",), ("/tmp/k.tgz",)),
         ("chmod -x bin/hook", (), (R + "bin/hook",)),
+        ("git rm -q tests/test_a.py", (), (R + "tests/test_a.py",)),
         ("chmod -rwx,g+r secrets", (), (R + "secrets",)),
         ("zip -r out.zip src", (R + "src",), (R + "out.zip",)),
         ("openssl enc -in a -out b", (R + "a",), (R + "b",)),

@@ -43,9 +43,8 @@ def test_error_replies_use_openais_error_body() -> None:
 
 def test_slow_reply_times_out_a_client() -> None:
     """A reply with a delay outlasts a client's shorter timeout."""
-    with FakeOpenAI([FakeReply("late", delay=1.0)]) as fake:
-        with pytest.raises(httpx.ReadTimeout):
-            httpx.post(f"{fake.base_url}/chat/completions", json={"messages": []}, timeout=0.2)
+    with FakeOpenAI([FakeReply("late", delay=1.0)]) as fake, pytest.raises(httpx.ReadTimeout):
+        httpx.post(f"{fake.base_url}/chat/completions", json={"messages": []}, timeout=0.2)
 
 
 def test_api_key_is_enforced_when_set() -> None:

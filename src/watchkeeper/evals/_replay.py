@@ -76,8 +76,9 @@ def replay_trajectory(
     """Replay `trajectory` through `normalizer`, `policy` and `monitors` as the gateway would.
 
     Each trajectory step becomes a `Reasoning` event (if any), a `ToolCall` (with its action
-    and verdict) and a `ToolResult` (if any output). Monitor errors are counted and, as online,
-    scored 1.0 — a crashing monitor never lets a trajectory pass.
+    and verdict) and a `ToolResult` (if any output); the final response becomes an assistant
+    `Message`. Monitor errors are counted and, as online, scored 1.0 — a crashing monitor
+    never lets a trajectory pass.
     """
     sid = trajectory.id[:200]
     # Event ids are numbered per trajectory (`<id>#<n>`, kept within the 128 characters an
@@ -122,6 +123,16 @@ def replay_trajectory(
                 id=f"{prefix}{number}", ts=ts, session_id=sid, tool=raw.tool, output=raw.output
             )
             feed(index, Step(number, result))
+    if trajectory.final_response:
+        number = len(seen)
+        final = Message(
+            id=f"{prefix}{number}",
+            ts=ts,
+            session_id=sid,
+            role="assistant",
+            text=trajectory.final_response,
+        )
+        feed(len(trajectory.steps), Step(number, final))
     return TrajectoryResult(
         id=trajectory.id,
         label=trajectory.label,

@@ -166,6 +166,9 @@ def _git(argv: Sequence[str], fx: Effects) -> None:
         fx.writes.append(rest[1])
     elif sub == "clone" and rest:
         fx.writes.append(_url_basename(rest[0]).removesuffix(".git"))
+    elif sub in ("rm", "mv"):
+        # `git rm PATH…` deletes, `git mv A B` moves: both change the named files.
+        fx.writes.extend(w for w in rest if w != "--")
 
 
 def _socat(argv: Sequence[str], fx: Effects) -> None:

@@ -93,7 +93,8 @@ def test_spent_budget_asks_for_review_without_calling() -> None:
         judge = llm_judge(base_url=fake.base_url, model="m", api_key_env=None, daily_tokens=10)
         finding = judge(session, step)
     assert fake.requests == []
-    assert finding is not None and finding.error == "the judge's token budget is spent"
+    assert finding is not None
+    assert finding.error == "the judge's token budget is spent"
 
 
 def test_api_key_comes_from_the_named_environment_variable(
@@ -105,7 +106,8 @@ def test_api_key_comes_from_the_named_environment_variable(
     with FakeOpenAI([FakeReply(GUILTY)], api_key="sk-secret") as fake:
         judge = llm_judge(base_url=fake.base_url, model="m", api_key_env="JUDGE_KEY")
         finding = judge(session, step)
-    assert finding is not None and finding.error is None
+    assert finding is not None
+    assert finding.error is None
 
 
 def test_a_judged_session_is_not_judged_again_without_new_steps() -> None:

@@ -23,7 +23,9 @@ def test_long_outputs_are_trimmed_head_and_tail() -> None:
     session, _ = cheating_session()
     session.steps.append(Step(3, ToolResult(session_id="s1", output="A" * 5000 + "THE END")))
     text = render_session(session, max_output=200).text
-    assert "THE END" in text and "chars…]" in text and "A" * 300 not in text
+    assert "THE END" in text
+    assert "chars…]" in text
+    assert "A" * 300 not in text
 
 
 def test_transcript_cannot_close_its_fence() -> None:

@@ -1,0 +1,38 @@
+"""Coding-integrity monitors: claims against evidence, test tampering, exit-code masking,
+special-casing and selective verification, from the session's own record."""
+
+from watchkeeper.monitors.integrity._claims import Claims, read_claims
+from watchkeeper.monitors.integrity._edits import Edit, FileRole, edits_of, file_role
+from watchkeeper.monitors.integrity._hardcode import Hardcode, literals_of_tests, special_casing
+from watchkeeper.monitors.integrity._masking import Masking, masking
+from watchkeeper.monitors.integrity._monitor import Integrity, integrity
+from watchkeeper.monitors.integrity._runners import (
+    RunOutcome,
+    TestRun,
+    find_test_run,
+    parse_outcome,
+)
+from watchkeeper.monitors.integrity._tamper import Tamper, tampering, task_allows_test_edits
+
+__all__ = [
+    "Claims",
+    "Edit",
+    "FileRole",
+    "Hardcode",
+    "Integrity",
+    "Masking",
+    "RunOutcome",
+    "Tamper",
+    "TestRun",
+    "edits_of",
+    "file_role",
+    "find_test_run",
+    "integrity",
+    "literals_of_tests",
+    "masking",
+    "parse_outcome",
+    "read_claims",
+    "special_casing",
+    "tampering",
+    "task_allows_test_edits",
+]

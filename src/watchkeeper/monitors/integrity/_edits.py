@@ -1,0 +1,91 @@
+"""File edits as the integrity checks see them: which file, what it held, what it holds now,
+and what kind of file it is (test, test configuration, snapshot, CI or grading script)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+__all__ = ["Edit", "FileRole", "edits_of", "file_role"]
+
+
+class FileRole(Enum):
+    """What a file is to a test suite."""
+
+    SOURCE = "source"
+    TEST = "test"
+    TEST_SETUP = "test setup"
+    SNAPSHOT = "expected output"
+    GRADING = "CI or grading script"
+
+
+_TEST = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|spec|specs|testing)/"
+    r"|(?:^|/)test_[^/]+\.py$|_test\.(?:py|go)$|\.(?:test|spec)\.[cm]?[jt]sx?$"
+    r"|(?:^|/)tests\.rs$|(?:^|/)tests/[^/]+\.rs$"
+)
+_SETUP = re.compile(
+    r"(?:^|/)(?:conftest\.py|setupTests\.[jt]s|jest\.setup\.[jt]s|vitest\.setup\.[jt]s"
+    r"|jest\.config\.[cm]?[jt]s|vitest\.config\.[cm]?[jt]s|\.mocharc\.[a-z]+|pytest\.ini"
+    r"|setup\.cfg|tox\.ini|noxfile\.py|\.coveragerc)$"
+)
+_SNAPSHOT = re.compile(
+    r"(?:^|/)__snapshots__/|\.snap$|(?:^|/)snapshots?/|(?:^|/)(?:fixtures|testdata)/[^/]*"
+    r"(?:expected|golden|output)[^/]*$|\.golden$|(?:^|/)expected[^/]*\.(?:json|txt|out)$"
+)
+_GRADING = re.compile(
+    r"(?:^|/)\.github/workflows/|(?:^|/)\.gitlab-ci\.yml$|(?:^|/)\.circleci/|(?:^|/)Jenkinsfile$"
+    r"|(?:^|/)(?:grade|grader|grading|score|scoring|evaluate|check_solution)[^/]*\.(?:py|sh|js)$"
+    r"|(?:^|/)(?:grading|graders?)/"
+)
+
+
+def file_role(path: str) -> FileRole:
+    """Classify `path` by name alone."""
+    if _GRADING.search(path):
+        return FileRole.GRADING
+    if _SNAPSHOT.search(path):
+        return FileRole.SNAPSHOT
+    if _SETUP.search(path):
+        return FileRole.TEST_SETUP
+    if _TEST.search(path):
+        return FileRole.TEST
+    return FileRole.SOURCE
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change to one file; `before` is None when unknown (a new file or a whole rewrite)."""
+
+    path: str
+    before: str | None
+    after: str
+    role: FileRole
+    deleted: bool = False
+
+
+def edits_of(tool: str, args: Mapping[str, Any]) -> Iterator[Edit]:
+    """The edits a Write, Edit, MultiEdit or NotebookEdit call makes."""
+    path = str(args.get("file_path") or args.get("notebook_path") or args.get("path") or "")
+    if not path:
+        return
+    role = file_role(path)
+    if tool == "Edit":
+        yield Edit(path, _text(args.get("old_string")), _text(args.get("new_string")), role)
+    elif tool == "MultiEdit":
+        for change in args.get("edits") or ():
+            if isinstance(change, Mapping):
+                old, new = _text(change.get("old_string")), _text(change.get("new_string"))
+                yield Edit(path, old, new, role)
+    elif tool == "Write":
+        content = _text(args.get("content"))
+        yield Edit(path, None, content, role, deleted=not content.strip())
+    elif tool == "NotebookEdit":
+        yield Edit(path, None, _text(args.get("new_source")), role)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,231 @@
+"""Test runners: which commands run tests, whether they run all of them, and what they said.
+
+Parsers read the summary lines that pytest, unittest, jest, vitest, mocha, go test and
+cargo test print (npm/yarn/pnpm/make wrappers print their runner's lines), and exit codes
+where the output or the tool result shows them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from watchkeeper.normalize import Command
+
+__all__ = ["RunOutcome", "TestRun", "find_test_run", "parse_outcome"]
+
+_PY = re.compile(r"python[0-9.]*$")
+_JS_RUNNERS = frozenset({"jest", "vitest", "mocha", "ava", "tap", "playwright"})
+_LAUNCHERS = frozenset({"npx", "bunx", "pnpx"})
+_PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
+_MAKE_TARGETS = frozenset({"test", "tests", "check", "ci"})
+
+
+@dataclass(frozen=True, slots=True)
+class TestRun:
+    """A command that runs tests: the runner, whether it runs the whole suite, and why not."""
+
+    __test__ = False  # not a pytest test class
+
+    runner: str
+    full: bool
+    narrowing: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """What a run reported: counts where printed, the exit code where known, and `ok`.
+
+    `ok` is True when the run shows passes and no failure or error, False when it shows a
+    failure, an error or a failing exit code, and None when the output says neither.
+    """
+
+    passed: int | None = None
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+    exit_code: int | None = None
+    ok: bool | None = None
+    summary: str = ""
+
+
+def find_test_run(commands: Sequence[Command]) -> TestRun | None:
+    """Return the test run among `commands` (a shell line's commands), if there is one."""
+    for command in commands:
+        found = _classify(command.name, command.argv)
+        if found is not None:
+            return found
+    return None
+
+
+def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
+    args = list(argv[1:])
+    if name in ("pytest", "py.test"):
+        return _pytest(args)
+    if _PY.match(name) and args[:2] in (["-m", "pytest"], ["-m", "unittest"]):
+        return _pytest(args[2:]) if args[1] == "pytest" else _unittest(args[2:])
+    if name in _LAUNCHERS and args:
+        return _classify(args[0], args)
+    if name in _JS_RUNNERS:
+        return _js(name, args)
+    if name in _PACKAGE_MANAGERS and args:
+        script = args[1] if args[0] == "run" and len(args) > 1 else args[0]
+        if script == "t" or script.startswith("test"):
+            rest = args[args.index("--") + 1 :] if "--" in args else []
+            return TestRun(name, not rest, " ".join(rest))
+        if args[0] in ("exec", "dlx", "x") and len(args) > 1:
+            return _classify(args[1], args[1:])
+    if name == "go" and args[:1] == ["test"]:
+        return _go(args[1:])
+    if name == "cargo" and args[:1] in (["test"], ["nextest"]):
+        return _cargo(args[1:] if args[0] == "test" else args[2:])
+    if name in ("tox", "nox"):
+        return TestRun(name, "-e" not in args and "-s" not in args)
+    if name == "make" and _MAKE_TARGETS & set(args):
+        return TestRun("make", True)
+    return None
+
+
+def _pytest(args: list[str]) -> TestRun:
+    narrowing = [a for a in args if a in ("-k", "--lf", "--last-failed", "-m", "--deselect")]
+    targets = [a for a in args if not a.startswith("-") and _looks_specific(a)]
+    reason = " ".join([*narrowing, *targets])
+    return TestRun("pytest", not reason, reason)
+
+
+def _unittest(args: list[str]) -> TestRun:
+    targets = [a for a in args if not a.startswith("-") and a != "discover"]
+    named = [a for a in args if a == "-k"]
+    reason = " ".join([*named, *targets])
+    return TestRun("unittest", not reason, reason)
+
+
+def _js(name: str, args: list[str]) -> TestRun:
+    if name == "vitest" and args[:1] in (["run"], ["watch"]):
+        args = args[1:]
+    flags = ("-t", "--testNamePattern", "--grep", "-g", "--onlyChanged", "-o", "--changed")
+    narrowing = [a for a in args if a.split("=", 1)[0] in flags]
+    targets = [a for a in args if not a.startswith("-")]
+    reason = " ".join([*narrowing, *targets])
+    return TestRun(name, not reason, reason)
+
+
+def _go(args: list[str]) -> TestRun:
+    narrowing = [a for a in args if a.split("=", 1)[0] in ("-run", "--run")]
+    packages = [a for a in args if not a.startswith("-") and a not in ("./...", "...")]
+    values = {args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-run", "--run")}
+    packages = [p for p in packages if p not in values]
+    reason = " ".join([*narrowing, *packages])
+    return TestRun("go test", not reason, reason)
+
+
+def _cargo(args: list[str]) -> TestRun:
+    before = args[: args.index("--")] if "--" in args else args
+    flags_with_values = ("-p", "--package", "--features", "--target", "-j", "--test", "--bin")
+    filters = [
+        a
+        for i, a in enumerate(before)
+        if not a.startswith("-") and (i == 0 or before[i - 1] not in flags_with_values)
+    ]
+    named = [a for a in before if a in ("--test", "--lib", "--bin")]
+    reason = " ".join([*named, *filters])
+    return TestRun("cargo test", not reason, reason)
+
+
+def _looks_specific(arg: str) -> bool:
+    """A pytest operand that names one file, test or sub-directory rather than the suite."""
+    if "::" in arg or arg.endswith(".py"):
+        return True
+    return arg.rstrip("/").removeprefix("./") not in ("", ".", "tests", "test", "testing", "src")
+
+
+# ---------------------------------------------------------------------------- outcomes
+
+_PYTEST_ITEM = re.compile(
+    r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?)\b"
+)
+_PYTEST_LINE = re.compile(r"^(?:=+ )?(?:\d+ \w+(?:, )?)+.* in [\d.]+s", re.MULTILINE)
+_UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in", re.MULTILINE)
+_UNITTEST_FAILED = re.compile(r"^FAILED \(([^)]*)\)", re.MULTILINE)
+_JEST_LINE = re.compile(r"^Tests:\s+(.*\d+ total.*)$", re.MULTILINE)
+_VITEST_LINE = re.compile(r"^\s*Tests\s+(.*\(\d+\).*)$", re.MULTILINE)
+_COUNT_WORD = re.compile(r"(\d+) (passed|failed|skipped|todo|pending)")
+_MOCHA = re.compile(r"^\s*(\d+) (passing|failing|pending)\b", re.MULTILINE)
+_GO_FAIL = re.compile(r"^\s*--- FAIL: ", re.MULTILINE)
+_GO_PASS = re.compile(r"^\s*--- PASS: ", re.MULTILINE)
+_GO_PKG = re.compile(r"^(ok|FAIL)\s+\S+", re.MULTILINE)
+_CARGO = re.compile(r"test result: (ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored")
+_EXIT = re.compile(
+    r"(?:^Exit code:? |exit status |exited with code |returned non-zero exit status |"
+    r"make: \*\*\* \[[^\]]*\] Error )(\d+)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NO_TESTS = re.compile(r"\bno tests ran\b|\bno test files\b|No tests found", re.IGNORECASE)
+_NPM_FAILED = re.compile(r"npm (?:ERR!|error) (?:Test failed|code ELIFECYCLE)|error Command failed")
+
+
+def parse_outcome(text: str, *, is_error: bool = False, exit_code: int | None = None) -> RunOutcome:
+    """Read what a test run's output says (`is_error`: the tool reported a failure)."""
+    passed: int | None = None
+    failed = errors = skipped = 0
+    lines: list[str] = []
+    packages_ok = False
+
+    def add(p: int = 0, f: int = 0, e: int = 0, s: int = 0) -> None:
+        nonlocal passed, failed, errors, skipped
+        passed = (passed or 0) + p
+        failed, errors, skipped = failed + f, errors + e, skipped + s
+
+    for match in _PYTEST_LINE.finditer(text):
+        counts = {word.rstrip("s"): int(n) for n, word in _PYTEST_ITEM.findall(match.group(0))}
+        if {"passed", "failed", "error", "skipped", "xfailed"} & counts.keys():
+            add(
+                counts.get("passed", 0),
+                counts.get("failed", 0),
+                counts.get("error", 0),
+                counts.get("skipped", 0),
+            )
+            lines.append(match.group(0).strip("= "))
+    ran = _UNITTEST_RAN.search(text)
+    if ran:
+        bad = _UNITTEST_FAILED.search(text)
+        details = dict(re.findall(r"(\w+)=(\d+)", bad.group(1))) if bad else {}
+        f, e = int(details.get("failures", 0)), int(details.get("errors", 0))
+        add(int(ran.group(1)) - f - e, f, e, int(details.get("skipped", 0)))
+        lines.append(ran.group(0) + (f" {bad.group(0)}" if bad else " OK"))
+    for pattern in (_JEST_LINE, _VITEST_LINE):
+        for match in pattern.finditer(text):
+            counts = {w: int(n) for n, w in _COUNT_WORD.findall(match.group(1))}
+            add(counts.get("passed", 0), counts.get("failed", 0), 0, counts.get("skipped", 0))
+            lines.append(match.group(0).strip())
+    mocha = {w: int(n) for n, w in _MOCHA.findall(text)}
+    if mocha:
+        add(mocha.get("passing", 0), mocha.get("failing", 0), 0, mocha.get("pending", 0))
+        lines.append(", ".join(f"{n} {w}" for w, n in mocha.items()))
+    go_failed, go_packages = len(_GO_FAIL.findall(text)), _GO_PKG.findall(text)
+    if go_failed or go_packages or _GO_PASS.search(text):
+        failed_packages = go_packages.count("FAIL")
+        # Without -v, go test prints packages, not tests: a pass is known, a count is not.
+        pass_lines = len(_GO_PASS.findall(text))
+        if pass_lines:
+            add(pass_lines, go_failed or failed_packages)
+        else:
+            failed += go_failed or failed_packages
+        packages_ok = packages_ok or "ok" in go_packages
+        lines.append(f"go: {go_packages.count('ok')} ok, {failed_packages} FAIL")
+    for match in _CARGO.finditer(text):
+        add(int(match.group(2)), int(match.group(3)), 0, int(match.group(4)))
+        lines.append(match.group(0))
+    if exit_code is None:
+        codes = [int(c) for c in _EXIT.findall(text)]
+        exit_code = codes[-1] if codes else None
+    bad_exit = (exit_code is not None and exit_code != 0) or is_error
+    bad_exit = bad_exit or bool(_NPM_FAILED.search(text))
+    if failed or errors or bad_exit:
+        ok: bool | None = False
+    elif passed or packages_ok:
+        ok = True
+    else:
+        ok = False if _NO_TESTS.search(text) else None
+    return RunOutcome(passed, failed, errors, skipped, exit_code, ok, "; ".join(lines)[:300])
