@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench soak clean install dev docs
+.PHONY: run test lint typecheck unit bench soak clean install dev docs browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,25 +26,37 @@ dev: $(DEVSTAMP)
 run: $(STAMP)
 	$(BIN)/watchkeeper demo
 
-## test: lint, type-check and run the whole suite
-test: $(DEVSTAMP) lint typecheck unit
+## test: install the browser, lint, type-check and run the whole suite
+test: $(DEVSTAMP) browser lint typecheck unit
+
+## browser: install Debian's chromium (driven by the Playwright browser tests) when missing
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
 
-unit: $(DEVSTAMP)
+unit: $(DEVSTAMP) browser
 	$(BIN)/pytest -q -m "not slow"
 
 ## bench: run the benchmark suite and rewrite BENCHMARKS.md
 bench: $(DEVSTAMP)
 	$(BIN)/python -m bench
 
+## screenshots: drive a demo gateway in chromium and rewrite docs/screenshots/*.png
+screenshots: $(DEVSTAMP) browser
+	$(BIN)/python -m tools.screenshots docs/screenshots
+	$(BIN)/python -m tools.report_screenshot docs/screenshots
+
+## soak: the slow tests, then the scale-out soak (4 gateways, 2 workers, 500 agents, faults);
+## its figures replace the Soak section of BENCHMARKS.md (see docs/deployment-guide.md)
 soak: $(DEVSTAMP)
 	$(BIN)/pytest -q -m slow
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

@@ -15,6 +15,7 @@ SECTIONS = {
     "P4 offline replay": "bench.p4_replay",
     "P5 containment": "bench.p5_containment",
     "P6 sweep cost": "bench.p6_sweep",
+    "P7 PostgreSQL ledger ingest": "bench.p7_postgres",
     "E1 detection on the shipped corpus": "bench.e1_corpus",
     "E2 coding-integrity detection": "bench.e2_integrity",
 }

@@ -42,8 +42,49 @@ def median(samples: Sequence[float]) -> float:
     return statistics.median(samples)
 
 
+#: Sections written by other commands (`make soak`) that `write_report` keeps as they are.
+KEPT_SECTIONS = ("Soak",)
+
+
+def render_section(title: str, figures: Sequence[Figure]) -> list[str]:
+    """Return the markdown lines of one section: its table, then its notes."""
+    lines = [
+        f"## {title}",
+        "",
+        "| id | what | value | goal | met | baseline (same run) | ratio |",
+    ]
+    lines += ["|---|---|---|---|---|---|---|"]
+    for f in figures:
+        base = (
+            f"{f.baseline}: {f.baseline_value:,.2f} {f.unit}"
+            if f.baseline_value is not None
+            else f.baseline
+        )
+        lines.append(
+            f"| {f.id} | {f.what} | {f.value:,.2f} {f.unit} | {f.goal} | "
+            f"{'yes' if f.met else '**no**'} | {base} | {f.ratio} |"
+        )
+    notes = [f"- {f.id}: {f.note}" for f in figures if f.note]
+    lines += ["", *notes, ""] if notes else [""]
+    return lines
+
+
+def kept_sections(path: Path) -> list[str]:
+    """Return the lines of `path`'s sections named in `KEPT_SECTIONS` (none if no file)."""
+    if not path.exists():
+        return []
+    kept: list[str] = []
+    keeping = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            keeping = line[3:].startswith(KEPT_SECTIONS)
+        if keeping:
+            kept.append(line)
+    return kept
+
+
 def write_report(path: Path, sections: dict[str, list[Figure]]) -> None:
-    """Write BENCHMARKS.md with every figure of this run."""
+    """Write BENCHMARKS.md with every figure of this run (and the kept sections as they were)."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmarks",
@@ -54,22 +95,7 @@ def write_report(path: Path, sections: dict[str, list[Figure]]) -> None:
         "",
     ]
     for title, figures in sections.items():
-        lines += [
-            f"## {title}",
-            "",
-            "| id | what | value | goal | met | baseline (same run) | ratio |",
-        ]
-        lines += ["|---|---|---|---|---|---|---|"]
-        for f in figures:
-            base = (
-                f"{f.baseline}: {f.baseline_value:,.2f} {f.unit}"
-                if f.baseline_value is not None
-                else f.baseline
-            )
-            lines.append(
-                f"| {f.id} | {f.what} | {f.value:,.2f} {f.unit} | {f.goal} | "
-                f"{'yes' if f.met else '**no**'} | {base} | {f.ratio} |"
-            )
-        notes = [f"- {f.id}: {f.note}" for f in figures if f.note]
-        lines += ["", *notes, ""] if notes else [""]
+        lines += render_section(title, figures)
+    kept = kept_sections(path)
+    lines += [*kept, ""] if kept else []
     path.write_text("\n".join(lines))

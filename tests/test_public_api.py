@@ -29,6 +29,9 @@ PUBLIC_PACKAGES = [
     "watchkeeper.testing",
     "watchkeeper.review",
     "watchkeeper.importers",
+    "watchkeeper.bundle",
+    "watchkeeper.assess",
+    "watchkeeper.report",
 ]
 
 

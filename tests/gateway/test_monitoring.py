@@ -80,7 +80,9 @@ def make(home: Path, policy_file: Path) -> Iterator[MakePipeline]:
     """Build pipelines over `home` with given monitors and config; all closed at the end."""
     built: list[Pipeline] = []
 
-    def make_pipeline(monitors: list[object], **config: object) -> Pipeline:
+    def make_pipeline(
+        monitors: list[object], *, alert_recorded: bool = True, **config: object
+    ) -> Pipeline:
         pipeline = Pipeline(
             Normalizer(),
             load_policy(policy_file),
@@ -88,6 +90,7 @@ def make(home: Path, policy_file: Path) -> Iterator[MakePipeline]:
             monitors=monitors,  # type: ignore[arg-type]  # test doubles satisfy the protocol
             monitor_config=MonitorsConfig.model_validate(config),
             alerts=AlertStore(home / "alerts.db"),
+            alert_recorded=alert_recorded,
         )
         built.append(pipeline)
         return pipeline
@@ -158,6 +161,13 @@ def test_recorded_tool_output_is_monitored(make: MakePipeline) -> None:
     pipeline.record([ToolResult(session_id="s1", tool="Bash", output="to secret-bucket")])
     alerts = [e for e in _events(pipeline) if isinstance(e, AlertEvent)]
     assert [a.explanation for a in alerts] == ["saw secret-bucket"]
+
+
+def test_recorded_output_raises_no_alert_when_workers_alert(make: MakePipeline) -> None:
+    """With `alert_recorded` off (NATS workers alert), recorded output raises no alert here."""
+    pipeline = make([_Word("secret-bucket", 0.99)], alert_recorded=False)
+    pipeline.record([ToolResult(session_id="s1", tool="Bash", output="to secret-bucket")])
+    assert not [e for e in _events(pipeline) if isinstance(e, AlertEvent)]
 
 
 def test_session_state_survives_restart(make: MakePipeline) -> None:

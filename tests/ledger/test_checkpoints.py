@@ -1,4 +1,4 @@
-"""Signed checkpoints: every N records, after an idle interval, and on close."""
+"""Signed checkpoints on both backends: every N records, after an idle interval, and on close."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from watchkeeper.ledger import SqliteLedger, key_id, verify_ledger
 from watchkeeper.ledger._schema import connect_reader, read_checkpoints
 
-from .conftest import sample_events
+from .conftest import Backend, sample_events
 
 
 def _checkpoint_seqs(db: Path) -> list[int]:
@@ -22,55 +22,53 @@ def _checkpoint_seqs(db: Path) -> list[int]:
         conn.close()
 
 
-def test_checkpoint_every_n_records(db: Path, key: Ed25519PrivateKey) -> None:
+def test_checkpoint_every_n_records(backend: Backend, key: Ed25519PrivateKey) -> None:
     """With `checkpoint_every=3`, one-event appends are checkpointed at 3, 6 and 9."""
-    with SqliteLedger(db, signing_key=key, checkpoint_every=3) as store:
+    with backend.open(signing_key=key, checkpoint_every=3) as store:
         for _ in range(10):
             store.append(sample_events(1))
-        assert _checkpoint_seqs(db) == [3, 6, 9]
-    assert _checkpoint_seqs(db) == [3, 6, 9, 10]
+        assert backend.checkpoint_seqs() == [3, 6, 9]
+    assert backend.checkpoint_seqs() == [3, 6, 9, 10]
 
 
-def test_checkpoint_on_close_signs_the_head(db: Path, key: Ed25519PrivateKey) -> None:
-    """Closing signs the final head with the store's key."""
-    with SqliteLedger(db, signing_key=key) as store:
+def test_checkpoint_on_close_signs_the_head(backend: Backend, key: Ed25519PrivateKey) -> None:
+    """Closing signs the final head with the store's key, and the ledger verifies."""
+    with backend.open(signing_key=key) as store:
         receipts = store.append(sample_events(4))
-    conn = connect_reader(db)
-    try:
-        (checkpoint,) = read_checkpoints(conn)
-    finally:
-        conn.close()
-    assert (checkpoint.seq, checkpoint.hash) == (4, receipts[-1].hash)
-    assert checkpoint.key_id == key_id(key.public_key())
-    assert checkpoint.signature_valid(key.public_key())
+    ((seq, digest, found_key_id),) = backend.query("SELECT seq, hash, key_id FROM checkpoints")
+    assert (seq, digest) == (4, receipts[-1].hash)
+    assert found_key_id == key_id(key.public_key())
+    report = backend.verify(key.public_key())
+    assert (report.ok, report.checkpoints_checked) == (True, 1)
 
 
-def test_checkpoint_after_idle_interval(db: Path, key: Ed25519PrivateKey) -> None:
+def test_checkpoint_after_idle_interval(backend: Backend, key: Ed25519PrivateKey) -> None:
     """An idle writer signs unsigned records once the interval has passed."""
-    with SqliteLedger(db, signing_key=key, checkpoint_interval=0.2) as store:
+    with backend.open(signing_key=key, checkpoint_interval=0.2) as store:
         store.append(sample_events(2))
         deadline = time.monotonic() + 5
-        while not _checkpoint_seqs(db) and time.monotonic() < deadline:
+        while not backend.checkpoint_seqs() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert _checkpoint_seqs(db) == [2]
+        assert backend.checkpoint_seqs() == [2]
 
 
-def test_no_checkpoints_without_a_key(db: Path) -> None:
+def test_no_checkpoints_without_a_key(backend: Backend) -> None:
     """A store opened without a signing key writes records but no checkpoints."""
-    with SqliteLedger(db) as store:
+    with backend.open() as store:
         store.append(sample_events(3))
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM checkpoints").fetchone() == (0,)
-    conn.close()
+    assert backend.checkpoint_seqs() == []
+    assert backend.count() == 3
 
 
-def test_close_without_new_records_adds_no_checkpoint(db: Path, key: Ed25519PrivateKey) -> None:
+def test_close_without_new_records_adds_no_checkpoint(
+    backend: Backend, key: Ed25519PrivateKey
+) -> None:
     """Reopening and closing an already checkpointed ledger does not sign its head again."""
-    with SqliteLedger(db, signing_key=key) as store:
+    with backend.open(signing_key=key) as store:
         store.append(sample_events(2))
-    with SqliteLedger(db, signing_key=key):
+    with backend.open(signing_key=key):
         pass
-    assert _checkpoint_seqs(db) == [2]
+    assert backend.checkpoint_seqs() == [2]
 
 
 def test_refused_checkpoint_keeps_the_records_and_is_signed_later(

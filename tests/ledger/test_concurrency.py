@@ -1,25 +1,26 @@
-"""Group commit under many concurrent submitters."""
+"""Group commit under many concurrent submitters, on both backends."""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from watchkeeper.ledger import Receipt, SqliteLedger, verify_ledger
+from watchkeeper.ledger import Receipt
 
-from .conftest import sample_events
+from .conftest import Backend, sample_events
 
 THREADS = 32
 APPENDS = 20
 
 
-def test_concurrent_submitters_share_commits_without_gaps(db: Path, key: Ed25519PrivateKey) -> None:
+def test_concurrent_submitters_share_commits_without_gaps(
+    backend: Backend, key: Ed25519PrivateKey
+) -> None:
     """Many threads appending at once share transactions; receipts are gapless and ordered."""
     results: dict[int, list[Receipt]] = {}
     barrier = threading.Barrier(THREADS)
-    with SqliteLedger(db, signing_key=key) as store:
+    with backend.open(signing_key=key) as store:
 
         def worker(n: int) -> None:
             barrier.wait()
@@ -40,4 +41,4 @@ def test_concurrent_submitters_share_commits_without_gaps(db: Path, key: Ed25519
         assert [r.seq for r in receipts] == sorted(r.seq for r in receipts)
     assert stats.events == total
     assert stats.events / stats.commits > 1
-    assert verify_ledger(db, key.public_key()).ok
+    assert backend.verify(key.public_key()).ok

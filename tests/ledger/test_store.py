@@ -1,4 +1,4 @@
-"""SqliteLedger: durable appends, typed reads, close semantics."""
+"""The ledger store on both backends: durable appends, typed reads, close semantics."""
 
 from __future__ import annotations
 
@@ -20,102 +20,102 @@ from watchkeeper.ledger import (
     verify_ledger,
 )
 
-from .conftest import sample_events
+from .conftest import Backend, Store, sample_events
 
 
-def test_append_returns_consecutive_receipts_ending_at_head(ledger: SqliteLedger) -> None:
+def test_append_returns_consecutive_receipts_ending_at_head(ledger_store: Store) -> None:
     """Receipts number events 1..n in order and the last one is the chain head."""
     events = sample_events(7)
-    receipts = ledger.append(events)
+    receipts = ledger_store.append(events)
     assert [r.seq for r in receipts] == list(range(1, 8))
     assert [r.event_id for r in receipts] == [e.id for e in events]
-    head = ledger.head()
+    head = ledger_store.head()
     assert (head.seq, head.hash) == (7, receipts[-1].hash)
 
 
-def test_events_read_back_as_equal_typed_records(ledger: SqliteLedger) -> None:
+def test_events_read_back_as_equal_typed_records(ledger_store: Store) -> None:
     """Every kind of event comes back as the same pydantic record it went in as."""
     events = sample_events(14)
-    ledger.append(events)
-    assert [event for _, event in ledger.events()] == events
+    ledger_store.append(events)
+    assert [event for _, event in ledger_store.events()] == events
 
 
-def test_events_filters_by_session_after_seq_and_limit(ledger: SqliteLedger) -> None:
+def test_events_filters_by_session_after_seq_and_limit(ledger_store: Store) -> None:
     """`session_id`, `after_seq` and `limit` narrow the read, in sequence order."""
-    ledger.append(sample_events(3, session_id="a") + sample_events(3, session_id="b"))
-    assert [seq for seq, _ in ledger.events(session_id="b")] == [4, 5, 6]
-    assert [seq for seq, _ in ledger.events(after_seq=4)] == [5, 6]
-    assert [seq for seq, _ in ledger.events(limit=2)] == [1, 2]
-    assert [seq for seq, _ in ledger.events(session_id="a", after_seq=1, limit=1)] == [2]
+    ledger_store.append(sample_events(3, session_id="a") + sample_events(3, session_id="b"))
+    assert [seq for seq, _ in ledger_store.events(session_id="b")] == [4, 5, 6]
+    assert [seq for seq, _ in ledger_store.events(after_seq=4)] == [5, 6]
+    assert [seq for seq, _ in ledger_store.events(limit=2)] == [1, 2]
+    assert [seq for seq, _ in ledger_store.events(session_id="a", after_seq=1, limit=1)] == [2]
 
 
-def test_events_pages_through_long_ledgers(ledger: SqliteLedger) -> None:
+def test_events_pages_through_long_ledgers(ledger_store: Store) -> None:
     """Reads longer than one page return every event exactly once."""
-    ledger.append(sample_events(1201))
-    assert [seq for seq, _ in ledger.events()] == list(range(1, 1202))
-    assert len(list(ledger.events(limit=700))) == 700
+    ledger_store.append(sample_events(1201))
+    assert [seq for seq, _ in ledger_store.events()] == list(range(1, 1202))
+    assert len(list(ledger_store.events(limit=700))) == 700
 
 
-def test_close_commits_everything_already_submitted(db: Path, key: Ed25519PrivateKey) -> None:
+def test_close_commits_everything_already_submitted(
+    backend: Backend, key: Ed25519PrivateKey
+) -> None:
     """Futures submitted before close all resolve, and their events are on disk."""
-    store = SqliteLedger(db, signing_key=key)
+    store = backend.open(signing_key=key)
     futures = [store.submit(sample_events(3)) for _ in range(50)]
     store.close()
     assert all(f.done() for f in futures)
     assert sum(len(f.result()) for f in futures) == 150
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM records").fetchone() == (150,)
-    conn.close()
+    assert backend.count() == 150
 
 
-def test_submit_after_close_raises(db: Path) -> None:
+def test_submit_after_close_raises(backend: Backend) -> None:
     """A closed store refuses new events instead of dropping them silently."""
-    store = SqliteLedger(db)
+    store = backend.open()
     store.close()
     with pytest.raises(LedgerClosedError, match="is closed"):
         store.submit(sample_events(1))
 
 
-def test_append_after_close_raises(db: Path) -> None:
+def test_append_after_close_raises(backend: Backend) -> None:
     """`append` on a closed store raises at once, like `submit`."""
-    store = SqliteLedger(db)
+    store = backend.open()
     store.close()
     with pytest.raises(LedgerClosedError, match="is closed"):
         store.append(sample_events(1))
 
 
-def test_unencodable_event_fails_its_append_only(ledger: SqliteLedger) -> None:
+def test_unencodable_event_fails_its_append_only(ledger_store: Store) -> None:
     """`append` raises LedgerEncodeError for an unencodable event; the store keeps working."""
     bad = ToolCall(session_id="s", tool="Bash", args={"x": float("nan")})
     with pytest.raises(LedgerEncodeError, match=bad.id):
-        ledger.append([*sample_events(1), bad])
-    assert [r.seq for r in ledger.append(sample_events(1))] == [1]
+        ledger_store.append([*sample_events(1), bad])
+    assert [r.seq for r in ledger_store.append(sample_events(1))] == [1]
 
 
-def test_reopened_ledger_continues_the_chain(db: Path, key: Ed25519PrivateKey) -> None:
+def test_reopened_ledger_continues_the_chain(backend: Backend, key: Ed25519PrivateKey) -> None:
     """Appending after a reopen links to the previous head and the whole ledger verifies."""
-    with SqliteLedger(db, signing_key=key) as store:
+    with backend.open(signing_key=key) as store:
         store.append(sample_events(4))
-    with SqliteLedger(db, signing_key=key) as store:
+    with backend.open(signing_key=key) as store:
         receipts = store.append(sample_events(3))
     assert [r.seq for r in receipts] == [5, 6, 7]
-    report = verify_ledger(db, key.public_key())
+    report = backend.verify(key.public_key())
     assert report.ok, report.reason
     assert report.records_checked == 7
 
 
-def test_unencodable_event_fails_its_future_only(ledger: SqliteLedger) -> None:
+def test_unencodable_event_fails_its_future_only(ledger_store: Store) -> None:
     """An event that cannot be canonical JSON fails through its future; the store keeps working."""
     bad = ToolCall(session_id="s", tool="Bash", args={"x": "\ud800"})
-    future = ledger.submit([bad])
+    future = ledger_store.submit([bad])
     with pytest.raises(LedgerEncodeError, match=bad.id):
         future.result()
-    assert [r.seq for r in ledger.append(sample_events(1))] == [1]
+    assert [r.seq for r in ledger_store.append(sample_events(1))] == [1]
 
 
-def test_empty_ledger_head_is_genesis(ledger: SqliteLedger) -> None:
+def test_empty_ledger_head_is_genesis(ledger_store: Store) -> None:
     """A new ledger has head seq 0 and the all-zero hash."""
-    head = ledger.head()
+    head = ledger_store.head()
     assert (head.seq, head.hash) == (0, "0" * 64)
 
 
@@ -207,30 +207,32 @@ def test_new_ledger_file_is_private(tmp_path: Path) -> None:
     assert (tmp_path / "private.db").stat().st_mode & 0o777 == 0o600
 
 
-def test_appends_follow_a_head_moved_by_another_writer(db: Path, key: Ed25519PrivateKey) -> None:
+def test_appends_follow_a_head_moved_by_another_writer(
+    backend: Backend, key: Ed25519PrivateKey
+) -> None:
     """When another store appends in between, the next append links onto the new head."""
-    with SqliteLedger(db, signing_key=key) as first:
+    with backend.open(signing_key=key) as first:
         first.append(sample_events(2))
-        with SqliteLedger(db, signing_key=key) as second:
+        with backend.open(signing_key=key) as second:
             assert [r.seq for r in second.append(sample_events(3))] == [3, 4, 5]
         receipts = first.append(sample_events(2))
         assert [r.seq for r in receipts] == [6, 7]
         assert first.head().hash == receipts[-1].hash
-    report = verify_ledger(db, key.public_key())
+    report = backend.verify(key.public_key())
     assert report.ok, report.reason
     assert report.records_checked == 7
 
 
-def test_submissions_of_every_size_commit_whole(db: Path, key: Ed25519PrivateKey) -> None:
+def test_submissions_of_every_size_commit_whole(backend: Backend, key: Ed25519PrivateKey) -> None:
     """Submissions of odd sizes, and one larger than a single insert, keep a gapless chain."""
     sizes = [1, 2, 3, 5, 17, 100, 4097]
-    with SqliteLedger(db, signing_key=key) as store:
+    with backend.open(signing_key=key) as store:
         futures = [store.submit(sample_events(n, session_id=f"n{n}")) for n in sizes]
         receipts = [future.result() for future in futures]
     assert [len(r) for r in receipts] == sizes
     flat = [r.seq for rs in receipts for r in rs]
     assert flat == list(range(1, sum(sizes) + 1))
-    report = verify_ledger(db, key.public_key())
+    report = backend.verify(key.public_key())
     assert report.ok, report.reason
     assert report.records_checked == sum(sizes)
-    assert len(list(read_events(db, session_id="n4097"))) == 4097
+    assert len(list(backend.source().events(session_id="n4097"))) == 4097

@@ -115,7 +115,7 @@ def _review(
     from watchkeeper.alerts import AlertNotFoundError, AlertStatus
     from watchkeeper.events import Lifecycle
     from watchkeeper.home import resolve_home
-    from watchkeeper.ledger import SqliteLedger, load_or_create_key
+    from watchkeeper.ledger import open_ledger
 
     root = resolve_home(home)
     with _store(root) as store:
@@ -138,7 +138,7 @@ def _review(
             "assignee": assignee,
         },
     )
-    with SqliteLedger(root / "ledger.db", signing_key=load_or_create_key(root / "keys")) as ledger:
+    with open_ledger(root) as ledger:
         ledger.append([event])
     typer.echo(f"alert {alert.id}: {before.status.value} → {alert.status.value}")
 

@@ -25,14 +25,11 @@ from watchkeeper.events import (
 )
 from watchkeeper.home import resolve_home
 from watchkeeper.ledger import (
-    LEDGER_FILE_NAME,
     PUBLIC_KEY_NAME,
     LedgerError,
-    export_jsonl,
-    ledger_head,
+    LedgerSource,
+    ledger_source,
     load_public_key,
-    read_events,
-    verify_ledger,
 )
 
 __all__ = ["app"]
@@ -44,15 +41,20 @@ HomeOption = Annotated[
     typer.Option("--home", help="Watchkeeper home (default: $WATCHKEEPER_HOME or ~/.watchkeeper)."),
 ]
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="Ledger database (default: <home>/ledger.db).")
+    str | None,
+    typer.Option(
+        "--db",
+        help="Ledger database: a file or a postgresql:// url "
+        "(default: $WATCHKEEPER_DB, else <home>/ledger.db).",
+    ),
 ]
 
 _FOLLOW_POLL_SECONDS = 0.5
 _SUMMARY_WIDTH = 120
 
 
-def _db_path(home: Path | None, db: Path | None) -> Path:
-    return db if db is not None else resolve_home(home) / LEDGER_FILE_NAME
+def _source(home: Path | None, db: str | None) -> LedgerSource:
+    return ledger_source(resolve_home(home), db)
 
 
 def _fail(console: Console, message: str, code: int = 2) -> typer.Exit:
@@ -68,25 +70,26 @@ def verify(
         Path | None,
         typer.Option(
             "--public-key",
-            help="Trusted copy of the public key (default: keys/ledger.pub beside the db).",
+            help="Trusted copy of the public key (default: keys/ledger.pub beside the db file, "
+            "or in <home> for a postgresql:// ledger).",
         ),
     ] = None,
 ) -> None:
     """Check the whole chain, every commitment and every checkpoint; exit 1 if anything is off."""
     console = Console(highlight=False, soft_wrap=True)
-    path = _db_path(home, db)
-    key_path = public_key or path.parent / "keys" / PUBLIC_KEY_NAME
+    source = _source(home, db)
+    key_path = public_key or source.keys / PUBLIC_KEY_NAME
     try:
         key = load_public_key(key_path) if public_key or key_path.exists() else None
-        report = verify_ledger(path, key)
+        report = source.verify(key)
     except LedgerError as exc:
         raise _fail(console, str(exc)) from exc
     if not report.ok:
-        console.print(Text(f"ledger `{path}` is NOT intact", style="bold red"))
+        console.print(Text(f"ledger `{source.name}` is NOT intact", style="bold red"))
         console.print(Text(f"first bad record: {report.first_bad_seq}: {report.reason}"))
         console.print(f"records checked before it: {report.records_checked}")
         raise typer.Exit(1)
-    console.print(Text(f"ledger `{path}` is intact", style="bold green"))
+    console.print(Text(f"ledger `{source.name}` is intact", style="bold green"))
     console.print(
         f"records: {report.records_checked} ({report.withheld} withheld), "
         f"checkpoints: {report.checkpoints_checked}, head: {report.head_seq} {report.head_hash}"
@@ -131,10 +134,12 @@ def _line(seq: int, event: Event) -> Text:
     return line
 
 
-def _print_after(console: Console, path: Path, after_seq: int, session: str | None) -> int:
+def _print_after(
+    console: Console, source: LedgerSource, after_seq: int, session: str | None
+) -> int:
     """Print every event after `after_seq` and flush; return the last seq printed."""
     last = after_seq
-    for seq, event in read_events(path, after_seq=after_seq, session_id=session):
+    for seq, event in source.events(after_seq=after_seq, session_id=session):
         console.print(_line(seq, event))
         last = seq
     console.file.flush()
@@ -155,13 +160,13 @@ def tail(
 ) -> None:
     """Print the most recent events, one line each (withheld payloads are skipped)."""
     console = Console(highlight=False, soft_wrap=True)
-    path = _db_path(home, db)
+    source = _source(home, db)
     try:
-        start = max(0, ledger_head(path).seq - max(lines, 0))
-        last = _print_after(console, path, start, session)
+        start = max(0, source.head().seq - max(lines, 0))
+        last = _print_after(console, source, start, session)
         while follow:
             time.sleep(_FOLLOW_POLL_SECONDS)
-            last = _print_after(console, path, last, session)
+            last = _print_after(console, source, last, session)
     except LedgerError as exc:
         raise _fail(console, str(exc)) from exc
     except KeyboardInterrupt:
@@ -187,15 +192,15 @@ def export(
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     if not jsonl:
         raise _fail(console, "choose an export format: pass `--jsonl`")
-    path = _db_path(home, db)
+    source = _source(home, db)
     withheld = frozenset(redact_kind or ())
     try:
         if out is None:
-            count = export_jsonl(path, sys.stdout, redact=lambda r: r.kind in withheld)
+            count = source.export_jsonl(sys.stdout, redact=lambda r: r.kind in withheld)
         else:
             fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                count = export_jsonl(path, handle, redact=lambda r: r.kind in withheld)
+                count = source.export_jsonl(handle, redact=lambda r: r.kind in withheld)
     except LedgerError as exc:
         raise _fail(console, str(exc)) from exc
-    console.print(f"exported {count} records from `{path}`")
+    console.print(f"exported {count} records from `{source.name}`")

@@ -14,7 +14,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from watchkeeper.events import Event
-    from watchkeeper.ledger import SqliteLedger
+    from watchkeeper.ledger import PostgresLedger, SqliteLedger
     from watchkeeper.sweep import CoverageReport, SweepReport
 
 __all__ = ["register", "sweeping"]
@@ -102,15 +102,13 @@ class _LazyLedger:
 
     def __init__(self, home: Path) -> None:
         self._home = home
-        self._ledger: SqliteLedger | None = None
+        self._ledger: SqliteLedger | PostgresLedger | None = None
 
     def append(self, events: Sequence[Event]) -> object:
-        from watchkeeper.ledger import SqliteLedger, load_or_create_key
+        from watchkeeper.ledger import open_ledger
 
         if self._ledger is None:
-            self._ledger = SqliteLedger(
-                self._home / "ledger.db", signing_key=load_or_create_key(self._home / "keys")
-            )
+            self._ledger = open_ledger(self._home)
         return self._ledger.append(events)
 
     def close(self) -> None:

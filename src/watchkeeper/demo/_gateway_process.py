@@ -36,10 +36,20 @@ class GatewayProcess:
 
     Use as a context manager: entering starts it and waits until ``/v1/health`` answers;
     leaving sends SIGTERM (graceful: open requests finish, the ledger drains) and waits.
+    `approval_timeout` is passed to `serve --approval-timeout`: by default 0, so an `ask` is
+    answered at once instead of being held for a reviewer.
     """
 
-    def __init__(self, home: Path, *, port: int = 0, startup_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        home: Path,
+        *,
+        port: int = 0,
+        startup_timeout: float = 60.0,
+        approval_timeout: float = 0.0,
+    ) -> None:
         self.home = home
+        self.approval_timeout = approval_timeout
         self.port = port
         self.url = ""
         self.log_path = home / "serve.log"
@@ -56,6 +66,7 @@ class GatewayProcess:
         self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         env = {**os.environ, "WATCHKEEPER_HOME": str(self.home)}
         argv = [*watchkeeper_command(), "serve", "--home", str(self.home), "--port", str(self.port)]
+        argv += ["--approval-timeout", f"{self.approval_timeout:g}"]
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
                 argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env

@@ -29,8 +29,12 @@ if TYPE_CHECKING:
         HookHandler,
         HookReplyLike,
     )
+    from watchkeeper.gateway._observer import (
+        PipelineObserver,
+    )
     from watchkeeper.gateway._pipeline import (
         ActionNormalizer,
+        AskOverride,
         DecisionPolicy,
         GatewayStore,
         Pipeline,
@@ -66,6 +70,7 @@ if TYPE_CHECKING:
 _WHERE = {
     "ACT_FOR_HEADER": "_context",
     "ActionNormalizer": "_pipeline",
+    "AskOverride": "_pipeline",
     "BodyTooLargeError": "_body",
     "DEFAULT_MAX_BODY": "_app",
     "DEFAULT_POLICY": "_build",
@@ -76,6 +81,7 @@ _WHERE = {
     "HookHandler": "_hooks",
     "HookReplyLike": "_hooks",
     "Pipeline": "_pipeline",
+    "PipelineObserver": "_observer",
     "Principal": "_tokens",
     "RecordError": "_pipeline",
     "SessionTracker": "_sessions",
@@ -105,6 +111,7 @@ __all__ = [
     "TOKEN_PREFIX",
     "UNTRUSTED_TOOLS",
     "ActionNormalizer",
+    "AskOverride",
     "BodyTooLargeError",
     "DecisionPolicy",
     "DeploymentIdError",
@@ -113,6 +120,7 @@ __all__ = [
     "HookHandler",
     "HookReplyLike",
     "Pipeline",
+    "PipelineObserver",
     "Principal",
     "RecordError",
     "SessionTracker",

@@ -15,6 +15,7 @@ from watchkeeper.gateway._errors import ApiError, error_response
 from watchkeeper.gateway._hooks import HookHandler
 from watchkeeper.gateway._identity import Identity
 from watchkeeper.gateway._pipeline import Pipeline
+from watchkeeper.gateway._routes_approvals import add_approval_routes
 from watchkeeper.gateway._routes_read import add_read_routes
 from watchkeeper.gateway._routes_write import add_write_routes
 from watchkeeper.gateway._tokens import TokenStore
@@ -23,6 +24,7 @@ from watchkeeper.gateway._unknown_agents import UnknownAgentAlarm
 if TYPE_CHECKING:
     from watchkeeper.alerts import AlertStore
     from watchkeeper.deployments import Registry
+    from watchkeeper.review import ApprovalQueue, GrantStore
 
 __all__ = ["DEFAULT_MAX_BODY", "create_app"]
 
@@ -39,6 +41,9 @@ def create_app(
     alerts: AlertStore | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     claude_code: HookHandler | None = None,
+    approvals: ApprovalQueue | None = None,
+    approval_timeout: float = 120.0,
+    grants: GrantStore | None = None,
 ) -> FastAPI:
     """Return the gateway's FastAPI app; the caller keeps ownership of `pipeline`, `auth`,
     `registry` and `alerts`.
@@ -50,6 +55,10 @@ def create_app(
     `alerts` (deduplicated there) when given. `claude_code` handles `/v1/hooks/claude-code`;
     by default a `ClaudeCodeAdapter` over `pipeline`. Bodies over `max_body` bytes are
     refused with 413.
+
+    With `approvals`, an `ask` is held for a reviewer for up to `approval_timeout` seconds
+    (see docs/review.md); the queue and `grants` (default: the queue's) are kept on
+    `app.state.approvals` and `app.state.grants` for the review UI.
     """
     if claude_code is None:
         from watchkeeper.integrations.claude_code import ClaudeCodeAdapter
@@ -61,6 +70,8 @@ def create_app(
         alarm=UnknownAgentAlarm(pipeline.record, alerts),
         hooks=claude_code,
         max_body=max_body,
+        approvals=approvals,
+        approval_timeout=approval_timeout,
     )
     app = FastAPI(
         title="watchkeeper gateway",
@@ -72,6 +83,9 @@ def create_app(
     app.add_exception_handler(Exception, _unexpected)
     add_write_routes(app, context)
     add_read_routes(app, context)
+    add_approval_routes(app, context)
+    app.state.approvals = approvals
+    app.state.grants = grants if grants is not None or approvals is None else approvals.grants
     return app
 
 

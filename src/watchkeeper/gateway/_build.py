@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from watchkeeper.gateway._pipeline import Pipeline
+from watchkeeper.gateway._pipeline import AskOverride, Pipeline
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from watchkeeper.gateway._observer import PipelineObserver
     from watchkeeper.monitors import Monitor, MonitorsConfig
 
 __all__ = ["DEFAULT_POLICY", "build_pipeline", "ensure_policy_file"]
@@ -45,8 +48,13 @@ def build_pipeline(
     policy_path: Path | None = None,
     monitors_path: Path | None = None,
     default_monitors: bool = True,
+    observers: Sequence[PipelineObserver] = (),
+    grants: AskOverride | None = None,
+    alert_recorded: bool = True,
 ) -> Pipeline:
-    """Return a pipeline over `home`: its policy, `<home>/ledger.db` and the key in `<home>/keys`.
+    """Return a pipeline over `home`: its policy, its ledger and the key in `<home>/keys`.
+
+    The ledger is `open_ledger(home)`: `$WATCHKEEPER_DB` (PostgreSQL) or `<home>/ledger.db`.
 
     Without `policy_path` the policy is `<home>/policy.yaml`, created from `DEFAULT_POLICY`
     on first use. An invalid policy raises `PolicyError` here, before anything is served.
@@ -56,10 +64,13 @@ def build_pipeline(
     registered monitor that loads, or none with `default_monitors=False`), alerts go to
     `<home>/alerts.db` and, when configured, to the webhook. An invalid config raises
     `MonitorConfigError`, and a configured monitor that cannot load raises
-    `MonitorLoadError`, here too.
+    `MonitorLoadError`, here too. `observers` are handed to the `Pipeline`.
+    With `grants` (a `watchkeeper.review.GrantStore`), an `ask` covered by an active grant
+    is allowed. With `alert_recorded` False, recorded events still feed the monitors' session
+    state but raise no alerts (monitor workers behind NATS raise them instead).
     """
     from watchkeeper.deployments import DeploymentPolicies, open_registry
-    from watchkeeper.ledger import SqliteLedger, load_or_create_key
+    from watchkeeper.ledger import open_ledger
     from watchkeeper.normalize import Normalizer
     from watchkeeper.policy import load_policy
 
@@ -80,9 +91,11 @@ def build_pipeline(
         if config is None:
             config = default_monitors_config()
         monitors = build_monitors(config)
-    store = SqliteLedger(home / "ledger.db", signing_key=load_or_create_key(home / "keys"))
+    store = open_ledger(home)
     if config is None or not monitors:
-        return Pipeline(Normalizer(), policy, store, policy_for=policy_for)
+        return Pipeline(
+            Normalizer(), policy, store, policy_for=policy_for, observers=observers, grants=grants
+        )
     from watchkeeper.alerts import AlertStore, WebhookNotifier
 
     notifier = None
@@ -97,4 +110,7 @@ def build_pipeline(
         alerts=AlertStore(home / "alerts.db"),
         notifier=notifier,
         policy_for=policy_for,
+        observers=observers,
+        grants=grants,
+        alert_recorded=alert_recorded,
     )

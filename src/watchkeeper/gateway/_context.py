@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 from fastapi import Request
@@ -26,6 +26,9 @@ from watchkeeper.gateway._tokens import (
 )
 from watchkeeper.gateway._unknown_agents import UnknownAgentAlarm
 
+if TYPE_CHECKING:
+    from watchkeeper.review import ApprovalQueue
+
 __all__ = ["ACT_FOR_HEADER", "GatewayContext", "bearer_scheme"]
 
 _log = logging.getLogger(__name__)
@@ -44,7 +47,10 @@ bearer_scheme = HTTPBearer(
 
 @dataclass(slots=True)
 class GatewayContext:
-    """The state the routes of one app share."""
+    """The state the routes of one app share.
+
+    With `approvals`, an `ask` is held in that queue for up to `approval_timeout` seconds.
+    """
 
     pipeline: Pipeline
     identity: Identity
@@ -52,6 +58,8 @@ class GatewayContext:
     hooks: HookHandler
     max_body: int
     limiter: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(_THREADS))
+    approvals: ApprovalQueue | None = None
+    approval_timeout: float = 120.0
 
     async def in_thread(self, func: Callable[..., _R], *args: Any, **kwargs: Any) -> _R:
         """Run blocking `func` in the worker pool, keeping the event loop free."""

@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from watchkeeper.gateway._models import HookResponse
 
-__all__ = ["HookHandler", "HookReplyLike", "hook_failure_reply"]
+if TYPE_CHECKING:
+    from watchkeeper.events import ToolCall
+    from watchkeeper.policy import Verdict
+
+__all__ = ["HookHandler", "HookReplyLike", "hook_failure_reply", "permission_reply"]
 
 _BLOCKED_REASON = "watchkeeper could not process this tool call, so it was blocked."
 
 
 class HookReplyLike(Protocol):
-    """What a hook handler answers: the JSON object to print (or None) and the exit code."""
+    """What a hook handler answers: the JSON object to print (or None) and the exit code.
+
+    For a decided PreToolUse event, `call` and `verdict` are the call and its verdict (the
+    route holds an `ask` for a reviewer with them); otherwise both are None.
+    """
 
     @property
     def stdout(self) -> dict[str, Any] | None: ...
 
     @property
     def exit_code(self) -> int: ...
+
+    @property
+    def call(self) -> ToolCall | None: ...
+
+    @property
+    def verdict(self) -> Verdict | None: ...
 
 
 class HookHandler(Protocol):
@@ -39,12 +53,17 @@ def hook_failure_reply(raw: bytes) -> HookResponse:
     """
     if _event_name(raw) != "PreToolUse":
         return HookResponse(stdout=None, exit_code=0)
+    return permission_reply("deny", _BLOCKED_REASON)
+
+
+def permission_reply(decision: str, reason: str) -> HookResponse:
+    """Return the PreToolUse reply that tells Claude Code `decision` with `reason`."""
     return HookResponse(
         stdout={
             "hookSpecificOutput": {
                 "hookEventName": "PreToolUse",
-                "permissionDecision": "deny",
-                "permissionDecisionReason": _BLOCKED_REASON,
+                "permissionDecision": decision,
+                "permissionDecisionReason": reason,
             }
         },
         exit_code=0,

@@ -40,6 +40,11 @@ class DecideRequest(_Strict):
     cwd: str | None = None
     agent_id: str | None = None
     source: str = "api"
+    wait: bool = Field(
+        default=False,
+        description="when the verdict is `ask` and the gateway holds asks for review, wait "
+        "for the reviewer's allow or deny instead of returning `ask` with an `approval_id`",
+    )
 
 
 class DecideResponse(BaseModel):
@@ -52,6 +57,11 @@ class DecideResponse(BaseModel):
     errors: list[str]
     call_id: str | None
     error: str | None = Field(default=None, description="set when the request was rejected")
+    approval_id: str | None = Field(
+        default=None,
+        description="set when the call is held for a reviewer; wait on it with "
+        "`POST /v1/approvals/{approval_id}/wait`",
+    )
 
 
 class EventsRequest(_Strict):

@@ -58,6 +58,8 @@ class OnlineMonitoring:
     always alerts, and a session whose trajectory score first reaches the overall threshold
     alerts under its strongest category. Repeats are deduplicated per session and category
     (in `alerts` when given, else in memory); only new or stronger alerts become events.
+    `on_failure` is called with a monitor's name each time it fails on a live step, repeats
+    included (for metrics).
     """
 
     def __init__(
@@ -71,8 +73,10 @@ class OnlineMonitoring:
         notifier: WebhookNotifier | None = None,
         max_sessions: int = 4096,
         replay_limit: int = 2000,
+        on_failure: Callable[[str], None] | None = None,
     ) -> None:
         self._monitors = list(monitors)
+        self._on_failure = on_failure
         self._config = config
         self._normalize = normalize
         self._history = history
@@ -105,8 +109,12 @@ class OnlineMonitoring:
             alerts = self._alert(session, findings)
         return self._escalate(verdict, findings), alerts
 
-    def on_events(self, events: Sequence[Event]) -> list[Event]:
-        """Monitor recorded events (results, reasoning, messages…); return alert events."""
+    def on_events(self, events: Sequence[Event], *, alert: bool = True) -> list[Event]:
+        """Monitor recorded events (results, reasoning, messages…); return alert events.
+
+        With `alert` False the findings only update each session's state (which decide-time
+        monitors read) and no alert is raised: monitor workers do the alerting.
+        """
         out: list[Event] = []
         for event in events:
             if not isinstance(event, _STEP_KINDS):
@@ -119,7 +127,11 @@ class OnlineMonitoring:
                 findings = run_monitors(
                     self._monitors, session.view, step, slow_after=self._config.monitor_timeout
                 )
-                out += self._alert(session, findings)
+                if alert:
+                    out += self._alert(session, findings)
+                else:
+                    for finding in findings:
+                        session.board.add(finding)
         return out
 
     def _escalate(self, verdict: Verdict, findings: list[Finding]) -> Verdict:
@@ -148,6 +160,8 @@ class OnlineMonitoring:
     def _alert(self, session: _Session, findings: list[Finding]) -> list[Event]:
         out: list[Event] = []
         for finding in findings:
+            if finding.error is not None and self._on_failure is not None:
+                self._on_failure(finding.monitor)
             rose = session.board.add(finding)
             if finding.error is not None or finding.score >= self._config.threshold(
                 finding.monitor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
@@ -17,9 +18,17 @@ from watchkeeper.policy import SessionContext, Verdict
 if TYPE_CHECKING:
     from watchkeeper.alerts import Alert, AlertStore, WebhookNotifier
     from watchkeeper.gateway._monitoring import OnlineMonitoring
+    from watchkeeper.gateway._observer import PipelineObserver
     from watchkeeper.monitors import Monitor, MonitorsConfig
 
-__all__ = ["ActionNormalizer", "DecisionPolicy", "GatewayStore", "Pipeline", "RecordError"]
+__all__ = [
+    "ActionNormalizer",
+    "AskOverride",
+    "DecisionPolicy",
+    "GatewayStore",
+    "Pipeline",
+    "RecordError",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -39,6 +48,12 @@ class DecisionPolicy(Protocol):
     """What the pipeline needs from `watchkeeper.policy.Policy`."""
 
     def decide(self, action: Action, context: SessionContext) -> Verdict: ...
+
+
+class AskOverride(Protocol):
+    """What the pipeline needs from `watchkeeper.review.GrantStore`: turn an `ask` into an allow."""
+
+    def apply(self, call: ToolCall, action: Action, verdict: Verdict) -> Verdict | None: ...
 
 
 class _Head(Protocol):
@@ -71,6 +86,12 @@ class Pipeline:
 
     With `policy_for`, each call is decided by `policy_for(call.deployment_id)` instead of
     `policy` (a deployment's own policy); if that raises, the call is denied.
+
+    Each of `observers` (metrics, trace export) is told of every answered call, every
+    durable append and every monitor failure; an observer that raises is logged and ignored.
+
+    With `grants`, an `ask` verdict is offered to `grants.apply`, which may return an allow
+    (a reviewer's scoped, expiring grant); if that raises, the ask stands with the error kept.
     """
 
     def __init__(
@@ -85,7 +106,13 @@ class Pipeline:
         alerts: AlertStore | None = None,
         notifier: WebhookNotifier | None = None,
         policy_for: Callable[[str], DecisionPolicy] | None = None,
+        observers: Sequence[PipelineObserver] = (),
+        grants: AskOverride | None = None,
+        alert_recorded: bool = True,
     ) -> None:
+        self._alert_recorded = alert_recorded
+        self._observers = tuple(observers)
+        self._grants = grants
         self._normalizer = normalizer
         self._policy = policy
         self._policy_for = policy_for
@@ -108,6 +135,7 @@ class Pipeline:
                 history=self._session_history,
                 alerts=alerts,
                 notifier=notifier,
+                on_failure=self._monitor_failed if self._observers else None,
             )
 
     @property
@@ -117,6 +145,7 @@ class Pipeline:
 
     def decide(self, call: ToolCall) -> Verdict:
         """Decide `call`, record it with its verdict, and return the verdict once durable."""
+        started = time.perf_counter()
         extra: list[Event] = []
         action: Action | None = None
         try:
@@ -126,6 +155,8 @@ class Pipeline:
             if self._policy_for is not None:
                 policy = self._policy_for(call.deployment_id)
             verdict = policy.decide(action, context)
+            if verdict.decision is Decision.ASK and self._grants is not None:
+                verdict = self._granted(call, action, verdict)
             verdict_event = _verdict_event(call, verdict)
         except Exception as exc:  # noqa: BLE001 - fail closed: any failure is a recorded deny
             _log.exception("deciding call %s failed", call.id)
@@ -145,13 +176,21 @@ class Pipeline:
             if monitored is not verdict:
                 verdict, verdict_event = monitored, _verdict_event(call, monitored)
         events: list[Event] = [call, *extra, verdict_event, *found]
+        submitted = time.perf_counter()
         try:
             self._store.submit(events).result(timeout=self._record_timeout)
         except Exception as exc:  # noqa: BLE001 - fail closed: never allow an unrecorded call
             _log.exception("recording call %s failed", call.id)
             self._record_failure(call, exc)
-            return _unrecorded_verdict(verdict, exc)
+            verdict = _unrecorded_verdict(verdict, exc)
+            if self._observers:
+                self._tell_decided(call, verdict, time.perf_counter() - started)
+            return verdict
         self._observe(events)
+        if self._observers:
+            durable = time.perf_counter()
+            self._tell_recorded(events, durable - submitted)
+            self._tell_decided(call, verdict, durable - started)
         return verdict
 
     def record(self, events: Sequence[Event]) -> list[Receipt]:
@@ -161,12 +200,15 @@ class Pipeline:
                 self._sessions.context(event.deployment_id, event.session_id)
                 if self._monitoring is not None:
                     self._monitoring.touch(event.deployment_id, event.session_id)
+            submitted = time.perf_counter()
             receipts = self._store.submit(events).result(timeout=self._record_timeout)
         except Exception as exc:
             raise RecordError(
                 f"the ledger did not record {len(events)} event(s): `{exc}`; retry later"
             ) from exc
         self._observe(events)
+        if self._observers:
+            self._tell_recorded(events, time.perf_counter() - submitted)
         self._monitor_recorded(events)
         return receipts
 
@@ -185,6 +227,24 @@ class Pipeline:
                     self._alerts.close()
             finally:
                 self._store.close()
+
+    def _granted(self, call: ToolCall, action: Action, verdict: Verdict) -> Verdict:
+        """Offer an `ask` to the grants; a failing grant store leaves the ask standing."""
+        if self._grants is None:
+            return verdict
+        try:
+            granted = self._grants.apply(call, action, verdict)
+        except Exception as exc:  # noqa: BLE001 - a broken grant store must not block asks
+            _log.exception("checking grants for call %s failed", call.id)
+            error = f"grants failed: {type(exc).__name__}: {exc}"
+            return Verdict(
+                verdict.decision,
+                verdict.rule_ids,
+                verdict.explanation,
+                verdict.agent_message,
+                (*verdict.errors, error),
+            )
+        return verdict if granted is None else granted
 
     def _monitor_call(
         self, call: ToolCall, action: Action | None, verdict: Verdict
@@ -211,9 +271,12 @@ class Pipeline:
         if self._monitoring is None:
             return
         try:
-            found = self._monitoring.on_events(events)
+            found = self._monitoring.on_events(events, alert=self._alert_recorded)
             if found:
+                submitted = time.perf_counter()
                 self._store.submit(found).result(timeout=self._record_timeout)
+                if self._observers:
+                    self._tell_recorded(found, time.perf_counter() - submitted)
         except Exception as exc:  # noqa: BLE001 - the events are recorded; keep the failure
             _log.exception("monitoring recorded events failed")
             first = events[0]
@@ -276,6 +339,27 @@ class Pipeline:
             self._sessions.observe(events)
         except Exception:  # noqa: BLE001 - the events are recorded; only session facts lag
             _log.exception("updating session facts failed")
+
+    def _tell_decided(self, call: ToolCall, verdict: Verdict, seconds: float) -> None:
+        for observer in self._observers:
+            try:
+                observer.decided(call, verdict, seconds)
+            except Exception:  # noqa: BLE001 - an observer never affects a verdict
+                _log.exception("pipeline observer %r failed on a decision", observer)
+
+    def _tell_recorded(self, events: Sequence[Event], seconds: float) -> None:
+        for observer in self._observers:
+            try:
+                observer.recorded(events, seconds)
+            except Exception:  # noqa: BLE001 - the events are recorded whatever it does
+                _log.exception("pipeline observer %r failed on recorded events", observer)
+
+    def _monitor_failed(self, monitor: str) -> None:
+        for observer in self._observers:
+            try:
+                observer.monitor_failed(monitor)
+            except Exception:  # noqa: BLE001 - the failure is already an alert
+                _log.exception("pipeline observer %r failed on a monitor failure", observer)
 
     def _session_history(self, deployment_id: str, session_id: str) -> Iterator[Event]:
         for _seq, event in self._store.events(session_id=session_id):

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from watchkeeper.events import Decision, Event, ToolCall, parse_event
 from watchkeeper.gateway._context import GatewayContext, bearer_scheme
 from watchkeeper.gateway._errors import ApiError, one_line
+from watchkeeper.gateway._holding import hold_decided, hook_answer
 from watchkeeper.gateway._hooks import hook_failure_reply
 from watchkeeper.gateway._models import (
     DecideRequest,
@@ -79,12 +80,16 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
     ) -> Response:
         """Decide one tool call; the call and its verdict are durable before the reply.
 
-        A request that cannot be parsed still gets a deny verdict, with status 400.
+        A request that cannot be parsed still gets a deny verdict, with status 400. When the
+        gateway holds asks for review, an `ask` comes with an `approval_id` (or, with
+        `wait: true`, the reviewer's final allow or deny).
         """
         raw = await context.body(request, principal, "gateway.decide")
         try:
             parsed = DecideRequest.model_validate_json(raw)
-            call = ToolCall(deployment_id=principal.deployment_id, **parsed.model_dump())
+            call = ToolCall(
+                deployment_id=principal.deployment_id, **parsed.model_dump(exclude={"wait"})
+            )
         except ValidationError as exc:
             message = one_line(exc)
             await context.record_rejected(principal, "gateway.decide", message, raw)
@@ -99,6 +104,7 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
             )
             return JSONResponse(rejected.model_dump(mode="json"), status_code=400)
         verdict = await context.in_thread(pipeline.decide, call)
+        verdict, approval_id = await hold_decided(context, call, verdict, wait=parsed.wait)
         answer = DecideResponse(
             decision=verdict.decision,
             rule_ids=list(verdict.rule_ids),
@@ -106,6 +112,7 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
             agent_message=verdict.agent_message,
             errors=list(verdict.errors),
             call_id=call.id,
+            approval_id=approval_id,
         )
         return JSONResponse(answer.model_dump(mode="json"))
 
@@ -152,7 +159,8 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
     ) -> Response:
         """Handle one Claude Code hook event; the reply says what the hook prints.
 
-        Any failure replies with a deny for PreToolUse events (fail-closed).
+        Any failure replies with a deny for PreToolUse events (fail-closed). When the gateway
+        holds asks for review, an `ask` is answered once a reviewer allows or denies it.
         """
         where = "gateway.hooks.claude-code"
         raw = await context.body(request, principal, where)
@@ -174,7 +182,7 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
             message = f"hook handling failed: {type(exc).__name__}: {exc}"
             await context.record_rejected(principal, where, message, raw)
             return _hook_response(hook_failure_reply(raw), 500, message)
-        return _hook_response(HookResponse(stdout=reply.stdout, exit_code=reply.exit_code))
+        return await hook_answer(context, reply)
 
 
 def _events_for(deployment_id: str, items: Sequence[Mapping[str, Any]]) -> list[Event]:

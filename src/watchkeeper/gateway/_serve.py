@@ -8,7 +8,7 @@ import signal
 import socket
 import stat
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -93,12 +93,32 @@ def _remove_stale(path: Path) -> None:
     )
 
 
-def run_server(app: FastAPI, sockets: Sequence[socket.socket]) -> None:
+class _Server(uvicorn.Server):
+    """A uvicorn server that calls `before_shutdown` as soon as shutting down begins."""
+
+    def __init__(self, config: uvicorn.Config, before_shutdown: Callable[[], None] | None) -> None:
+        super().__init__(config)
+        self._before_shutdown = before_shutdown
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self._before_shutdown is not None:
+            self._before_shutdown()
+        await super().shutdown(sockets)
+
+
+def run_server(
+    app: FastAPI,
+    sockets: Sequence[socket.socket],
+    *,
+    before_shutdown: Callable[[], None] | None = None,
+) -> None:
     """Serve `app` on `sockets` until SIGTERM or SIGINT, then finish open requests and return.
 
-    Signals are handled only when called from the main thread. The sockets are closed (and
-    unix socket files removed) on return. The caller closes the pipeline afterwards, which
-    drains the ledger.
+    Signals are handled only when called from the main thread. `before_shutdown` runs on
+    the server's event loop when shutting down begins, before open requests are waited for
+    (the approval queue denies held calls there). The sockets are closed (and unix socket
+    files removed) on return. The caller closes the pipeline afterwards, which drains the
+    ledger.
     """
     config = uvicorn.Config(
         app,
@@ -110,7 +130,7 @@ def run_server(app: FastAPI, sockets: Sequence[socket.socket]) -> None:
         proxy_headers=False,
         timeout_graceful_shutdown=10,
     )
-    server = uvicorn.Server(config)
+    server = _Server(config, before_shutdown)
     unix_paths = [sock.getsockname() for sock in sockets if sock.family == socket.AF_UNIX]
     # uvicorn re-raises the signal it caught once it has shut down; with the default handlers
     # that would kill the process before the ledger is drained, so absorb it instead.

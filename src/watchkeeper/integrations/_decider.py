@@ -38,17 +38,19 @@ class Wiring:
 
 @contextlib.contextmanager
 def open_decider(
-    home: Path, *, url: str | None = None, token: str | None = None
+    home: Path, *, url: str | None = None, token: str | None = None, review_wait: float = 0.0
 ) -> Iterator[Wiring]:
     """Yield the wiring for `url`'s gateway, or for `home` in-process when `url` is None.
 
     Through a gateway, the integration's own alerts are recorded as ledger events there;
     in-process they also go to `<home>/alerts.db`, where `watchkeeper alerts` shows them.
+    With `review_wait` > 0, an `ask` the gateway holds for a reviewer is waited for (up to
+    that many seconds plus 10) and the reviewer's allow or deny returned instead.
     """
     if url is not None:
         from watchkeeper.integrations.sdk import GatewayClient
 
-        with GatewayClient(url, token or "") as client:
+        with GatewayClient(url, token or "", review_wait=review_wait) as client:
             yield Wiring(client, None)
         return
     from watchkeeper.alerts import AlertStore

@@ -9,6 +9,7 @@ __all__ = [
     "LedgerKeyError",
     "LedgerNotFoundError",
     "LedgerOpenError",
+    "LedgerSchemaError",
     "LedgerWriteError",
 ]
 
@@ -27,6 +28,10 @@ class LedgerEncodeError(LedgerError):
 
 class LedgerOpenError(LedgerError):
     """The ledger database cannot be opened for writing (bad path, permissions, not SQLite)."""
+
+
+class LedgerSchemaError(LedgerOpenError):
+    """The PostgreSQL ledger schema is missing, older or newer than this watchkeeper's."""
 
 
 class LedgerWriteError(LedgerError):

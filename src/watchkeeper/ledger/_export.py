@@ -25,7 +25,7 @@ from watchkeeper.ledger._schema import (
 )
 from watchkeeper.ledger._verify import VerifyReport, verify_records
 
-__all__ = ["Redactor", "export_jsonl", "verify_export"]
+__all__ = ["Redactor", "export_jsonl", "verify_export", "write_jsonl"]
 
 Redactor = Callable[[StoredRecord], bool]
 """Return True for a record whose payload and salt must be withheld from the export."""
@@ -48,19 +48,34 @@ def export_jsonl(path: Path, out: TextIO, *, redact: Redactor | None = None) -> 
     left out.
     """
     conn = connect_reader(path)
-    written = 0
     try:
         conn.execute("BEGIN")
-        for checkpoint in read_checkpoints(conn):
-            out.write(json.dumps({"checkpoint": checkpoint.as_dict()}, ensure_ascii=False) + "\n")
-        for record in read_records(conn):
-            withhold = redact is not None and redact(record)
-            line = _record_line(record, withhold=withhold)
-            out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
-            written += 1
+        written = write_jsonl(read_checkpoints(conn), read_records(conn), out, redact=redact)
         conn.execute("COMMIT")
     finally:
         conn.close()
+    return written
+
+
+def write_jsonl(
+    checkpoints: Iterable[Checkpoint],
+    records: Iterable[StoredRecord],
+    out: TextIO,
+    *,
+    redact: Redactor | None = None,
+) -> int:
+    """Write `checkpoints`, then `records`, to `out` as JSON Lines; return the records written.
+
+    Every backend's export goes through here, so all of them write the same format.
+    """
+    written = 0
+    for checkpoint in checkpoints:
+        out.write(json.dumps({"checkpoint": checkpoint.as_dict()}, ensure_ascii=False) + "\n")
+    for record in records:
+        withhold = redact is not None and redact(record)
+        line = _record_line(record, withhold=withhold)
+        out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+        written += 1
     return written
 
 

@@ -12,12 +12,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from watchkeeper.events import Event
 from watchkeeper.ledger._chain import SaltSource, seal_all
 from watchkeeper.ledger._errors import LedgerEncodeError
-from watchkeeper.ledger._keys import load_or_create_key
 from watchkeeper.ledger._reader import Head, ledger_head, read_events
 from watchkeeper.ledger._store import LedgerStore, Receipt
 from watchkeeper.ledger._writer import GroupCommitWriter, WriterStats
 
-__all__ = ["LEDGER_FILE_NAME", "SqliteLedger", "open_ledger"]
+__all__ = ["LEDGER_FILE_NAME", "SqliteLedger"]
 
 LEDGER_FILE_NAME = "ledger.db"
 
@@ -101,15 +100,3 @@ class SqliteLedger(LedgerStore):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def open_ledger(
-    home: Path, *, checkpoint_every: int = 1000, checkpoint_interval: float = 60.0
-) -> SqliteLedger:
-    """Open `<home>/ledger.db`, signing with `<home>/keys/ledger.key` (created if absent)."""
-    return SqliteLedger(
-        home / LEDGER_FILE_NAME,
-        signing_key=load_or_create_key(home / "keys"),
-        checkpoint_every=checkpoint_every,
-        checkpoint_interval=checkpoint_interval,
-    )

@@ -38,7 +38,7 @@ from watchkeeper.ledger._schema import (
 )
 from watchkeeper.ledger._store import Receipt
 
-__all__ = ["GroupCommitWriter", "WriterStats"]
+__all__ = ["GroupCommitWriter", "Job", "QueuedWriter", "WriterStats"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class WriterStats:
     checkpoints: int
 
 
-class _Job:
+class Job:
     """One submission on its way through the writer.
 
     Mutable on purpose: the writer fills in `first_seq` and `hashes` (or `error`) and then
@@ -105,23 +105,16 @@ class _Job:
 _STOP = object()
 
 
-class GroupCommitWriter:
-    """Own the write connection on one thread; see the module docstring."""
+class QueuedWriter:
+    """What submitters see of a ledger writer: a queue of jobs, `close`, and the counters.
 
-    def __init__(
-        self,
-        path: Path,
-        *,
-        signing_key: Ed25519PrivateKey | None,
-        checkpoint_every: int,
-        checkpoint_interval: float,
-        max_batch: int,
-    ) -> None:
-        self._path = path
-        self._key = signing_key
-        self._max_batch = max_batch
-        self._checkpoint_every = checkpoint_every
-        self._checkpoint_interval = checkpoint_interval
+    A backend's writer subclasses it, sets its own state, then calls `_start`, which runs
+    `_run(ready)` on the writer thread and waits for `ready` (so opening errors raise in the
+    constructor). `_run` loops over `_next_batch` until it reports the stop.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._closed = False
@@ -129,12 +122,11 @@ class GroupCommitWriter:
         self._commits = 0
         self._events = 0
         self._checkpoints = 0
-        self._schedule: CheckpointSchedule | None = None
-        # The chain head as last committed by this writer; None means "read it again".
-        self._head: tuple[int, bytes] | None = None
+
+    def _start(self, thread_name: str) -> None:
         ready: Future[None] = Future()
         self._thread = threading.Thread(
-            target=self._run, args=(ready,), name=f"ledger-writer:{path.name}", daemon=True
+            target=self._run, args=(ready,), name=thread_name, daemon=True
         )
         self._thread.start()
         try:
@@ -143,27 +135,30 @@ class GroupCommitWriter:
             self._thread.join()
             raise
 
+    def _run(self, ready: Future[None]) -> None:
+        raise NotImplementedError
+
     def put(self, items: Sequence[Sealed]) -> Future[list[Receipt]]:
         """Queue `items` as one job; the future resolves after they are committed."""
         future: Future[list[Receipt]] = Future()
-        self._enqueue(_Job(items, future, None))
+        self._enqueue(Job(items, future, None))
         return future
 
     def write(self, items: Sequence[Sealed]) -> list[Receipt]:
         """Queue `items` as one job and block until they are committed; return the receipts."""
         latch = threading.Lock()
         latch.acquire()
-        job = _Job(items, None, latch)
+        job = Job(items, None, latch)
         self._enqueue(job)
         latch.acquire()
         if job.error is not None:
             raise job.error
         return job.receipts()
 
-    def _enqueue(self, job: _Job) -> None:
+    def _enqueue(self, job: Job) -> None:
         with self._lock:
             if self._closed or self._failure is not None:
-                msg = f"ledger `{self._path}` is closed; open a new store to append"
+                msg = f"ledger `{self._name}` is closed; open a new store to append"
                 raise LedgerClosedError(msg)
             self._queue.put(job)
 
@@ -180,6 +175,70 @@ class GroupCommitWriter:
             self._closed = True
             self._queue.put(_STOP)
         self._thread.join()
+
+    def _next_batch(self, wait: float | None, max_batch: int) -> tuple[list[Job], bool] | None:
+        """Wait up to `wait` seconds (None: for ever) for jobs; take what is queued.
+
+        Returns the jobs (up to `max_batch` events, cancelled ones dropped) and whether
+        `close` was called, or None when `wait` passed with nothing queued.
+        """
+        try:
+            item = self._queue.get(timeout=wait)
+        except queue.Empty:
+            return None
+        batch: list[Job] = []
+        size = 0
+        while True:
+            if item is _STOP:
+                return batch, True
+            if isinstance(item, Job) and item.take():
+                batch.append(item)
+                size += len(item.items)
+            if size >= max_batch:
+                return batch, False
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return batch, False
+
+    def _fail_pending(self, exc: BaseException) -> None:
+        """The writer thread is going down: fail every job still queued."""
+        with self._lock:
+            self._failure = exc
+        error = LedgerWriteError(
+            f"ledger `{self._name}` writer stopped ({exc!r}); reopen the ledger to append"
+        )
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, Job):
+                item.fail(error)
+
+
+class GroupCommitWriter(QueuedWriter):
+    """Own the SQLite write connection on one thread; see the module docstring."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        signing_key: Ed25519PrivateKey | None,
+        checkpoint_every: int,
+        checkpoint_interval: float,
+        max_batch: int,
+    ) -> None:
+        super().__init__(str(path))
+        self._path = path
+        self._key = signing_key
+        self._max_batch = max_batch
+        self._checkpoint_every = checkpoint_every
+        self._checkpoint_interval = checkpoint_interval
+        self._schedule: CheckpointSchedule | None = None
+        # The chain head as last committed by this writer; None means "read it again".
+        self._head: tuple[int, bytes] | None = None
+        self._start(f"ledger-writer:{path.name}")
 
     # The writer thread.
 
@@ -210,34 +269,16 @@ class GroupCommitWriter:
         stopping = False
         while not stopping:
             wait = self._schedule.wait_time(head_seq) if self._key is not None else None
-            try:
-                first = self._queue.get(timeout=wait)
-            except queue.Empty:
+            taken = self._next_batch(wait, self._max_batch)
+            if taken is None:
                 head_seq = self._commit(conn, [], force_checkpoint=False)
                 continue
-            batch: list[_Job] = []
-            size = 0
-            item = first
-            while True:
-                if item is _STOP:
-                    stopping = True
-                    break
-                if isinstance(item, _Job) and item.take():
-                    batch.append(item)
-                    size += len(item.items)
-                if size >= self._max_batch:
-                    break
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
+            batch, stopping = taken
             head_seq = self._commit(conn, batch, force_checkpoint=stopping)
 
-    def _commit(
-        self, conn: sqlite3.Connection, batch: list[_Job], *, force_checkpoint: bool
-    ) -> int:
+    def _commit(self, conn: sqlite3.Connection, batch: list[Job], *, force_checkpoint: bool) -> int:
         """Commit `batch`, then a checkpoint if one is due; return the head seq afterwards."""
-        committed: list[_Job] = []
+        committed: list[Job] = []
         try:
             if batch:
                 self._write(conn, batch, committed)
@@ -256,7 +297,7 @@ class GroupCommitWriter:
             return 0 if head is None else head[0]
         return self._head[0]
 
-    def _write(self, conn: sqlite3.Connection, batch: list[_Job], committed: list[_Job]) -> None:
+    def _write(self, conn: sqlite3.Connection, batch: list[Job], committed: list[Job]) -> None:
         """Link and commit `batch` in one transaction; add its jobs to `committed`.
 
         Up to `MAX_STATEMENT_ROWS` events onto a known head take one autocommit `INSERT`,
@@ -350,7 +391,7 @@ class GroupCommitWriter:
         except sqlite3.Error:
             pass  # the connection is broken; the caller reports the original error
 
-    def _fail(self, batch: list[_Job], exc: BaseException) -> None:
+    def _fail(self, batch: list[Job], exc: BaseException) -> None:
         """Fail every job of `batch`: none of its events were recorded."""
         count = sum(len(job.items) for job in batch)
         msg = (
@@ -360,17 +401,3 @@ class GroupCommitWriter:
         error = LedgerWriteError(msg)
         for job in batch:
             job.fail(error)
-
-    def _fail_pending(self, exc: BaseException) -> None:
-        with self._lock:
-            self._failure = exc
-        error = LedgerWriteError(
-            f"ledger `{self._path}` writer stopped ({exc!r}); reopen the ledger to append"
-        )
-        while True:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            if isinstance(item, _Job):
-                item.fail(error)

@@ -105,7 +105,7 @@ def test_slow_gateway_denies_after_the_timeout(tmp_path: Path) -> None:
         env = base_env(tmp_path, WATCHKEEPER_URL=url, WATCHKEEPER_TIMEOUT="0.5")
         result = run_hook(PRE, env, timeout=8)
     assert decision_of(result) == "deny"
-    assert "did not answer within 0.5 s" in _reason(result)
+    assert "no reply within 0.5 s" in _reason(result)
 
 
 @pytest.mark.parametrize(

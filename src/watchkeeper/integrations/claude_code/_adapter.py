@@ -52,13 +52,21 @@ class DecidingPipeline(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class HookReply:
-    """What the hook process prints (`stdout`, a JSON object, or nothing) and its exit code."""
+    """What the hook process prints (`stdout`, a JSON object, or nothing) and its exit code.
+
+    A decided PreToolUse event also carries its `call` and `verdict` (the gateway holds an
+    `ask` for a reviewer with them).
+    """
 
     stdout: dict[str, Any] | None
     exit_code: int = 0
+    call: ToolCall | None = None
+    verdict: Verdict | None = None
 
 
-def _permission_reply(decision: Decision, reason: str) -> HookReply:
+def _permission_reply(
+    decision: Decision, reason: str, call: ToolCall | None = None, verdict: Verdict | None = None
+) -> HookReply:
     return HookReply(
         {
             "hookSpecificOutput": {
@@ -66,7 +74,9 @@ def _permission_reply(decision: Decision, reason: str) -> HookReply:
                 "permissionDecision": decision.value,
                 "permissionDecisionReason": reason,
             }
-        }
+        },
+        call=call,
+        verdict=verdict,
     )
 
 
@@ -143,7 +153,7 @@ class ClaudeCodeAdapter:
             call = self._tool_call(payload, session, deployment_id)
             verdict = self._pipeline.decide(call)
             reason = verdict.agent_message or f"watchkeeper: {verdict.decision.value}"
-            return _permission_reply(verdict.decision, reason)
+            return _permission_reply(verdict.decision, reason, call, verdict)
         context.append(self._event(payload, event, session, deployment_id))
         self._pipeline.record(context)
         return HookReply(None, 0)

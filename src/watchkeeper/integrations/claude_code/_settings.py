@@ -49,8 +49,9 @@ HOOK_EVENTS = (
 #: Events whose entries take a tool-name matcher.
 TOOL_EVENTS = frozenset({"PreToolUse", "PostToolUse"})
 #: Seconds Claude Code waits for the hook. Past it Claude Code goes on *without* the hook's
-#: answer, so it must stay well above the hook's own gateway timeout (5 s by default).
-DEFAULT_HOOK_TIMEOUT = 30
+#: answer, so it must stay well above the hook's own longest wait: 5 s for the gateway, or a
+#: held approval's 120 s (`WATCHKEEPER_APPROVAL_TIMEOUT`) plus 10 s.
+DEFAULT_HOOK_TIMEOUT = 180
 
 _OURS = re.compile(
     r"watchkeeper\S*\s+hook\s+claude-code\b"

@@ -9,7 +9,9 @@ builds the pipeline in this process instead.
 Fail closed: when the gateway is unreachable, slower than ``WATCHKEEPER_TIMEOUT`` seconds
 (default 5), answers an HTTP error or garbage, or stdin is not a payload, a PreToolUse event
 is denied with the reason on stdout; other events print nothing and are spooled under
-``$WATCHKEEPER_HOME/spool/`` to be sent after the next successful call.
+``$WATCHKEEPER_HOME/spool/`` to be sent after the next successful call. A PreToolUse call
+the gateway says it holds for a reviewer (``X-Watchkeeper-Hold``) is waited for as long as
+it holds it, at most ``WATCHKEEPER_APPROVAL_TIMEOUT`` seconds (default 120) plus 10.
 
 `_launcher.py` starts this with ``python -S -I``, which skips the `site` start-up of a
 virtualenv; local mode, which needs the installed dependencies, then runs `site.main()`.
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from typing import Any, NoReturn
 
 __all__ = [
+    "DEFAULT_APPROVAL_TIMEOUT",
     "DEFAULT_TIMEOUT",
     "HOOK_PATH",
     "MAX_BODY_BYTES",
@@ -46,6 +49,8 @@ __all__ = [
 
 #: Seconds to wait for the gateway before failing closed.
 DEFAULT_TIMEOUT = 5.0
+#: Most seconds to wait for a reviewer when the gateway holds a PreToolUse call.
+DEFAULT_APPROVAL_TIMEOUT = 120.0
 #: The gateway route every hook event is sent to.
 HOOK_PATH = "/v1/hooks/claude-code"
 #: Largest request body the hook sends (the gateway's default limit is 1 MiB).
@@ -59,7 +64,9 @@ Usage: watchkeeper hook claude-code < event.json
 Handle one Claude Code hook event (JSON on stdin) and print the reply. Claude Code runs
 this; `watchkeeper install claude-code` sets it up. Environment: WATCHKEEPER_URL (gateway,
 http://host:port or unix:///path; unset = decide locally), WATCHKEEPER_TOKEN,
-WATCHKEEPER_TIMEOUT (seconds, default 5), WATCHKEEPER_HOME (default ~/.watchkeeper).
+WATCHKEEPER_TIMEOUT (seconds, default 5), WATCHKEEPER_APPROVAL_TIMEOUT (most seconds to
+wait while the gateway holds a call for a reviewer, default 120; 0 never waits),
+WATCHKEEPER_HOME (default ~/.watchkeeper).
 Any failure denies a PreToolUse call.
 """
 
@@ -93,6 +100,14 @@ def _timeout() -> float:
     except ValueError:
         return DEFAULT_TIMEOUT
     return value if value > 0 else DEFAULT_TIMEOUT
+
+
+def _approval_timeout() -> float:
+    try:
+        value = float(fos.getenv("WATCHKEEPER_APPROVAL_TIMEOUT") or DEFAULT_APPROVAL_TIMEOUT)
+    except ValueError:
+        return DEFAULT_APPROVAL_TIMEOUT
+    return value if value >= 0 else DEFAULT_APPROVAL_TIMEOUT
 
 
 def _read_payload() -> tuple[dict[str, Any], str | None]:
@@ -169,7 +184,8 @@ def _checked(reply: Any, event: str | None) -> tuple[dict[str, Any] | None, int]
 
 def _failure_reason(url: str, exc: Exception) -> str:
     if isinstance(exc, GatewayTimeoutError):
-        return f"watchkeeper gateway at {url} did not answer within {_timeout():g} s; call denied"
+        # The message names the deadline actually used (longer while a review is awaited).
+        return f"watchkeeper gateway at {url} did not answer in time ({exc}); call denied"
     if isinstance(exc, GatewayUnreachableError):
         return f"watchkeeper gateway unreachable at {url} ({exc}); call denied"
     if isinstance(exc, GatewayError):
@@ -276,7 +292,8 @@ def run_hook(argv: list[str]) -> int:
     timeout = _timeout()
     try:
         if url:
-            reply = post_json(url, HOOK_PATH, data, token=token, timeout=timeout)
+            hold_cap = _approval_timeout() if _guards_a_call(event) else 0.0
+            reply = post_json(url, HOOK_PATH, data, token=token, timeout=timeout, hold_cap=hold_cap)
         else:
             reply = _deliver_local(data)
         stdout, code = _checked(reply, event)

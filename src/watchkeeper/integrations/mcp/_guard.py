@@ -2,7 +2,8 @@
 
 The transport hands every message to the guard; the guard answers "forward it" or "answer
 the client with this instead". A `tools/call` is decided before it reaches the server
-(deny and ask become a tool error the client can show, never a hang); its result is recorded
+(deny and ask become a tool error the client can show; an ask a gateway holds for a
+reviewer waits for the review, bounded by the decider's wait); its result is recorded
 when the server answers. A `tools/list` answer is compared with the pinned definitions: a
 changed tool raises an alert and, with `on_change="block"`, every later call to it is denied
 until a person accepts the new definition (`watchkeeper mcp pins accept`).

@@ -14,9 +14,12 @@ from watchkeeper.integrations._decider import Decider, open_decider
 from watchkeeper.integrations.mcp._guard import GuardSettings, McpGuard
 from watchkeeper.integrations.mcp._pins import PinStore
 
-__all__ = ["PINS_FILE", "GuardFactory", "open_guards"]
+__all__ = ["PINS_FILE", "REVIEW_WAIT", "GuardFactory", "open_guards"]
 
 PINS_FILE = "mcp-pins.json"
+#: Most seconds a call waits while the gateway holds its `ask` for a reviewer (the gateway's
+#: default approval timeout); past it, or when the gateway does not hold asks, `ask` refuses.
+REVIEW_WAIT = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +52,9 @@ def open_guards(
 ) -> Iterator[GuardFactory]:
     """Yield a guard factory for `server`; with `url` it asks that gateway, else decides here.
 
-    Pins always live in `<home>/mcp-pins.json`.
+    Pins always live in `<home>/mcp-pins.json`. Through a gateway that holds asks for
+    review, a call waits up to `REVIEW_WAIT` seconds for the reviewer's allow or deny.
     """
     pins = PinStore(home / PINS_FILE)
-    with open_decider(home, url=url, token=token) as wiring:
+    with open_decider(home, url=url, token=token, review_wait=REVIEW_WAIT) as wiring:
         yield GuardFactory(server, deployment_id, on_change, wiring.decider, pins, wiring.on_alert)

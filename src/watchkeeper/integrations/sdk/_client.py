@@ -23,9 +23,14 @@ class GatewayClient:
 
     `url` is ``http://host:port`` or ``unix:///path/to/gateway.sock``. Every failure raises
     `GatewayError`; callers that decide turn it into a deny (see `GatewayClient.decide`).
+    With `review_wait` > 0, `decide` asks the gateway to hold an `ask` for a reviewer and
+    waits up to that many seconds (plus 10) for the final allow or deny.
     """
 
-    def __init__(self, url: str, token: str, *, timeout: float = 5.0) -> None:
+    def __init__(
+        self, url: str, token: str, *, timeout: float = 5.0, review_wait: float = 0.0
+    ) -> None:
+        self._review_wait = review_wait
         transport: httpx.HTTPTransport | None = None
         base = url.rstrip("/")
         if base.startswith("unix://"):
@@ -54,9 +59,14 @@ class GatewayClient:
         """Close the underlying connection pool."""
         self._http.close()
 
-    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _post(
+        self, path: str, body: dict[str, Any], *, timeout: float | None = None
+    ) -> dict[str, Any]:
         try:
-            response = self._http.post(path, json=body)
+            if timeout is None:
+                response = self._http.post(path, json=body)
+            else:
+                response = self._http.post(path, json=body, timeout=timeout)
         except httpx.HTTPError as exc:
             message = f"watchkeeper gateway at `{self.url}` is unreachable: {exc}"
             raise GatewayError(message) from exc
@@ -76,7 +86,7 @@ class GatewayClient:
 
     def decide(self, call: ToolCall) -> Verdict:
         """Ask the gateway for a verdict on `call`; any failure is a deny, never an allow."""
-        body = {
+        body: dict[str, Any] = {
             "session_id": call.session_id,
             "tool": call.tool,
             "args": call.args,
@@ -85,8 +95,12 @@ class GatewayClient:
             "agent_id": call.agent_id,
             "source": call.source,
         }
+        timeout: float | None = None
+        if self._review_wait > 0:
+            body["wait"] = True
+            timeout = self._review_wait + 10.0
         try:
-            data = self._post("/v1/decide", body)
+            data = self._post("/v1/decide", body, timeout=timeout)
             return Verdict(
                 decision=Decision(data["decision"]),
                 rule_ids=tuple(data.get("rule_ids", ())),

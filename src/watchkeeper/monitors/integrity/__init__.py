@@ -4,7 +4,12 @@ special-casing and selective verification, from the session's own record."""
 from watchkeeper.monitors.integrity._claims import Claims, read_claims
 from watchkeeper.monitors.integrity._edits import Edit, FileRole, edits_of, file_role
 from watchkeeper.monitors.integrity._hardcode import Hardcode, literals_of_tests, special_casing
-from watchkeeper.monitors.integrity._masking import Masking, masking
+from watchkeeper.monitors.integrity._masking import (
+    Masking,
+    masking,
+    masking_in_file,
+    snapshot_update,
+)
 from watchkeeper.monitors.integrity._monitor import Integrity, integrity
 from watchkeeper.monitors.integrity._runners import (
     RunOutcome,
@@ -30,8 +35,10 @@ __all__ = [
     "integrity",
     "literals_of_tests",
     "masking",
+    "masking_in_file",
     "parse_outcome",
     "read_claims",
+    "snapshot_update",
     "special_casing",
     "tampering",
     "task_allows_test_edits",

@@ -22,8 +22,16 @@ _ALL_PASS = re.compile(
     re.IGNORECASE,
 )
 _COUNT_PASS = re.compile(
-    r"\b(?:all )?(\d+)(?:/(\d+))? (?:unit |integration )?(?:tests?|specs?|cases)"
-    r"(?: now)? (?:pass|passed|passing|succeed)",
+    r"\b(?:all )?(\d+)(?:/(\d+))? (?:unit |integration |e2e )?(?:tests?|specs?|cases)"
+    r"(?: now| still)? (?:pass|passed|passing|succeed)"
+    r"|\ball (\d+)(?: of them)? (?:now )?(?:pass|passed|passing|are green)",
+    re.IGNORECASE,
+)
+_VERIFIED = re.compile(
+    r"\b(?:verified|confirmed|checked) (?:that )?(?:the |my )?(?:fix|change|patch|it|everything)"
+    r"|\beverything (?:checks out|works|is working|looks good)|\bchecks out\b"
+    r"|\bworks as expected\b|\bno regressions\b|\b(?:ci|pipeline|build|checks?) (?:should|will) "
+    r"(?:be green|pass|go through)|\bready to (?:merge|ship)\b|\bfully tested\b",
     re.IGNORECASE,
 )
 _BUILD = re.compile(
@@ -62,13 +70,16 @@ class Claims:
     build_green: str | None = None
     done: str | None = None
     reports_failure: str | None = None
+    verified: str | None = None
 
     @property
     def any_success(self) -> str | None:
         """The first sentence that claims success, if the message is not a failure report."""
         if self.reports_failure:
             return None
-        return self.all_pass or self.count_sentence or self.build_green or self.done
+        return (
+            self.all_pass or self.count_sentence or self.build_green or self.verified or self.done
+        )
 
     @property
     def about_tests(self) -> str | None:
@@ -77,10 +88,17 @@ class Claims:
             return None
         return self.all_pass or self.count_sentence
 
+    @property
+    def of_verification(self) -> str | None:
+        """The sentence claiming the work was checked (tests, build, CI, "verified"), if any."""
+        if self.reports_failure:
+            return None
+        return self.all_pass or self.count_sentence or self.build_green or self.verified
+
 
 def read_claims(text: str) -> Claims:
     """Find the claims `text` makes, sentence by sentence."""
-    all_pass = count_sentence = build = done = failure = None
+    all_pass = count_sentence = build = done = failure = verified = None
     count: int | None = None
     for raw in _SENTENCES.split(text):
         sentence = raw.strip()
@@ -95,9 +113,12 @@ def read_claims(text: str) -> Claims:
             all_pass = sentence
         counted = _COUNT_PASS.search(sentence)
         if counted and count is None:
-            count, count_sentence = int(counted.group(1)), sentence
+            count = int(counted.group(1) or counted.group(3))
+            count_sentence = sentence
+        if verified is None and _VERIFIED.search(sentence):
+            verified = sentence
         if build is None and _BUILD.search(sentence):
             build = sentence
         if done is None and _DONE.search(sentence):
             done = sentence
-    return Claims(all_pass, count, count_sentence, build, done, failure)
+    return Claims(all_pass, count, count_sentence, build, done, failure, verified)

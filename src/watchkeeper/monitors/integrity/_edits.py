@@ -39,7 +39,8 @@ _SNAPSHOT = re.compile(
 _GRADING = re.compile(
     r"(?:^|/)\.github/workflows/|(?:^|/)\.gitlab-ci\.yml$|(?:^|/)\.circleci/|(?:^|/)Jenkinsfile$"
     r"|(?:^|/)(?:grade|grader|grading|score|scoring|evaluate|check_solution)[^/]*\.(?:py|sh|js)$"
-    r"|(?:^|/)(?:grading|graders?)/"
+    r"|(?:^|/)(?:grading|graders?)/|(?:^|/)ci/[^/]+\.(?:sh|py)$"
+    r"|(?:^|/)scripts?/(?:run_)?tests?[^/]*\.sh$|(?:^|/)(?:gate|thresholds?)\.(?:py|ya?ml|json)$"
 )
 
 

@@ -21,6 +21,7 @@ _TEST_DETECT = re.compile(
     r"|NODE_ENV\s*[!=]==?\s*['\"]test['\"]|testing\.Testing\(\)|cfg!\(test\)"
     r"|sys\.argv\[0\]\.endswith\(['\"]pytest|['\"]unittest['\"]\s+in\s+sys\.modules"
 )
+_ARM = re.compile(r"\s*(?:[\"'`][^\"'`]*[\"'`]|-?\d[\d_.]*)\s*(?:=>|->|:)\s*\S")
 _TRIVIAL_NUMBERS = frozenset({"10", "100", "-1", "00"})
 
 
@@ -63,6 +64,10 @@ def special_casing(
         if hit is None:
             continue
         near = " ".join(added[index : index + 3])
+        if _ARM.match(line) or _pair_in(line, literals):
+            return Hardcode(
+                0.85, f"`{path}` maps the test value `{hit}` to an answer", line.strip()[:200]
+            )
         if _BRANCH.search(line) and _RETURN.search(near):
             return Hardcode(
                 0.85, f"`{path}` branches on the test value `{hit}`", line.strip()[:200]
@@ -72,6 +77,13 @@ def special_casing(
                 0.7, f"`{path}` returns the test's expected value `{hit}`", line.strip()[:200]
             )
     return None
+
+
+def _pair_in(line: str, literals: set[str]) -> bool:
+    """Two different test literals on one added line: an input and its expected answer."""
+    found = {v for groups in _STRING.findall(line) for v in groups if v in literals}
+    found |= {n for n in _NUMBER.findall(line) if n in literals}
+    return len(found) >= 2
 
 
 def _literal_in(line: str, literals: set[str]) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Masking", "masking"]
+__all__ = ["Masking", "masking", "masking_in_file", "snapshot_update"]
 
 _RUNNER = re.compile(
     r"\b(?:py\.?test|python[0-9.]* -m (?:pytest|unittest)|jest|vitest|mocha|go test|"
@@ -50,3 +50,33 @@ def masking(command: str) -> Masking | None:
             piped.group(0).strip(),
         )
     return None
+
+
+_MAKE_IGNORE = re.compile(r"^\t-\s*\S")
+_SNAPSHOT_UPDATE = re.compile(
+    r"(?:^|\s)(?:-u|--updateSnapshot|--update-snapshots?|--snapshot-update|-update|--update-golden)"
+    r"(?:\s|$)|\b(?:UPDATE_SNAPSHOTS?|UPDATE_GOLDEN|INSTA_UPDATE|SNAPSHOT_UPDATE)=\S"
+    r"|\bcargo insta (?:accept|review)\b"
+)
+
+
+def masking_in_file(before: str | None, after: str) -> Masking | None:
+    """Lines an edit adds to a script, Makefile or manifest that hide a test run's failure."""
+    old = set((before or "").splitlines())
+    for line in after.splitlines():
+        if line in old or not _RUNNER.search(line):
+            continue
+        if _MAKE_IGNORE.match(line):
+            return Masking(0.8, "a Makefile recipe ignores its test run's failure", line.strip())
+        found = masking(line.strip().strip('",'))
+        if found is not None and found.score >= 0.8:
+            return Masking(0.8, "an edit makes a test run's failure invisible", line.strip())
+    return None
+
+
+def snapshot_update(command: str) -> str | None:
+    """The flag or variable with which a test run rewrites its own expected output."""
+    if _RUNNER.search(command) is None and "insta" not in command:
+        return None
+    found = _SNAPSHOT_UPDATE.search(command)
+    return found.group(0).strip() if found else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from watchkeeper.normalize import Command
 
@@ -39,6 +39,7 @@ class RunOutcome:
 
     `ok` is True when the run shows passes and no failure or error, False when it shows a
     failure, an error or a failing exit code, and None when the output says neither.
+    `left_out` counts tests the runner says it deselected or filtered out (a narrowed run).
     """
 
     passed: int | None = None
@@ -48,6 +49,7 @@ class RunOutcome:
     exit_code: int | None = None
     ok: bool | None = None
     summary: str = ""
+    left_out: int = 0
 
 
 def find_test_run(commands: Sequence[Command]) -> TestRun | None:
@@ -155,7 +157,13 @@ _MOCHA = re.compile(r"^\s*(\d+) (passing|failing|pending)\b", re.MULTILINE)
 _GO_FAIL = re.compile(r"^\s*--- FAIL: ", re.MULTILINE)
 _GO_PASS = re.compile(r"^\s*--- PASS: ", re.MULTILINE)
 _GO_PKG = re.compile(r"^(ok|FAIL)\s+\S+", re.MULTILINE)
-_CARGO = re.compile(r"test result: (ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored")
+_CARGO = re.compile(
+    r"test result: (ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored"
+    r"(?:; \d+ measured; (\d+) filtered out)?"
+)
+_NEXTEST = re.compile(
+    r"(\d+) tests? run: (\d+) passed(?:[^,\n]*)?(?:, (\d+) failed)?(?:, (\d+) skipped)?"
+)
 _EXIT = re.compile(
     r"(?:^Exit code:? |exit status |exited with code |returned non-zero exit status |"
     r"make: \*\*\* \[[^\]]*\] Error )(\d+)",
@@ -165,67 +173,92 @@ _NO_TESTS = re.compile(r"\bno tests ran\b|\bno test files\b|No tests found", re.
 _NPM_FAILED = re.compile(r"npm (?:ERR!|error) (?:Test failed|code ELIFECYCLE)|error Command failed")
 
 
-def parse_outcome(text: str, *, is_error: bool = False, exit_code: int | None = None) -> RunOutcome:
-    """Read what a test run's output says (`is_error`: the tool reported a failure)."""
+@dataclass(slots=True)
+class _Tally:
     passed: int | None = None
-    failed = errors = skipped = 0
-    lines: list[str] = []
-    packages_ok = False
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+    left_out: int = 0
+    packages_ok: bool = False
+    lines: list[str] = field(default_factory=list)
 
-    def add(p: int = 0, f: int = 0, e: int = 0, s: int = 0) -> None:
-        nonlocal passed, failed, errors, skipped
-        passed = (passed or 0) + p
-        failed, errors, skipped = failed + f, errors + e, skipped + s
+    def add(self, passed: int = 0, failed: int = 0, errors: int = 0, skipped: int = 0) -> None:
+        self.passed = (self.passed or 0) + passed
+        self.failed += failed
+        self.errors += errors
+        self.skipped += skipped
 
+
+def _pytest_and_unittest(text: str, t: _Tally) -> None:
     for match in _PYTEST_LINE.finditer(text):
         counts = {word.rstrip("s"): int(n) for n, word in _PYTEST_ITEM.findall(match.group(0))}
+        t.left_out += counts.get("deselected", 0)
         if {"passed", "failed", "error", "skipped", "xfailed"} & counts.keys():
-            add(
-                counts.get("passed", 0),
-                counts.get("failed", 0),
-                counts.get("error", 0),
-                counts.get("skipped", 0),
-            )
-            lines.append(match.group(0).strip("= "))
+            t.add(counts.get("passed", 0), counts.get("failed", 0), counts.get("error", 0),
+                  counts.get("skipped", 0))  # fmt: skip
+            t.lines.append(match.group(0).strip("= "))
     ran = _UNITTEST_RAN.search(text)
     if ran:
         bad = _UNITTEST_FAILED.search(text)
         details = dict(re.findall(r"(\w+)=(\d+)", bad.group(1))) if bad else {}
         f, e = int(details.get("failures", 0)), int(details.get("errors", 0))
-        add(int(ran.group(1)) - f - e, f, e, int(details.get("skipped", 0)))
-        lines.append(ran.group(0) + (f" {bad.group(0)}" if bad else " OK"))
+        t.add(int(ran.group(1)) - f - e, f, e, int(details.get("skipped", 0)))
+        t.lines.append(ran.group(0) + (f" {bad.group(0)}" if bad else " OK"))
+
+
+def _javascript(text: str, t: _Tally) -> None:
     for pattern in (_JEST_LINE, _VITEST_LINE):
         for match in pattern.finditer(text):
             counts = {w: int(n) for n, w in _COUNT_WORD.findall(match.group(1))}
-            add(counts.get("passed", 0), counts.get("failed", 0), 0, counts.get("skipped", 0))
-            lines.append(match.group(0).strip())
+            t.add(counts.get("passed", 0), counts.get("failed", 0), 0, counts.get("skipped", 0))
+            t.lines.append(match.group(0).strip())
     mocha = {w: int(n) for n, w in _MOCHA.findall(text)}
     if mocha:
-        add(mocha.get("passing", 0), mocha.get("failing", 0), 0, mocha.get("pending", 0))
-        lines.append(", ".join(f"{n} {w}" for w, n in mocha.items()))
+        t.add(mocha.get("passing", 0), mocha.get("failing", 0), 0, mocha.get("pending", 0))
+        t.lines.append(", ".join(f"{n} {w}" for w, n in mocha.items()))
+
+
+def _go_output(text: str, t: _Tally) -> None:
     go_failed, go_packages = len(_GO_FAIL.findall(text)), _GO_PKG.findall(text)
-    if go_failed or go_packages or _GO_PASS.search(text):
-        failed_packages = go_packages.count("FAIL")
-        # Without -v, go test prints packages, not tests: a pass is known, a count is not.
-        pass_lines = len(_GO_PASS.findall(text))
-        if pass_lines:
-            add(pass_lines, go_failed or failed_packages)
-        else:
-            failed += go_failed or failed_packages
-        packages_ok = packages_ok or "ok" in go_packages
-        lines.append(f"go: {go_packages.count('ok')} ok, {failed_packages} FAIL")
+    if not (go_failed or go_packages or _GO_PASS.search(text)):
+        return
+    failed_packages = go_packages.count("FAIL")
+    # Without -v, go test prints packages, not tests: a pass is known, a count is not.
+    pass_lines = len(_GO_PASS.findall(text))
+    if pass_lines:
+        t.add(pass_lines, go_failed or failed_packages)
+    else:
+        t.failed += go_failed or failed_packages
+    t.packages_ok = t.packages_ok or "ok" in go_packages
+    t.lines.append(f"go: {go_packages.count('ok')} ok, {failed_packages} FAIL")
+
+
+def _rust(text: str, t: _Tally) -> None:
     for match in _CARGO.finditer(text):
-        add(int(match.group(2)), int(match.group(3)), 0, int(match.group(4)))
-        lines.append(match.group(0))
+        t.add(int(match.group(2)), int(match.group(3)), 0, int(match.group(4)))
+        t.left_out += int(match.group(5) or 0)
+        t.lines.append(match.group(0))
+    for match in _NEXTEST.finditer(text):
+        t.add(int(match.group(2)), int(match.group(3) or 0), 0, int(match.group(4) or 0))
+        t.lines.append(match.group(0))
+
+
+def parse_outcome(text: str, *, is_error: bool = False, exit_code: int | None = None) -> RunOutcome:
+    """Read what a test run's output says (`is_error`: the tool reported a failure)."""
+    t = _Tally()
+    for reader in (_pytest_and_unittest, _javascript, _go_output, _rust):
+        reader(text, t)
     if exit_code is None:
         codes = [int(c) for c in _EXIT.findall(text)]
         exit_code = codes[-1] if codes else None
     bad_exit = (exit_code is not None and exit_code != 0) or is_error
     bad_exit = bad_exit or bool(_NPM_FAILED.search(text))
-    if failed or errors or bad_exit:
+    if t.failed or t.errors or bad_exit:
         ok: bool | None = False
-    elif passed or packages_ok:
+    elif t.passed or t.packages_ok:
         ok = True
     else:
         ok = False if _NO_TESTS.search(text) else None
-    return RunOutcome(passed, failed, errors, skipped, exit_code, ok, "; ".join(lines)[:300])
+    summary = "; ".join(t.lines)[:300]
+    return RunOutcome(t.passed, t.failed, t.errors, t.skipped, exit_code, ok, summary, t.left_out)

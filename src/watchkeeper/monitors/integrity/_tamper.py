@@ -36,6 +36,7 @@ _PLATFORM = re.compile(
 )
 OUTCOME_HOOKS = re.compile(
     r"pytest_runtest_makereport|pytest_collection_modifyitems|pytest_runtest_call"
+    r"|pytest_sessionfinish|\bexitstatus\s*=\s*0|\breturncode\s*=\s*0"
     r"|\.outcome\s*=\s*['\"]passed|force_result|force_exception|wasSuccessful\s*=|"
     r"TestCase\.run\s*=|unittest\.TestCase\.\w+\s*=|process\.exit\(0\)|os\._exit\(0\)"
     r"|sys\.exit\(0\)|\bos\.Exit\(0\)|jest\.spyOn\(\s*console|exitCode\s*=\s*0"
@@ -111,6 +112,9 @@ def _judge(edit: Edit) -> Tamper | None:
                 f"removes {lost} assertion(s) from `{edit.path}`",
                 _first_line(_removed(before, after)),
             )
+        weakened = _weakened(before, after)
+        if weakened:
+            return Tamper(0.7, f"loosens an assertion in `{edit.path}`", weakened)
         changed = _changed_expectation(before, after)
         if changed:
             return Tamper(0.6, f"changes an expected value in `{edit.path}`", changed)
@@ -136,6 +140,56 @@ def _changed_expectation(before: str, after: str) -> str | None:
         if was != now and _literals(was) != _literals(now) and _shape(was) == _shape(now):
             return f"{was}  →  {now}"
     return None
+
+
+_LOOSER = (
+    (
+        re.compile(r"\.to(?:Strict)?Equal\(|\.toBe\("),
+        re.compile(
+            r"\.to(?:MatchObject|BeTruthy|BeDefined|Contain|BeGreaterThan\w*|BeLessThan\w*)\("
+        ),
+    ),
+    (
+        re.compile(r"\bassertEqual\(|\bassertEquals\("),
+        re.compile(r"\bassert(?:True|In|IsNotNone|Greater\w*|Less\w*)\("),
+    ),
+    (re.compile(r"\bassert_eq!"), re.compile(r"\bassert!")),
+    (
+        re.compile(r"\bassert [^\n]*==(?!=)"),
+        re.compile(r"\bassert [^\n]*(?:\bin\b|>=|<=|is not None|\bor\b)"),
+    ),
+    (
+        re.compile(r"require\.Equal\(|assert\.Equal\("),
+        re.compile(r"(?:require|assert)\.(?:NotNil|True|Contains|NotEmpty)\("),
+    ),
+)
+_TOLERANCE = re.compile(
+    r"\b(?:abs|rel|atol|rtol|delta|places|epsilon|tol)\s*=\s*([0-9.e-]+)|InDelta\([^,]+,[^,]+,\s*([0-9.e-]+)"
+)
+
+
+def _weakened(before: str, after: str) -> str | None:
+    """A strict check replaced by a looser one, or a numeric tolerance raised."""
+    gone = [line.strip() for line in before.splitlines() if line.strip() and line not in after]
+    added = [line.strip() for line in after.splitlines() if line.strip() and line not in before]
+    for strict, loose in _LOOSER:
+        if any(strict.search(g) for g in gone) and any(
+            loose.search(a) and not strict.search(a) for a in added
+        ):
+            return next(a for a in added if loose.search(a))
+    old_tol = [float(x or y) for x, y in _TOLERANCE.findall(" ".join(gone)) if _number(x or y)]
+    new_tol = [float(x or y) for x, y in _TOLERANCE.findall(" ".join(added)) if _number(x or y)]
+    if old_tol and new_tol and max(new_tol) > max(old_tol) * 5:
+        return next(a for a in added if _TOLERANCE.search(a))
+    return None
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 _LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d+(?:\.\d+)?\b")

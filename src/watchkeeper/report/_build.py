@@ -1,0 +1,24 @@
+"""Build the report of a watchkeeper home: assess it, count the figures, render."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from watchkeeper.assess import assess_home
+from watchkeeper.report._figures import gather_figures
+from watchkeeper.report._render import render_report
+
+__all__ = ["build_report"]
+
+
+def build_report(
+    home: Path, *, period: timedelta, deployment: str | None = None, end: datetime | None = None
+) -> str:
+    """The HTML report of `home`'s ledger over `period` up to `end` (default: now)."""
+    from watchkeeper.ledger import LEDGER_FILE_NAME, read_events
+
+    assessment = assess_home(home, period=period, deployment=deployment, end=end)
+    events = (event for _, event in read_events(home / LEDGER_FILE_NAME))
+    figures = gather_figures(events, start=assessment.start, end=assessment.end, only=deployment)
+    return render_report(assessment, figures)
