@@ -25,6 +25,8 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, Playwright
 
+from watchkeeper.report import CHROMIUM, CHROMIUM_ARGS
+
 __all__ = [
     "ADMIN",
     "CHROMIUM",
@@ -41,17 +43,6 @@ __all__ = [
     "start_stack",
     "watchkeeper",
 ]
-
-#: Debian's chromium, which `make browser` installs; Playwright drives it, never its own build.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 
 #: `git push` waits for a reviewer; echo and ls run; rm is refused.
 POLICY = """\

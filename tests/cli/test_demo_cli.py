@@ -6,6 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.ledger.conftest import postgres_schema, postgres_server, postgres_url
+from watchkeeper.ledger import ledger_source
+
+__all__ = ["postgres_schema", "postgres_server", "postgres_url"]
+
 CLI = [str(Path(sys.executable).with_name("watchkeeper"))]
 
 
@@ -55,3 +60,27 @@ def test_demo_runs_twice_on_one_home(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stdout + second.stderr
     assert (home / "demo.token").read_text() == token
     assert "ledger verify: ok" in second.stdout
+
+
+def test_demo_records_into_and_verifies_a_postgres_ledger(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """With `$WATCHKEEPER_DB` set the demo records into PostgreSQL and verifies that ledger."""
+    home = tmp_path / "home"
+    result = subprocess.run(
+        [*CLI, "demo", "--home", str(home), "--port", "0", "--exit"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=240,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(home),
+            "COLUMNS": "200",
+            "WATCHKEEPER_DB": postgres_url,
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ledger verify: ok" in result.stdout
+    assert not (home / "ledger.db").exists()
+    assert ledger_source(home, postgres_url).head().seq > 0

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from watchkeeper.events import Decision
-from watchkeeper.ledger import LEDGER_FILE_NAME, LedgerError, ledger_head, read_events
+from watchkeeper.ledger import LedgerError, LedgerNotFoundError, ledger_source
 from watchkeeper.supervise import listening_inodes, socket_inodes
 
 __all__ = ["accepted_calls_since", "ledger_seq", "listeners_of"]
@@ -27,11 +27,14 @@ def listeners_of(pids: Iterable[int]) -> dict[int, str]:
 
 
 def ledger_seq(home: Path) -> int:
-    """Return the ledger's head sequence number (0 when there is no ledger yet)."""
-    path = home / LEDGER_FILE_NAME
-    if not path.exists():
+    """Return the head sequence number of `home`'s ledger (0 when there is no ledger yet).
+
+    The ledger is `$WATCHKEEPER_DB` (PostgreSQL) or `<home>/ledger.db`.
+    """
+    try:
+        return ledger_source(home).head().seq
+    except LedgerNotFoundError:
         return 0
-    return ledger_head(path).seq
 
 
 def accepted_calls_since(
@@ -41,12 +44,9 @@ def accepted_calls_since(
 
     None means the ledger could not be read: the check failed, it did not pass.
     """
-    path = home / LEDGER_FILE_NAME
-    if not path.exists():
-        return 0
     count = 0
     try:
-        for _seq, event in read_events(path, after_seq=after_seq):
+        for _seq, event in ledger_source(home).events(after_seq=after_seq):
             if event.kind in _NOT_CALLS or event.ts < since:
                 continue
             if event.deployment_id not in deployments and event.session_id not in sessions:
@@ -54,6 +54,8 @@ def accepted_calls_since(
             if event.kind == "verdict" and event.decision == Decision.DENY:
                 continue
             count += 1
+    except LedgerNotFoundError:
+        return 0
     except (LedgerError, OSError):
         return None
     return count

@@ -20,6 +20,7 @@ from watchkeeper.demo._replay import (
     rules_by_tool_use,
 )
 from watchkeeper.deployments import DeploymentError, Registry, open_registry
+from watchkeeper.ledger import ledger_source
 
 __all__ = ["DEFAULT_DEMO_PORT", "run_demo"]
 
@@ -56,10 +57,11 @@ def _table(steps: Sequence[DemoStep], rules: dict[str, tuple[str, ...]]) -> Tabl
 
 
 def _verify(home: Path) -> tuple[bool, str]:
-    from watchkeeper.ledger import LedgerError, load_public_key, verify_ledger
+    from watchkeeper.ledger import LedgerError, load_public_key
 
     try:
-        report = verify_ledger(home / "ledger.db", load_public_key(home / "keys" / "ledger.pub"))
+        source = ledger_source(home)
+        report = source.verify(load_public_key(source.keys / "ledger.pub"))
     except (LedgerError, OSError) as exc:
         return False, f"could not verify: {exc}"
     if report.ok:
@@ -141,7 +143,7 @@ def run_demo(home: Path, *, port: int = DEFAULT_DEMO_PORT, exit_after: bool = Fa
                     f"  API:          {gateway.url}/v1   (OpenAPI docs: {gateway.url}/docs, "
                     f"{gateway.url}/openapi.json)",
                     f"  session:      {gateway.url}/v1/sessions/{session_id}/events",
-                    f"  ledger:       {home / 'ledger.db'}",
+                    f"  ledger:       {ledger_source(home).name}",
                     f"  signing key:  {home / 'keys' / 'ledger.key'} (public: ledger.pub)",
                     f"  demo token:   {token_file} (deployment `demo`; admin: admin.token)",
                     f"  policy:       {home / 'policy.yaml'}",

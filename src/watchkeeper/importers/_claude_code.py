@@ -28,6 +28,7 @@ from watchkeeper.importers._errors import ImportFileError
 from watchkeeper.importers._identity import parse_timestamp, stable_id
 from watchkeeper.importers._jsonl import json_lines
 from watchkeeper.importers._output import capped_output
+from watchkeeper.importers._reading import read_import_file
 from watchkeeper.importers._writer import ParsedFile, file_digest, import_marker
 
 __all__ = ["read_claude_code", "transcript_files"]
@@ -225,10 +226,7 @@ def read_claude_code(path: Path, *, deployment_id: str = "imported") -> ParsedFi
 
     Nothing is returned for a file with a bad line, so a caller never records part of it.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(path, None, f"cannot be read ({exc.strerror})", "check it") from exc
+    data = read_import_file(path)
     records = json_lines(path, data)
     session_id = next((r["sessionId"] for _, r in records if _text(r.get("sessionId"))), path.stem)[
         :200

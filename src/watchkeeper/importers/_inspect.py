@@ -28,6 +28,7 @@ from watchkeeper.events import Event, Lifecycle, Message, Reasoning, ToolCall, T
 from watchkeeper.importers._errors import ImportFileError
 from watchkeeper.importers._identity import parse_timestamp, stable_id
 from watchkeeper.importers._output import capped_output
+from watchkeeper.importers._reading import read_import_file
 from watchkeeper.importers._writer import ParsedFile, file_digest, import_marker
 
 __all__ = ["read_inspect_log"]
@@ -276,10 +277,7 @@ def read_inspect_log(path: Path, *, deployment_id: str = "imported") -> ParsedFi
     Raises `ImportFileError` (naming the file, the zip member and the line where known) for a
     log that cannot be read; nothing is returned for it, so a caller never records part of it.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(path, None, f"cannot be read ({exc.strerror})", "check it") from exc
+    data = read_import_file(path)
     header, samples = (_eval_log if path.suffix == ".eval" else _json_log)(path, data)
     spec = header.get("eval")
     if not isinstance(spec, dict):

@@ -30,6 +30,7 @@ __all__ = [
     "export_postgres",
     "postgres_events",
     "postgres_head",
+    "read_error",
     "read_head",
     "verify_postgres",
 ]
@@ -134,7 +135,7 @@ def verify_postgres(
                 require_signatures=require_signatures,
             )
     except psycopg.Error as exc:
-        raise _read_error(url, exc) from exc
+        raise read_error(url, exc) from exc
 
 
 def export_postgres(url: str, out: TextIO, *, redact: Redactor | None = None) -> int:
@@ -143,10 +144,10 @@ def export_postgres(url: str, out: TextIO, *, redact: Redactor | None = None) ->
         with _snapshot(url) as conn:
             return write_jsonl(_checkpoints(conn), _records(conn), out, redact=redact)
     except psycopg.Error as exc:
-        raise _read_error(url, exc) from exc
+        raise read_error(url, exc) from exc
 
 
-def _read_error(url: str, exc: psycopg.Error) -> LedgerOpenError:
+def read_error(url: str, exc: psycopg.Error) -> LedgerOpenError:
     reason = " ".join(str(exc).split())
     return LedgerOpenError(
         f"ledger database `{display_url(url)}` could not be read ({reason}); check the server"

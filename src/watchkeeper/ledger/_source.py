@@ -15,19 +15,26 @@ import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from watchkeeper.events import Event
+from watchkeeper.ledger._checkpoint import Checkpoint
 from watchkeeper.ledger._export import Redactor, export_jsonl
 from watchkeeper.ledger._open import ledger_location
 from watchkeeper.ledger._postgres_reader import (
     export_postgres,
     postgres_events,
     postgres_head,
+    read_error,
     verify_postgres,
 )
-from watchkeeper.ledger._postgres_schema import connect, display_url
+from watchkeeper.ledger._postgres_schema import connect, display_url, require_schema
 from watchkeeper.ledger._reader import Head, ledger_head, read_events
+from watchkeeper.ledger._schema import connect_reader
 from watchkeeper.ledger._verify import VerifyReport, verify_ledger
 
 __all__ = ["LedgerSource", "PostgresSource", "SqliteSource", "ledger_source"]
+
+_LAST_CHECKPOINT = (
+    "SELECT seq, hash, ts, key_id, signature FROM checkpoints ORDER BY seq DESC LIMIT 1"
+)
 
 
 class LedgerSource(Protocol):
@@ -44,6 +51,10 @@ class LedgerSource(Protocol):
         ...
 
     def head(self) -> Head: ...
+
+    def last_checkpoint(self) -> Checkpoint | None:
+        """The newest signed checkpoint, or None when none was signed yet (not verified)."""
+        ...
 
     def events(
         self, *, after_seq: int = 0, session_id: str | None = None, limit: int | None = None
@@ -75,6 +86,15 @@ class SqliteSource:
     def head(self) -> Head:
         """Return the committed head."""
         return ledger_head(self.path)
+
+    def last_checkpoint(self) -> Checkpoint | None:
+        """Return the newest checkpoint, or None."""
+        conn = connect_reader(self.path)
+        try:
+            row = conn.execute(_LAST_CHECKPOINT).fetchone()
+        finally:
+            conn.close()
+        return None if row is None else Checkpoint(*row)
 
     def events(
         self, *, after_seq: int = 0, session_id: str | None = None, limit: int | None = None
@@ -108,6 +128,16 @@ class PostgresSource:
     def head(self) -> Head:
         """Return the committed head."""
         return postgres_head(self.url)
+
+    def last_checkpoint(self) -> Checkpoint | None:
+        """Return the newest checkpoint, or None."""
+        with self._connection() as conn:
+            require_schema(conn, self.url)
+            try:
+                row = conn.execute(_LAST_CHECKPOINT).fetchone()
+            except psycopg.Error as exc:
+                raise read_error(self.url, exc) from exc
+        return None if row is None else Checkpoint(int(row[0]), *map(str, row[1:]))
 
     def events(
         self, *, after_seq: int = 0, session_id: str | None = None, limit: int | None = None

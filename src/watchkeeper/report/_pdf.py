@@ -6,6 +6,7 @@ from pathlib import Path
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "PdfError", "write_pdf"]
 
+#: Debian's chromium, which `make browser` installs; Playwright drives it, never its own build.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = (
     "--no-sandbox",

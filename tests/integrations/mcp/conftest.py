@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,7 +15,10 @@ from mcp.client import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from watchkeeper.events import Event
+from watchkeeper.gateway import TokenStore, build_pipeline, create_app
 from watchkeeper.ledger import read_events
+from watchkeeper.review import ApprovalQueue, PendingApproval
+from watchkeeper.testing import serve_in_thread
 
 T = TypeVar("T")
 
@@ -78,3 +83,43 @@ def with_client(
 def ledger_events(home: Path) -> list[Event]:
     """Every event recorded in the home's ledger, in order."""
     return [event for _seq, event in read_events(home / "ledger.db")]
+
+
+@dataclass
+class Held:
+    """A live gateway holding asks: its url, a token, its home and its approval queue."""
+
+    url: str
+    token: str
+    home: Path
+    queue: ApprovalQueue
+
+
+@pytest.fixture
+def held(home: Path, tmp_path: Path) -> Iterator[Held]:
+    """A gateway on the MCP test policy (send_email asks) that holds asks for 30 s."""
+    tokens = TokenStore(tmp_path / "tokens.json")
+    with build_pipeline(home, policy_path=home / "policy.yaml", default_monitors=False) as pipe:
+        queue = ApprovalQueue(pipe.record)
+        app = create_app(pipe, tokens, approvals=queue, approval_timeout=30)
+        with serve_in_thread(app) as url:
+            yield Held(url, tokens.issue("mcp-test"), home, queue)
+            queue.close()
+
+
+async def first_pending(queue: ApprovalQueue) -> PendingApproval:
+    """The first approval the gateway holds (waits up to 20 s)."""
+    with anyio.fail_after(20):
+        while not queue.pending():
+            await anyio.sleep(0.02)
+    return queue.pending()[0]
+
+
+def events_until(home: Path, done: Callable[[Event], bool]) -> list[Event]:
+    """The gateway's ledger once an event matches `done` (or after 10 s)."""
+    deadline = time.monotonic() + 10
+    while True:
+        events = ledger_events(home)
+        if any(done(e) for e in events) or time.monotonic() > deadline:
+            return events
+        time.sleep(0.05)

@@ -10,6 +10,11 @@ gets the verdict, records the assistant's accompanying message, and answers Insp
 - ask → ``escalate`` (the next approver in the policy decides — typically ``human``; with
   none, Inspect's policy rejects), or ``reject`` with ``ask="reject"``.
 
+Through a gateway that holds asks for a reviewer (`watchkeeper serve`), the approver waits
+for the review (up to ``review_wait`` seconds) and answers with its outcome instead: the
+reviewer's approval → ``approve``; a denial, or no review in time → ``reject`` with the
+reason (e.g. "a reviewer did not approve this tool call in time, so it was denied.").
+
 Each Inspect sample is one ledger session (``inspect-<sample uuid>``).
 """
 
@@ -34,6 +39,17 @@ from watchkeeper.policy import Verdict
 __all__ = ["gateway"]
 
 _MESSAGE_KEPT = 65536
+#: Default seconds to wait for a reviewer (the gateway's default approval timeout).
+REVIEW_WAIT = 120.0
+
+
+def _review_wait(seconds: float) -> float:
+    value = float(seconds)
+    if not value >= 0:
+        raise ValueError(
+            f"review_wait `{seconds}` must be a number of seconds >= 0; use 0 to not wait"
+        )
+    return value
 
 
 def _session_id(fallback: str) -> str:
@@ -50,8 +66,11 @@ def _session_id(fallback: str) -> str:
 
 def _answer(verdict: Verdict, ask: Literal["escalate", "reject"]) -> Approval:
     metadata: dict[str, Any] = {"watchkeeper_rule_ids": list(verdict.rule_ids)}
+    reviewed = bool(verdict.rule_ids) and verdict.rule_ids[0].startswith("review:")
     if verdict.decision is Decision.ALLOW:
-        return Approval(decision="approve", explanation="allowed by watchkeeper", metadata=metadata)
+        said = verdict.agent_message if reviewed else ""
+        explanation = f"allowed by watchkeeper: {said}" if said else "allowed by watchkeeper"
+        return Approval(decision="approve", explanation=explanation, metadata=metadata)
     if verdict.decision is Decision.ASK and ask == "escalate":
         return Approval(
             decision="escalate",
@@ -72,6 +91,8 @@ def gateway(
     home: str | None = None,
     deployment: str = "inspect",
     ask: Literal["escalate", "reject"] = "escalate",
+    *,
+    review_wait: float = REVIEW_WAIT,
 ) -> Approver:
     """Approve Inspect tool calls by asking watchkeeper.
 
@@ -82,6 +103,9 @@ def gateway(
       home: watchkeeper home for in-process mode (``$WATCHKEEPER_HOME`` or ~/.watchkeeper).
       deployment: deployment id recorded on the calls in in-process mode.
       ask: what an `ask` verdict becomes: ``escalate`` to the next approver, or ``reject``.
+      review_wait: seconds to wait when the gateway holds an `ask` for a reviewer (0: do
+        not wait; the `ask` is answered by `ask` at once). Keep it at least the gateway's
+        ``--approval-timeout`` so the gateway's own timeout answer arrives first.
     """
     import os
 
@@ -93,6 +117,7 @@ def gateway(
             resolve_home(Path(home) if home else None),
             url=url or os.environ.get("WATCHKEEPER_URL") or None,
             token=token or os.environ.get("WATCHKEEPER_TOKEN"),
+            review_wait=_review_wait(review_wait),
         )
     )
     atexit.register(stack.close)

@@ -93,8 +93,14 @@ class McpGuard:
         self._state = _State()
         self._lock = threading.Lock()
 
-    def from_client(self, message: Message) -> dict[str, Any] | None:
-        """Handle a client message; return a reply for the client, or None to forward it."""
+    def from_client(
+        self, message: Message, cancelled: threading.Event | None = None
+    ) -> dict[str, Any] | None:
+        """Handle a client message; return a reply for the client, or None to forward it.
+
+        A `tools/call` whose `cancelled` is set by the time its verdict arrives is never
+        forwarded, whatever the verdict (a held ask can take a reviewer minutes).
+        """
         if message.kind != "request":
             return None
         if message.method != "tools/call":
@@ -115,11 +121,32 @@ class McpGuard:
             source="mcp",
         )
         verdict = self._verdict(call, name)
-        if verdict.decision is not Decision.ALLOW:
-            return tool_error_result(message.id, _refusal(verdict))
         with self._lock:
-            self._state.pending[message.id] = _Pending("tools/call", call)
-        return None
+            dropped = cancelled is not None and cancelled.is_set()
+            if verdict.decision is Decision.ALLOW and not dropped:
+                self._state.pending[message.id] = _Pending("tools/call", call)
+                return None
+        if dropped:
+            self._record(_not_run(call, "the MCP client cancelled the call before its verdict"))
+            return tool_error_result(message.id, "watchkeeper: the call was cancelled.")
+        return tool_error_result(message.id, _refusal(verdict))
+
+    def cancelled(self, request_id: Any, reason: str) -> None:
+        """Record that the client cancelled `tools/call` `request_id` while it was decided."""
+        self._lifecycle("call_cancelled", {"request_id": request_id, "reason": reason})
+
+    def forget(self, request_id: Any, why: str) -> dict[str, Any] | None:
+        """Drop allowed request `request_id` that will not be forwarded; its error reply.
+
+        None when the request is not pending (e.g. `server_gone` already answered it).
+        """
+        with self._lock:
+            request = self._state.pending.pop(request_id, None)
+        if request is None:
+            return None
+        if request.call is not None:
+            self._record(_not_run(request.call, why))
+        return error_reply(request_id, INTERNAL_ERROR, f"watchkeeper MCP gateway: {why}")
 
     def from_server(self, message: Message) -> None:
         """Handle a server message on its way to the client (recording, pinning)."""
@@ -281,6 +308,17 @@ def _refusal(verdict: Verdict) -> str:
             or "watchkeeper: this call needs a reviewer's approval and was not run."
         )
     return verdict.agent_message or "Blocked by watchkeeper policy."
+
+
+def _not_run(call: ToolCall, why: str) -> ToolResult:
+    return ToolResult(
+        session_id=call.session_id,
+        deployment_id=call.deployment_id,
+        tool=call.tool,
+        tool_use_id=call.tool_use_id,
+        output=f"not run: {why}",
+        is_error=True,
+    )
 
 
 def _result_text(result: dict[str, Any]) -> str:

@@ -6,10 +6,16 @@ transport allows). Answers from upstream — a JSON body or an SSE stream — ar
 by event, recorded and pinned, then relayed unchanged. Each MCP session (`Mcp-Session-Id`)
 gets its own guard, so request ids of different clients never mix. An unreachable or
 failing upstream is a JSON-RPC error for the client, never a hang.
+
+Requests are handled concurrently: while a `tools/call` waits for a reviewer (the gateway
+holds its `ask`), other requests of the same session pass. A held call ends when the
+client cancels it — by closing its request (MCP 2026) or by a `notifications/cancelled`
+naming it — and is then recorded as cancelled and never forwarded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -23,9 +29,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from watchkeeper.integrations.mcp._deciding import decide_in_thread
 from watchkeeper.integrations.mcp._guard import McpGuard
 from watchkeeper.integrations.mcp._messages import (
     INTERNAL_ERROR,
+    Message,
     MessageError,
     error_reply,
     parse_message,
@@ -75,6 +83,76 @@ class _Guards:
             self._guards.pop(session, None)
 
 
+_CallKey = tuple[str, str | int | None]
+_CANCELLED = "notifications/cancelled"
+
+
+class _Calls:
+    """`tools/call`s being decided, by session and request id, so a client can cancel one."""
+
+    def __init__(self) -> None:
+        self._calls: dict[_CallKey, tuple[threading.Event, asyncio.Future[Any]]] = {}
+
+    async def from_client(
+        self, request: Request, guard: McpGuard, session: str, message: Message
+    ) -> Response | None:
+        """Handle a client message: the response that answers it here, or None to forward it."""
+        if message.kind == "request" and message.method == "tools/call":
+            answer, abandoned = await self.decide(request, guard, session, message)
+            if abandoned:  # MCP sends no answer to a cancelled request; 202 says none follows
+                return Response(status_code=202)
+        elif await self.cancel(guard, session, message):
+            return Response(status_code=202)
+        else:
+            answer = await run_in_threadpool(guard.from_client, message)
+        return None if answer is None else JSONResponse(answer)
+
+    async def decide(
+        self, request: Request, guard: McpGuard, session: str, message: Message
+    ) -> tuple[dict[str, Any] | None, bool]:
+        """Decide `message`; return (its answer, whether the client abandoned it)."""
+        cancelled = threading.Event()
+        future = decide_in_thread(guard, message, cancelled)
+        key = (session, message.id)
+        self._calls[key] = (cancelled, future)
+        watcher: asyncio.Future[Any] = asyncio.ensure_future(_disconnected(request))
+        try:
+            await asyncio.wait([future, watcher], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            watcher.cancel()
+            if self._calls.get(key, (None, None))[1] is future:
+                del self._calls[key]
+        if future.done():
+            return (None, True) if future.cancelled() else (future.result(), False)
+        cancelled.set()
+        future.cancel()
+        await run_in_threadpool(guard.cancelled, message.id, "the MCP client disconnected")
+        return None, True
+
+    async def cancel(self, guard: McpGuard, session: str, message: Message) -> bool:
+        """Cancel the held call a `notifications/cancelled` names; False if there is none."""
+        if message.kind != "notification" or message.method != _CANCELLED:
+            return False
+        request_id = message.params.get("requestId")
+        if not isinstance(request_id, str | int):
+            return False
+        entry = self._calls.pop((session, request_id), None)
+        if entry is None:
+            return False
+        entry[0].set()
+        entry[1].cancel()
+        reason = message.params.get("reason")
+        text = reason if isinstance(reason, str) else ""
+        await run_in_threadpool(guard.cancelled, request_id, text)
+        return True
+
+
+async def _disconnected(request: Request) -> None:
+    """Return when the client closes the connection (the body was already read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 def _forwarded(headers: Any) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower() not in _HOP_BY_HOP}
 
@@ -87,6 +165,7 @@ def mcp_http_app(
     `guard_for(session_id)` builds the guard for a new MCP session.
     """
     guards = _Guards(guard_for)
+    calls = _Calls()
     client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=10.0))
 
     async def handle(request: Request) -> Response:
@@ -108,9 +187,9 @@ def mcp_http_app(
                 reply = await run_in_threadpool(guard.client_garbage, body, str(exc))
                 return JSONResponse(reply, status_code=400)
             is_request, request_id = message.kind == "request", message.id
-            answer = await run_in_threadpool(guard.from_client, message)
-            if answer is not None:
-                return JSONResponse(answer)
+            answered = await calls.from_client(request, guard, session, message)
+            if answered is not None:
+                return answered
         outgoing = client.build_request(
             request.method,
             upstream,

@@ -1,10 +1,14 @@
 """The stdio MCP gateway: sit between a client and a server it starts, one message per line.
 
-Client → server messages pass through the guard in order (a `tools/call` is decided before
-it is forwarded); server → client messages are recorded, then forwarded. Neither side's
-garbage stops the proxy: a bad client line gets a JSON-RPC parse error, a bad server line is
-recorded and dropped, and when the server dies every unanswered request gets an error reply
-and later requests are refused — the client sees failures, never a hang.
+Client → server messages pass through the guard in order, except that each `tools/call` is
+decided in its own task (a held `ask` can wait minutes for a reviewer) while later messages
+— pings, other calls, `tools/list`, notifications — pass at once; replies keep their ids.
+A `notifications/cancelled` for a call still being decided ends its wait: it is recorded,
+never forwarded, and (as MCP allows) not answered. Server → client messages are recorded,
+then forwarded. Neither side's garbage stops the proxy: a bad client line gets a JSON-RPC
+parse error, a bad server line is recorded and dropped, and when the server dies every
+unanswered request gets an error reply and later requests are refused — the client sees
+failures, never a hang.
 """
 
 from __future__ import annotations
@@ -16,13 +20,17 @@ import signal
 import sys
 import threading
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from watchkeeper.integrations.mcp._deciding import decide_in_thread
 from watchkeeper.integrations.mcp._guard import McpGuard
 from watchkeeper.integrations.mcp._messages import (
     INTERNAL_ERROR,
+    INVALID_REQUEST,
+    Message,
     MessageError,
     error_reply,
     parse_message,
@@ -37,6 +45,15 @@ _STOP_GRACE = 5.0
 DRAIN_TIMEOUT = 30.0
 
 Write = Callable[[bytes], Awaitable[None]]
+_CANCELLED = "notifications/cancelled"
+
+
+@dataclass(slots=True)
+class _Deciding:
+    """A `tools/call` waiting for its verdict; `cancelled` tells the deciding thread."""
+
+    task: asyncio.Task[None] | None = None
+    cancelled: threading.Event = field(default_factory=threading.Event)
 
 
 class _Proxy:
@@ -47,6 +64,8 @@ class _Proxy:
         self._server_alive = True
         self._down_reason = ""
         self._server_lock = asyncio.Lock()
+        self._deciding: dict[str | int | None, _Deciding] = {}
+        self._tasks: set[asyncio.Task[None]] = set()  # running calls, kept from the collector
 
     async def reply(self, body: dict[str, Any]) -> None:
         await self._write_client(orjson.dumps(body) + b"\n")
@@ -74,11 +93,69 @@ class _Proxy:
                 text = f"MCP server is not running ({self._down_reason})"
                 await self.reply(error_reply(message.id, INTERNAL_ERROR, text))
             return
-        answer = await asyncio.to_thread(self._guard.from_client, message)
+        if message.kind == "request" and message.method == "tools/call":
+            await self._start_call(message, line)
+            return
+        if await self._cancel(message):
+            return
+        if self._guard.from_client(message) is None:  # only calls are ever answered here
+            await self._to_server(line if line.endswith(b"\n") else line + b"\n")
+
+    async def _start_call(self, message: Message, line: bytes) -> None:
+        if message.id in self._deciding:
+            text = f"request id `{message.id}` is already in use by a call being decided"
+            await self.reply(error_reply(message.id, INVALID_REQUEST, text))
+            return
+        deciding = _Deciding()
+        self._deciding[message.id] = deciding
+        deciding.task = asyncio.create_task(self._call(message, line, deciding))
+        self._tasks.add(deciding.task)
+        deciding.task.add_done_callback(self._tasks.discard)
+
+    async def _call(self, message: Message, line: bytes, deciding: _Deciding) -> None:
+        try:
+            answer = await decide_in_thread(self._guard, message, deciding.cancelled)
+        except Exception as exc:  # noqa: BLE001 - the client gets an error, never a hang
+            text = f"watchkeeper MCP gateway could not decide the call: {exc}"
+            answer = error_reply(message.id, INTERNAL_ERROR, text)
+        finally:
+            if self._deciding.get(message.id) is deciding:
+                del self._deciding[message.id]
         if answer is not None:
             await self.reply(answer)
-            return
-        await self._to_server(line if line.endswith(b"\n") else line + b"\n")
+        elif not self._server_alive:
+            why = f"MCP server is not running ({self._down_reason})"
+            forgotten = await asyncio.to_thread(self._guard.forget, message.id, why)
+            if forgotten is not None:
+                await self.reply(forgotten)
+        else:
+            await self._to_server(line if line.endswith(b"\n") else line + b"\n")
+
+    async def _cancel(self, message: Message) -> bool:
+        """Stop waiting for a call the client cancelled; False for any other message."""
+        if message.kind != "notification" or message.method != _CANCELLED:
+            return False
+        request_id = message.params.get("requestId")
+        deciding = (
+            self._deciding.pop(request_id, None) if isinstance(request_id, str | int) else None
+        )
+        if deciding is None or deciding.task is None:
+            return False
+        deciding.cancelled.set()
+        deciding.task.cancel()
+        reason = message.params.get("reason")
+        text = reason if isinstance(reason, str) else ""
+        await asyncio.to_thread(self._guard.cancelled, request_id, text)
+        return True
+
+    async def cancel_all(self, reason: str) -> None:
+        """Stop every call still being decided (the client is gone), recording each."""
+        for request_id, deciding in list(self._deciding.items()):
+            self._deciding.pop(request_id, None)
+            deciding.cancelled.set()
+            if deciding.task is not None:
+                deciding.task.cancel()
+            await asyncio.to_thread(self._guard.cancelled, request_id, reason)
 
     async def _to_server(self, line: bytes) -> None:
         stdin = self._server.stdin
@@ -121,6 +198,10 @@ class _Proxy:
     async def drain(self, timeout: float) -> None:
         """Wait (up to `timeout` s) for the server to answer what the client already sent."""
         deadline = asyncio.get_running_loop().time() + timeout
+        while self._deciding:
+            if asyncio.get_running_loop().time() >= deadline:
+                return
+            await asyncio.sleep(0.02)
         while self._server_alive and self._guard.unanswered():
             if asyncio.get_running_loop().time() >= deadline:
                 return
@@ -153,8 +234,9 @@ async def run_stdio_proxy(
 ) -> int:
     """Start `command`, proxy until the client's stream ends; return the server's exit status.
 
-    When the client's stream ends, requests already forwarded get up to `drain_timeout`
-    seconds to be answered before the server's stdin is closed.
+    When the client's stream ends, calls still being decided and requests already forwarded
+    get up to `drain_timeout` seconds (together) to be answered before the server's stdin
+    is closed; calls still undecided then are abandoned and recorded as cancelled.
     """
     server = await asyncio.create_subprocess_exec(
         *command,
@@ -169,6 +251,7 @@ async def run_stdio_proxy(
         await proxy.pump_client(reader)
         await proxy.drain(drain_timeout)
     finally:
+        await proxy.cancel_all("the MCP client closed its stream before the verdict")
         code = await proxy.close_server()
         await server_task
     return code

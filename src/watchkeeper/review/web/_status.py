@@ -172,9 +172,7 @@ class StatusCache:
         try:
             key = load_public_key(key_path) if key_path.exists() else None
             report = self._source.verify(key, require_signatures=key is not None)
-            checkpoint = None
-            if isinstance(self._source, SqliteSource):
-                checkpoint = _last_checkpoint(self._source.path)
+            checkpoint = self._source.last_checkpoint()
         except (LedgerError, sqlite3.Error, OSError) as exc:
             return None, str(exc), None
         return report, "", checkpoint
@@ -218,19 +216,6 @@ class StatusCache:
             data = orjson.loads(payload)
             ts = datetime.fromisoformat(str(data.get("ts", "")))
             yield int(seq), ts, tuple(data.get("rule_ids") or ())
-
-
-def _last_checkpoint(path: Path) -> Checkpoint | None:
-    from watchkeeper.ledger._schema import connect_reader
-
-    conn = connect_reader(path)
-    try:
-        row = conn.execute(
-            "SELECT seq, hash, ts, key_id, signature FROM checkpoints ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-    finally:
-        conn.close()
-    return None if row is None else Checkpoint(*row)
 
 
 class _Coverage:

@@ -1,0 +1,59 @@
+"""The Soak section of BENCHMARKS.md: written by `make soak`, kept by `make bench`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench._report import Figure, write_report
+from bench.soak import SoakConfig, SoakResult
+from bench.soak._report import SECTION, write_section
+from bench.soak._tally import Tally
+from bench.soak._verify import LedgerCheck
+
+
+def _result(decisions: int) -> SoakResult:
+    tally = Tally(decisions={"allow": decisions}, latencies_ms=[5.0] * decisions)
+    ledger = LedgerCheck(
+        records=10,
+        acked=5,
+        missing=0,
+        altered=0,
+        verdicts_wrong=0,
+        verify_ok=True,
+        verify_output="",
+    )
+    return SoakResult(
+        config=SoakConfig(),
+        seconds=10.0,
+        tally=tally,
+        ledger=ledger,
+        ingested=100,
+        alert_latencies_ms=[250.0],
+        alerts_missing=0,
+        gateway_alerted=1,
+    )
+
+
+def test_write_section_replaces_the_previous_soak_section(tmp_path: Path) -> None:
+    """A second soak replaces the first's section and leaves the other sections alone."""
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text("# Benchmarks\n\n## P1 policy evaluation\n\nkept\n")
+    write_section(path, _result(10))
+    write_section(path, _result(30))
+    text = path.read_text()
+    assert text.count(f"## {SECTION}") == 1
+    assert "3.00 decisions/s" in text
+    assert "1.00 decisions/s" not in text
+    assert "## P1 policy evaluation\n\nkept\n" in text
+
+
+def test_make_bench_keeps_the_soak_section(tmp_path: Path) -> None:
+    """Rewriting the benchmarks keeps the Soak section that `make soak` wrote."""
+    path = tmp_path / "BENCHMARKS.md"
+    write_section(path, _result(10))
+    figure = Figure(id="P9", what="x", value=1.0, unit="ops", goal="-", met=True)
+    write_report(path, {"P9 something": [figure]})
+    text = path.read_text()
+    assert "## P9 something" in text
+    assert f"## {SECTION}" in text
+    assert "1.00 decisions/s" in text
