@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench soak clean install dev docs browser screenshots
+.PHONY: run test lint typecheck unit bench soak clean install dev docs browser system screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,16 @@ dev: $(DEVSTAMP)
 run: $(STAMP)
 	$(BIN)/watchkeeper demo
 
-## test: install the browser, lint, type-check and run the whole suite
-test: $(DEVSTAMP) browser lint typecheck unit
+## test: install the system packages tests drive, lint, type-check and run the whole suite
+test: $(DEVSTAMP) system lint typecheck unit
 
-## browser: install Debian's chromium (driven by the Playwright browser tests) when missing
+## system: install the Debian packages the tests drive, when missing: chromium (the
+## Playwright browser tests) and at (the at-job persistence test)
+system:
+	command -v chromium >/dev/null && command -v atq >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq chromium at)
+
+## browser: install Debian's chromium when missing
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
@@ -40,7 +46,7 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
 
-unit: $(DEVSTAMP) browser
+unit: $(DEVSTAMP) system
 	$(BIN)/pytest -q -m "not slow"
 
 ## bench: run the benchmark suite and rewrite BENCHMARKS.md

@@ -31,17 +31,17 @@ from watchkeeper.events import (
     ToolResult,
     VerdictEvent,
 )
-from watchkeeper.ledger import SqliteLedger, verify_ledger
+from watchkeeper.ledger import SqliteLedger, SqliteSource, verify_ledger
 from watchkeeper.normalize import Normalizer
+from watchkeeper.supervise import read_processes
 from watchkeeper.sweep import (
     CoverageConfig,
-    ProcReader,
+    SessionEvents,
     SweepConfig,
     Sweeper,
     assess_coverage,
     check_ledger,
 )
-from watchkeeper.sweep._ledger_window import SessionEvents
 
 EXTRA_PROCESSES = 500
 LEDGER_RECORDS = 1_000_000
@@ -67,12 +67,11 @@ def _host_sweep() -> tuple[float, float, int]:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             home = Path(tmp)
-            reader = ProcReader()
-            scanned = len(reader.scan())
+            scanned = len(read_processes())
             with AlertStore(home / "alerts.db") as alerts:
                 sweeper = Sweeper(home, config=SweepConfig(), record=list, alerts=alerts)
                 sweep = median([_timed(sweeper.run) for _ in range(ROUNDS)])
-            scan = median([_timed(reader.scan) for _ in range(ROUNDS)])
+            scan = median([_timed(read_processes) for _ in range(ROUNDS)])
     finally:
         for proc in sleepers:
             proc.kill()
@@ -92,10 +91,11 @@ def _ledger_check() -> tuple[float, float]:
             for first in range(0, LEDGER_RECORDS, 20_000):
                 ledger.submit(_events(20_000, first))
             ledger.append([])
-        mark, _ = check_ledger(path, None)
+        source = SqliteSource(path)
+        mark, _ = check_ledger(source, None)
         with SqliteLedger(path, checkpoint_every=1_000_000_000) as ledger:
             ledger.append(_events(NEW_RECORDS, LEDGER_RECORDS))
-        incremental = median([_timed(lambda: check_ledger(path, mark)) for _ in range(ROUNDS)])
+        incremental = median([_timed(lambda: check_ledger(source, mark)) for _ in range(ROUNDS)])
         full = _timed(lambda: verify_ledger(path, None, require_signatures=False))
     return incremental, full
 

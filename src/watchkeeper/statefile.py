@@ -4,6 +4,10 @@ A `StateFile` is read without a lock (writers replace the file atomically, so a 
 the old or the new version, never half of one) and changed under an exclusive `flock` on a
 sibling ``.lock`` file, so a CLI and a running gateway can both update it. Files are written
 with mode 0600: they may name deployments, tools and hashes an attacker should not learn.
+
+Because every write replaces the file (a new inode), a reader that keeps what it parsed can
+tell from one `stat` whether to parse again: `Reloading` does that for the gateway's
+per-request lookups of tokens and deployments.
 """
 
 from __future__ import annotations
@@ -13,11 +17,17 @@ import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-__all__ = ["StateFile", "StateFileError", "write_private"]
+__all__ = ["Reloading", "Stamp", "StateFile", "StateFileError", "file_stamp", "write_private"]
+
+T = TypeVar("T")
+
+Stamp = tuple[int, int, int]
+"""A file version: (inode, modification time in ns, size)."""
 
 
 class StateFileError(RuntimeError):
@@ -40,8 +50,20 @@ def write_private(path: Path, text: str) -> None:
         raise
 
 
+def file_stamp(path: Path) -> Stamp | None:
+    """Return the version of the file at `path`, or None when there is no file."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 class StateFile:
-    """One JSON object on disk; `read()` it, or change it inside `with file.update() as data`."""
+    """One JSON object on disk; `read()` it, or change it inside `with file.update() as data`.
+
+    Files with their own format use the parts: `read_text()`, `locked()` and `write_text()`.
+    """
 
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -51,11 +73,17 @@ class StateFile:
         """Where the file lives."""
         return self._path
 
+    def read_text(self) -> str | None:
+        """Return the file's text, or None when the file does not exist."""
+        try:
+            return self._path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
     def read(self) -> dict[str, Any]:
         """Return the file's object ({} when the file does not exist)."""
-        try:
-            text = self._path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        text = self.read_text()
+        if text is None:
             return {}
         try:
             data = json.loads(text)
@@ -65,16 +93,51 @@ class StateFile:
             raise StateFileError(f"`{self._path}` should hold a JSON object")
         return data
 
+    def write_text(self, text: str) -> None:
+        """Replace the file with `text` (atomically, mode 0600); hold `locked()` around it."""
+        write_private(self._path, text)
+
     @contextlib.contextmanager
-    def update(self) -> Iterator[dict[str, Any]]:
-        """Yield the current object under an exclusive lock; write it back if no error."""
+    def locked(self) -> Iterator[None]:
+        """Hold the file's exclusive writer lock (its directory is made if missing)."""
         self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         lock_path = self._path.with_name(self._path.name + ".lock")
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            data = self.read()
-            yield data
-            write_private(self._path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+            yield
         finally:
             os.close(fd)
+
+    @contextlib.contextmanager
+    def update(self) -> Iterator[dict[str, Any]]:
+        """Yield the current object under an exclusive lock; write it back if no error."""
+        with self.locked():
+            data = self.read()
+            yield data
+            self.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+class Reloading(Generic[T]):
+    """What `load` makes of the file at `path`, loaded again only when the file changed.
+
+    `current()` costs one `stat` while the file is unchanged; with no file it returns
+    `absent()`. Safe to share between threads.
+    """
+
+    def __init__(self, path: Path, load: Callable[[], T], absent: Callable[[], T]) -> None:
+        self._path = path
+        self._load = load
+        self._absent = absent
+        self._lock = threading.Lock()
+        self._loaded: tuple[Stamp, T] | None = None
+
+    def current(self) -> T:
+        """Return the loaded value, loading it again if the file changed since."""
+        stamp = file_stamp(self._path)
+        if stamp is None:
+            return self._absent()
+        with self._lock:
+            if self._loaded is None or self._loaded[0] != stamp:
+                self._loaded = (stamp, self._load())
+            return self._loaded[1]

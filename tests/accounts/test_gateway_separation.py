@@ -11,8 +11,12 @@ from starlette.testclient import TestClient
 
 from watchkeeper.accounts import SESSION_COOKIE, LoginLimiter, UserStore, WebSessions, install_auth
 from watchkeeper.gateway import TokenStore, build_pipeline, create_app
+from watchkeeper.ledger import ledger_source
 
 from .conftest import sign_in
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 POLICY = """\
 version: 1
@@ -68,9 +72,8 @@ def test_agent_token_cannot_open_ui_or_logout(gateway: tuple[TestClient, str]) -
 def test_login_is_recorded_in_the_ledger(gateway: tuple[TestClient, str], tmp_path: Path) -> None:
     """A sign-in through the gateway lands in its ledger as a `login` review event."""
     from watchkeeper.events import ReviewEvent
-    from watchkeeper.ledger import read_events
 
     client, _ = gateway
     sign_in(client)
-    reviews = [e for _, e in read_events(tmp_path / "ledger.db") if isinstance(e, ReviewEvent)]
+    reviews = [e for _, e in ledger_source(tmp_path).events() if isinstance(e, ReviewEvent)]
     assert [(e.action, e.reviewer) for e in reviews] == [("login", "alice")]

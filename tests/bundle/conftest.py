@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -13,10 +13,17 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests._backends import BACKENDS, backend_ledger
 from watchkeeper.bundle import Manifest, Period, RedactionRules, export_bundle
 from watchkeeper.clock import utcnow
 from watchkeeper.events import Event, Message, Reasoning, ToolCall, ToolResult
-from watchkeeper.ledger import SqliteSource, load_or_create_key, open_ledger
+from watchkeeper.ledger import (
+    LedgerSource,
+    ledger_location,
+    ledger_source,
+    load_or_create_key,
+    open_ledger,
+)
 
 AWS_KEY = "AKIAQ3EGTUOXKMPLD5RT"
 GITHUB_TOKEN = "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"
@@ -79,11 +86,18 @@ class Seeded:
 
     home: Path
     key: Ed25519PrivateKey
+    url: str | None = None
+    """The PostgreSQL ledger's url; None for `$WATCHKEEPER_DB` or else `<home>/ledger.db`."""
 
     @property
-    def source(self) -> SqliteSource:
+    def location(self) -> Path | str:
+        """Where the ledger is: a SQLite file or a PostgreSQL url."""
+        return ledger_location(self.home, self.url)
+
+    @property
+    def source(self) -> LedgerSource:
         """The ledger for reading."""
-        return SqliteSource(self.home / "ledger.db")
+        return ledger_source(self.home, self.url)
 
     @property
     def public_key_file(self) -> Path:
@@ -91,13 +105,14 @@ class Seeded:
         return self.home / "keys" / "ledger.pub"
 
 
-def seed(home: Path) -> Seeded:
-    """Write the seeded ledger into `home` (checkpoints after each batch and on close)."""
-    with open_ledger(home, checkpoint_every=1000) as ledger:
+def seed(home: Path, url: str | None = None) -> Seeded:
+    """Write the seeded ledger of `home` (at `url` if given; checkpoints after each batch and
+    on close)."""
+    with open_ledger(home, url, checkpoint_every=1000) as ledger:
         ledger.append(_old("old"))
-    with open_ledger(home, checkpoint_every=1000) as ledger:
+    with open_ledger(home, url, checkpoint_every=1000) as ledger:
         ledger.append(_recent("s1"))
-    return Seeded(home, load_or_create_key(home / "keys"))
+    return Seeded(home, load_or_create_key(home / "keys"), url)
 
 
 def last_30_days(deployment: str | None = None) -> Period:
@@ -106,10 +121,13 @@ def last_30_days(deployment: str | None = None) -> Period:
     return Period(since=now - timedelta(days=30), until=now, deployment=deployment)
 
 
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
-    """One seeded home shared by the tests that only read it."""
-    return seed(tmp_path_factory.mktemp("seeded"))
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres_server: str
+) -> Iterator[Seeded]:
+    """One seeded home per ledger backend, shared by the tests that only read it."""
+    with backend_ledger(request.param, postgres_server) as backend:
+        yield seed(tmp_path_factory.mktemp("seeded"), backend.url)
 
 
 @dataclass(frozen=True)

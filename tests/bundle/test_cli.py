@@ -7,6 +7,7 @@ import json
 import tarfile
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.bundle.conftest import AWS_KEY, Seeded, rewrite, seed
@@ -24,6 +25,7 @@ def _export(seeded: Seeded, out: Path, *extra: str) -> str:
     return result.output
 
 
+@pytest.mark.usefixtures("ledger_backend")
 def test_export_then_verify_succeeds(tmp_path: Path) -> None:
     """An exported bundle verifies from the file and the public key alone."""
     seeded = seed(tmp_path / "home")
@@ -36,6 +38,7 @@ def test_export_then_verify_succeeds(tmp_path: Path) -> None:
     assert AWS_KEY.encode() not in out.read_bytes()
 
 
+@pytest.mark.usefixtures("ledger_backend")
 def test_verify_of_a_tampered_bundle_exits_1_naming_the_record(tmp_path: Path) -> None:
     """A dropped record makes `verify` print one line naming it and exit 1."""
     seeded = seed(tmp_path / "home")
@@ -67,6 +70,7 @@ def test_naive_since_is_refused(tmp_path: Path) -> None:
     assert "has no time zone" in result.output
 
 
+@pytest.mark.usefixtures("ledger_backend")
 def test_manifest_of_the_cli_export_records_the_rules_hash(tmp_path: Path) -> None:
     """Exporting with --redact stores the rules file's sha256 in the manifest."""
     seeded = seed(tmp_path / "home")

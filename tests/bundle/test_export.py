@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests._backends import open_store
 from tests.bundle.conftest import (
     CLEAN_MARKER,
     OLD_RECORDS,
@@ -21,7 +22,6 @@ from tests.bundle.conftest import (
 )
 from watchkeeper.bundle import BundleExportError, Period, RedactionRules, export_bundle
 from watchkeeper.events import ToolCall
-from watchkeeper.ledger import SqliteLedger
 
 _NO_DETECTORS = RedactionRules(secrets=False, personal=False)
 
@@ -74,16 +74,17 @@ def test_bundle_holds_the_documented_members(bundle: Exported) -> None:
     assert bundle.path.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.usefixtures("ledger_backend")
 def test_export_signs_the_head_when_no_checkpoint_covers_it(tmp_path: Path) -> None:
     """Records after the last checkpoint make the export ask for a fresh one at the head."""
     seeded = seed(tmp_path / "home")
-    with SqliteLedger(seeded.home / "ledger.db", signing_key=None) as unsigned:
+    with open_store(seeded.location, signing_key=None) as unsigned:
         unsigned.append([ToolCall(session_id="late", tool="Bash", args={"command": "ls"})])
     head = seeded.source.head().seq
     signed: list[int] = []
 
     def sign_head() -> None:
-        with SqliteLedger(seeded.home / "ledger.db", signing_key=seeded.key):
+        with open_store(seeded.location, signing_key=seeded.key):
             signed.append(head)
 
     manifest = export_bundle(
@@ -98,10 +99,11 @@ def test_export_signs_the_head_when_no_checkpoint_covers_it(tmp_path: Path) -> N
     assert manifest.last_seq == head
 
 
+@pytest.mark.usefixtures("ledger_backend")
 def test_export_without_signing_fails_on_an_unsigned_tail(tmp_path: Path) -> None:
     """Without `sign_head`, a period reaching past the last checkpoint is refused by record."""
     seeded = seed(tmp_path / "home")
-    with SqliteLedger(seeded.home / "ledger.db", signing_key=None) as unsigned:
+    with open_store(seeded.location, signing_key=None) as unsigned:
         unsigned.append([ToolCall(session_id="late", tool="Bash", args={"command": "ls"})])
     head = seeded.source.head().seq
     with pytest.raises(BundleExportError, match=f"record `{head}` is not covered"):

@@ -2,42 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
-
-import psycopg
-import pytest
 
 from tests.bundle.conftest import AWS_KEY, decompressed, last_30_days
 from watchkeeper.bundle import RedactionRules, export_bundle, verify_bundle
 from watchkeeper.events import Message, ToolCall
-from watchkeeper.ledger import ledger_source, load_or_create_key, open_ledger, upgrade_schema
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh ledger schema in the local test database, dropped afterwards."""
-    server = ""
-    for user in ("root", "postgres"):
-        candidate = f"postgresql://{user}@127.0.0.1:5432/test"
-        try:
-            psycopg.connect(candidate, connect_timeout=5).close()
-        except psycopg.OperationalError:
-            continue
-        server = candidate
-        break
-    assert server, "no PostgreSQL at 127.0.0.1:5432 as root or postgres"
-    schema = f"wk_bundle_{secrets.token_hex(6)}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    url = f"{server}?options=-csearch_path%3D{schema}"
-    try:
-        upgrade_schema(url)
-        yield url
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+from watchkeeper.ledger import ledger_source, load_or_create_key, open_ledger
 
 
 def test_postgres_bundle_verifies_with_a_fresh_head_checkpoint(

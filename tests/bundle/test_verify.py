@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests._backends import execute
 from tests.bundle.conftest import Exported, Seeded, last_30_days, rewrite, seed
 from watchkeeper.bundle import BundleReadError, RedactionRules, export_bundle, verify_bundle
 from watchkeeper.ledger import load_public_key
@@ -225,12 +225,11 @@ def test_not_a_bundle_is_a_read_error(tmp_path: Path, seeded: Seeded) -> None:
         verify_bundle(junk, load_public_key(seeded.public_key_file))
 
 
+@pytest.mark.usefixtures("ledger_backend")
 def test_payload_deleted_in_the_ledger_is_accounted_for(tmp_path: Path) -> None:
     """A payload the ledger no longer holds is listed as such and the bundle verifies."""
     seeded = seed(tmp_path / "home")
-    with sqlite3.connect(seeded.home / "ledger.db") as conn:
-        conn.execute("UPDATE records SET payload = NULL, salt = NULL WHERE seq = ?", (14,))
-    conn.close()
+    execute(seeded.location, "UPDATE records SET payload = NULL, salt = NULL WHERE seq = ?", 14)
     out = tmp_path / "b.tar.gz"
     manifest = export_bundle(
         seeded.source,

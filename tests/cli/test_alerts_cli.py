@@ -11,9 +11,13 @@ from typer.testing import CliRunner
 from watchkeeper.alerts import AlertStatus, AlertStore
 from watchkeeper.cli._app import build_app
 from watchkeeper.events import Lifecycle, Severity
-from watchkeeper.ledger import SqliteLedger
+from watchkeeper.ledger import open_ledger
 
 runner = CliRunner()
+
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 
 @pytest.fixture
@@ -76,7 +80,7 @@ def test_dismiss_sets_status_and_audits_in_ledger(home: Path) -> None:
     with AlertStore(home / "alerts.db") as store:
         alert = store.get(1)
     assert (alert.status, alert.note) == (AlertStatus.DISMISSED, "expected nightly job")
-    with SqliteLedger(home / "ledger.db") as ledger:
+    with open_ledger(home) as ledger:
         (event,) = [e for _s, e in ledger.events() if isinstance(e, Lifecycle)]
     assert event.phase == "alert-status"
     assert (event.detail["from"], event.detail["to"]) == ("open", "dismissed")

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
-import pytest
 import typer.main
 from typer.testing import CliRunner
 
@@ -17,34 +14,20 @@ from watchkeeper.events import ToolCall
 from watchkeeper.ledger import open_ledger
 
 runner = CliRunner()
-SERVER = "postgresql://root@127.0.0.1:5432/test"
 
 
-@pytest.fixture
-def schema_url() -> Iterator[str]:
-    """The url of a fresh, empty PostgreSQL schema, dropped after the test."""
-    name = f"wk_test_{secrets.token_hex(6)}"
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {name}".encode())
-    try:
-        yield f"{SERVER}?options=-csearch_path%3D{name}"
-    finally:
-        with psycopg.connect(SERVER, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {name} CASCADE".encode())
-
-
-def test_upgrade_then_status(schema_url: str) -> None:
+def test_upgrade_then_status(postgres_schema: str) -> None:
     """`db upgrade` applies the migrations once; `db status` then exits 0."""
     app = build_app()
-    before = runner.invoke(app, ["db", "status", "--db", schema_url])
+    before = runner.invoke(app, ["db", "status", "--db", postgres_schema])
     assert before.exit_code == 1, before.output
-    first = runner.invoke(app, ["db", "upgrade", "--db", schema_url])
+    first = runner.invoke(app, ["db", "upgrade", "--db", postgres_schema])
     assert first.exit_code == 0, first.output
     assert "applied migration 1" in first.output
-    again = runner.invoke(app, ["db", "upgrade", "--db", schema_url])
+    again = runner.invoke(app, ["db", "upgrade", "--db", postgres_schema])
     assert again.exit_code == 0, again.output
     assert "already at schema version" in again.output
-    after = runner.invoke(app, ["db", "status", "--db", schema_url])
+    after = runner.invoke(app, ["db", "status", "--db", postgres_schema])
     assert after.exit_code == 0, after.output
 
 
@@ -56,18 +39,18 @@ def test_upgrade_refuses_a_sqlite_path(tmp_path: Path) -> None:
 
 
 def test_ledger_verify_reads_postgres_and_names_a_tampered_record(
-    schema_url: str, tmp_path: Path
+    postgres_schema: str, tmp_path: Path
 ) -> None:
     """`ledger verify --db postgresql://…` passes an intact ledger and names an edited row."""
     app = build_app()
-    assert runner.invoke(app, ["db", "upgrade", "--db", schema_url]).exit_code == 0
-    with open_ledger(tmp_path, schema_url, checkpoint_every=2) as store:
+    assert runner.invoke(app, ["db", "upgrade", "--db", postgres_schema]).exit_code == 0
+    with open_ledger(tmp_path, postgres_schema, checkpoint_every=2) as store:
         store.append([ToolCall(session_id="s", tool="Bash", args={"i": i}) for i in range(5)])
-    args = ["ledger", "verify", "--home", str(tmp_path), "--db", schema_url]
+    args = ["ledger", "verify", "--home", str(tmp_path), "--db", postgres_schema]
     intact = runner.invoke(app, args)
     assert intact.exit_code == 0, intact.output
     assert "records: 5" in intact.output
-    with psycopg.connect(schema_url, autocommit=True) as conn:
+    with psycopg.connect(postgres_schema, autocommit=True) as conn:
         conn.execute("UPDATE records SET session_id = 'other' WHERE seq = 3")
     tampered = runner.invoke(app, args)
     assert tampered.exit_code == 1

@@ -6,10 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ledger.conftest import postgres_schema, postgres_server, postgres_url
 from watchkeeper.ledger import ledger_source
-
-__all__ = ["postgres_schema", "postgres_server", "postgres_url"]
 
 CLI = [str(Path(sys.executable).with_name("watchkeeper"))]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from watchkeeper.cli._app import build_app
@@ -12,9 +13,14 @@ from watchkeeper.cli.deploy import os_user
 from watchkeeper.deployments import open_registry
 from watchkeeper.events import DeploymentEvent
 from watchkeeper.gateway import TOKEN_PREFIX, TokenStore
-from watchkeeper.ledger import read_events
+from watchkeeper.ledger import ledger_source
 
 runner = CliRunner()
+
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
+
 NEW = ("register",)
 WHO = ("--owner", "alice", "--purpose", "fixes CI")
 
@@ -106,7 +112,7 @@ def test_changes_are_ledger_events_by_the_os_user(tmp_path: Path) -> None:
     """Each CLI change is a `deployment` event whose actor is the OS user."""
     _register(tmp_path)
     _run(tmp_path, "suspend", "ci-bot", "--reason", "odd")
-    events = [e for _, e in read_events(tmp_path / "ledger.db") if isinstance(e, DeploymentEvent)]
+    events = [e for _, e in ledger_source(tmp_path).events() if isinstance(e, DeploymentEvent)]
     assert [(e.action, e.actor) for e in events] == [
         ("register", os_user()),
         ("suspend", os_user()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from watchkeeper.cli._app import build_app
@@ -13,6 +14,10 @@ from watchkeeper.ledger import open_ledger
 from watchkeeper.review import Grant, GrantSpec, open_grants
 
 runner = CliRunner()
+
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 
 def _grant(home: Path) -> Grant:

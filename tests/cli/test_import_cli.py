@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from watchkeeper.cli._app import build_app
-from watchkeeper.ledger import LEDGER_FILE_NAME, read_events
+from watchkeeper.ledger import ledger_source
 
 FORMATS = Path(__file__).parents[2] / ".." / "shared" / "formats"
 runner = CliRunner()
+
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -70,5 +75,5 @@ def test_deployment_option_is_used(tmp_path: Path) -> None:
     )
     assert code == 0, out
     assert "128 session(s)" in out
-    deployments = {event.deployment_id for _, event in read_events(tmp_path / LEDGER_FILE_NAME)}
+    deployments = {event.deployment_id for _, event in ledger_source(tmp_path).events()}
     assert deployments == {"corpus"}

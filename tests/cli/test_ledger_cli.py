@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -14,11 +13,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests._backends import sqlite_only, tamper
 from watchkeeper.cli.ledger import app
 from watchkeeper.events import Decision, Reasoning, ToolCall, VerdictEvent
-from watchkeeper.ledger import load_public_key, open_ledger, verify_export
+from watchkeeper.ledger import ledger_location, load_public_key, open_ledger, verify_export
 
 runner = CliRunner()
+
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 
 @pytest.fixture
@@ -53,11 +57,8 @@ def test_verify_intact_ledger_exits_0(home: Path) -> None:
 
 def test_verify_tampered_ledger_exits_1_naming_the_record(home: Path) -> None:
     """An edited record makes verify exit 1 and print which record is bad."""
-    conn = sqlite3.connect(home / "ledger.db")
-    with conn:
-        conn.execute("UPDATE records SET kind = 'message' WHERE seq = 4")
-    conn.close()
-    result = runner.invoke(app, ["verify", "--db", str(home / "ledger.db")])
+    tamper(home, "UPDATE records SET kind = 'message' WHERE seq = 4")
+    result = runner.invoke(app, ["verify", "--db", str(ledger_location(home)), "--home", str(home)])
     assert result.exit_code == 1
     assert "NOT intact" in result.output
     assert "record `4` hash does not match its content" in result.output
@@ -77,6 +78,10 @@ def test_verify_with_wrong_public_key_exits_1(
     assert "pass the ledger's own public key" in result.output
 
 
+@sqlite_only(
+    "a missing ledger is a missing file; a PostgreSQL schema that was never upgraded is "
+    "refused in tests/ledger/test_postgres_schema.py"
+)
 def test_verify_missing_ledger_exits_2(tmp_path: Path) -> None:
     """Verifying a home without a ledger is an error, not a pass."""
     result = runner.invoke(app, ["verify", "--home", str(tmp_path)])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests._backends import LedgerBackend
 from watchkeeper.cli._app import build_app
 from watchkeeper.clock import utcnow
 
@@ -17,9 +18,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home seeded with activity ending now."""
-    monkeypatch.delenv("WATCHKEEPER_DB", raising=False)
+def home(tmp_path: Path, ledger_backend: LedgerBackend) -> Path:
+    """A home seeded with activity ending now, on each ledger backend."""
     seeded = tmp_path / "home"
     seeded.mkdir()
     seed_home(seeded, utcnow() - timedelta(seconds=1))

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from watchkeeper.cli.serve import ledger_label
+
 SERVE = [sys.executable, "-c", "from watchkeeper.cli.main import main; main()", "serve"]
 
 
@@ -26,3 +30,20 @@ def test_broken_monitors_config_stops_serve_with_one_line(tmp_path: Path) -> Non
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: ")
     assert "Traceback" not in result.stderr
+
+
+def test_banner_names_the_postgres_ledger_without_its_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `WATCHKEEPER_DB` set, the banner names that database, never the password."""
+    monkeypatch.setenv("WATCHKEEPER_DB", "postgresql://wk:s3cret@db.internal:5432/ledger")
+    label = ledger_label(tmp_path)
+    assert label == "postgresql://wk@db.internal:5432/ledger"
+
+
+def test_banner_names_the_sqlite_file_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without `WATCHKEEPER_DB`, the banner names `<home>/ledger.db`."""
+    monkeypatch.delenv("WATCHKEEPER_DB", raising=False)
+    assert ledger_label(tmp_path) == str(tmp_path / "ledger.db")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests._backends import LedgerBackend
 from watchkeeper.cli._app import build_app
 
 runner = CliRunner()
@@ -142,8 +143,7 @@ def _wait_for_alert(home: Path, pid: int, *, timeout: float) -> bool:
 def test_real_supervised_session_is_trusted_until_its_supervisor_dies(tmp_path: Path) -> None:
     """Under `watchkeeper run` an agent is fine; once the supervisor is killed it is flagged."""
     from watchkeeper.deployments import open_registry
-    from watchkeeper.supervise import load_sessions
-    from watchkeeper.sweep import ProcReader
+    from watchkeeper.supervise import load_sessions, read_processes
 
     home = tmp_path / "home"
     home.mkdir()
@@ -172,7 +172,7 @@ def test_real_supervised_session_is_trusted_until_its_supervisor_dies(tmp_path: 
         while agent is None and time.monotonic() < deadline:
             sessions = load_sessions(home)
             marked = [
-                p for p in ProcReader().scan() if sessions and p.session == sessions[0].session_id
+                p for p in read_processes() if sessions and p.session == sessions[0].session_id
             ]
             agent = next((p.pid for p in marked if p.argv[-1:] == (script,)), None)
             time.sleep(0.05)
@@ -196,14 +196,17 @@ def test_real_supervised_session_is_trusted_until_its_supervisor_dies(tmp_path: 
                 os.kill(agent, signal.SIGKILL)
 
 
-def test_coverage_of_one_session_is_printed(tmp_path: Path) -> None:
-    """`--coverage SESSION` prints the session's figure and alerts on the unmonitored exec."""
+def test_coverage_of_one_session_is_printed(tmp_path: Path, ledger_backend: LedgerBackend) -> None:
+    """`--coverage SESSION` prints the session's figure and alerts on the unmonitored exec
+    (on either backend: the ledger is `$WATCHKEEPER_DB` or the home's file)."""
     from datetime import timedelta
 
-    from tests.sweep.conftest import write_session
+    from tests.sweep.conftest import exec_event, write_session
     from watchkeeper.clock import utcnow
-    from watchkeeper.events import Decision, ProcessEvent, ToolCall, VerdictEvent
-    from watchkeeper.ledger import SqliteLedger
+    from watchkeeper.events import Decision, ToolCall, VerdictEvent
+    from watchkeeper.ledger import open_ledger
+
+    del ledger_backend  # selected through the environment
 
     start = utcnow() - timedelta(seconds=30)
     write_session(tmp_path, "s-cov", "builder", root_pid=500, started=start)
@@ -214,18 +217,10 @@ def test_coverage_of_one_session_is_printed(tmp_path: Path) -> None:
         deployment_id="builder", session_id="a", call_id=call.id, decision=Decision.ALLOW
     )
     execs = [
-        ProcessEvent(
-            deployment_id="builder",
-            session_id="s-cov",
-            phase="start",
-            pid=pid,
-            ppid=500,
-            argv=argv,
-            ts=start + timedelta(seconds=1),
-        )
+        exec_event("s-cov", "builder", pid, argv, start + timedelta(seconds=1))
         for pid, argv in ((500, ("claude",)), (501, ("ls",)), (502, ("nc", "-l", "4444")))
     ]
-    with SqliteLedger(tmp_path / "ledger.db") as ledger:
+    with open_ledger(tmp_path) as ledger:
         ledger.append([call, verdict, *execs])
     code, output = _sweep(tmp_path, "--coverage", "s-cov", "--pid", "1")
     assert code == 1

@@ -5,15 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from watchkeeper.accounts import Role, UserStore
 from watchkeeper.cli._app import build_app
 from watchkeeper.cli.user import read_password
 from watchkeeper.events import ReviewEvent
-from watchkeeper.ledger import read_events
+from watchkeeper.ledger import ledger_source
 
 runner = CliRunner()
+
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 PASSWORD = "a long enough password"
 
 
@@ -23,7 +28,7 @@ def _run(home: Path, *args: str, stdin: str | None = None) -> tuple[int, str, st
 
 
 def _reviews(home: Path) -> list[ReviewEvent]:
-    return [e for _, e in read_events(home / "ledger.db") if isinstance(e, ReviewEvent)]
+    return [e for _, e in ledger_source(home).events() if isinstance(e, ReviewEvent)]
 
 
 def test_add_reads_the_password_from_stdin(tmp_path: Path) -> None:

@@ -1,4 +1,8 @@
-"""The checks behind a containment report: listeners held, calls accepted after revocation."""
+"""The checks behind a containment report: listeners held, calls accepted after revocation.
+
+The ledger checks run on both backends: `$WATCHKEEPER_DB` unset (the home's file) or set to a
+fresh PostgreSQL schema.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 import socket
 from pathlib import Path
 
+from tests._backends import LedgerBackend
 from watchkeeper.clock import utcnow
 from watchkeeper.contain._verify import accepted_calls_since, ledger_seq, listeners_of
 from watchkeeper.events import Decision, ToolCall, VerdictEvent
@@ -23,7 +28,9 @@ def test_listener_held_by_a_process_is_found_and_gone_after_close() -> None:
     assert inode not in listeners_of([os.getpid()])
 
 
-def test_a_call_accepted_after_revocation_is_counted(tmp_path: Path) -> None:
+def test_a_call_accepted_after_revocation_is_counted(
+    tmp_path: Path, ledger_backend: LedgerBackend
+) -> None:
     """A tool call and an allow verdict after `since` count; a deny and other targets do not."""
     with open_ledger(tmp_path) as ledger:
         ledger.append([ToolCall(deployment_id="bot", session_id="s1", tool="Bash")])
@@ -44,3 +51,12 @@ def test_a_call_accepted_after_revocation_is_counted(tmp_path: Path) -> None:
     assert accepted_calls_since(tmp_path, seq, since, {"bot"}, set()) == 2
     assert accepted_calls_since(tmp_path, seq, since, {"nobody"}, {"s1"}) == 2
     assert accepted_calls_since(tmp_path, seq, since, {"nobody"}, set()) == 0
+    assert seq == 1
+    assert (tmp_path / "ledger.db").exists() == (ledger_backend.url is None)
+
+
+def test_an_empty_ledger_has_head_zero(tmp_path: Path, ledger_backend: LedgerBackend) -> None:
+    """A ledger with nothing recorded (no file, or an empty schema) reports head 0."""
+    del ledger_backend  # selected through the environment
+    assert ledger_seq(tmp_path) == 0
+    assert accepted_calls_since(tmp_path, 0, utcnow(), {"bot"}, set()) == 0

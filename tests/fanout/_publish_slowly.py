@@ -1,41 +1,31 @@
 """TEST-ONLY: publish a ledger a few events at a time, so a test can SIGKILL it midway.
 
-Usage: python -m tests.fanout._publish_slowly HOME URL PREFIX
+Usage: python -m tests.fanout._publish_slowly HOME URL PREFIX [LEDGER_URL]
+
+Without LEDGER_URL it publishes `HOME/ledger.db` under its file lease; with a PostgreSQL
+LEDGER_URL, that ledger under its advisory lock. Prints `holding` once it holds the lease.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-from watchkeeper.events import Event
-from watchkeeper.fanout import FanoutConfig, LedgerPublisher, cursor_path
-from watchkeeper.ledger import Head, ledger_head, read_events
-
-
-class _Reader:
-    """Reads the ledger file without opening a writer."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-
-    def events(
-        self, *, after_seq: int = 0, session_id: str | None = None, limit: int | None = None
-    ) -> Iterator[tuple[int, Event]]:
-        return read_events(self._path, after_seq=after_seq, session_id=session_id, limit=limit)
-
-    def head(self) -> Head:
-        return ledger_head(self._path)
+from watchkeeper.fanout import FanoutConfig, LedgerPublisher, publisher_lease
+from watchkeeper.ledger import ledger_location, ledger_source
 
 
 def main() -> None:
     home, url, prefix = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+    ledger_url = sys.argv[4] if len(sys.argv) > 4 else None
     config = FanoutConfig(url=url, prefix=prefix)
-    with LedgerPublisher(
-        _Reader(home / "ledger.db"), config, cursor_path(home, config), batch=5, poll=0.01
-    ):
+    lease = publisher_lease(home, config, ledger_location(home, ledger_url))
+    source = ledger_source(home, ledger_url)
+    with LedgerPublisher(source, config, lease, batch=5, poll=0.01) as publisher:
+        while not publisher.publishing:
+            time.sleep(0.01)
+        print("holding", flush=True)
         while True:
             time.sleep(1)
 

@@ -148,6 +148,15 @@ def test_openapi_documents_bodies_and_auth(served: Served) -> None:
     assert "401" in decide["responses"]
 
 
+def test_openapi_documents_bearer_auth_of_every_write_route(served: Served) -> None:
+    """The recording routes declare the bearer scheme, and the scheme itself is described."""
+    with served.client() as client:
+        spec = json.loads(client.get("/openapi.json").text)
+    for path in ("/v1/decide", "/v1/events", "/v1/hooks/claude-code"):
+        assert spec["paths"][path]["post"]["security"] == [{"HTTPBearer": []}], path
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
 def _hook_payload(name: str) -> dict[str, Any]:
     payloads: list[dict[str, Any]] = json.loads((_HOOKS / "quantstats" / name).read_text())
     return payloads[0]

@@ -75,3 +75,17 @@ def test_health_needs_no_token(served: Served, pipeline: Pipeline) -> None:
     assert reply.status_code == 200
     assert reply.json() == {"ok": True, "head_seq": pipeline.head_seq()}
     assert reply.json()["head_seq"] == 2
+
+
+def test_every_write_route_refuses_a_non_bearer_scheme(served: Served) -> None:
+    """The recording routes read the bearer token themselves: any other scheme is no token."""
+    headers = {"Authorization": f"Basic {served.token}"}
+    bodies = {
+        "/v1/decide": _CALL,
+        "/v1/events": {"events": []},
+        "/v1/hooks/claude-code": {"payload": {"hook_event_name": "PreToolUse"}},
+    }
+    for path, body in bodies.items():
+        reply = httpx.post(f"{served.url}{path}", json=body, headers=headers)
+        assert reply.status_code == 401, path
+        assert "missing bearer token" in reply.json()["error"], path

@@ -22,10 +22,13 @@ from watchkeeper.events import (
     ToolResult,
 )
 from watchkeeper.gateway import Pipeline, TokenStore, build_pipeline, create_app
-from watchkeeper.ledger import SqliteLedger
+from watchkeeper.ledger import open_ledger
 from watchkeeper.monitors import Finding, MonitorsConfig, SessionView, Step
 from watchkeeper.normalize import Normalizer
 from watchkeeper.policy import load_policy
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 
 class _Word:
@@ -86,7 +89,7 @@ def make(home: Path, policy_file: Path) -> Iterator[MakePipeline]:
         pipeline = Pipeline(
             Normalizer(),
             load_policy(policy_file),
-            SqliteLedger(home / "ledger.db"),
+            open_ledger(home),
             monitors=monitors,  # type: ignore[arg-type]  # test doubles satisfy the protocol
             monitor_config=MonitorsConfig.model_validate(config),
             alerts=AlertStore(home / "alerts.db"),
@@ -238,7 +241,7 @@ def test_failed_webhook_is_recorded_not_blocking(home: Path, policy_file: Path) 
     pipeline = Pipeline(
         Normalizer(),
         load_policy(policy_file),
-        SqliteLedger(home / "ledger.db"),
+        open_ledger(home),
         monitors=[_Word("curl", 0.6)],
         alerts=AlertStore(home / "alerts.db"),
         notifier=notifier,

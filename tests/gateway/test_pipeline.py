@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from watchkeeper.events import (
     Decision,
     ErrorEvent,
@@ -13,9 +15,12 @@ from watchkeeper.events import (
     VerdictEvent,
 )
 from watchkeeper.gateway import Pipeline, build_pipeline
-from watchkeeper.ledger import SqliteLedger
+from watchkeeper.ledger import ledger_source, open_ledger
 from watchkeeper.normalize import Action, Normalizer
 from watchkeeper.policy import SessionContext, Verdict, load_policy
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 
 def _bash(command: str, session: str = "s1", **fields: str) -> ToolCall:
@@ -52,7 +57,7 @@ def test_call_and_verdict_are_recorded_before_decide_returns(pipeline: Pipeline)
 
 def test_policy_error_becomes_recorded_deny(home: Path) -> None:
     """A policy that raises yields deny, with the error kept and recorded."""
-    store = SqliteLedger(home / "ledger.db")
+    store = open_ledger(home)
     with Pipeline(Normalizer(), _ExplodingPolicy(), store) as pipeline:
         verdict = pipeline.decide(_bash("echo hi"))
         events = [event for _seq, event in store.events()]
@@ -130,7 +135,7 @@ def test_build_pipeline_writes_default_policy_with_pack(home: Path) -> None:
     policy = load_policy(home / "policy.yaml")
     assert any(rule.pack == "coding-agent" for rule in policy.rules)
     assert (home / "keys").is_dir()
-    assert (home / "ledger.db").is_file()
+    assert ledger_source(home).head().seq == 0  # the ledger exists (raises if not) and is empty
 
 
 def test_unencodable_call_is_denied_and_traced(pipeline: Pipeline) -> None:

@@ -24,7 +24,7 @@ from watchkeeper.clock import utcnow
 from watchkeeper.deployments import ALLOW_HOSTS_RULE, Registry, open_registry
 from watchkeeper.events import AlertEvent, DeploymentEvent, ToolCall
 from watchkeeper.gateway import Pipeline, create_app, ensure_admin_token
-from watchkeeper.ledger import load_public_key, read_events, verify_ledger
+from watchkeeper.ledger import ledger_source, load_public_key
 from watchkeeper.testing import serve_in_thread
 
 from .conftest import SERVE_COMMAND, ServeProcess
@@ -57,7 +57,7 @@ class Live:
     def unknown_agent_alerts(self) -> list[AlertEvent]:
         return [
             e
-            for _, e in read_events(self.home / "ledger.db")
+            for _, e in ledger_source(self.home).events()
             if isinstance(e, AlertEvent) and e.category == "unknown-agent"
         ]
 
@@ -202,17 +202,18 @@ def test_allowed_hosts_apply_to_that_deployment(live: Live) -> None:
     assert (reply["decision"], reply["rule_ids"]) == ("deny", [ALLOW_HOSTS_RULE])
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_ledger_holds_registry_and_alert_events_and_verifies(live: Live) -> None:
     """Registry changes and refusals are all in the ledger, which verifies."""
     token = live.register("ci-bot")
     live.registry.suspend("ci-bot", actor="tester")
     live.decide(token)
-    events = [e for _, e in read_events(live.home / "ledger.db")]
+    events = [e for _, e in ledger_source(live.home).events()]
     actions = [e.action for e in events if isinstance(e, DeploymentEvent)]
     assert actions == ["register", "suspend"]
     assert len(live.unknown_agent_alerts()) == 1
     key = load_public_key(live.home / "keys" / "ledger.pub")
-    report = verify_ledger(live.home / "ledger.db", key)
+    report = ledger_source(live.home).verify(key)
     assert report.ok, report.reason
 
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from watchkeeper.events import ToolCall, VerdictEvent
-from watchkeeper.ledger import SqliteLedger, load_public_key, verify_ledger
+from watchkeeper.ledger import ledger_source, load_public_key, open_ledger
 
 from .conftest import SERVE_COMMAND, ServeProcess
 
@@ -31,10 +31,11 @@ def _admin(serve: ServeProcess, *, uds: bool = False) -> httpx.Client:
 
 
 def _verify(home: Path) -> None:
-    report = verify_ledger(home / "ledger.db", load_public_key(home / "keys" / "ledger.pub"))
+    report = ledger_source(home).verify(load_public_key(home / "keys" / "ledger.pub"))
     assert report.ok, report.reason
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 @pytest.mark.parametrize("uds", [False, True], ids=["tcp", "unix-socket"])
 def test_serve_decides_and_records_over_both_listeners(
     serve_process: ServeProcess, uds: bool
@@ -73,6 +74,7 @@ def test_serve_first_start_creates_policy_and_admin_token(
     assert (reply["decision"], reply["rule_ids"]) == ("deny", ["deny-credential-read"])
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_sigterm_drains_ledger_and_exits_cleanly(serve_process: ServeProcess) -> None:
     """SIGTERM stops the server, closes the ledger, removes the socket and exits 0."""
     with _admin(serve_process) as client:
@@ -86,6 +88,7 @@ def test_sigterm_drains_ledger_and_exits_cleanly(serve_process: ServeProcess) ->
     _verify(serve_process.home)
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_acknowledged_calls_survive_kill_9(serve_process: ServeProcess) -> None:
     """Every call the gateway acknowledged is in the ledger with its verdict after kill -9."""
     acknowledged: dict[str, str] = {}
@@ -125,7 +128,7 @@ def test_acknowledged_calls_survive_kill_9(serve_process: ServeProcess) -> None:
         thread.join(timeout=20)
     assert len(acknowledged) >= 300
     _verify(serve_process.home)
-    with SqliteLedger(serve_process.home / "ledger.db") as ledger:
+    with open_ledger(serve_process.home) as ledger:
         events = [event for _seq, event in ledger.events()]
     calls = {e.id for e in events if isinstance(e, ToolCall)}
     verdicts = {e.call_id: e.decision.value for e in events if isinstance(e, VerdictEvent)}

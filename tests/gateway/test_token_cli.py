@@ -15,7 +15,7 @@ from watchkeeper.clock import utcnow
 from watchkeeper.deployments import open_registry
 from watchkeeper.events import DeploymentEvent
 from watchkeeper.gateway import Principal, TokenRecord, TokenStore
-from watchkeeper.ledger import read_events
+from watchkeeper.ledger import ledger_source
 
 
 def _run(*args: str) -> tuple[int, str]:
@@ -109,13 +109,14 @@ def test_revoke_by_prefix_from_list(home: Path) -> None:
     assert TokenStore(home / "tokens.json").resolve(token) is None
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_revoke_is_recorded_in_the_ledger(home: Path) -> None:
     """`token revoke` is a `token-revoke` deployment event naming the prefixes, not tokens."""
     token = _register(home)
     _run("revoke", "ci-bot", "--home", str(home))
     [event] = [
         e
-        for _, e in read_events(home / "ledger.db")
+        for _, e in ledger_source(home).events()
         if isinstance(e, DeploymentEvent) and e.action == "token-revoke"
     ]
     assert (event.name, event.detail["tokens"]) == ("ci-bot", [token[:11]])

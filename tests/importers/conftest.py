@@ -8,19 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.ledger.conftest import (  # noqa: F401 - fixtures shared with the ledger tests
-    postgres_schema,
-    postgres_server,
-    postgres_url,
-)
+from tests._backends import LedgerBackend
 from watchkeeper.events import Event
 from watchkeeper.ledger import (
     PUBLIC_KEY_NAME,
     LedgerStore,
-    SqliteLedger,
+    ledger_source,
     load_public_key,
     open_ledger,
-    verify_ledger,
 )
 
 FORMATS = Path(__file__).parents[2] / ".." / "shared" / "formats"
@@ -29,12 +24,16 @@ INSPECT = FORMATS / "inspect_ai"
 CORPUS = Path(__file__).parents[2] / "src" / "watchkeeper" / "evals" / "corpus"
 
 
+@pytest.fixture(autouse=True)
+def _on_each_backend(ledger_backend: LedgerBackend) -> LedgerBackend:
+    """Every test here runs on each ledger backend, sqlite and postgresql (`tests/_backends.py`)."""
+    return ledger_backend
+
+
 @pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[SqliteLedger]:
-    """An empty, signed SQLite ledger in a fresh home."""
-    store = open_ledger(tmp_path)
-    assert isinstance(store, SqliteLedger)
-    with store:
+def ledger(tmp_path: Path) -> Iterator[LedgerStore]:
+    """An empty, signed ledger of a fresh home (`tmp_path`) on the test's backend."""
+    with open_ledger(tmp_path) as store:
         yield store
 
 
@@ -52,7 +51,7 @@ def kinds(events: list[Event]) -> Counter[str]:
     )
 
 
-def verifies(ledger: SqliteLedger) -> bool:
-    """Whether the ledger's whole chain and its checkpoints verify with the home's public key."""
-    key = load_public_key(ledger.path.parent / "keys" / PUBLIC_KEY_NAME)
-    return verify_ledger(ledger.path, key).ok
+def verifies(home: Path) -> bool:
+    """Whether `home`'s whole chain and its checkpoints verify with the home's public key."""
+    key = load_public_key(home / "keys" / PUBLIC_KEY_NAME)
+    return ledger_source(home).verify(key).ok

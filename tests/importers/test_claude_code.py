@@ -13,7 +13,7 @@ from tests.importers.conftest import TRANSCRIPTS, kinds, recorded, verifies
 from watchkeeper.events import Lifecycle, Message, Reasoning, ToolCall, ToolResult
 from watchkeeper.importers import ImportFileError, import_file, input_files, read_claude_code
 from watchkeeper.importers._identity import parse_timestamp
-from watchkeeper.ledger import SqliteLedger
+from watchkeeper.ledger import LedgerStore
 
 SAMPLES = sorted(TRANSCRIPTS.rglob("*.jsonl"))
 PARENT = TRANSCRIPTS / "spotter" / "ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl"
@@ -62,7 +62,7 @@ def test_every_sample_is_found() -> None:
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
-def test_sample_imports_every_block(ledger: SqliteLedger, path: Path) -> None:
+def test_sample_imports_every_block(ledger: LedgerStore, path: Path, tmp_path: Path) -> None:
     """Each real transcript records as many events of each kind as its blocks call for."""
     result = import_file(ledger, "claude-code", path)
     session = raw_records(path)[-1]["sessionId"]
@@ -70,10 +70,10 @@ def test_sample_imports_every_block(ledger: SqliteLedger, path: Path) -> None:
     assert kinds(events) == expected_kinds(path)
     assert result.sessions == (session,)
     assert result.added == len(events)
-    assert verifies(ledger)
+    assert verifies(tmp_path)
 
 
-def test_reimport_adds_nothing(ledger: SqliteLedger) -> None:
+def test_reimport_adds_nothing(ledger: LedgerStore) -> None:
     """Importing the same transcript twice leaves the ledger as the first import left it."""
     first = import_file(ledger, "claude-code", PARENT)
     head = ledger.head()
@@ -83,7 +83,7 @@ def test_reimport_adds_nothing(ledger: SqliteLedger) -> None:
     assert ledger.head() == head
 
 
-def test_grown_transcript_adds_only_new_lines(ledger: SqliteLedger, tmp_path: Path) -> None:
+def test_grown_transcript_adds_only_new_lines(ledger: LedgerStore, tmp_path: Path) -> None:
     """A transcript imported half-written and again when complete holds each block once."""
     lines = SHORT.read_text(encoding="utf-8").splitlines(keepends=True)
     copy = tmp_path / "short.jsonl"
@@ -96,7 +96,7 @@ def test_grown_transcript_adds_only_new_lines(ledger: SqliteLedger, tmp_path: Pa
     assert len({e.id for e in events}) == len(events)
 
 
-def test_bad_line_is_named_and_nothing_is_recorded(ledger: SqliteLedger, tmp_path: Path) -> None:
+def test_bad_line_is_named_and_nothing_is_recorded(ledger: LedgerStore, tmp_path: Path) -> None:
     """A line that is not JSON fails the file with its line number, recording none of it."""
     lines = SHORT.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[6] = '{"type": "assistant", "message": \n'
@@ -123,7 +123,7 @@ def test_tool_use_without_name_is_named(tmp_path: Path) -> None:
         read_claude_code(path)
 
 
-def test_sidechain_events_are_kept_and_marked(ledger: SqliteLedger) -> None:
+def test_sidechain_events_are_kept_and_marked(ledger: LedgerStore) -> None:
     """Importing a parent transcript brings its subagent's events, marked with the agent id."""
     input_paths = input_files("claude-code", [PARENT])
     for path in input_paths:
@@ -190,7 +190,7 @@ def test_summary_line_becomes_lifecycle(tmp_path: Path) -> None:
     assert summary.detail["summary"] == "Fix the flaky test"
 
 
-def test_deployment_is_recorded(ledger: SqliteLedger) -> None:
+def test_deployment_is_recorded(ledger: LedgerStore) -> None:
     """Every imported event, marker included, belongs to the deployment asked for."""
     import_file(ledger, "claude-code", SHORT, deployment_id="laptop-2026")
     assert {e.deployment_id for e in recorded(ledger)} == {"laptop-2026"}

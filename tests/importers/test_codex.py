@@ -12,7 +12,7 @@ import pytest
 from tests.importers.conftest import FORMATS, kinds, recorded, verifies
 from watchkeeper.events import ToolCall, ToolResult
 from watchkeeper.importers import ImportFileError, import_file, input_files, read_codex
-from watchkeeper.ledger import SqliteLedger
+from watchkeeper.ledger import LedgerStore
 
 SAMPLES = sorted((FORMATS / "codex").glob("*.jsonl"))
 
@@ -48,13 +48,13 @@ def test_every_sample_is_found() -> None:
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name[:40])
-def test_sample_imports_every_item(ledger: SqliteLedger, path: Path) -> None:
+def test_sample_imports_every_item(ledger: LedgerStore, path: Path, tmp_path: Path) -> None:
     """Each real rollout records as many events of each kind as its response items call for."""
     result = import_file(ledger, "codex", path)
     session = raw_records(path)[0]["payload"]["id"]
     assert result.sessions == (session,)
     assert kinds(recorded(ledger, session)) == expected_kinds(path)
-    assert verifies(ledger)
+    assert verifies(tmp_path)
 
 
 def test_results_name_their_tool() -> None:
@@ -67,7 +67,7 @@ def test_results_name_their_tool() -> None:
     assert {"exec_command", "apply_patch"} <= set(calls.values())
 
 
-def test_reimport_adds_nothing(ledger: SqliteLedger) -> None:
+def test_reimport_adds_nothing(ledger: LedgerStore) -> None:
     """Importing the same rollout twice leaves the ledger as the first import left it."""
     import_file(ledger, "codex", SAMPLES[1])
     head = ledger.head()

@@ -14,7 +14,7 @@ from tests.importers.conftest import INSPECT, kinds, recorded, verifies
 from watchkeeper.events import Lifecycle, ToolResult
 from watchkeeper.importers import ImportFileError, import_file, input_files, read_inspect_log
 from watchkeeper.importers._identity import parse_timestamp
-from watchkeeper.ledger import SqliteLedger
+from watchkeeper.ledger import LedgerStore
 
 SAMPLES = sorted(INSPECT.iterdir())
 EVAL = INSPECT / "log_message_deduplication.eval"
@@ -69,7 +69,7 @@ def test_every_sample_is_found() -> None:
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
-def test_sample_imports_every_message(ledger: SqliteLedger, path: Path) -> None:
+def test_sample_imports_every_message(ledger: LedgerStore, path: Path, tmp_path: Path) -> None:
     """Each real log records, per sample, as many events of each kind as its messages hold."""
     result = import_file(ledger, "inspect", path)
     spec, samples = raw_log(path)
@@ -78,10 +78,10 @@ def test_sample_imports_every_message(ledger: SqliteLedger, path: Path) -> None:
     for sample in samples:
         events = recorded(ledger, session_of(spec, sample))
         assert kinds(events) == expected_kinds(sample)
-    assert verifies(ledger)
+    assert verifies(tmp_path)
 
 
-def test_reimport_adds_nothing(ledger: SqliteLedger) -> None:
+def test_reimport_adds_nothing(ledger: LedgerStore) -> None:
     """Importing the same log twice leaves the ledger as the first import left it."""
     first = import_file(ledger, "inspect", EVAL)
     head = ledger.head()
@@ -90,7 +90,7 @@ def test_reimport_adds_nothing(ledger: SqliteLedger) -> None:
     assert ledger.head() == head
 
 
-def test_attachments_are_resolved(ledger: SqliteLedger) -> None:
+def test_attachments_are_resolved(ledger: LedgerStore) -> None:
     """No `attachment://` reference survives into the ledger; the content is there instead."""
     import_file(ledger, "inspect", EVAL)
     text = json.dumps([e.model_dump(mode="json") for e in recorded(ledger)])

@@ -12,7 +12,7 @@ from watchkeeper.events import Lifecycle, Message
 from watchkeeper.importers import ParsedFile, import_file, read_claude_code, record_file
 from watchkeeper.importers._identity import stable_id
 from watchkeeper.importers._writer import import_marker
-from watchkeeper.ledger import PostgresLedger, SqliteLedger
+from watchkeeper.ledger import LedgerStore
 
 SHORT = TRANSCRIPTS / "spotter" / "short.jsonl"
 
@@ -26,7 +26,7 @@ def parsed(*texts: str, digest: str = "d1") -> ParsedFile:
     return ParsedFile(list(events), [marker])
 
 
-def test_marker_comes_first_and_only_with_new_events(ledger: SqliteLedger) -> None:
+def test_marker_comes_first_and_only_with_new_events(ledger: LedgerStore) -> None:
     """The `imported` marker precedes the new events, and a re-import adds no second one."""
     record_file(ledger, Path("f"), "t", parsed("a", "b"))
     again = record_file(ledger, Path("f"), "t", parsed("a", "b", digest="d2"))
@@ -36,21 +36,19 @@ def test_marker_comes_first_and_only_with_new_events(ledger: SqliteLedger) -> No
     assert (again.added, again.skipped) == (0, 2)
 
 
-def test_repeated_ids_in_one_file_are_recorded_once(ledger: SqliteLedger) -> None:
+def test_repeated_ids_in_one_file_are_recorded_once(ledger: LedgerStore) -> None:
     """Two records of a file with the same id (a duplicated line) become one event."""
     result = record_file(ledger, Path("f"), "t", parsed("a", "a", "b"))
     assert (result.added, result.skipped) == (3, 1)
     assert [e.kind for e in recorded(ledger)] == ["lifecycle", "message", "message"]
 
 
-def test_postgres_ledger_imports_once_and_verifies(postgres_url: str, tmp_path: Path) -> None:
-    """Importing into a PostgreSQL ledger is idempotent too, and `ledger verify` passes."""
-    with PostgresLedger(postgres_url) as store:
-        first = import_file(store, "claude-code", SHORT)
-        second = import_file(store, "claude-code", SHORT)
-        assert (first.added, second.added) == (len(read_claude_code(SHORT).events) + 1, 0)
-    result = CliRunner().invoke(
-        build_app(), ["ledger", "verify", "--db", postgres_url, "--home", str(tmp_path)]
-    )
+def test_import_is_idempotent_and_the_ledger_verifies(ledger: LedgerStore, tmp_path: Path) -> None:
+    """A second import of a file adds nothing, and `ledger verify` passes on the home's ledger."""
+    first = import_file(ledger, "claude-code", SHORT)
+    second = import_file(ledger, "claude-code", SHORT)
+    assert (first.added, second.added) == (len(read_claude_code(SHORT).events) + 1, 0)
+    ledger.close()
+    result = CliRunner().invoke(build_app(), ["ledger", "verify", "--home", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "is intact" in result.output

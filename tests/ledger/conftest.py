@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from tests._backends import LedgerBackend, execute, open_store
 from watchkeeper.events import (
     Decision,
     ErrorEvent,
@@ -31,7 +31,6 @@ from watchkeeper.ledger import (
     SqliteLedger,
     SqliteSource,
     VerifyReport,
-    upgrade_schema,
 )
 
 
@@ -71,49 +70,6 @@ def ledger(db: Path, key: Ed25519PrivateKey) -> Iterator[SqliteLedger]:
 Store = SqliteLedger | PostgresLedger
 """A store on either backend."""
 
-POSTGRES_SERVER = "127.0.0.1:5432"
-POSTGRES_DATABASE = "test"
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> str:
-    """The url of the test PostgreSQL database, as user `root` or else `postgres` (trust auth)."""
-    errors = []
-    for user in ("root", "postgres"):
-        url = f"postgresql://{user}@{POSTGRES_SERVER}/{POSTGRES_DATABASE}"
-        try:
-            psycopg.connect(url, connect_timeout=5).close()
-        except psycopg.OperationalError as exc:
-            errors.append(str(exc))
-            continue
-        return url
-    raise RuntimeError(f"no PostgreSQL at {POSTGRES_SERVER}: {errors}")
-
-
-def schema_url(server: str, schema: str) -> str:
-    """Return `server`'s url with `schema` first on the search path."""
-    return f"{server}?options=-csearch_path%3D{schema}"
-
-
-@pytest.fixture
-def postgres_schema(postgres_server: str) -> Iterator[str]:
-    """The url of a fresh, empty schema (not upgraded), dropped after the test."""
-    schema = f"wk_test_{secrets.token_hex(6)}"
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield schema_url(postgres_server, schema)
-    finally:
-        with psycopg.connect(postgres_server, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
-@pytest.fixture
-def postgres_url(postgres_schema: str) -> str:
-    """The url of a fresh schema upgraded to the current ledger schema."""
-    upgrade_schema(postgres_schema)
-    return postgres_schema
-
 
 @dataclass(frozen=True)
 class Backend:
@@ -124,9 +80,7 @@ class Backend:
 
     def open(self, **options: Any) -> Store:
         """Open a store on this location (`options` as `SqliteLedger` takes them)."""
-        if isinstance(self.location, Path):
-            return SqliteLedger(self.location, **options)
-        return PostgresLedger(self.location, **options)
+        return open_store(self.location, **options)
 
     def source(self) -> LedgerSource:
         """Return the ledger for reading."""
@@ -140,16 +94,7 @@ class Backend:
 
     def sql(self, statement: str, *params: object) -> None:
         """Run one statement (`?` placeholders) directly on the database, committed."""
-        if isinstance(self.location, Path):
-            conn = sqlite3.connect(self.location)
-            try:
-                with conn:
-                    conn.execute(statement, params)
-            finally:
-                conn.close()
-            return
-        with psycopg.connect(self.location, autocommit=True) as pg:
-            pg.execute(statement.replace("?", "%s").encode(), params)
+        execute(self.location, statement, *params)
 
     def query(self, statement: str) -> list[tuple[Any, ...]]:
         """Return the rows of one query run directly on the database."""
@@ -171,12 +116,10 @@ class Backend:
         return [int(row[0]) for row in self.query("SELECT seq FROM checkpoints ORDER BY seq")]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest, db: Path) -> Backend:
+@pytest.fixture
+def backend(ledger_backend: LedgerBackend, db: Path) -> Backend:
     """An empty ledger location on each backend: a SQLite file, a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        return Backend("sqlite", db)
-    return Backend("postgres", request.getfixturevalue("postgres_url"))
+    return Backend(ledger_backend.name, db if ledger_backend.url is None else ledger_backend.url)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from tests._backends import schema_url
 from watchkeeper.ledger import (
     POSTGRES_SCHEMA_VERSION,
     LedgerOpenError,
@@ -15,7 +16,7 @@ from watchkeeper.ledger import (
     upgrade_schema,
 )
 
-from .conftest import sample_events, schema_url
+from .conftest import sample_events
 
 
 def test_store_refuses_a_database_that_was_never_upgraded(postgres_schema: str) -> None:

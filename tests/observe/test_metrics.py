@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from watchkeeper.events import AlertEvent, ErrorEvent, ReviewEvent, Severity, ToolCall
 from watchkeeper.gateway import Pipeline
-from watchkeeper.ledger import SqliteLedger, load_or_create_key
+from watchkeeper.ledger import open_ledger
 from watchkeeper.monitors import Finding, SessionView, Step
 from watchkeeper.normalize import Normalizer
 from watchkeeper.observe import GatewayMetrics
 from watchkeeper.policy import Verdict, load_policy
 
 from .conftest import Gateway, observed_pipeline
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 
 def _echo() -> ToolCall:
@@ -158,7 +162,7 @@ class _Crashing:
 def test_a_crashing_monitor_is_counted_on_every_step(home: Path) -> None:
     """Each failure of a live monitor counts, though its alert is raised only once."""
     metrics = GatewayMetrics()
-    store = SqliteLedger(home / "ledger.db", signing_key=load_or_create_key(home / "keys"))
+    store = open_ledger(home)
     policy = load_policy(home / "policy.yaml")
     with Pipeline(
         Normalizer(), policy, store, monitors=[_Crashing()], observers=[metrics]

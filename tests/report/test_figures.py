@@ -13,9 +13,9 @@ from .conftest import PERIOD, Seeded
 
 
 def _ledger(seeded: Seeded) -> list[Event]:
-    from watchkeeper.ledger import LEDGER_FILE_NAME, read_events
+    from watchkeeper.ledger import ledger_source
 
-    return [event for _, event in read_events(seeded.home / LEDGER_FILE_NAME)]
+    return [event for _, event in ledger_source(seeded.home, seeded.url).events()]
 
 
 def test_alerts_are_bucketed_by_utc_day_and_category(seeded: Seeded) -> None:

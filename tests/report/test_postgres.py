@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.ledger.conftest import postgres_schema, postgres_server, postgres_url
 from watchkeeper.clock import utcnow
 from watchkeeper.events import Decision, VerdictEvent
 from watchkeeper.ledger import DB_ENV
@@ -16,8 +15,6 @@ from watchkeeper.report import build_report
 from ._seed import ALPHA, seed_home
 from .conftest import PERIOD
 from .test_page import _key_figures
-
-__all__ = ["postgres_schema", "postgres_server", "postgres_url"]
 
 
 def test_denial_rate_is_counted_from_a_postgres_ledger(

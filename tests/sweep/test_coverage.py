@@ -10,8 +10,7 @@ import pytest
 from watchkeeper.clock import utcnow
 from watchkeeper.events import Decision, Event, ProcessEvent, ToolCall, ToolResult, VerdictEvent
 from watchkeeper.ledger import SqliteLedger
-from watchkeeper.sweep import CoverageConfig, CoverageReport, assess_coverage
-from watchkeeper.sweep._ledger_window import SessionEvents
+from watchkeeper.sweep import CoverageConfig, CoverageReport, SessionEvents, assess_coverage
 
 DEP = "builder"
 SUP = "sup-1"
@@ -136,6 +135,22 @@ def test_child_spawned_after_the_call_ended_is_unmonitored(tmp_path: Path) -> No
         ],
     )
     assert classes(report) == {100: "root", 102: "call", 106: "unmonitored"}
+
+
+def test_a_process_seen_without_its_argv_belongs_to_its_parent_call(tmp_path: Path) -> None:
+    """A child that exited before its command line could be read is covered by its parent's
+    call while that call runs, and is unmonitored otherwise."""
+    report = coverage(
+        tmp_path,
+        [
+            *call("make build", 1, tid="t1", took=5, decision=Decision.ALLOW),
+            execd(100, 1, 0, "claude"),
+            execd(102, 100, 1.5, "make", "build"),
+            execd(107, 102, 2.0),
+            execd(108, 100, 30.0),
+        ],
+    )
+    assert classes(report) == {100: "root", 102: "call", 107: "child", 108: "unmonitored"}
 
 
 def test_denied_call_covers_nothing(tmp_path: Path) -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests._backends import LedgerBackend
 from watchkeeper.alerts import AlertStore
 from watchkeeper.events import ErrorEvent, Event
-from watchkeeper.ledger import SqliteLedger, read_events
+from watchkeeper.ledger import ledger_source, open_ledger
 from watchkeeper.sweep import PeriodicSweep, SweepConfig, Sweeper, SweepReport, periodic_sweep
 
 
@@ -56,10 +57,11 @@ def test_zero_interval_disables(tmp_path: Path) -> None:
     assert periodic_sweep(tmp_path, record=list, interval=0) is None
 
 
-def test_errors_are_recorded_in_the_ledger(tmp_path: Path) -> None:
-    """The gateway's periodic sweep records a failure as an ErrorEvent."""
+def test_errors_are_recorded_in_the_ledger(tmp_path: Path, ledger_backend: LedgerBackend) -> None:
+    """The gateway's periodic sweep records a failure as an ErrorEvent, on either backend."""
+    del ledger_backend  # selected through the environment
     (tmp_path / "sweep-state.json").write_text("[]")
-    with SqliteLedger(tmp_path / "ledger.db") as ledger:
+    with open_ledger(tmp_path) as ledger:
         recorded = threading.Event()
 
         def record(events: Sequence[Event]) -> object:
@@ -71,7 +73,7 @@ def test_errors_are_recorded_in_the_ledger(tmp_path: Path) -> None:
         assert periodic is not None
         with periodic:
             assert recorded.wait(20)
-    errors = [e for _, e in read_events(tmp_path / "ledger.db") if isinstance(e, ErrorEvent)]
+    errors = [e for _, e in ledger_source(tmp_path).events() if isinstance(e, ErrorEvent)]
     assert [e.where for e in errors] == ["sweep"]
 
 

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from watchkeeper.sweep import BUILTIN_SIGNATURES, ProcessInfo, Signature, describe, match_process
+from watchkeeper.supervise import ProcInfo
+from watchkeeper.sweep import BUILTIN_SIGNATURES, Signature, describe, match_process
 from watchkeeper.sweep._signatures import is_watchkeeper, renamed
 
 PY = "/usr/bin/python3.11"
 
 
-def proc(argv: list[str], exe: str | None = None, comm: str | None = None) -> ProcessInfo:
+def proc(argv: list[str], exe: str | None = None, comm: str | None = None) -> ProcInfo:
     """A process as /proc would show it."""
-    return ProcessInfo(
+    return ProcInfo(
         pid=4242,
         ppid=1,
-        uid=1000,
-        exe=exe,
         argv=tuple(argv),
+        exe=exe,
+        cwd=None,
+        uid=1000,
+        start_ticks=0,
         comm=comm or (argv[0].rsplit("/", 1)[-1][:15] if argv else ""),
-        start_time=0.0,
         environ={},
     )
 

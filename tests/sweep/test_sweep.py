@@ -1,11 +1,11 @@
-"""Whole sweeps over real processes, a real registry, supervision state and a real ledger."""
+"""Whole sweeps over real processes, a real registry, supervision state and a real ledger
+(a SQLite file and a PostgreSQL schema in turn)."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.sweep.conftest import Spawn, sleeper, write_session
+from tests._backends import LedgerBackend, tamper
+from tests.sweep.conftest import Spawn, exec_event, sleeper, write_session
 from watchkeeper.alerts import AlertStore
 from watchkeeper.clock import utcnow
 from watchkeeper.deployments import open_registry
-from watchkeeper.events import AlertEvent, Decision, ProcessEvent, ToolCall, VerdictEvent
-from watchkeeper.ledger import SqliteLedger, read_events
+from watchkeeper.events import AlertEvent, Decision, ToolCall, VerdictEvent
+from watchkeeper.ledger import ledger_source, open_ledger
 from watchkeeper.sweep import (
     LEDGER_GAP,
     MONITORING_GAP,
@@ -40,7 +41,7 @@ class Env:
         registry.register("builder", owner="ops", purpose="builds", actor="test")
         registry.register("gone", owner="ops", purpose="old", actor="test")
         registry.revoke("gone", actor="test", reason="retired")
-        self.ledger = SqliteLedger(home / "ledger.db")
+        self.ledger = open_ledger(home)
         self.alerts = AlertStore(home / "alerts.db")
         self.sweeper = Sweeper(
             home, config=SweepConfig(), record=self.ledger.append, alerts=self.alerts
@@ -50,7 +51,8 @@ class Env:
         return self.sweeper.run(pids=list(pids), coverage_session=coverage)
 
     def alert_events(self) -> list[AlertEvent]:
-        return [e for _, e in read_events(self.home / "ledger.db") if isinstance(e, AlertEvent)]
+        events = ledger_source(self.home).events()
+        return [e for _, e in events if isinstance(e, AlertEvent)]
 
     def close(self) -> None:
         self.ledger.close()
@@ -58,7 +60,8 @@ class Env:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> Iterator[Env]:
+def env(tmp_path: Path, ledger_backend: LedgerBackend) -> Iterator[Env]:
+    del ledger_backend  # the sweeper and `open_ledger` find it through the environment
     env = Env(tmp_path)
     yield env
     env.close()
@@ -182,8 +185,7 @@ def test_stale_heartbeat_is_a_monitoring_gap(env: Env) -> None:
 
 def test_deleted_ledger_record_is_a_ledger_gap(env: Env) -> None:
     """A record deleted from the ledger raises a ledger-gap alert."""
-    with sqlite3.connect(env.home / "ledger.db") as db:
-        db.execute("DELETE FROM records WHERE seq = 2")
+    tamper(env.home, "DELETE FROM records WHERE seq = ?", 2)
     report = env.run()
     assert [f.category for f in report.findings] == [LEDGER_GAP]
     assert report.findings[0].detail["first_bad_seq"] == 2
@@ -216,15 +218,7 @@ def test_unmonitored_execution_is_alerted_once(env: Env) -> None:
                 deployment_id="builder", session_id="a", call_id=call.id, decision=Decision.ALLOW
             ),
             *(
-                ProcessEvent(
-                    deployment_id="builder",
-                    session_id="s-cov",
-                    phase="start",
-                    pid=pid,
-                    ppid=500,
-                    argv=argv,
-                    ts=start + timedelta(seconds=1),
-                )
+                exec_event("s-cov", "builder", pid, argv, start + timedelta(seconds=1))
                 for pid, argv in ((500, ("claude",)), (501, ("ls",)), (502, ("curl", "x.sh")))
             ),
         ]

@@ -19,7 +19,8 @@ def claude_code() -> None:
 
     Installed into Claude Code's settings by `watchkeeper install claude-code`. With
     WATCHKEEPER_URL (http://host:port or unix:///path) and WATCHKEEPER_TOKEN it asks that
-    gateway; without, it decides locally against <home>/policy.yaml and <home>/ledger.db.
+    gateway; without, it decides locally against <home>/policy.yaml and records to
+    WATCHKEEPER_DB (a PostgreSQL url) or else <home>/ledger.db.
     WATCHKEEPER_TIMEOUT (seconds, default 5) bounds the wait; a call the gateway holds
     for a reviewer is waited for up to WATCHKEEPER_APPROVAL_TIMEOUT (default 120) plus 10
     seconds. Any failure denies a PreToolUse call.

@@ -248,14 +248,24 @@ def _publishing(
     """Publish the ledger to NATS while serving, when `--nats` is given."""
     if fanout is None:
         return nullcontext()
-    from watchkeeper.fanout import CursorError, LedgerPublisher, cursor_path
+    from watchkeeper.fanout import (
+        CursorError,
+        LeaseLostError,
+        LedgerPublisher,
+        publisher_lease,
+    )
+    from watchkeeper.ledger import ledger_location
 
+    lease = publisher_lease(home, fanout, ledger_location(home))
     try:
-        publisher = LedgerPublisher(store, fanout, cursor_path(home, fanout))
-    except CursorError as exc:
+        publisher = LedgerPublisher(store, fanout, lease)
+    except (CursorError, LeaseLostError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    typer.echo(f"  fan-out:     {fanout.url} (stream {fanout.stream})")
+    typer.echo(
+        f"  fan-out:     {fanout.url} (stream {fanout.stream}; one gateway publishes, "
+        f"the others stand by: lease {lease.where})"
+    )
     return publisher
 
 
@@ -285,9 +295,17 @@ def _banner(url: str, socket_path: str, policy: Path, home: Path, admin_token: P
     typer.echo(f"  socket:      unix://{socket_path}")
     typer.echo(f"  OpenAPI:     {url}/docs ({url}/openapi.json)")
     typer.echo(f"  policy:      {policy}")
-    typer.echo(f"  ledger:      {home / 'ledger.db'}")
+    typer.echo(f"  ledger:      {ledger_label(home)}")
     typer.echo(f"  deployments: {home / 'deployments.json'} (`watchkeeper deploy list`)")
     typer.echo(f"  admin token: {admin_token}")
+
+
+def ledger_label(home: Path) -> str:
+    """Where `home`'s gateway records: the SQLite file, or the PostgreSQL url without password."""
+    from watchkeeper.ledger import display_url, ledger_location
+
+    location = ledger_location(home)
+    return display_url(location) if isinstance(location, str) else str(location)
 
 
 def _grant_store(home: Path) -> GrantStore:

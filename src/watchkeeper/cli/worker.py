@@ -63,6 +63,7 @@ def worker(
     `ack_pending` and `redelivered` counts and exits.
     """
     from watchkeeper.alerts import AlertStoreError
+    from watchkeeper.cli.serve import ledger_label
     from watchkeeper.fanout import FanoutConfig, FanoutConfigError, consumer_status, open_worker
     from watchkeeper.home import resolve_home
     from watchkeeper.ledger import LedgerError
@@ -88,7 +89,7 @@ def worker(
         with open_worker(home_dir, config, batch=batch) as running:
             typer.echo(
                 f"watchkeeper worker: stream {config.stream}, consumer {config.durable}, "
-                f"ledger {home_dir / 'ledger.db'}"
+                f"ledger {ledger_label(home_dir)}"
             )
             asyncio.run(_run(running))
             stats = running.stats()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from watchkeeper.contain._kill import KillTarget, contain
 from watchkeeper.contain._report import ContainmentReport
-from watchkeeper.supervise import BackendChoice, marker_pids, signal_all
+from watchkeeper.supervise import DEPLOYMENT_ENV, BackendChoice, marker_pids, signal_all
 
 __all__ = ["DRILL_PERSISTENCE", "DrillError", "DrillResult", "run_drill"]
 
@@ -78,7 +78,7 @@ def _wait_ready(
 def _cleanup(name: str, supervisor: subprocess.Popen[bytes]) -> None:
     """Kill whatever the drill left, however the drill ended."""
     for _ in range(100):
-        left = marker_pids("WATCHKEEPER_DEPLOYMENT", name)
+        left = marker_pids(DEPLOYMENT_ENV, name)
         if not left:
             break
         signal_all(left, signal.SIGKILL)

@@ -23,6 +23,7 @@ from watchkeeper.contain._report import ContainmentReport
 from watchkeeper.contain._verify import accepted_calls_since, ledger_seq, listeners_of
 from watchkeeper.events import DeploymentEvent
 from watchkeeper.supervise import (
+    DEPLOYMENT_ENV,
     MARKER_ENV,
     ConfinementError,
     PersistenceFinding,
@@ -33,6 +34,7 @@ from watchkeeper.supervise import (
     listening_inodes,
     load_sessions,
     marker_pids,
+    pid_alive,
     remove_persistence,
     save_session,
     signal_all,
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ContainError", "KillTarget", "contain"]
 
-_DEPLOYMENT_ENV = "WATCHKEEPER_DEPLOYMENT"
 _KILL_TIMEOUT = 5.0
 
 
@@ -70,22 +71,13 @@ class KillTarget:
         return f"deployment {self.name}"
 
 
-def _alive(pid: int) -> bool:
-    """Return whether `pid` runs (a zombie, dead but not yet reaped, does not)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_bytes()
-    except OSError:
-        return False
-    return stat[stat.rfind(b")") + 2 :][:1] != b"Z"
-
-
 def _marked(target: KillTarget, sessions: list[SupervisedSession]) -> set[int]:
     """Every process on the host carrying a targeted marker."""
     found: set[int] = set()
     if target.everything:
         found |= marker_pids(MARKER_ENV, None)
     elif target.name is not None:
-        found |= marker_pids(_DEPLOYMENT_ENV, target.name)
+        found |= marker_pids(DEPLOYMENT_ENV, target.name)
     for session in sessions:
         found |= marker_pids(MARKER_ENV, session.session_id)
     return found
@@ -196,7 +188,7 @@ def _sweep(
 def _close_orphaned(home: Path, sessions: list[SupervisedSession], errors: list[str]) -> None:
     """End sessions whose supervisor is gone (it would have done this itself)."""
     for session in sessions:
-        if _alive(session.supervisor_pid):
+        if pid_alive(session.supervisor_pid):
             continue
         try:
             attach_confinement(session.backend, session.session_id, session.cgroups).remove()

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from watchkeeper.deployments._model import Deployment
-from watchkeeper.policy import Policy, load_policy, parse_policy
+from watchkeeper.policy import Policy, PolicyError, load_policy, parse_policy
+from watchkeeper.statefile import Reloading, Stamp, file_stamp
 
 __all__ = [
     "ALLOW_HOSTS_RULE",
@@ -61,44 +62,79 @@ def deployment_policy(deployment: Deployment, base: Policy) -> Policy:
 
 
 class DeploymentPolicies:
-    """Picks the policy for a deployment id: its own when it has one, else `base`.
+    """Picks the policy for a deployment id: its own when it has one, else the base policy.
 
     Built policies are cached per deployment settings and policy-file version, so an edited
-    policy file or a re-registered deployment takes effect on the next call.
+    policy file or a re-registered deployment takes effect on the next call. With
+    `base_file`, the base policy is that file, loaded again whenever it changes (one `stat`
+    per call otherwise); `base` is what it held when the gateway started. While the file is
+    missing or does not load, every call raises `PolicyError` — the pipeline denies it and
+    records the error — until the file is fixed: a broken edit never leaves the previous
+    policy silently in force.
     """
 
-    def __init__(self, lookup: Callable[[str], Deployment | None], base: Policy) -> None:
+    def __init__(
+        self,
+        lookup: Callable[[str], Deployment | None],
+        base: Policy,
+        *,
+        base_file: Path | None = None,
+    ) -> None:
         self._lookup = lookup
         self._base = base
+        self._base_file = (
+            None
+            if base_file is None
+            else Reloading(
+                base_file,
+                lambda: load_policy(base_file, home=base.home),
+                lambda: _missing(base_file),
+            )
+        )
         self._lock = threading.Lock()
         self._cache: dict[tuple[object, ...], Policy] = {}
+        self._cached_base = base
+
+    def base(self) -> Policy:
+        """Return the base policy as it is now; raise `PolicyError` if its file is broken."""
+        if self._base_file is None:
+            return self._base
+        return self._base_file.current()
 
     def __call__(self, deployment_id: str) -> Policy:
         """Return the policy for `deployment_id`; raise `PolicyError` if its file is broken."""
+        base = self.base()
         deployment = self._lookup(deployment_id)
         if deployment is None or (deployment.policy is None and not deployment.allow_hosts):
-            return self._base
+            return base
         key = (deployment.name, deployment.policy, deployment.allow_hosts, _version(deployment))
         with self._lock:
+            if base is not self._cached_base:  # the base file changed: rebuild from it
+                self._cache.clear()
+                self._cached_base = base
             found = self._cache.get(key)
         if found is not None:
             return found
-        built = deployment_policy(deployment, self._base)
+        built = deployment_policy(deployment, base)
         with self._lock:
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
-            self._cache[key] = built
+            if base is self._cached_base:
+                self._cache[key] = built
         return built
 
 
-def _version(deployment: Deployment) -> tuple[int, int, int] | None:
+def _missing(path: Path) -> Policy:
+    raise PolicyError(f"{path}:1: the policy file `{path}` is missing; restore it")
+
+
+def _version(deployment: Deployment) -> Stamp | None:
     if deployment.policy is None:
         return None
     try:
-        st = Path(deployment.policy).stat()
+        return file_stamp(Path(deployment.policy))
     except OSError:
         return None  # load_policy then raises the readable error
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def check_policy_settings(policy: str | None, hosts: tuple[str, ...]) -> None:

@@ -7,10 +7,17 @@ from watchkeeper.fanout._alerting import (
     alert_event_id,
 )
 from watchkeeper.fanout._config import NATS_ENV, FanoutConfig, FanoutConfigError
-from watchkeeper.fanout._cursor import Cursor, CursorError
+from watchkeeper.fanout._cursor import Cursor, CursorError, cursor_path
 from watchkeeper.fanout._home import open_worker
+from watchkeeper.fanout._lease import (
+    FileLease,
+    LeaseLostError,
+    PostgresLease,
+    PublisherLease,
+    publisher_lease,
+)
 from watchkeeper.fanout._message import MessageError, Published, decode, encode
-from watchkeeper.fanout._publisher import EventSource, LedgerPublisher, cursor_path
+from watchkeeper.fanout._publisher import EventSource, LedgerPublisher
 from watchkeeper.fanout._worker import ConsumerStatus, MonitorWorker, WorkerStats, consumer_status
 
 __all__ = [
@@ -21,11 +28,15 @@ __all__ = [
     "EventSource",
     "FanoutConfig",
     "FanoutConfigError",
+    "FileLease",
     "HistoryMismatchError",
+    "LeaseLostError",
     "LedgerPublisher",
     "MessageError",
     "MonitorWorker",
+    "PostgresLease",
     "Published",
+    "PublisherLease",
     "StepAlerter",
     "StepOutcome",
     "WorkerStats",
@@ -35,4 +46,5 @@ __all__ = [
     "decode",
     "encode",
     "open_worker",
+    "publisher_lease",
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from watchkeeper.fanout._config import FanoutConfig
 from watchkeeper.statefile import write_private
 
-__all__ = ["Cursor", "CursorError"]
+__all__ = ["Cursor", "CursorError", "cursor_path"]
 
 
 class CursorError(Exception):
@@ -47,3 +48,8 @@ class Cursor:
     def save(self, seq: int) -> None:
         """Durably record that everything up to `seq` is published."""
         write_private(self._path, json.dumps({"seq": seq}) + "\n")
+
+
+def cursor_path(home: Path, config: FanoutConfig) -> Path:
+    """Return where the publisher of a SQLite ledger for `config` keeps its cursor in `home`."""
+    return home / f"fanout-{config.prefix}.cursor"

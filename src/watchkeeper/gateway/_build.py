@@ -75,8 +75,9 @@ def build_pipeline(
     from watchkeeper.policy import load_policy
 
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
-    policy = load_policy(policy_path if policy_path is not None else ensure_policy_file(home))
-    policy_for = DeploymentPolicies(open_registry(home).get, policy)
+    base_file = policy_path if policy_path is not None else ensure_policy_file(home)
+    policy = load_policy(base_file)
+    policy_for = DeploymentPolicies(open_registry(home).get, policy, base_file=base_file)
     config_path = monitors_path or home / MONITORS_FILE
     config: MonitorsConfig | None = None
     monitors: list[Monitor] = []

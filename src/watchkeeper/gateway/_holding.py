@@ -8,7 +8,7 @@ import math
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from watchkeeper.events import Decision, ToolCall, VerdictEvent
 from watchkeeper.gateway._hooks import HookReplyLike, permission_reply
@@ -102,7 +102,7 @@ async def hook_answer(context: GatewayContext, reply: HookReplyLike) -> Response
     queue = None if verdict is None else holding(context, verdict)
     if call is None or verdict is None or queue is None:
         answer = HookResponse(stdout=reply.stdout, exit_code=reply.exit_code)
-        return JSONResponse(answer.model_dump(mode="json"))
+        return Response(answer.model_dump_json(), media_type="application/json")
     opened = await open_approval(context, queue, call, verdict)
 
     async def body() -> AsyncIterator[bytes]:

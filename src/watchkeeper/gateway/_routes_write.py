@@ -1,7 +1,12 @@
 """Routes that record: `/v1/decide`, `/v1/events`, `/v1/hooks/claude-code`.
 
-No `from __future__ import annotations` here: FastAPI reads these handlers' annotations at
-runtime, and they refer to the per-app `authenticate` dependency in the enclosing scope.
+These are the hot path, so they take the bare `Request` and authenticate in the handler
+(`_principal`) instead of through FastAPI's dependency resolver (about 0.08 ms of CPU per
+request less, measured in-process); their OpenAPI entries still declare the bearer scheme.
+Replies are serialised once, by pydantic, into the response body.
+
+No `from __future__ import annotations` here: FastAPI reads the annotations of handlers at
+runtime, and `authenticator`'s refer to `bearer_scheme` (the read routes depend on it).
 """
 
 import logging
@@ -36,6 +41,7 @@ __all__ = ["AUTH_RESPONSES", "add_write_routes", "authenticator"]
 _log = logging.getLogger(__name__)
 
 _REJECTED_MESSAGE = "watchkeeper could not read this tool call, so it was blocked."
+_BEARER_SCHEME = bearer_scheme.scheme_name
 
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "missing, unknown, expired or revoked token"},
@@ -60,14 +66,26 @@ def authenticator(context: GatewayContext) -> Callable[..., Awaitable[Principal]
 
 
 def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI extras of a write route: its request body and the bearer scheme."""
     schema = {"schema": model.model_json_schema()}
-    return {"requestBody": {"required": True, "content": {"application/json": schema}}}
+    return {
+        "requestBody": {"required": True, "content": {"application/json": schema}},
+        "security": [{_BEARER_SCHEME: []}],
+    }
+
+
+async def _principal(context: GatewayContext, request: Request) -> Principal:
+    """Who `request` acts for (raises a 401/403/503 `ApiError`), without FastAPI's resolver."""
+    return await context.authenticate(request, await bearer_scheme(request))
+
+
+def _json(model: BaseModel, status: int = 200) -> Response:
+    """Reply with `model` as JSON, serialised in one pass by pydantic."""
+    return Response(model.model_dump_json(), status_code=status, media_type="application/json")
 
 
 def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
     """Register the recording routes of `app`."""
-    authenticate = authenticator(context)
-    pipeline = context.pipeline
 
     @app.post(
         "/v1/decide",
@@ -75,15 +93,14 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
         responses={**_WRITE_RESPONSES, 400: {"model": DecideResponse}},
         openapi_extra=_body_schema(DecideRequest),
     )
-    async def decide(
-        request: Request, principal: Annotated[Principal, Depends(authenticate)]
-    ) -> Response:
+    async def decide(request: Request) -> Response:
         """Decide one tool call; the call and its verdict are durable before the reply.
 
         A request that cannot be parsed still gets a deny verdict, with status 400. When the
         gateway holds asks for review, an `ask` comes with an `approval_id` (or, with
         `wait: true`, the reviewer's final allow or deny).
         """
+        principal = await _principal(context, request)
         raw = await context.body(request, principal, "gateway.decide")
         try:
             parsed = DecideRequest.model_validate_json(raw)
@@ -102,8 +119,8 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
                 call_id=None,
                 error=message,
             )
-            return JSONResponse(rejected.model_dump(mode="json"), status_code=400)
-        verdict = await context.in_thread(pipeline.decide, call)
+            return _json(rejected, 400)
+        verdict = await context.in_thread(context.pipeline.decide, call)
         verdict, approval_id = await hold_decided(context, call, verdict, wait=parsed.wait)
         answer = DecideResponse(
             decision=verdict.decision,
@@ -114,7 +131,7 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
             call_id=call.id,
             approval_id=approval_id,
         )
-        return JSONResponse(answer.model_dump(mode="json"))
+        return _json(answer)
 
     @app.post(
         "/v1/events",
@@ -127,10 +144,9 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
         },
         openapi_extra=_body_schema(EventsRequest),
     )
-    async def record_events(
-        request: Request, principal: Annotated[Principal, Depends(authenticate)]
-    ) -> EventsResponse:
+    async def record_events(request: Request) -> Response:
         """Record events (tool results, reasoning, messages, lifecycle, errors) durably."""
+        principal = await _principal(context, request)
         raw = await context.body(request, principal, "gateway.events")
         try:
             parsed = EventsRequest.model_validate_json(raw)
@@ -143,10 +159,12 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
             await context.record_rejected(principal, "gateway.events", exc.message, raw)
             raise
         try:
-            receipts = await context.in_thread(pipeline.record, records)
+            receipts = await context.in_thread(context.pipeline.record, records)
         except RecordError as exc:
             raise ApiError(503, str(exc)) from exc
-        return EventsResponse(recorded=[RecordedEvent(id=r.event_id, seq=r.seq) for r in receipts])
+        return _json(
+            EventsResponse(recorded=[RecordedEvent(id=r.event_id, seq=r.seq) for r in receipts])
+        )
 
     @app.post(
         "/v1/hooks/claude-code",
@@ -154,15 +172,14 @@ def add_write_routes(app: FastAPI, context: GatewayContext) -> None:
         responses={**_WRITE_RESPONSES, 400: {"model": HookResponse}, 500: {"model": HookResponse}},
         openapi_extra=_body_schema(HookRequest),
     )
-    async def claude_code_hook(
-        request: Request, principal: Annotated[Principal, Depends(authenticate)]
-    ) -> Response:
+    async def claude_code_hook(request: Request) -> Response:
         """Handle one Claude Code hook event; the reply says what the hook prints.
 
         Any failure replies with a deny for PreToolUse events (fail-closed). When the gateway
         holds asks for review, an `ask` is answered once a reviewer allows or denies it.
         """
         where = "gateway.hooks.claude-code"
+        principal = await _principal(context, request)
         raw = await context.body(request, principal, where)
         try:
             parsed = HookRequest.model_validate_json(raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import socket
@@ -137,9 +138,13 @@ def run_server(
     previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
         previous = {sig: signal.signal(sig, _absorb) for sig in (signal.SIGTERM, signal.SIGINT)}
+    # Everything built so far (modules, schemas, policy, monitors) lives as long as the process;
+    # moved out of the collector's reach, full collections under load stop walking it again.
+    gc.freeze()
     try:
         server.run(sockets=list(sockets))
     finally:
+        gc.unfreeze()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         for sock in sockets:

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import fcntl
 import hashlib
 import json
-import os
 import re
 import secrets
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -23,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from watchkeeper.clock import utcnow
-from watchkeeper.statefile import write_private
+from watchkeeper.statefile import Reloading, StateFile, write_private
 
 __all__ = [
     "TOKEN_PREFIX",
@@ -128,9 +125,10 @@ class TokenStore:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._lock = threading.Lock()
-        self._stamp: tuple[int, int, int] | None = None
-        self._records: dict[str, TokenRecord] = {}
+        self._file = StateFile(path)
+        self._records: Reloading[dict[str, TokenRecord]] = Reloading(
+            path, lambda: {r.sha256: r for r in self._read()}, dict
+        )
 
     @property
     def path(self) -> Path:
@@ -200,21 +198,11 @@ class TokenStore:
 
     def _current(self) -> dict[str, TokenRecord]:
         """Return the records by digest, re-reading the file only when it changed on disk."""
-        try:
-            st = self._path.stat()
-        except FileNotFoundError:
-            return {}
-        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
-        with self._lock:
-            if stamp != self._stamp:
-                self._records = {r.sha256: r for r in self._read()}
-                self._stamp = stamp
-            return self._records
+        return self._records.current()
 
     def _read(self) -> builtins.list[TokenRecord]:
-        try:
-            text = self._path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        text = self._file.read_text()
+        if text is None:
             return []
         try:
             data = json.loads(text)
@@ -228,17 +216,11 @@ class TokenStore:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[builtins.list[TokenRecord]]:
         """Read-modify-write the file under an exclusive lock; write only on success."""
-        self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        lock_path = self._path.with_name(self._path.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with self._file.locked():
             records = self._read()
             yield records
             payload = {"version": _FORMAT_VERSION, "tokens": [r.to_json() for r in records]}
-            write_private(self._path, json.dumps(payload, indent=2) + "\n")
-        finally:
-            os.close(fd)
+            self._file.write_text(json.dumps(payload, indent=2) + "\n")
 
 
 def ensure_admin_token(store: TokenStore, path: Path) -> Path:

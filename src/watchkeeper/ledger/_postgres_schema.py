@@ -80,6 +80,16 @@ CREATE TABLE ledger_head (
 INSERT INTO ledger_head (seq, hash, checkpoint_seq) VALUES (0, repeat('0', 64), 0);
 """,
     ),
+    Migration(
+        2,
+        "fan-out publisher cursors, shared by the gateways that take turns publishing",
+        """
+CREATE TABLE fanout_cursors (
+    prefix TEXT PRIMARY KEY,
+    seq BIGINT NOT NULL CHECK (seq >= 0)
+);
+""",
+    ),
 )
 POSTGRES_SCHEMA_VERSION = MIGRATIONS[-1].version
 

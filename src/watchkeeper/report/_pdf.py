@@ -32,8 +32,8 @@ def write_pdf(html: Path, pdf: Path, *, chromium: Path = CHROMIUM) -> None:
         from playwright.sync_api import Error, sync_playwright
     except ImportError as exc:
         raise PdfError(
-            "the `playwright` package is not installed; install it (pip install playwright) "
-            "or drop --pdf"
+            "the `playwright` package is not installed; install the `pdf` extra "
+            "(pip install 'watchkeeper[pdf]') or drop --pdf"
         ) from exc
     try:
         with sync_playwright() as playwright:

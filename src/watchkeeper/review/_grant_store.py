@@ -206,7 +206,7 @@ def _prune(data: dict[str, Any], now: datetime) -> dict[str, Any]:
 
 
 def open_grants(home: Path) -> GrantStore:
-    """Return the grant store of `home`, recording into `<home>/ledger.db` per change.
+    """Return the grant store of `home`, recording into its ledger (`open_ledger`) per change.
 
     For the CLI; a running gateway records through its pipeline instead.
     """

@@ -4,6 +4,7 @@ its whole process tree, heartbeat, and leave nothing of it running when it ends.
 from watchkeeper.supervise._cgroup1 import Cgroup1Confinement
 from watchkeeper.supervise._cgroup2 import Cgroup2Confinement
 from watchkeeper.supervise._confinement import (
+    DEPLOYMENT_ENV,
     MARKER_ENV,
     Backend,
     Confinement,
@@ -29,7 +30,10 @@ from watchkeeper.supervise._procfs import (
     ProcInfo,
     listening_inodes,
     marker_pids,
+    pid_alive,
     proc_info,
+    read_cgroups,
+    read_processes,
     signal_all,
     socket_inodes,
 )
@@ -54,6 +58,7 @@ from watchkeeper.supervise._tracker import ProcessTracker
 
 __all__ = [
     "DEFAULT_CRON_SPOOLS",
+    "DEPLOYMENT_ENV",
     "MARKER_ENV",
     "SUPERVISION_DIR",
     "Backend",
@@ -85,8 +90,11 @@ __all__ = [
     "marker_pids",
     "new_session_id",
     "open_confinement",
+    "pid_alive",
     "proc_info",
     "read_cgroup_mounts",
+    "read_cgroups",
+    "read_processes",
     "remove_persistence",
     "save_session",
     "session_path",

@@ -14,6 +14,7 @@ from pathlib import Path
 from watchkeeper.supervise._confinement import (
     Backend,
     ConfinementError,
+    add_to_cgroups,
     cgroup_members,
     check_component,
     remove_tree,
@@ -91,15 +92,7 @@ class Cgroup1Confinement:
         return dict(self._limits)
 
     def add(self, pid: int) -> None:
-        for directory in (self._freezer, self._pids):
-            if directory is None:
-                continue
-            try:
-                (directory / "cgroup.procs").write_text(str(pid))
-            except OSError as exc:
-                raise ConfinementError(
-                    f"cannot move pid {pid} into `{directory}` ({exc.strerror})"
-                ) from exc
+        add_to_cgroups(pid, (d for d in (self._freezer, self._pids) if d is not None))
 
     def members(self) -> set[int]:
         return cgroup_members(self._freezer)

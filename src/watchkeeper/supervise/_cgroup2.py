@@ -16,6 +16,7 @@ from pathlib import Path
 from watchkeeper.supervise._confinement import (
     Backend,
     ConfinementError,
+    add_to_cgroups,
     cgroup_members,
     check_component,
     remove_tree,
@@ -111,13 +112,7 @@ class Cgroup2Confinement:
         return dict(self._limits)
 
     def add(self, pid: int) -> None:
-        for directory in (self._dir, *self._extra):
-            try:
-                (directory / "cgroup.procs").write_text(str(pid))
-            except OSError as exc:
-                raise ConfinementError(
-                    f"cannot move pid {pid} into `{directory}` ({exc.strerror})"
-                ) from exc
+        add_to_cgroups(pid, (self._dir, *self._extra))
 
     def members(self) -> set[int]:
         return cgroup_members(self._dir)

@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal, Protocol
 
 __all__ = [
+    "DEPLOYMENT_ENV",
     "MARKER_ENV",
     "Backend",
     "Confinement",
     "ConfinementError",
+    "add_to_cgroups",
     "cgroup_members",
     "check_component",
     "remove_tree",
@@ -27,6 +29,8 @@ __all__ = [
 Backend = Literal["cgroup2", "cgroup1", "pgroup"]
 #: The environment variable every supervised process inherits: its session id.
 MARKER_ENV = "WATCHKEEPER_SESSION"
+#: The environment variable every supervised process inherits: its deployment's name.
+DEPLOYMENT_ENV = "WATCHKEEPER_DEPLOYMENT"
 _COMPONENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
 
 
@@ -78,6 +82,17 @@ def check_component(value: str, what: str) -> str:
             f"{what} `{value}` cannot name a cgroup; use A-Z a-z 0-9 . _ : - only"
         )
     return value
+
+
+def add_to_cgroups(pid: int, directories: Iterable[Path]) -> None:
+    """Move `pid` into each cgroup directory in turn (one per hierarchy); raise if refused."""
+    for directory in directories:
+        try:
+            (directory / "cgroup.procs").write_text(str(pid))
+        except OSError as exc:
+            raise ConfinementError(
+                f"cannot move pid {pid} into `{directory}` ({exc.strerror})"
+            ) from exc
 
 
 def cgroup_members(directory: Path) -> set[int]:

@@ -30,7 +30,12 @@ from watchkeeper.clock import utcnow
 from watchkeeper.events import DeploymentEvent, Event
 from watchkeeper.statefile import write_private
 from watchkeeper.supervise._claude import is_claude_code, with_claude_hooks
-from watchkeeper.supervise._confinement import MARKER_ENV, Confinement, ConfinementError
+from watchkeeper.supervise._confinement import (
+    DEPLOYMENT_ENV,
+    MARKER_ENV,
+    Confinement,
+    ConfinementError,
+)
 from watchkeeper.supervise._open import BackendChoice, open_confinement
 from watchkeeper.supervise._persistence import (
     DEFAULT_CRON_SPOOLS,
@@ -40,6 +45,7 @@ from watchkeeper.supervise._persistence import (
     remove_persistence,
     take_snapshot,
 )
+from watchkeeper.supervise._proc_connector import ProcWatch, open_watch
 from watchkeeper.supervise._procfs import read_argv
 from watchkeeper.supervise._session import (
     SUPERVISION_DIR,
@@ -256,8 +262,7 @@ class Supervisor:
         env = dict(req.env)
         env.update(
             WATCHKEEPER_TOKEN=token,
-            WATCHKEEPER_DEPLOYMENT=req.deployment,
-            **{MARKER_ENV: req.session_id},
+            **{DEPLOYMENT_ENV: req.deployment, MARKER_ENV: req.session_id},
         )
         if req.url:
             env["WATCHKEEPER_URL"] = req.url
@@ -289,11 +294,16 @@ class Supervisor:
             token_prefix=token[:_SHOWN],
             limits=confinement.limits,
         )
+        watch: ProcWatch | None = None
         try:
             confinement.add(held.pid)
             save_session(req.home, session)
-            self._ledger.append([self._deployment_event("supervise", self._start_detail(session))])
+            watch, process_events = open_watch()
+            start = self._start_detail(session, process_events)
+            self._ledger.append([self._deployment_event("supervise", start)])
         except Exception as exc:
+            if watch is not None:
+                watch.close()
             held.abandon()
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(held.pid, 0)
@@ -303,12 +313,17 @@ class Supervisor:
         where = ", ".join(session.cgroups) or f"process group {held.pid} + environment marker"
         self._echo(
             f"watchkeeper: session {req.session_id} of `{req.deployment}` confined by "
-            f"{confinement.backend} ({where})"
+            f"{confinement.backend} ({where}); processes seen by {process_events}"
         )
-        return self._watch(confinement, held, session, snapshot)
+        try:
+            return self._watch(confinement, held, session, snapshot, watch)
+        finally:
+            if watch is not None:
+                watch.close()
 
-    def _start_detail(self, session: SupervisedSession) -> dict[str, object]:
+    def _start_detail(self, session: SupervisedSession, process_events: str) -> dict[str, object]:
         return {
+            "process_events": process_events,
             "phase": "start",
             "backend": session.backend,
             "cgroups": session.cgroups,
@@ -326,9 +341,12 @@ class Supervisor:
         held: HeldChild,
         session: SupervisedSession,
         snapshot: PersistenceSnapshot,
+        watch: ProcWatch | None,
     ) -> RunOutcome:
         req = self._req
-        tracker = ProcessTracker(req.deployment, req.session_id)
+        tracker = ProcessTracker(req.deployment, req.session_id, sightings=watch is not None)
+        if watch is not None:
+            watch.follow(held.pid)
         root_status: int | None = None
         terminal = _terminal_to(held.pid)
         next_beat = time.monotonic() + req.heartbeat_interval
@@ -342,6 +360,8 @@ class Supervisor:
                     if held.pid in reaped:
                         root_status = reaped[held.pid]
                     self._submit(tracker.observe(confinement.members(), reaped))
+                    if watch is not None:
+                        self._submit(tracker.sighted(watch.drain()))
                     if root_status is not None:
                         break
                     if time.monotonic() >= next_beat:
@@ -355,6 +375,8 @@ class Supervisor:
             confinement.freeze()
             confinement.kill()
         self._submit(tracker.observe(confinement.members(), self._reap(), final=True))
+        if watch is not None:
+            self._submit(tracker.sighted(watch.settle()))
         findings = find_persistence(snapshot)
         if req.remove_persistence and findings:
             findings = remove_persistence(snapshot, findings)

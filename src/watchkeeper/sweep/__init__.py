@@ -25,10 +25,11 @@ from watchkeeper.sweep._findings import (
     UNMONITORED_EXECUTION,
     Finding,
 )
-from watchkeeper.sweep._ledger_check import LedgerMark, check_ledger
+from watchkeeper.sweep._ledger_check import check_ledger
+from watchkeeper.sweep._ledger_window import SessionEvents
 from watchkeeper.sweep._periodic import PeriodicSweep, periodic_sweep
-from watchkeeper.sweep._proc import ProcessInfo, ProcReader
 from watchkeeper.sweep._program import Program, describe
+from watchkeeper.sweep._session_coverage import SessionCoverage
 from watchkeeper.sweep._signatures import (
     BUILTIN_SIGNATURES,
     Signature,
@@ -58,13 +59,12 @@ __all__ = [
     "DeploymentLike",
     "Execution",
     "Finding",
-    "LedgerMark",
     "PeriodicSweep",
-    "ProcReader",
     "ProcessCheck",
-    "ProcessInfo",
     "Program",
     "Raised",
+    "SessionCoverage",
+    "SessionEvents",
     "SessionLike",
     "Signature",
     "SignatureMatch",

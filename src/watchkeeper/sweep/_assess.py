@@ -16,8 +16,8 @@ from fnmatch import fnmatchcase
 from typing import Protocol
 
 from watchkeeper.events import Severity
+from watchkeeper.supervise import ProcInfo
 from watchkeeper.sweep._findings import MONITORING_GAP, ROGUE_DEPLOYMENT, Finding
-from watchkeeper.sweep._proc import ProcessInfo
 from watchkeeper.sweep._signatures import Signature, SignatureMatch, is_watchkeeper, match_process
 
 __all__ = [
@@ -69,7 +69,7 @@ class DeploymentLike(Protocol):
 class ProcessCheck:
     """The verdict on one process: `authorised` or not, and why in one sentence."""
 
-    process: ProcessInfo
+    process: ProcInfo
     match: SignatureMatch | None
     authorised: bool
     reason: str
@@ -98,7 +98,7 @@ class ProcessCheck:
 
 
 def check_processes(
-    processes: Sequence[ProcessInfo],
+    processes: Sequence[ProcInfo],
     *,
     signatures: Sequence[Signature],
     ignore: Sequence[str],
@@ -136,7 +136,7 @@ def check_processes(
     return out
 
 
-def _ignored(process: ProcessInfo, ignore: Sequence[str]) -> bool:
+def _ignored(process: ProcInfo, ignore: Sequence[str]) -> bool:
     line = " ".join(process.argv)
     return any(fnmatchcase(line, pattern) for pattern in ignore)
 
@@ -147,7 +147,7 @@ def _unmarked_reason(match: SignatureMatch) -> str:
 
 
 def _marker_problem(
-    process: ProcessInfo,
+    process: ProcInfo,
     *,
     sessions: Mapping[str, SessionLike],
     deployment: Callable[[str], DeploymentLike | None],

@@ -218,15 +218,14 @@ def _classify(
 
     if event.pid == root_pid:
         return made("root")
-    if not event.argv:
-        return made("unmonitored")
-    program = describe(event.argv)
-    if _allowed(program, event.argv, config):
-        return made("allowed")
-    names = program.names | {program_name(event.argv[0])}
-    call = index.covering(names, set(event.argv[1:]), at)
-    if call is not None:
-        return made("call", call.call_id)
+    if event.argv:  # empty: it exited before its command line could be read
+        program = describe(event.argv)
+        if _allowed(program, event.argv, config):
+            return made("allowed")
+        names = program.names | {program_name(event.argv[0])}
+        call = index.covering(names, set(event.argv[1:]), at)
+        if call is not None:
+            return made("call", call.call_id)
     parent = _parent(by_pid, event.ppid, at)
     if parent is not None and parent.cls in ("call", "child") and parent.call_id is not None:
         owner = index.get(parent.call_id)

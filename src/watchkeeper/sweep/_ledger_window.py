@@ -2,22 +2,21 @@
 
 A session's process events come through the ledger's session index. The calls, verdicts and
 results of its deployment have no index, but sequence numbers grow with time, so the first
-record of the session's window is found by a binary search over `seq` (a few point lookups)
-and only records from there on are read. `SessionEvents` remembers what it read per session,
-so a periodic sweep reads each record once, not every 30 s.
+record of the session's window is found by bisection over `seq` (`LedgerSource.seq_at`, a few
+point lookups) and only records from there on are read. `SessionEvents` remembers what it
+read per session, so a periodic sweep reads each record once, not every 30 s. It reads
+through `LedgerSource`, so a SQLite file and a PostgreSQL ledger are read alike.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import orjson
-
-from watchkeeper.events import Event, parse_event
+from watchkeeper.events import Event
+from watchkeeper.ledger import LedgerNotFoundError, LedgerSource, SqliteSource
 
 __all__ = ["SessionEvents"]
 
@@ -37,86 +36,41 @@ class _Read:
 
 
 class SessionEvents:
-    """The process events of supervised sessions and their deployments' calls, cached."""
+    """The process events of supervised sessions and their deployments' calls, cached.
 
-    def __init__(self, ledger: Path) -> None:
-        self._ledger = ledger
+    `ledger` is where to read (a path is a SQLite ledger file).
+    """
+
+    def __init__(self, ledger: LedgerSource | Path) -> None:
+        self._source = SqliteSource(ledger) if isinstance(ledger, Path) else ledger
         self._read: dict[tuple[str, str], _Read] = {}
 
     def read(
         self, *, session_id: str, deployment: str, since: datetime, until: datetime
     ) -> tuple[list[Event], list[Event]]:
         """Return (the session's process events, `deployment`'s calls, verdicts and results
-        stamped within [since, until]); a missing ledger has none."""
-        from watchkeeper.ledger import LedgerNotFoundError
-        from watchkeeper.ledger._schema import connect_reader
-
+        stamped within [since, until]); a ledger file that does not exist yet has none."""
         key = (session_id, deployment)
         state = self._read.get(key)
         if state is None or state.since != since:
             state = self._read[key] = _Read(since)
+        source = self._source
         try:
-            conn = connect_reader(self._ledger)
+            head = source.head().seq
         except LedgerNotFoundError:
             return [], []
-        try:
-            conn.execute("BEGIN")
-            head = int(conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0])
-            if head > state.seq:
-                state.processes += _rows(
-                    conn,
-                    "session_id = ? AND kind = 'process'",
-                    (session_id,),
-                    state.seq,
-                    head,
-                )
-                start = state.seq or max(_first_seq_at(conn, since - _SLACK) - 1, 0)
-                state.calls += [
-                    e
-                    for e in _rows(
-                        conn,
-                        "deployment_id = ? AND kind IN (?, ?, ?)",
-                        (deployment, *_CALL_KINDS),
-                        start,
-                        head,
-                    )
-                    if e.ts >= since
-                ]
-                state.seq = head
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
+        if head > state.seq:
+            processes = source.events_between(
+                state.seq, head, session_id=session_id, kinds=("process",)
+            )
+            start = state.seq or max(source.seq_at(since - _SLACK) - 1, 0)
+            calls = source.events_between(start, head, deployment_id=deployment, kinds=_CALL_KINDS)
+            state.processes += [e for _, e in processes]
+            state.calls += [e for _, e in calls if e.ts >= since]
+            state.seq = head
         return list(state.processes), [e for e in state.calls if e.ts <= until]
 
     def retain(self, session_ids: Iterable[str]) -> None:
         """Forget every session not in `session_ids`."""
         keep = set(session_ids)
         self._read = {k: v for k, v in self._read.items() if k[0] in keep}
-
-
-def _rows(
-    conn: sqlite3.Connection, where: str, params: tuple[str, ...], after: int, upto: int
-) -> list[Event]:
-    rows = conn.execute(
-        f"SELECT payload FROM records WHERE {where} AND seq > ? AND seq <= ? "  # noqa: S608 - constant clauses
-        "AND payload IS NOT NULL ORDER BY seq",
-        (*params, after, upto),
-    ).fetchall()
-    return [parse_event(orjson.loads(payload)) for (payload,) in rows]
-
-
-def _first_seq_at(conn: sqlite3.Connection, when: datetime) -> int:
-    """Return the smallest seq whose record is stamped at or after `when` (approximately)."""
-    low, high = conn.execute(
-        "SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM records"
-    ).fetchone()
-    while low < high:
-        middle = (low + high) // 2
-        row = conn.execute(
-            "SELECT ts FROM records WHERE seq >= ? ORDER BY seq LIMIT 1", (middle,)
-        ).fetchone()
-        if row is None or datetime.fromisoformat(row[0]) >= when:
-            high = middle
-        else:
-            low = middle + 1
-    return int(low)

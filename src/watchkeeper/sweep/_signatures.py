@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from watchkeeper.sweep._proc import ProcessInfo
+from watchkeeper.supervise import ProcInfo
 from watchkeeper.sweep._program import Program, describe, program_name
 
 __all__ = [
@@ -133,7 +133,7 @@ class SignatureMatch:
     renamed: bool
 
 
-def _programs(process: ProcessInfo) -> list[Program]:
+def _programs(process: ProcInfo) -> list[Program]:
     found = [describe(process.argv)] if process.argv else []
     for word in (process.exe, process.comm):
         if word:
@@ -141,7 +141,7 @@ def _programs(process: ProcessInfo) -> list[Program]:
     return found
 
 
-def match_process(process: ProcessInfo, signatures: Sequence[Signature]) -> SignatureMatch | None:
+def match_process(process: ProcInfo, signatures: Sequence[Signature]) -> SignatureMatch | None:
     """Return the first signature `process` matches, or None."""
     programs = _programs(process)
     for signature in signatures:
@@ -152,7 +152,7 @@ def match_process(process: ProcessInfo, signatures: Sequence[Signature]) -> Sign
     return None
 
 
-def is_watchkeeper(process: ProcessInfo) -> bool:
+def is_watchkeeper(process: ProcInfo) -> bool:
     """True for watchkeeper's own processes (the CLI, the gateway, a supervisor, a hook).
 
     Only an interpreter running watchkeeper counts, so a binary renamed to `watchkeeper` is
@@ -180,7 +180,7 @@ def runs_watchkeeper(program: Program) -> bool:
     )
 
 
-def renamed(process: ProcessInfo) -> bool:
+def renamed(process: ProcInfo) -> bool:
     """True when `argv[0]` names a different program than the executable (a weak signal)."""
     if not process.argv or process.exe is None:
         return False

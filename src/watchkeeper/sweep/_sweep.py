@@ -18,8 +18,9 @@ from pathlib import Path
 from watchkeeper.alerts import AlertStore, dedupe_key
 from watchkeeper.clock import utcnow
 from watchkeeper.events import AlertEvent, Event
-from watchkeeper.normalize import Normalizer
+from watchkeeper.ledger import Head, LedgerSource, ledger_source
 from watchkeeper.statefile import StateFile
+from watchkeeper.supervise import pid_alive, read_cgroups, read_processes
 from watchkeeper.sweep._assess import (
     ProcessCheck,
     SessionLike,
@@ -28,17 +29,11 @@ from watchkeeper.sweep._assess import (
     rogue_findings,
 )
 from watchkeeper.sweep._config import SweepConfig
-from watchkeeper.sweep._coverage import CoverageReport, assess_coverage, coverage_finding
+from watchkeeper.sweep._coverage import CoverageReport, coverage_finding
 from watchkeeper.sweep._findings import SWEEP_MONITOR, Finding
-from watchkeeper.sweep._ledger_check import LedgerMark, check_ledger
-from watchkeeper.sweep._ledger_window import SessionEvents
-from watchkeeper.sweep._proc import ProcReader
-from watchkeeper.sweep._sources import (
-    deployment_lookup,
-    pid_alive,
-    read_cgroups,
-    supervised_sessions,
-)
+from watchkeeper.sweep._ledger_check import check_ledger
+from watchkeeper.sweep._session_coverage import SessionCoverage
+from watchkeeper.sweep._sources import deployment_lookup, supervised_sessions
 
 __all__ = ["STATE_FILE", "Raised", "SweepReport", "Sweeper", "UnknownSessionError"]
 
@@ -89,7 +84,9 @@ class Sweeper:
     """Runs sweeps over one watchkeeper home.
 
     `record` appends to the ledger (the gateway passes its own store's `append`; the CLI
-    opens the ledger itself); `alerts` is the alert store. Neither is closed here.
+    opens the ledger itself); `alerts` is the alert store. Neither is closed here. The
+    ledger is read from `ledger` (default: `ledger_source(home)`, so `$WATCHKEEPER_DB` or
+    `<home>/ledger.db`, where `record` appends).
     """
 
     def __init__(
@@ -99,17 +96,16 @@ class Sweeper:
         config: SweepConfig,
         record: Recorder,
         alerts: AlertStore,
-        reader: ProcReader | None = None,
+        ledger: LedgerSource | None = None,
     ) -> None:
         self._home = home
         self._config = config
         self._record = record
         self._alerts = alerts
-        self._reader = reader or ProcReader()
+        self._ledger_source = ledger or ledger_source(home)
         self._state = StateFile(home / STATE_FILE)
         self._deployment = deployment_lookup(home)
-        self._normalizer = Normalizer()
-        self._events = SessionEvents(home / "ledger.db")
+        self._session_coverage = SessionCoverage(self._ledger_source)
 
     def run(
         self,
@@ -131,7 +127,7 @@ class Sweeper:
                 f"no supervised session `{coverage_session}` under `{self._home}`; "
                 "see `<home>/supervision/` for the sessions there are"
             )
-        processes = self._reader.scan(pids)
+        processes = read_processes(pids)
         checks = check_processes(
             processes,
             signatures=self._config.all_signatures(),
@@ -162,8 +158,8 @@ class Sweeper:
         raw = state.get("ledger")
         mark = None
         if isinstance(raw, dict) and isinstance(raw.get("seq"), int):
-            mark = LedgerMark(int(raw["seq"]), str(raw.get("hash", "")))
-        new_mark, finding = check_ledger(self._home / "ledger.db", mark)
+            mark = Head(int(raw["seq"]), str(raw.get("hash", "")))
+        new_mark, finding = check_ledger(self._ledger_source, mark)
         if new_mark is not None:
             state["ledger"] = {"seq": new_mark.seq, "hash": new_mark.hash}
         return [] if finding is None else [finding]
@@ -180,21 +176,7 @@ class Sweeper:
         reports: list[CoverageReport] = []
         findings: list[Finding] = []
         for session in sessions:
-            processes, calls = self._events.read(
-                session_id=session.session_id,
-                deployment=session.deployment,
-                since=session.started,
-                until=session.ended or now,
-            )
-            report = assess_coverage(
-                session_id=session.session_id,
-                deployment=session.deployment,
-                root_pid=session.root_pid,
-                processes=processes,
-                calls=calls,
-                config=self._config.coverage,
-                normalizer=self._normalizer,
-            )
+            report = self._session_coverage.assess(session, self._config.coverage, now=now)
             reports.append(report)
             known = set(seen.get(session.session_id, []))
             new = [e for e in report.unmonitored if e.event_id not in known]
@@ -204,7 +186,7 @@ class Sweeper:
                 ids = [*seen.get(session.session_id, []), *(e.event_id for e in new)]
                 seen[session.session_id] = ids[-_MAX_REPORTED:]
         state["coverage"] = {k: v for k, v in seen.items() if k in keep}
-        self._events.retain(keep)
+        self._session_coverage.retain(keep)
         return reports, findings
 
     def _raise(self, findings: Sequence[Finding]) -> tuple[Raised, ...]:

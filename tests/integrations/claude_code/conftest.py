@@ -16,7 +16,7 @@ import pytest
 from watchkeeper.demo import GatewayProcess
 from watchkeeper.deployments import open_registry
 from watchkeeper.events import Event
-from watchkeeper.ledger import open_ledger
+from watchkeeper.ledger import DB_ENV, open_ledger
 
 FORMATS = Path(__file__).parents[3] / ".." / "shared" / "formats"
 HOOKS = FORMATS / "claude_code_hooks"
@@ -40,7 +40,8 @@ def sample_payloads(name: str) -> list[dict[str, Any]]:
 
 
 def base_env(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHKEEPER_")}
+    # `$WATCHKEEPER_DB` stays: a local-mode hook must record where the test reads
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHKEEPER_") or k == DB_ENV}
     env["WATCHKEEPER_HOME"] = str(home)
     env.update(extra)
     return env
@@ -76,7 +77,7 @@ def decision_of(result: subprocess.CompletedProcess[bytes]) -> str:
 
 
 def ledger_events(home: Path) -> list[Event]:
-    """Every event recorded in `<home>/ledger.db`, in order."""
+    """Every event recorded in `home`'s ledger, in order."""
     with open_ledger(home) as ledger:
         return [event for _seq, event in ledger.events()]
 

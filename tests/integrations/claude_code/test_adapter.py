@@ -52,6 +52,7 @@ def _decision(reply: HookReply) -> str:
     return str(reply.stdout["hookSpecificOutput"]["permissionDecision"])
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_pre_tool_use_is_decided_and_recorded(pipeline: Pipeline) -> None:
     """PreToolUse becomes a claude_code ToolCall whose verdict is the hook's permission decision."""
     reply = ClaudeCodeAdapter(pipeline).handle(
@@ -96,6 +97,7 @@ def test_ordinary_read_is_allowed(pipeline: Pipeline) -> None:
     assert _decision(reply) == "allow"
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_post_tool_use_records_the_output(pipeline: Pipeline) -> None:
     """PostToolUse becomes a ToolResult carrying tool_response as its output."""
     payload = sample_payloads("post_tool_use.json")[0]
@@ -175,6 +177,7 @@ def test_permission_mode_change_is_recorded(pipeline: Pipeline) -> None:
     ]
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_transcript_lines_are_recorded_before_the_call(pipeline: Pipeline) -> None:
     """Reasoning from the transcript is recorded ahead of the tool call it led to."""
     lines = (TRANSCRIPTS / "spotter" / "short.jsonl").read_text().splitlines()

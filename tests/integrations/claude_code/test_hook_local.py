@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from watchkeeper.events import Lifecycle, Message, ToolCall, ToolResult, VerdictEvent
 from watchkeeper.gateway import _build
 from watchkeeper.integrations.claude_code import hook_command
@@ -39,6 +41,7 @@ def _payload(tmp_path: Path, event: str, **fields: Any) -> dict[str, Any]:
     }
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_every_event_type_is_recorded_locally(tmp_path: Path) -> None:
     """One payload of every event type is handled by a local hook process and recorded."""
     home = tmp_path / "home"
@@ -64,6 +67,7 @@ def test_every_event_type_is_recorded_locally(tmp_path: Path) -> None:
     assert {e.deployment_id for e in events} == {"local"}
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_local_mode_denies_a_credential_read(tmp_path: Path) -> None:
     """The built-in policy, created in the home on first use, denies reading an SSH key."""
     home = tmp_path / "home"

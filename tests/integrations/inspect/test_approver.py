@@ -14,13 +14,14 @@ from inspect_ai.solver import generate, use_tools
 from inspect_ai.tool import Tool, tool
 
 from watchkeeper.events import Message, ToolCall, VerdictEvent
-from watchkeeper.ledger import read_events
+from watchkeeper.ledger import ledger_source
 
 # Inspect's eval loop leaves anyio memory streams for the garbage collector to close; the
 # ResourceWarning that raises inside `__del__` is Inspect's, not watchkeeper's.
 pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
     pytest.mark.filterwarnings("ignore:Unclosed <MemoryObject:ResourceWarning"),
+    pytest.mark.usefixtures("ledger_backend"),  # each test on both backends (`tests/_backends.py`)
 ]
 
 POLICY = """\
@@ -99,7 +100,7 @@ def test_allowed_calls_run_and_denied_calls_do_not(home: Path, tmp_path: Path) -
     task, model = _task(executed, ["ls", "cat ~/.ssh/id_rsa"])
     _run(tmp_path, task, model, _approval(tmp_path, home))
     assert executed == ["ls"]
-    events = [e for _, e in read_events(home / "ledger.db")]
+    events = [e for _, e in ledger_source(home).events()]
     calls = [e for e in events if isinstance(e, ToolCall)]
     assert [(c.tool, c.args["cmd"]) for c in calls] == [
         ("bash", "ls"),
@@ -120,7 +121,7 @@ def test_an_asked_call_escalates_to_the_next_approver(home: Path, tmp_path: Path
     then = '  - name: auto\n    tools: "*"\n    decision: approve\n'
     _run(tmp_path, task, model, _approval(tmp_path, home, then))
     assert executed == ["./deploy.sh prod"]
-    verdicts = [e for _, e in read_events(home / "ledger.db") if isinstance(e, VerdictEvent)]
+    verdicts = [e for _, e in ledger_source(home).events() if isinstance(e, VerdictEvent)]
     assert [(v.decision, v.rule_ids) for v in verdicts] == [("ask", ("ask-deploy",))]
 
 

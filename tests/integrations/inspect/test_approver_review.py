@@ -16,7 +16,7 @@ from inspect_ai.event import ApprovalEvent
 from tests.integrations.inspect.test_approver import POLICY, _task
 from watchkeeper.events import Decision, VerdictEvent
 from watchkeeper.gateway import TokenStore, build_pipeline, create_app
-from watchkeeper.ledger import read_events
+from watchkeeper.ledger import ledger_source
 from watchkeeper.review import TIMEOUT_MESSAGE, ApprovalQueue, PendingApproval
 from watchkeeper.testing import serve_in_thread
 
@@ -101,7 +101,7 @@ def _eval(held: Held, tmp_path: Path, commands: list[str]) -> tuple[list[str], A
 
 
 def _verdicts(home: Path) -> list[tuple[str, tuple[str, ...]]]:
-    events = [e for _, e in read_events(home / "ledger.db") if isinstance(e, VerdictEvent)]
+    events = [e for _, e in ledger_source(home).events() if isinstance(e, VerdictEvent)]
     return [(v.decision, v.rule_ids) for v in events]
 
 

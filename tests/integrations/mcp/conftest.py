@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -16,7 +17,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from watchkeeper.events import Event
 from watchkeeper.gateway import TokenStore, build_pipeline, create_app
-from watchkeeper.ledger import read_events
+from watchkeeper.ledger import DB_ENV, ledger_source
 from watchkeeper.review import ApprovalQueue, PendingApproval
 from watchkeeper.testing import serve_in_thread
 
@@ -66,11 +67,22 @@ def proxy_command(home: Path, *extra: str) -> list[str]:
     ]
 
 
+def ledger_env() -> dict[str, str]:
+    """`$WATCHKEEPER_DB` when set: a proxy started with a bare environment needs it."""
+    return {DB_ENV: os.environ[DB_ENV]} if DB_ENV in os.environ else {}
+
+
 def with_client(
     command: list[str], env: dict[str, str], body: Callable[[ClientSession], Awaitable[T]]
 ) -> T:
-    """Start `command` as an MCP stdio server, initialise a client session, run `body`."""
-    params = StdioServerParameters(command=command[0], args=command[1:], env=env)
+    """Start `command` as an MCP stdio server, initialise a client session, run `body`.
+
+    The SDK hands the server only a few variables besides `env`; `ledger_env()` is passed on
+    too, so the proxy records into the ledger the test reads.
+    """
+    params = StdioServerParameters(
+        command=command[0], args=command[1:], env={**ledger_env(), **env}
+    )
 
     async def main() -> T:
         async with stdio_client(params) as streams, ClientSession(*streams) as session:
@@ -82,7 +94,7 @@ def with_client(
 
 def ledger_events(home: Path) -> list[Event]:
     """Every event recorded in the home's ledger, in order."""
-    return [event for _seq, event in read_events(home / "ledger.db")]
+    return [event for _seq, event in ledger_source(home).events()]
 
 
 @dataclass

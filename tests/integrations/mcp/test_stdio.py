@@ -10,13 +10,18 @@ import pytest
 from mcp.client import ClientSession
 from mcp.shared.exceptions import MCPError
 
-from tests.integrations.mcp.conftest import ledger_events, proxy_command, with_client
+from tests.integrations.mcp.conftest import (
+    ledger_env,
+    ledger_events,
+    proxy_command,
+    with_client,
+)
 from watchkeeper.alerts import AlertStore
 from watchkeeper.events import AlertEvent, ErrorEvent, Lifecycle, ToolCall, ToolResult, VerdictEvent
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {"DEMO_CALL_LOG": str(tmp_path / "calls.log"), **extra}
+    return {**ledger_env(), "DEMO_CALL_LOG": str(tmp_path / "calls.log"), **extra}
 
 
 def _executed(tmp_path: Path) -> list[str]:
@@ -24,6 +29,7 @@ def _executed(tmp_path: Path) -> list[str]:
     return log.read_text().splitlines() if log.exists() else []
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_an_allowed_call_reaches_the_server_and_its_result_is_recorded(
     home: Path, tmp_path: Path
 ) -> None:
@@ -169,6 +175,7 @@ def test_malformed_client_input_gets_a_parse_error_and_the_proxy_keeps_going(
     assert recorded[0].raw == "{not json\n"
 
 
+@pytest.mark.usefixtures("ledger_backend")  # on both backends (`tests/_backends.py`)
 def test_malformed_server_output_is_recorded_and_not_forwarded(home: Path, tmp_path: Path) -> None:
     """A server that prints garbage: the line is recorded, the client only sees JSON-RPC."""
     replies = _raw_exchange(home, tmp_path, [_INIT, _ECHO], DEMO_GARBAGE="1")

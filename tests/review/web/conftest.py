@@ -18,7 +18,7 @@ from watchkeeper.alerts import AlertStore
 from watchkeeper.deployments import DEPLOYMENTS_FILE, DeploymentFile, Registry
 from watchkeeper.events import Decision, Event, Reasoning, ToolCall, ToolResult
 from watchkeeper.gateway import Pipeline, TokenStore, create_app
-from watchkeeper.ledger import SqliteLedger, load_or_create_key
+from watchkeeper.ledger import open_ledger
 from watchkeeper.normalize import Normalizer
 from watchkeeper.policy import load_policy
 from watchkeeper.review import ApprovalQueue, GrantStore, PendingApproval
@@ -143,9 +143,7 @@ def review() -> Iterator[Review]:
         home = Path(directory)
         policy_path = home / "policy.yaml"
         policy_path.write_text(POLICY)
-        ledger = SqliteLedger(
-            home / "ledger.db", signing_key=load_or_create_key(home / "keys"), checkpoint_every=4
-        )
+        ledger = open_ledger(home, checkpoint_every=4)
         tokens = TokenStore(home / "tokens.json")
         with (
             Pipeline(Normalizer(), load_policy(policy_path), ledger) as pipeline,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from watchkeeper.events import Decision, ReviewEvent
 
 from .conftest import CSRF, Review, reasoning
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 
 def _resolve(review: Review, approval_id: str, **form: str) -> int:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
+import pytest
 
+from tests._backends import tamper
 from watchkeeper.events import Severity
 from watchkeeper.review.web._overview import build_overview
 
 from .conftest import Review
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 
 def _alert(review: Review, severity: Severity, category: str = "exfiltration") -> int:
@@ -67,8 +71,7 @@ def test_overview_shows_intact_ledger_and_last_checkpoint(review: Review) -> Non
 def test_overview_reports_a_tampered_ledger(review: Review) -> None:
     """A record altered on disk makes the overview say the ledger is NOT intact."""
     review.call("Bash", {"command": "echo hi"})
-    with sqlite3.connect(review.home / "ledger.db") as db:
-        db.execute("UPDATE records SET ts = '2001-01-01T00:00:00Z' WHERE seq = 2")
+    tamper(review.home, "UPDATE records SET ts = '2001-01-01T00:00:00Z' WHERE seq = 2")
     review.status.refresh(verify=True)
     page = review.client().get("/").text
     assert 'data-ok="false"' in page

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from watchkeeper.clock import utcnow
-from watchkeeper.events import ProcessEvent
+from watchkeeper.events import ProcessEvent, ToolCall
+from watchkeeper.ledger import open_ledger
+from watchkeeper.review.web import StatusCache
 from watchkeeper.supervise import SupervisedSession, save_session
 
 from .conftest import Review
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 
 def _supervise(review: Review, heartbeat_ago: timedelta = timedelta(seconds=5)) -> None:
@@ -79,3 +87,16 @@ def test_background_thread_refreshes_on_its_own(review: Review) -> None:
         while cache.snapshot.computed_at is None and time.monotonic() < deadline:
             time.sleep(0.02)
     assert cache.snapshot.verify is not None
+
+
+def test_verification_and_last_checkpoint_come_from_the_ledger(tmp_path: Path) -> None:
+    """The status verifies the home's ledger (on either backend) and shows its newest
+    signed checkpoint."""
+    with open_ledger(tmp_path, checkpoint_every=2) as ledger:
+        ledger.append([ToolCall(session_id="s1", tool="Bash") for _ in range(5)])
+    snapshot = StatusCache(tmp_path).refresh(verify=True)
+    assert snapshot.verify is not None, snapshot.verify_error
+    assert snapshot.verify.ok
+    assert snapshot.verify.records_checked == 5
+    assert snapshot.last_checkpoint is not None
+    assert snapshot.last_checkpoint.seq == snapshot.verify.head_seq == 5

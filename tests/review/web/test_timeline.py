@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from watchkeeper.events import Severity
 from watchkeeper.review.web._text import HEAD_CHARS
 
 from .conftest import Review, output, reasoning
+
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
+
 
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 

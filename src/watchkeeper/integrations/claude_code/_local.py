@@ -1,6 +1,7 @@
 """Local mode: the hook decides in its own process, against the home's policy and ledger.
 
-Used when ``WATCHKEEPER_URL`` is not set. Each hook call opens `<home>/ledger.db`, so
+Used when ``WATCHKEEPER_URL`` is not set. Each hook call opens the home's ledger
+(`$WATCHKEEPER_DB`, else `<home>/ledger.db`), so
 local mode suits one agent on one machine; a shared gateway suits everything else. The
 pipeline is the gateway's, so verdicts and ledger records are the same, except that
 monitors run only when `<home>/monitors.yaml` exists (importing them all costs about

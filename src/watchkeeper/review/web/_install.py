@@ -19,6 +19,7 @@ from watchkeeper.review.web._context import Recorder, ReviewContext, template_en
 from watchkeeper.review.web._deployments import deployments_router
 from watchkeeper.review.web._headers import SecurityHeaders
 from watchkeeper.review.web._overview import overview_router
+from watchkeeper.review.web._policy_edit import policy_edit_router
 from watchkeeper.review.web._policy_page import policy_router
 from watchkeeper.review.web._status import StatusCache
 from watchkeeper.review.web._timeline import timeline_router
@@ -100,6 +101,7 @@ def install_review_ui(
         timeline_router(context),
         deployments_router(context),
         policy_router(context),
+        policy_edit_router(context),
     ):
         app.include_router(router)
 

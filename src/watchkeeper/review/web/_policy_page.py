@@ -95,6 +95,7 @@ def policy_router(context: ReviewContext) -> APIRouter:
             grants=grants,
             grant_fires={g.id: fires.get(f"grant:{g.id}", 0) for g in grants},
             grants_enabled=context.grants is not None,
+            changed=request.query_params.get("changed") == "1",
         )
 
     @router.post("/grants/{grant_id}/revoke", include_in_schema=False)

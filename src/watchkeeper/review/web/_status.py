@@ -2,12 +2,20 @@
 
 Verifying a big ledger, counting which rules fired in the last day and computing monitoring
 coverage all read much of the ledger; pages show the last snapshot instead of waiting.
-Rule counts are read incrementally (only verdicts appended since the last pass), the full
-verification runs every `verify_interval` seconds.
+Rule counts are read incrementally (only verdicts appended since the last pass).
+
+Verification is incremental too: every `verify_interval` seconds the cache checks only the
+records appended since the last record it verified (they must chain onto it, and it must be
+unchanged); the whole ledger, checkpoint signatures included, is verified at start, every
+`full_verify_interval` seconds, after an incremental pass found a problem, and on demand
+(`refresh(verify=True)`). A database that cannot be read (server restart,
+`pg_terminate_backend`) logs one line, and the status says "unknown" with that line until
+the next pass succeeds, on the next refresh.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
 import threading
@@ -20,13 +28,16 @@ from types import TracebackType
 from typing import Self
 
 import orjson
+import psycopg
 
 from watchkeeper.clock import utcnow
 from watchkeeper.events import VerdictEvent
 from watchkeeper.ledger import (
     PUBLIC_KEY_NAME,
     Checkpoint,
+    Head,
     LedgerError,
+    LedgerSource,
     SqliteSource,
     VerifyReport,
     ledger_source,
@@ -39,6 +50,9 @@ _log = logging.getLogger(__name__)
 
 #: How far back "fired in the last day" looks.
 FIRE_WINDOW = timedelta(hours=24)
+
+#: What reading the ledger may raise when its database is away or the file is unreadable.
+_READ_ERRORS = (LedgerError, sqlite3.Error, psycopg.Error, OSError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +69,18 @@ class CoverageRow:
 
 @dataclass(frozen=True, slots=True)
 class StatusSnapshot:
-    """The last computed status; `verify` is None until the first verification finished."""
+    """The last computed status; `verify` is None until the first verification finished.
+
+    `verify` is None too while the last attempt failed (`verify_error` says why). After an
+    incremental pass it covers the whole ledger: records checked by the last full
+    verification (at `fully_verified_at`, which also checked the signatures) plus those
+    checked since.
+    """
 
     computed_at: datetime | None = None
     verify: VerifyReport | None = None
     verified_at: datetime | None = None
+    fully_verified_at: datetime | None = None
     verify_error: str = ""
     last_checkpoint: Checkpoint | None = None
     rule_fires: dict[str, int] = field(default_factory=dict)
@@ -77,19 +98,29 @@ class StatusCache:
     """
 
     def __init__(
-        self, home: Path, *, interval: float = 10.0, verify_interval: float = 60.0
+        self,
+        home: Path,
+        *,
+        interval: float = 10.0,
+        verify_interval: float = 60.0,
+        full_verify_interval: float = 3600.0,
     ) -> None:
         self._home = home
         self._source = ledger_source(home)
         self._interval = interval
-        self._verify_interval = verify_interval
+        self._verify_interval = timedelta(seconds=verify_interval)
+        self._full_interval = timedelta(seconds=full_verify_interval)
+        # The last report that covered the whole ledger and found it intact, and when the
+        # next verification is due (None: at the next refresh).
+        self._good: VerifyReport | None = None
+        self._verify_due: datetime | None = None
         self._lock = threading.Lock()
         self._snapshot = StatusSnapshot()
         self._fires: deque[tuple[datetime, tuple[str, ...]]] = deque()
         self._fire_seq = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._coverage = _Coverage(home)
+        self._coverage = _Coverage(home, self._source)
 
     @property
     def snapshot(self) -> StatusSnapshot:
@@ -129,35 +160,38 @@ class StatusCache:
             self._stop.wait(self._interval)
 
     def refresh(self, *, verify: bool | None = None) -> StatusSnapshot:
-        """Compute a new snapshot now; verify the ledger when due (or when `verify` says so)."""
+        """Compute a new snapshot now.
+
+        `verify=None` verifies when due (incrementally, or fully when that is due);
+        `verify=True` verifies the whole ledger now; `verify=False` does not verify.
+        """
         with self._lock:
             now = utcnow()
             old = self._snapshot
             errors: list[str] = []
-            due = old.verified_at is None or now - old.verified_at >= timedelta(
-                seconds=self._verify_interval
+            due = self._verify_due is None or now >= self._verify_due
+            state = _Verification(
+                old.verify, old.verified_at, old.fully_verified_at, old.verify_error
             )
-            report, verified_at, verify_error, checkpoint = (
-                old.verify,
-                old.verified_at,
-                old.verify_error,
-                old.last_checkpoint,
-            )
-            if verify if verify is not None else due:
-                report, verify_error, checkpoint = self._verify()
-                verified_at = now
+            checkpoint = old.last_checkpoint
+            if verify or (verify is None and due):
+                full = bool(verify) or self._full_due(now, old.fully_verified_at)
+                state, checkpoint = self._verify(now, state, checkpoint, full=full)
             try:
                 fires, total = self._count_fires(now)
-            except (sqlite3.Error, LedgerError, ValueError) as exc:
+            except (*_READ_ERRORS, ValueError) as exc:
                 fires, total = dict(old.rule_fires), old.verdicts_in_window
-                errors.append(f"counting rule fires failed: {exc}")
+                problem = f"counting rule fires failed: {_one_line(exc)}"
+                _log.error("%s", problem)
+                errors.append(problem)
             coverage, heartbeats, problems = self._coverage.assess(now)
             errors.extend(problems)
             self._snapshot = StatusSnapshot(
                 computed_at=now,
-                verify=report,
-                verified_at=verified_at,
-                verify_error=verify_error,
+                verify=state.report,
+                verified_at=state.verified_at,
+                fully_verified_at=state.fully_verified_at,
+                verify_error=state.error,
                 last_checkpoint=checkpoint,
                 rule_fires=fires,
                 verdicts_in_window=total,
@@ -167,15 +201,53 @@ class StatusCache:
             )
             return self._snapshot
 
-    def _verify(self) -> tuple[VerifyReport | None, str, Checkpoint | None]:
-        key_path = self._source.keys / PUBLIC_KEY_NAME
+    def _full_due(self, now: datetime, fully_verified_at: datetime | None) -> bool:
+        if self._good is None or fully_verified_at is None:
+            return True
+        return now - fully_verified_at >= self._full_interval
+
+    def _verify(
+        self, now: datetime, state: _Verification, checkpoint: Checkpoint | None, *, full: bool
+    ) -> tuple[_Verification, Checkpoint | None]:
+        """Verify fully or since the last good record; a read failure leaves status unknown."""
         try:
-            key = load_public_key(key_path) if key_path.exists() else None
-            report = self._source.verify(key, require_signatures=key is not None)
+            if full:
+                report = self._verify_full()
+                fully_at: datetime | None = now
+            else:
+                report = self._verify_new()
+                fully_at = state.fully_verified_at
             checkpoint = self._source.last_checkpoint()
-        except (LedgerError, sqlite3.Error, OSError) as exc:
-            return None, str(exc), None
-        return report, "", checkpoint
+        except _READ_ERRORS as exc:
+            error = _one_line(exc)
+            _log.error("verifying the ledger `%s` failed: %s", self._source.name, error)
+            self._verify_due = None  # retry at the next refresh
+            unknown = _Verification(None, state.verified_at, state.fully_verified_at, error)
+            return unknown, checkpoint
+        self._good = report if report.ok else None
+        self._verify_due = now + self._verify_interval
+        return _Verification(report, now, fully_at, ""), checkpoint
+
+    def _verify_full(self) -> VerifyReport:
+        key_path = self._source.keys / PUBLIC_KEY_NAME
+        key = load_public_key(key_path) if key_path.exists() else None
+        return self._source.verify(key, require_signatures=key is not None)
+
+    def _verify_new(self) -> VerifyReport:
+        """Verify the records after the last good head; merge into the whole-ledger report."""
+        good = self._good
+        if good is None:
+            return self._verify_full()
+        new = self._source.verify_after(Head(good.head_seq, good.head_hash))
+        if not new.ok:
+            return new
+        return dataclasses.replace(
+            good,
+            records_checked=good.records_checked + new.records_checked,
+            withheld=good.withheld + new.withheld,
+            head_seq=new.head_seq,
+            head_hash=new.head_hash,
+        )
 
     def _count_fires(self, now: datetime) -> tuple[dict[str, int], int]:
         cutoff = now - FIRE_WINDOW
@@ -194,9 +266,11 @@ class StatusCache:
         """Yield (seq, time, rule ids) of the verdicts recorded since the last pass."""
         source = self._source
         if not isinstance(source, SqliteSource):
-            for seq, event in source.events(after_seq=self._fire_seq):
+            head = source.head().seq
+            for seq, event in source.events_between(self._fire_seq, head, kinds=("verdict",)):
                 if isinstance(event, VerdictEvent):
                     yield seq, event.ts, event.rule_ids
+            self._fire_seq = max(self._fire_seq, head)
             return
         if not source.path.is_file():
             return
@@ -218,22 +292,34 @@ class StatusCache:
             yield int(seq), ts, tuple(data.get("rule_ids") or ())
 
 
+@dataclass(frozen=True, slots=True)
+class _Verification:
+    """What the snapshot says about verification: the report (None: unknown) and when."""
+
+    report: VerifyReport | None
+    verified_at: datetime | None
+    fully_verified_at: datetime | None
+    error: str
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 class _Coverage:
     """Coverage of recent supervised sessions, computed as `watchkeeper sweep` does."""
 
-    def __init__(self, home: Path) -> None:
-        from watchkeeper.normalize import Normalizer
-        from watchkeeper.sweep._ledger_window import SessionEvents
+    def __init__(self, home: Path, source: LedgerSource) -> None:
+        from watchkeeper.sweep import SessionCoverage
 
         self._home = home
-        self._events = SessionEvents(home / "ledger.db")
-        self._normalizer = Normalizer()
+        self._sessions = SessionCoverage(source)
 
     def assess(
         self, now: datetime
     ) -> tuple[tuple[CoverageRow, ...], dict[str, datetime], list[str]]:
         from watchkeeper.supervise import load_sessions
-        from watchkeeper.sweep import SweepConfigError, assess_coverage, load_sweep_config
+        from watchkeeper.sweep import SweepConfigError, load_sweep_config
 
         sessions = load_sessions(self._home)
         heartbeats: dict[str, datetime] = {}
@@ -250,21 +336,7 @@ class _Coverage:
         for session in sessions:
             if session.ended is not None and now - session.ended > lookback:
                 continue
-            processes, calls = self._events.read(
-                session_id=session.session_id,
-                deployment=session.deployment,
-                since=session.started,
-                until=session.ended or now,
-            )
-            report = assess_coverage(
-                session_id=session.session_id,
-                deployment=session.deployment,
-                root_pid=session.root_pid,
-                processes=processes,
-                calls=calls,
-                config=config.coverage,
-                normalizer=self._normalizer,
-            )
+            report = self._sessions.assess(session, config.coverage, now=now)
             rows.append(
                 CoverageRow(
                     session.session_id,
