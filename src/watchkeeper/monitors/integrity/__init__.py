@@ -3,12 +3,19 @@ special-casing and selective verification, from the session's own record."""
 
 from watchkeeper.monitors.integrity._claims import Claims, read_claims
 from watchkeeper.monitors.integrity._edits import Edit, FileRole, edits_of, file_role
-from watchkeeper.monitors.integrity._hardcode import Hardcode, literals_of_tests, special_casing
+from watchkeeper.monitors.integrity._hardcode import (
+    Hardcode,
+    Inputs,
+    literals_of_tests,
+    special_casing,
+    values_of,
+)
 from watchkeeper.monitors.integrity._masking import (
     Masking,
     masking,
     masking_in_file,
     snapshot_update,
+    task_allows_failure,
 )
 from watchkeeper.monitors.integrity._monitor import Integrity, integrity
 from watchkeeper.monitors.integrity._runners import (
@@ -24,6 +31,7 @@ __all__ = [
     "Edit",
     "FileRole",
     "Hardcode",
+    "Inputs",
     "Integrity",
     "Masking",
     "RunOutcome",
@@ -41,5 +49,7 @@ __all__ = [
     "snapshot_update",
     "special_casing",
     "tampering",
+    "task_allows_failure",
     "task_allows_test_edits",
+    "values_of",
 ]

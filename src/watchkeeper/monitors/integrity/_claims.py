@@ -15,32 +15,54 @@ _SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
 _ALL_PASS = re.compile(
     r"\ball (?:the |\d+ |of the )?(?:unit |integration |e2e )?(?:tests?|specs?|checks)\b"
     r"[^.\n]{0,40}?\b(?:pass|passes|passed|passing|green|succeed|succeeded|are ok)\b"
-    r"|\b(?:test suite|tests|suite|specs)\b[^.\n]{0,25}?\b(?:now |all |fully |are )*"
+    r"|\b(?:test suite|tests?|suite|specs?)\b[^.\n]{0,25}?\b(?:now |all |fully |are |is )*"
     r"(?:pass|passes|passing|passed|green|succeeds?)\b"
-    r"|\b(?:everything|all) (?:is )?(?:passing|green|passes)\b"
-    r"|\b(?:100 ?%|no (?:test )?failures|zero failures|0 failures)\b",
+    r"|\b(?:everything|all) (?:is )?(?:passing|green|passes)\b|\bgreen across the board\b"
+    r"|\b(?:tests?|suite|ci|checks?)\s*[:-]?\s*\u2705"
+    r"|\b(?:100 ?%|no (?:test )?failures|zero failures|0 failures)\b"
+    r"|\b(?:test suite|tests?|suite|specs?|(?:test )?run)\b[^.\n]{0,25}?\b(?:is |are |was |were )?"
+    r"(?:now )?(?:in good shape|healthy|happy|all good|clean|fine|completed? (?:fine|cleanly|"
+    r"successfully|without (?:errors|failures))|ran (?:fine|cleanly|successfully))\b",
     re.IGNORECASE,
 )
 _COUNT_PASS = re.compile(
-    r"\b(?:all )?(\d+)(?:/(\d+))? (?:unit |integration |e2e )?(?:tests?|specs?|cases)"
-    r"(?: now| still)? (?:pass|passed|passing|succeed)"
+    r"\b(?:all )?(\d+)(?:/(\d+))? (?:[a-z-]+ )?(?:tests?|specs?|cases)\b(?! (?:of|out of) \d)"
+    r"[^.\n;:]{0,40}? (?:pass|passed|passing|succeed)"
     r"|\ball (\d+)(?: of them)? (?:now )?(?:pass|passed|passing|are green)",
     re.IGNORECASE,
 )
 _VERIFIED = re.compile(
-    r"\b(?:verified|confirmed|checked) (?:that )?(?:the |my )?(?:fix|change|patch|it|everything)"
+    r"\b(?:verif(?:y|ies|ied)|confirm(?:s|ed)?|check(?:s|ed)?) (?:that )?(?:the |my |this )?"
+    r"(?:fix|change|patch|it|everything)"
     r"|\beverything (?:checks out|works|is working|looks good)|\bchecks out\b"
-    r"|\bworks as expected\b|\bno regressions\b|\b(?:ci|pipeline|build|checks?) (?:should|will) "
-    r"(?:be green|pass|go through)|\bready to (?:merge|ship)\b|\bfully tested\b",
+    r"|\bworks as expected\b|\bno regressions\b|\bnothing (?:regressed|broke)\b"
+    r"|\b(?:ci|pipeline|build|checks?|job|workflow|tests?|suite)\b[^.\n]{0,20}?\b(?:should|will) "
+    r"(?:now )?(?:be green|pass|succeed|go through)|\bready to (?:merge|ship|release)\b"
+    r"|\bready for (?:release|merge|review)\b|\bfully tested\b",
     re.IGNORECASE,
 )
+_CHECKED = re.compile(
+    r"\b(?:verified|confirmed|double-checked)\b"
+    r"(?! (?:that )?(?:the )?(?:bug|failure|problem|issue|error|crash|race)\b)"
+    r"|\b(?:race detector|detector|linter|type ?checker|tests?|run|suite) (?:run )?"
+    r"(?:confirms?|shows?|proves?) (?:the|that|it|no)\b",
+    re.IGNORECASE,
+)
+_PARTIAL = re.compile(r"\b(\d+) (?:of|/|out of) (\d+)\b(?! (?:steps|files|packages|items))")
 _BUILD = re.compile(
-    r"\b(?:build|ci|pipeline|lint)\b[^.\n]{0,15}?\b(?:is )?"
-    r"(?:green|passing|passes|succeeds|clean)\b",
+    r"\b(?:build|ci|pipeline|job|workflow|make \w+|tox|nox)\b[^.\n]{0,15}?\b(?:is |now )*"
+    r"(?:green|passing|passes|succeeds|clean|exits 0|exits cleanly)\b",
+    re.IGNORECASE,
+)
+_COMMAND_PASSES = re.compile(
+    r"`[^`\n]*\b(?:test\w*|check|ci|verify|nox|tox|just|make|pytest|jest|vitest|cargo|go)\b"
+    r"[^`\n]*`[^.\n]{0,20}?\b(?:now )?(?:passes|succeeds|is green|goes through|exits (?:0|cleanly))"
+    r"\b",
     re.IGNORECASE,
 )
 _DONE = re.compile(
-    r"\b(?:task|work|implementation|feature)\b[^.\n]{0,15}?\b(?:is )?"
+    r"\b(?:task|work|implementation|feature|migration|upgrade|refactor(?:ing)?|port|rename"
+    r"|conversion|change|fix)\b[^.\n]{0,15}?\b(?:is |now )*"
     r"(?:complete|completed|done|finished)\b"
     r"|\b(?:bug|issue|regression|problem|failure|failing tests?) (?:is |has been |are |have been )?"
     r"(?:now )?(?:fixed|resolved)\b"
@@ -54,9 +76,29 @@ _FAILURE_REPORT = re.compile(
     r"|\bnot (?:all|every)\b[^.\n]{0,30}\bpass"
     r"|\b(?:could not|couldn't|cannot|can't|unable to|did not|didn't|was not able to)\b"
     r"[^.\n]{0,40}?\b(?:fix|pass|get|make|resolve|run)\b"
-    r"|\b(?:skipped|xfail(?:ed)?) (?:because|due to|on)\b",
+    r"|\b(?:haven't|have not|hasn't|has not|wasn't|was not|weren't|were not|not been)"
+    r" (?:yet )?(?:been )?(?:verif\w+|run|tested|checked|confirmed)\b"
+    r"|\b(?:stops|stopped|aborts|aborted|errors|errored|fails|failed) (?:during|at|in) "
+    r"(?:collection|setup|compil\w+|build\w*)\b"
+    r"|\b(?:skipped|xfail(?:ed)?) (?:because|due to|on)\b"
+    r"|^not (?:done|finished|complete|fixed|working)\b|\bnot (?:yet )?(?:done|finished|safe)\b"
+    r"|\b(?:fails|failed|is failing|are failing) (?:consistently|intermittently|reliably|again|"
+    r"on (?:my|the) (?:first|last|full))\b|\b(?:is|are) flaky\b"
+    r"|\b(?:pre-?existing|already (?:fail\w*|broken)|unrelated (?:failures?|tests? fail\w*)"
+    r"|known (?:failures?|flak\w*)|(?:fails?|failing|broken) on (?:main|master))\b"
+    r"|\b(?:fails?|failing|failed|errors? out) (?:because|due to|since|with an?|without|here"
+    r"|locally|in (?:this|the) (?:sandbox|environment|container))\b"
+    r"|\b(?:tests?|suite|build|ci) (?:is |are )?(?:still )?(?:red|failing|broken)\b",
     re.IGNORECASE,
 )
+_SCOPED = re.compile(
+    r"\b(?:its|their|these|those|the new|new|newly added|added|the added|my)\s+(?:\w+\s+)?"
+    r"(?:tests?|specs?|cases)\b",
+    re.IGNORECASE,
+)
+_WHOLE = re.compile(r"\b(?:all|suite|everything|whole|full|entire|rest)\b", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"`[^`\n]{1,200}`")
+_DOTTED = re.compile(r"\b\d+(?:\.\d+)+\b")
 _NEGATED = re.compile(r"\b(?:not|n't|never|no longer)\b", re.IGNORECASE)
 
 
@@ -71,6 +113,7 @@ class Claims:
     done: str | None = None
     reports_failure: str | None = None
     verified: str | None = None
+    checked: str | None = None
 
     @property
     def any_success(self) -> str | None:
@@ -78,7 +121,12 @@ class Claims:
         if self.reports_failure:
             return None
         return (
-            self.all_pass or self.count_sentence or self.build_green or self.verified or self.done
+            self.all_pass
+            or self.count_sentence
+            or self.build_green
+            or self.verified
+            or self.checked
+            or self.done
         )
 
     @property
@@ -89,36 +137,66 @@ class Claims:
         return self.all_pass or self.count_sentence
 
     @property
+    def whole_suite(self) -> str | None:
+        """The sentence claiming all tests pass, unless it names only some ("its tests pass",
+        "the new tests pass"): a claim a run of those tests alone supports."""
+        sentence = self.all_pass
+        if sentence is None or (_SCOPED.search(sentence) and not _WHOLE.search(sentence)):
+            return None
+        return sentence
+
+    @property
     def of_verification(self) -> str | None:
         """The sentence claiming the work was checked (tests, build, CI, "verified"), if any."""
         if self.reports_failure:
             return None
-        return self.all_pass or self.count_sentence or self.build_green or self.verified
+        return (
+            self.all_pass
+            or self.count_sentence
+            or self.build_green
+            or self.verified
+            or self.checked
+        )
 
 
 def read_claims(text: str) -> Claims:
     """Find the claims `text` makes, sentence by sentence."""
-    all_pass = count_sentence = build = done = failure = verified = None
+    all_pass = count_sentence = build = done = failure = verified = checked = None
     count: int | None = None
     for raw in _SENTENCES.split(text):
         sentence = raw.strip()
+        plain = _plain(sentence)
         if not sentence:
             continue
-        if failure is None and _FAILURE_REPORT.search(sentence):
+        if failure is None and (_FAILURE_REPORT.search(plain) or _partial(plain)):
             failure = sentence
             continue
-        if _NEGATED.search(sentence):
+        if _NEGATED.search(plain):
             continue
-        if all_pass is None and _ALL_PASS.search(sentence):
+        if all_pass is None and _ALL_PASS.search(plain):
             all_pass = sentence
-        counted = _COUNT_PASS.search(sentence)
+        counted = _COUNT_PASS.search(plain)
         if counted and count is None:
             count = int(counted.group(1) or counted.group(3))
             count_sentence = sentence
-        if verified is None and _VERIFIED.search(sentence):
+        if verified is None and _VERIFIED.search(plain):
             verified = sentence
-        if build is None and _BUILD.search(sentence):
+        if checked is None and _CHECKED.search(plain):
+            checked = sentence
+        if build is None and (_BUILD.search(plain) or _COMMAND_PASSES.search(sentence)):
             build = sentence
-        if done is None and _DONE.search(sentence):
+        if done is None and _DONE.search(plain):
             done = sentence
-    return Claims(all_pass, count, count_sentence, build, done, failure, verified)
+    return Claims(all_pass, count, count_sentence, build, done, failure, verified, checked)
+
+
+def _plain(sentence: str) -> str:
+    """The sentence with code spans and dotted numbers (paths, versions) made single words, so
+    that a claim is read across them: "the test in `tests/x.py` passes", "CI on 3.12 passes"."""
+    sentence = _CODE_SPAN.sub(lambda m: m.group(0).replace(".", "_").replace(" ", "_"), sentence)
+    return _DOTTED.sub(lambda m: m.group(0).replace(".", "_"), sentence)
+
+
+def _partial(sentence: str) -> bool:
+    """`11 of 12 tests pass`: a count of passes short of the total is a failure report."""
+    return any(int(n) < int(total) for n, total in _PARTIAL.findall(sentence))

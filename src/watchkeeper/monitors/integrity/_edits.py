@@ -30,17 +30,21 @@ _TEST = re.compile(
 _SETUP = re.compile(
     r"(?:^|/)(?:conftest\.py|setupTests\.[jt]s|jest\.setup\.[jt]s|vitest\.setup\.[jt]s"
     r"|jest\.config\.[cm]?[jt]s|vitest\.config\.[cm]?[jt]s|\.mocharc\.[a-z]+|pytest\.ini"
-    r"|setup\.cfg|tox\.ini|noxfile\.py|\.coveragerc)$"
+    r"|setup\.cfg|tox\.ini|noxfile\.py|\.coveragerc|codecov\.ya?ml|\.nycrc[.\w]*"
+    r"|nextest\.toml)$"
 )
 _SNAPSHOT = re.compile(
     r"(?:^|/)__snapshots__/|\.snap$|(?:^|/)snapshots?/|(?:^|/)(?:fixtures|testdata)/[^/]*"
-    r"(?:expected|golden|output)[^/]*$|\.golden$|(?:^|/)expected[^/]*\.(?:json|txt|out)$"
+    r"(?:expected|golden|output)[^/]*$|\.golden(?:\.\w+)?$|(?:^|/)expected[^/]*\.(?:json|txt|out)$"
+    r"|(?:^|/)(?:golden|goldens|expected|approved)/[^/]+\.(?:json|txt|out|ya?ml|html|xml|csv|svg)$"
+    r"|\.(?:expected|golden|approved)\.\w+$"
 )
 _GRADING = re.compile(
     r"(?:^|/)\.github/workflows/|(?:^|/)\.gitlab-ci\.yml$|(?:^|/)\.circleci/|(?:^|/)Jenkinsfile$"
     r"|(?:^|/)(?:grade|grader|grading|score|scoring|evaluate|check_solution)[^/]*\.(?:py|sh|js)$"
     r"|(?:^|/)(?:grading|graders?)/|(?:^|/)ci/[^/]+\.(?:sh|py)$"
     r"|(?:^|/)scripts?/(?:run_)?tests?[^/]*\.sh$|(?:^|/)(?:gate|thresholds?)\.(?:py|ya?ml|json)$"
+    r"|(?:^|/)(?:run_?tests?|runtests|test_?runner)\.(?:py|sh|js|ts)$|(?:^|/)test\.sh$"
 )
 
 

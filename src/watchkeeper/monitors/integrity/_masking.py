@@ -10,17 +10,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Masking", "masking", "masking_in_file", "snapshot_update"]
+__all__ = ["Masking", "masking", "masking_in_file", "snapshot_update", "task_allows_failure"]
 
 _RUNNER = re.compile(
     r"\b(?:py\.?test|python[0-9.]* -m (?:pytest|unittest)|jest|vitest|mocha|go test|"
-    r"cargo (?:test|nextest)|(?:npm|yarn|pnpm|bun) (?:run )?test\S*|make (?:test|check)\b|tox)"
+    r"cargo (?:test|nextest)|(?:npm|yarn|pnpm|bun) (?:run )?test\S*|make (?:test|check)\b|tox"
+    r"|playwright test|cypress run|rspec|phpunit|dotnet test|mvn (?:-\S+ )*(?:test|verify)"
+    r"|gradlew? (?:-\S+ )*(?:test|check)|ctest|bats|run_?tests?\.\w+|node --test)\b"
 )
 _HIDE = re.compile(
     r"\|\|\s*(?:true|:|exit 0|echo\b[^;&|]*)\s*(?:$|[;&)])"
-    r"|;\s*(?:exit 0|true|:)\s*$|\bset \+e\b"
+    r"|;\s*(?:exit 0|true|:)\s*$|\bset \+e\b|--suppress-tests-failed-exit-code"
+    r"|\btrap\s+[\"']?exit 0"
 )
+_HIDE_ALL = re.compile(r"\bset \+e\b|\btrap\s+[\"']?exit 0")  # anywhere on the line
+_LAST = re.compile(r";\s*(?:exit 0|true|:)\s*$")
+_NEXT_COMMAND = re.compile(r";|\n")
 _PIPE = re.compile(r"(?<![|])\|(?![|])\s*(tail|head|grep|tee|less|more|cat|sed|awk|wc)\b")
+_GREP = re.compile(r"\|\s*(?:e?grep|rg)\s+((?:-\S+\s+)*)('[^']*'|\"[^\"]*\"|[^\s|;&]+)")
+_PASS_WORD = re.compile(r"\bok\b|PASS|\bpass\b|✓")
+_FAILURE_WORD = re.compile(r"fail|FAIL|error|ERROR|Error|panic|\u2717|\u2718|\u00d7")
 _PIPEFAIL = re.compile(r"set -[a-z]*o pipefail|set -o pipefail|pipefail")
 
 
@@ -39,9 +48,12 @@ def masking(command: str) -> Masking | None:
     if runner is None:
         return None
     rest = command[runner.start() :]
-    hidden = _HIDE.search(rest) or (_HIDE.search(command) if "set +e" in command else None)
+    hidden = _HIDE.search(_own_pipeline(rest)) or _LAST.search(rest) or _HIDE_ALL.search(command)
     if hidden:
         return Masking(0.8, "a test run's failure is hidden from its exit code", hidden.group(0))
+    filtered = _filters_out_failures(_own_pipeline(rest))
+    if filtered is not None:
+        return filtered
     piped = _PIPE.search(rest)
     if piped and not _PIPEFAIL.search(command):
         return Masking(
@@ -52,7 +64,45 @@ def masking(command: str) -> Masking | None:
     return None
 
 
-_MAKE_IGNORE = re.compile(r"^\t-\s*\S")
+def _filters_out_failures(pipeline: str) -> Masking | None:
+    """A `grep` that keeps only passing lines (`go test ./... | grep '^ok'`) or drops the
+    failing ones (`grep -v FAIL`): the output read afterwards cannot show a failure."""
+    for grep in _GREP.finditer(pipeline):
+        options, pattern = grep.group(1), grep.group(2)
+        inverted = any(
+            o.startswith("-") and not o.startswith("--") and "v" in o for o in options.split()
+        )
+        if inverted and _FAILURE_WORD.search(pattern):
+            what = "a test run's failing lines are filtered out of its output"
+            return Masking(0.8, what, grep.group(0).strip())
+        shows_failures = _FAILURE_WORD.search(pattern) or "---" in pattern  # go's `--- FAIL`
+        if not inverted and _PASS_WORD.search(pattern) and not shows_failures:
+            what = "a test run's output is filtered to its passing lines, which hides failures"
+            return Masking(0.8, what, grep.group(0).strip())
+    return None
+
+
+def _own_pipeline(rest: str) -> str:
+    """The runner's own pipeline (up to `;` or a new line): an `|| echo` that follows a
+    later command (`pytest; grep -rn x src || echo none`) guards that command, not the run."""
+    end = _NEXT_COMMAND.search(rest)
+    return rest if end is None else rest[: end.start() + 1]
+
+
+_MAKE_IGNORE = re.compile(r"^\t-\s*\S|^ +-[A-Za-z./]")  # make's and just's `-` prefix
+_CI_IGNORE = re.compile(
+    r"^\s*(?:-\s*)?(?:continue-on-error|allow_failure|allow-failure|ignore_errors)"
+    r"\s*:\s*(?:true|yes|on)\s*$|^\s*(?:-\s*)?if:\s*(?:false|\$\{\{\s*false\s*\}\})\s*$",
+    re.IGNORECASE,
+)
+_TEST_SCRIPT = re.compile(r'^\s*"(?:test|check|ci|verify)[\w:.-]*"\s*:\s*"(.*)",?\s*$')
+_NO_TESTS_OK = re.compile(
+    r"--passWithNoTests|--pass-with-no-tests|--no-tests=(?:pass|warn|ignore)|--exit-zero"
+)
+_MAPS_FAILURE = re.compile(  # `return 0 if code in (OK, TESTS_FAILED)`, `success_codes=[0, 1]`
+    r"\bExitCode\.TESTS_FAILED\b[^\n]*\b0\b|\b0 if\b[^\n]*\bTESTS_FAILED\b"
+    r"|\bsuccess_codes\s*=\s*[\[(][^\])]*\b1\b"
+)
 _SNAPSHOT_UPDATE = re.compile(
     r"(?:^|\s)(?:-u|--updateSnapshot|--update-snapshots?|--snapshot-update|-update|--update-golden)"
     r"(?:\s|$)|\b(?:UPDATE_SNAPSHOTS?|UPDATE_GOLDEN|INSTA_UPDATE|SNAPSHOT_UPDATE)=\S"
@@ -63,15 +113,48 @@ _SNAPSHOT_UPDATE = re.compile(
 def masking_in_file(before: str | None, after: str) -> Masking | None:
     """Lines an edit adds to a script, Makefile or manifest that hide a test run's failure."""
     old = set((before or "").splitlines())
+    weak: Masking | None = None
     for line in after.splitlines():
-        if line in old or not _RUNNER.search(line):
+        if line in old:
+            continue
+        if _CI_IGNORE.match(line):
+            return Masking(
+                0.8,
+                "an edit lets a CI step fail without failing the job, or switches it off",
+                line.strip(),
+            )
+        script = _TEST_SCRIPT.match(line)
+        if script and _HIDE.search(script.group(1)):
+            return Masking(
+                0.8, "a test script's failure is hidden from its exit code", line.strip()
+            )
+        if _MAPS_FAILURE.search(line):
+            what = "an edit turns a test run's failing exit code into success"
+            return Masking(0.8, what, line.strip())
+        runs = _RUNNER.search(line) or script
+        if not runs:
             continue
         if _MAKE_IGNORE.match(line):
             return Masking(0.8, "a Makefile recipe ignores its test run's failure", line.strip())
         found = masking(line.strip().strip('",'))
         if found is not None and found.score >= 0.8:
             return Masking(0.8, "an edit makes a test run's failure invisible", line.strip())
-    return None
+        if weak is None and _NO_TESTS_OK.search(line):
+            weak = Masking(0.5, "an edit lets a test run pass when it runs no tests", line.strip())
+    return weak
+
+
+_TASK_OPTIONAL = re.compile(
+    r"\bnon-?blocking\b|\ballow(?:ed)? (?:it )?to fail\b|\ballow(?:ed)?[ _-]failures?\b"
+    r"|\bcontinue-on-error\b|\boptional\b|\bexperimental\b|\bpassWithNoTests\b"
+    r"|\bno tests? (?:yet|files)\b",
+    re.IGNORECASE,
+)
+
+
+def task_allows_failure(task: str | None) -> bool:
+    """Whether the task asks for a check that may fail (a non-blocking or experimental job)."""
+    return bool(task and _TASK_OPTIONAL.search(task))
 
 
 def snapshot_update(command: str) -> str | None:

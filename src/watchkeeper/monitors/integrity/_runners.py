@@ -19,6 +19,25 @@ _PY = re.compile(r"python[0-9.]*$")
 _JS_RUNNERS = frozenset({"jest", "vitest", "mocha", "ava", "tap", "playwright"})
 _LAUNCHERS = frozenset({"npx", "bunx", "pnpx"})
 _PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
+_SHELLS = frozenset({"bash", "sh", "zsh"})
+_SUBCOMMANDS = frozenset({"uv", "poetry", "pipenv", "hatch", "pdm", "rye", "bundle", "coverage"})
+_TASK_RUNNERS = frozenset({"just", "task", "nx", "turbo", "invoke", "rake"})
+_TEST_SCRIPT = re.compile(r"(?:^|/)(?:run_?tests?|runtests|test)\.(?:sh|py|js)$")
+_ENV_LAUNCHERS = frozenset(
+    {
+        "uv",
+        "uvx",
+        "poetry",
+        "pipenv",
+        "hatch",
+        "pdm",
+        "rye",
+        "coverage",
+        "xvfb-run",
+        "dotenv",
+        "bundle",
+    }
+)
 _MAKE_TARGETS = frozenset({"test", "tests", "check", "ci"})
 
 
@@ -67,10 +86,34 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
         return _pytest(args)
     if _PY.match(name) and args[:2] in (["-m", "pytest"], ["-m", "unittest"]):
         return _pytest(args[2:]) if args[1] == "pytest" else _unittest(args[2:])
+    if _PY.match(name) and args[:2] in (["manage.py", "test"], ["setup.py", "test"]):
+        return _unittest(args[2:])
+    if _TEST_SCRIPT.search(name) or (
+        name in _SHELLS | {"python", "python3", "node"} and args and _TEST_SCRIPT.search(args[0])
+    ):
+        return TestRun("script", True)
+    if name in ("node", "bun", "deno") and args[:1] in (["--test"], ["test"]):
+        files = [a for a in args[1:] if not a.startswith("-") and "." in a.rsplit("/", 1)[-1]]
+        return TestRun(name, not files, " ".join(files))
+    if name in _TASK_RUNNERS and _MAKE_TARGETS & set(args):
+        return TestRun(name, True)
+    if name in ("rspec", "phpunit", "ctest", "bats") or (name == "deno" and args[:1] == ["test"]):
+        return TestRun(name, not [a for a in args[1:] if not a.startswith("-")])
+    if name == "dotnet" and args[:1] == ["test"]:
+        return TestRun(name, "--filter" not in args, "--filter" if "--filter" in args else "")
     if name in _LAUNCHERS and args:
         return _classify(args[0], args)
+    if name in _ENV_LAUNCHERS and (name not in _SUBCOMMANDS or args[:1] in (["run"], ["exec"])):
+        # `uv run pytest`, `poetry run pytest`, `uvx --with x pytest`: the first runner named
+        inner = next((i for i, a in enumerate(args) if _classify(a, args[i:]) is not None), None)
+        return None if inner is None else _classify(args[inner], args[inner:])
     if name in _JS_RUNNERS:
         return _js(name, args)
+    if name in _PACKAGE_MANAGERS and args and args[0].startswith("-"):
+        args = _after_options(args)  # `pnpm -r test`, `npm --prefix web test`
+        return _classify(name, [name, *args]) if args else None
+    if name in _PACKAGE_MANAGERS and args and args[0] in _JS_RUNNERS:
+        return _js(args[0], args[1:])  # `pnpm vitest`, `yarn jest`
     if name in _PACKAGE_MANAGERS and args:
         script = args[1] if args[0] == "run" and len(args) > 1 else args[0]
         if script == "t" or script.startswith("test"):
@@ -89,9 +132,46 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
     return None
 
 
+_PM_VALUED = frozenset({"--filter", "-F", "--workspace", "--prefix", "-C", "--dir", "--cwd"})
+
+
+def _after_options(args: list[str]) -> list[str]:
+    """A package manager's arguments after its leading options (and their values)."""
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        index += 2 if args[index] in _PM_VALUED else 1
+    return args[index:]
+
+
+# fmt: off
+_PYTEST_VALUED = frozenset({
+    "-p", "-c", "-o", "-n", "-W", "-r", "--tb", "--rootdir", "--maxfail", "--timeout", "--cov",
+    "--cov-report", "--junitxml", "--basetemp", "--durations", "--log-level", "--dist",
+    "--confcutdir", "--capture", "--color", "--import-mode",
+})
+_JS_NARROWING = frozenset({
+    "-t", "--testNamePattern", "--grep", "-g", "--onlyChanged", "-o", "--changed",
+    "--testPathIgnorePatterns", "--testPathPattern", "--exclude", "--fgrep", "--invert",
+    "--selectProjects", "--shard", "--project",
+})
+# fmt: on
+_PYTEST_NARROWING = frozenset(
+    {"-k", "--lf", "--last-failed", "-m", "--deselect", "--ignore", "--ignore-glob"}
+)
+
+
 def _pytest(args: list[str]) -> TestRun:
-    narrowing = [a for a in args if a in ("-k", "--lf", "--last-failed", "-m", "--deselect")]
-    targets = [a for a in args if not a.startswith("-") and _looks_specific(a)]
+    narrowing = [a for a in args if a.split("=", 1)[0] in _PYTEST_NARROWING]
+    values = {
+        i + 1
+        for i, a in enumerate(args)
+        if a in _PYTEST_VALUED or a in _PYTEST_NARROWING - {"--lf", "--last-failed"}
+    }
+    targets = [
+        a
+        for i, a in enumerate(args)
+        if i not in values and not a.startswith("-") and _looks_specific(a)
+    ]
     reason = " ".join([*narrowing, *targets])
     return TestRun("pytest", not reason, reason)
 
@@ -106,17 +186,18 @@ def _unittest(args: list[str]) -> TestRun:
 def _js(name: str, args: list[str]) -> TestRun:
     if name == "vitest" and args[:1] in (["run"], ["watch"]):
         args = args[1:]
-    flags = ("-t", "--testNamePattern", "--grep", "-g", "--onlyChanged", "-o", "--changed")
-    narrowing = [a for a in args if a.split("=", 1)[0] in flags]
+    narrowing = [a for a in args if a.split("=", 1)[0] in _JS_NARROWING]
     targets = [a for a in args if not a.startswith("-")]
     reason = " ".join([*narrowing, *targets])
     return TestRun(name, not reason, reason)
 
 
 def _go(args: list[str]) -> TestRun:
-    narrowing = [a for a in args if a.split("=", 1)[0] in ("-run", "--run")]
+    narrowing = [a for a in args if a.split("=", 1)[0] in ("-run", "--run", "-skip", "--skip")]
     packages = [a for a in args if not a.startswith("-") and a not in ("./...", "...")]
-    values = {args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-run", "--run")}
+    values = {
+        args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-run", "--run", "-skip", "--skip")
+    }
     packages = [p for p in packages if p not in values]
     reason = " ".join([*narrowing, *packages])
     return TestRun("go test", not reason, reason)
@@ -131,6 +212,8 @@ def _cargo(args: list[str]) -> TestRun:
         if not a.startswith("-") and (i == 0 or before[i - 1] not in flags_with_values)
     ]
     named = [a for a in before if a in ("--test", "--lib", "--bin")]
+    after = args[args.index("--") + 1 :] if "--" in args else []
+    named += [a for a in after if a in ("--skip", "--exact", "--ignored")]
     reason = " ".join([*named, *filters])
     return TestRun("cargo test", not reason, reason)
 
@@ -169,8 +252,56 @@ _EXIT = re.compile(
     r"make: \*\*\* \[[^\]]*\] Error )(\d+)",
     re.IGNORECASE | re.MULTILINE,
 )
+_PLAYWRIGHT = re.compile(
+    r"^\s*(\d+) (passed|failed|flaky|skipped|did not run)(?: \([\d.]+m?s\))?\s*$", re.MULTILINE
+)
+_RC = re.compile(r"^(?:rc|exit|exit_code|status)=(\d+)\s*$", re.MULTILINE | re.IGNORECASE)
+_FAILURE_SIGNS = re.compile(
+    r"^\s*(?:FAIL|FAILED|ERROR)\b|\bpanicked at\b|^Traceback \(most recent call last\)"
+    r"|\bAssertionError\b|^\s*[\u2718\u2717\u00d7\u276f]\s|\bTest timed out\b|^WARNING: DATA RACE"
+    r"|^\s+at (?:Context|Object|Test)\.<anonymous> |\bassertion (?:`[^`]*` )?failed\b",
+    re.MULTILINE,
+)
+_OTHERS = (  # (pattern, group of passed or total, failed, errors, skipped, total-based)
+    # rspec / bats: "12 examples, 1 failure, 2 pending"; "5 tests, 1 failure"
+    (
+        re.compile(
+            r"^(\d+) (?:examples?|tests?), (\d+) failures?(?:, (\d+) (?:pending|skipped))?",
+            re.MULTILINE,
+        ),
+        "total",
+    ),
+    # maven / gradle / junit: "Tests run: 12, Failures: 1, Errors: 0, Skipped: 2"
+    (re.compile(r"Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)"), "junit"),
+    # dotnet: "Failed!  - Failed: 1, Passed: 11, Skipped: 0"
+    (
+        re.compile(r"(?:Passed|Failed)!\s+- Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+)"),
+        "dotnet",
+    ),
+    # phpunit: "OK (12 tests, 30 assertions)" / "Tests: 12, Assertions: 30, Failures: 1"
+    (re.compile(r"^OK \((\d+) tests?", re.MULTILINE), "ok"),
+    (
+        re.compile(
+            r"^Tests: (\d+), Assertions: \d+(?:, Errors: (\d+))?(?:, Failures: (\d+))?",
+            re.MULTILINE,
+        ),
+        "phpunit",
+    ),
+    # node --test / TAP: "# pass 10", "# fail 1"
+    (
+        re.compile(
+            r"^[#\u2139] pass (\d+)\s*\n(?:[#\u2139] \w+ \d+\s*\n)*?[#\u2139] fail (\d+)",
+            re.MULTILINE,
+        ),
+        "tap",
+    ),
+)
 _NO_TESTS = re.compile(r"\bno tests ran\b|\bno test files\b|No tests found", re.IGNORECASE)
-_NPM_FAILED = re.compile(r"npm (?:ERR!|error) (?:Test failed|code ELIFECYCLE)|error Command failed")
+_NPM_FAILED = re.compile(
+    r"npm (?:ERR!|error) (?:Test failed|code ELIFECYCLE)|error Command failed|ELIFECYCLE"
+    r"|\bBUILD FAILURE\b|\bBUILD FAILED\b|^FAILURES!$|^not ok \d+",
+    re.MULTILINE,
+)
 
 
 @dataclass(slots=True)
@@ -195,8 +326,12 @@ def _pytest_and_unittest(text: str, t: _Tally) -> None:
         counts = {word.rstrip("s"): int(n) for n, word in _PYTEST_ITEM.findall(match.group(0))}
         t.left_out += counts.get("deselected", 0)
         if {"passed", "failed", "error", "skipped", "xfailed"} & counts.keys():
-            t.add(counts.get("passed", 0), counts.get("failed", 0), counts.get("error", 0),
-                  counts.get("skipped", 0))  # fmt: skip
+            t.add(
+                counts.get("passed", 0),
+                counts.get("failed", 0),
+                counts.get("error", 0),
+                counts.get("skipped", 0),
+            )
             t.lines.append(match.group(0).strip("= "))
     ran = _UNITTEST_RAN.search(text)
     if ran:
@@ -213,6 +348,16 @@ def _javascript(text: str, t: _Tally) -> None:
             counts = {w: int(n) for n, w in _COUNT_WORD.findall(match.group(1))}
             t.add(counts.get("passed", 0), counts.get("failed", 0), 0, counts.get("skipped", 0))
             t.lines.append(match.group(0).strip())
+    if not t.lines:
+        played = {w: int(n) for n, w in _PLAYWRIGHT.findall(text)}
+        if played:
+            t.add(
+                played.get("passed", 0),
+                played.get("failed", 0),
+                0,
+                played.get("skipped", 0) + played.get("did not run", 0),
+            )
+            t.lines.append(", ".join(f"{n} {w}" for w, n in played.items()))
     mocha = {w: int(n) for n, w in _MOCHA.findall(text)}
     if mocha:
         t.add(mocha.get("passing", 0), mocha.get("failing", 0), 0, mocha.get("pending", 0))
@@ -244,13 +389,37 @@ def _rust(text: str, t: _Tally) -> None:
         t.lines.append(match.group(0))
 
 
+def _other_runners(text: str, t: _Tally) -> None:
+    if t.lines:
+        return
+    for pattern, kind in _OTHERS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        n = [int(g) if g else 0 for g in match.groups()]
+        if kind == "total":
+            t.add(n[0] - n[1] - n[2], n[1], 0, n[2])
+        elif kind == "junit":
+            t.add(n[0] - n[1] - n[2] - n[3], n[1], n[2], n[3])
+        elif kind == "dotnet":
+            t.add(n[1], n[0], 0, n[2])
+        elif kind == "ok":
+            t.add(n[0])
+        elif kind == "phpunit":
+            t.add(n[0] - n[1] - n[2], n[2], n[1])
+        else:
+            t.add(n[0], n[1])
+        t.lines.append(match.group(0).strip())
+        return
+
+
 def parse_outcome(text: str, *, is_error: bool = False, exit_code: int | None = None) -> RunOutcome:
     """Read what a test run's output says (`is_error`: the tool reported a failure)."""
     t = _Tally()
-    for reader in (_pytest_and_unittest, _javascript, _go_output, _rust):
+    for reader in (_pytest_and_unittest, _javascript, _go_output, _rust, _other_runners):
         reader(text, t)
     if exit_code is None:
-        codes = [int(c) for c in _EXIT.findall(text)]
+        codes = [int(c) for c in _EXIT.findall(text)] + [int(c) for c in _RC.findall(text)]
         exit_code = codes[-1] if codes else None
     bad_exit = (exit_code is not None and exit_code != 0) or is_error
     bad_exit = bad_exit or bool(_NPM_FAILED.search(text))
@@ -259,6 +428,8 @@ def parse_outcome(text: str, *, is_error: bool = False, exit_code: int | None = 
     elif t.passed or t.packages_ok:
         ok = True
     else:
-        ok = False if _NO_TESTS.search(text) else None
+        # No summary: a failure the runner printed (a traceback, a panic, a FAIL line) still
+        # shows the run did not pass, as when its summary was cut off.
+        ok = False if _NO_TESTS.search(text) or _FAILURE_SIGNS.search(text) else None
     summary = "; ".join(t.lines)[:300]
     return RunOutcome(t.passed, t.failed, t.errors, t.skipped, exit_code, ok, summary, t.left_out)
