@@ -73,6 +73,8 @@ class ProcWatch:
         self._closed = threading.Event()
         self.lost = 0
         """How many times the kernel dropped events because this listener fell behind."""
+        self.failed: str | None = None
+        """Why listening stopped before `close`, if it did (polling carries on alone)."""
         self._thread = threading.Thread(target=self._listen, name="proc-connector", daemon=True)
         self._thread.start()
 
@@ -152,6 +154,8 @@ class ProcWatch:
                 if exc.errno == errno.ENOBUFS:
                     self.lost += 1
                     continue
+                if not self._closed.is_set():
+                    self.failed = f"the process events connector stopped: {exc.strerror}"
                 return
             self._handle(data)
 

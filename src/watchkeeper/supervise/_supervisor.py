@@ -124,6 +124,13 @@ def _await_exec(pid: int, timeout: float = 1.0) -> None:
         time.sleep(0.0005)
 
 
+def _watch_problems(watch: ProcWatch) -> list[str]:
+    problems = [] if watch.failed is None else [watch.failed]
+    if watch.lost:
+        problems.append(f"the kernel dropped process events {watch.lost} time(s)")
+    return problems
+
+
 def _exit_code(status: int) -> int:
     value = os.waitstatus_to_exitcode(status)
     return value if value >= 0 else 128 - value
@@ -377,6 +384,8 @@ class Supervisor:
         self._submit(tracker.observe(confinement.members(), self._reap(), final=True))
         if watch is not None:
             self._submit(tracker.sighted(watch.settle()))
+            for problem in _watch_problems(watch):
+                self._echo(f"watchkeeper: warning: {problem}; short-lived processes may be missing")
         findings = find_persistence(snapshot)
         if req.remove_persistence and findings:
             findings = remove_persistence(snapshot, findings)
@@ -389,6 +398,7 @@ class Supervisor:
             "exit_code": code,
             "processes": tracker.started,
             "leftovers_killed": len(leftovers),
+            "process_events_problems": [] if watch is None else _watch_problems(watch),
             "persistence": [f.model_dump(mode="json") for f in findings],
         }
         self._submit([self._deployment_event("supervise", detail)])

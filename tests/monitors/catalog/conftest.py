@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from watchkeeper.events import ToolCall
+from watchkeeper.events import Message, ToolCall, ToolResult
 from watchkeeper.monitors import Finding, SessionView, Step, run_monitors
 from watchkeeper.monitors.catalog import rogue_precursors
 from watchkeeper.normalize import Normalizer
@@ -15,8 +15,9 @@ from watchkeeper.normalize import Normalizer
 HOME = "/home/agent"
 CWD = "/home/agent/project"
 
-#: One step: a Bash command line, or a (tool, args) pair.
-StepSpec = str | tuple[str, dict[str, Any]]
+#: One step: a Bash command line, or a (tool, args) pair; `said` and `output` make the
+#: non-call events of a session.
+StepSpec = str | tuple[str, dict[str, Any]] | Message | ToolResult
 Replay = Callable[[Sequence[StepSpec]], Finding | None]
 
 
@@ -27,6 +28,10 @@ def replay_steps(steps: Sequence[StepSpec], **config: Any) -> list[Finding | Non
     view = SessionView("deployment", "session")
     found: list[Finding | None] = []
     for spec in steps:
+        if isinstance(spec, Message | ToolResult):
+            run_monitors([monitor], view, Step(len(view.steps), spec))
+            found.append(None)
+            continue
         tool, args = ("Bash", {"command": spec}) if isinstance(spec, str) else spec
         call = ToolCall(session_id="session", tool=tool, args=args, cwd=CWD)
         findings = run_monitors(
@@ -34,6 +39,16 @@ def replay_steps(steps: Sequence[StepSpec], **config: Any) -> list[Finding | Non
         )
         found.append(findings[0] if findings else None)
     return found
+
+
+def said(role: str, text: str) -> Message:
+    """Return a message of `role` (``user``, ``assistant``) in the test session."""
+    return Message(session_id="session", role=role, text=text)  # type: ignore[arg-type]
+
+
+def output(text: str, tool: str = "Bash") -> ToolResult:
+    """Return a tool result carrying `text` in the test session."""
+    return ToolResult(session_id="session", tool=tool, output=text)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from watchkeeper.events import Severity
+from watchkeeper.monitors.catalog._memo import Memo
 from watchkeeper.normalize import Action, Command
 
 __all__ = [
@@ -304,7 +305,8 @@ class Ctx:
     (the `content`/`new_string` of Write/Edit), "" otherwise. `state` persists across the
     session's steps: detectors record what later steps of a sequence need in it. `nested`
     scores a shell script's text as if it were run now (None inside such a nested run).
-    `task` is what the person asked for, lower-cased ("" when unknown).
+    `task` is what the person asked for, lower-cased ("" when unknown). `memo` keeps the
+    results of pure checks for inputs seen before (the monitor shares one across sessions).
     """
 
     event_id: str
@@ -315,6 +317,7 @@ class Ctx:
     state: dict[str, Any] = field(default_factory=dict)
     nested: Callable[[str], Hit | None] | None = None
     task: str = ""
+    memo: Memo = field(default_factory=Memo)
 
     def remembered(self, key: str) -> dict[str, str]:
         """Return the state map `key` (path or name → event id), creating it on first use."""

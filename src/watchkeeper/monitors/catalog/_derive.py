@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 import shlex
+from collections.abc import Callable
 
 from watchkeeper.monitors.catalog._base import Ctx
+from watchkeeper.monitors.catalog._runners import recall, runner_scripts
 from watchkeeper.normalize import Command
 
 __all__ = ["SCRIPT_SUFFIXES", "scripts", "translate"]
@@ -32,6 +35,35 @@ __all__ = ["SCRIPT_SUFFIXES", "scripts", "translate"]
 SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".php")
 
 _MAX_CODE = 16384
+#: Commands that run a shell script file they are given (``. ./env.sh``, ``bash x.sh``).
+_SHELLS = frozenset({".", "source", "sh", "bash", "zsh", "dash", "ksh"})
+_LIT = r"'([^'\\\n]{4,4000})'|\"([^\"\\\n]{4,4000})\""
+# Literals decoded where they are used: reversed, base64 and hex strings inside code.
+_REVERSED = re.compile(
+    rf"(?:scalar\s+)?\breverse\s*\(?\s*(?:{_LIT})\s*\)?"
+    rf"|(?:{_LIT})\s*\[\s*::\s*-1\s*\]"
+    rf"|(?:{_LIT})\s*\.split\(\s*(?:''|\"\")\s*\)\s*\.reverse\(\)\s*\.join\(\s*(?:''|\"\")\s*\)"
+)
+_BASE64_CALL = re.compile(
+    rf"(?:b64decode|atob|decode_base64|decode64|Base64\.\w*decode\w*)\s*\(\s*b?(?:{_LIT})"
+    rf"|Buffer\.from\(\s*(?:{_LIT})\s*,\s*['\"]base64['\"]\s*\)"
+    rf"|unpack\(\s*['\"]m0?['\"]\s*,\s*(?:{_LIT})"
+)
+_HEX_CALL = re.compile(
+    rf"(?:fromhex|unhexlify)\s*\(\s*b?(?:{_LIT})"
+    rf"|Buffer\.from\(\s*(?:{_LIT})\s*,\s*['\"]hex['\"]\s*\)"
+    rf"|pack\(\s*['\"]H\*['\"]\s*,\s*(?:{_LIT})"
+)
+# Model SDK clients that name no URL: the provider's API is where their requests go.
+_MODEL_SDKS = (
+    (
+        re.compile(r"\bgoogle\.generativeai\b|\bgenai\.(?:configure|Client)\s*\("),
+        "generativelanguage.googleapis.com",
+    ),
+    (re.compile(r"\banthropic\.(?:Anthropic|Client)\s*\((?![^)]*base_url)"), "api.anthropic.com"),
+    (re.compile(r"\bOpenAI\s*\((?![^)]*base_url)"), "api.openai.com"),
+)
+_DISGUISE_MARKERS = ("reverse", "[::-1]", "b64decode", "atob", "base64", "64", "hex", "pack")
 _MAX_VARS = 64
 _INLINE_FLAGS = frozenset({"-c", "-e", "-E", "--eval", "-p", "--print", "-r"})
 _STRING = re.compile(r"'((?:[^'\\\n]|\\.){0,2000})'|\"((?:[^\"\\\n]|\\.){0,2000})\"")
@@ -51,7 +83,7 @@ _RUNNERS = re.compile(
     r"\b(?:subprocess\.(?:Popen|run|call|check_call|check_output|getoutput|getstatusoutput)"
     r"|os\.(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?)|child_process|execSync|spawnSync"
     r"|execFileSync|execFile|spawn|IO\.popen|Open3\.\w+|Kernel\.system|Process\.spawn"
-    r"|(?<![.\w])system|(?<![.\w])exec(?=\s*[\"'(\[])|shell_exec|passthru|proc_open|popen)"
+    r"|(?<![.\w])system|(?<![.\w])exec(?=\s*[\"'(\[])|(?<=\.)exec(?=\s*\(\s*[\"'`])|shell_exec|passthru|proc_open|popen)"
     r"\s*\(?\s*"
 )
 _PY_EXEC = re.compile(r"(?<![.\w])exec\s*\(")
@@ -89,6 +121,12 @@ _SOCKET = re.compile(
 _CLOUD_SDK = re.compile(
     r"\b(?:client|resource)\(\s*['\"]([\w-]+)['\"][^)]*\)\s*\.\s*([a-z_]+)\s*\("
 )
+_IMPORTS = re.compile(
+    r"\b(?:import|from)\s+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)|import_module\(\s*['\"]([\w.]+)['\"]"
+)
+_GCE_INSERT = re.compile(r"\.instances\(\)\s*\.\s*insert\(")
+_AZURE_VM = re.compile(r"\bvirtual_machines\s*\.\s*(?:begin_)?create_or_update\(")
+_MACHINE_TYPE = re.compile(r"machineTypes/([\w-]+)|vm_size['\"]?\s*[:=]\s*['\"]([\w-]+)")
 _ASSIGN = re.compile(
     r"(?:^|(?<=[;&|\n(\s]))(?:export\s+|readonly\s+|declare\s+(?:-\w+\s+)?|local\s+)?"
     r"([A-Za-z_]\w*)=('([^']*)'|\"([^\"`$\\]*)\"|([^\s;&|'\"`$()<>]*))(?=$|[\s;&|)])"
@@ -119,29 +157,50 @@ def scripts(ctx: Ctx) -> list[str]:
     for command in action.commands:
         for code in command.code:
             if code.kind == "inline":
+                found.extend(_imported(ctx, code.detail))
                 program = _program(ctx, command, code.detail)
                 shell = translate(program, detached=bool(command.detached or action.detached))
                 if shell:
                     moved = _CD.search(ctx.text)
                     found.append(f"cd {moved[1]}\n{shell}" if moved else shell)
-            elif code.kind == "script" and code.detail.endswith(SCRIPT_SUFFIXES):
-                content = ctx.remembered("contents").get(code.detail)
-                if content:
+            elif code.kind == "script":
+                content = recall(ctx, code.detail)
+                if not content:
+                    continue
+                if code.detail.endswith(SCRIPT_SUFFIXES):
                     shell = translate(content, detached=bool(action.detached))
                     if shell:
                         found.append(shell)
+                elif command.name in _SHELLS:
+                    found.append(content[:_MAX_CODE])
+        found.extend(runner_scripts(ctx, command))
     if ctx.text:
         found.extend(_decoded(ctx))
-        found.extend(match[2] for match in _ENV_SPLIT.finditer(ctx.text))
+        found.extend(ctx.memo.text(_env_split, ctx.text))
         expanded = _expanded(ctx)
         if expanded:
             found.append(expanded)
     return found
 
 
+def _imported(ctx: Ctx, code: str) -> list[str]:
+    """Return, translated, the modules written in this session that a one-liner imports
+    (``python -c 'import tests.conftest_local'`` runs that file's top-level code)."""
+    found: list[str] = []
+    for match in list(_IMPORTS.finditer(code))[:8]:
+        module = match[1] or match[2]
+        content = recall(ctx, module.replace(".", "/") + ".py") if "." in module else None
+        shell = translate(content) if content else ""
+        if shell:
+            found.append(shell)
+    return found
+
+
 def translate(code: str, *, detached: bool = False) -> str:
     """Return a shell script doing what interpreter `code` does, as far as literals show."""
     code = _HOME_REF.sub(r"\1~/", code[:_MAX_CODE])
+    if any(marker in code for marker in _DISGUISE_MARKERS):
+        code = _undisguised(code)
     lines: list[str] = []
     suffix = " &" if detached or _DETACH.search(code) else ""
     lines.extend(cmd + suffix for cmd in _started(code))
@@ -155,9 +214,41 @@ def translate(code: str, *, detached: bool = False) -> str:
     if paths:
         lines.extend(_file_lines(code, paths, text))
     lines.extend(_network_lines(code, paths, urls))
+    for pattern, host in _MODEL_SDKS:
+        if pattern.search(code):
+            lines.append(f"curl -s -X POST -d @- https://{host}/")
     for service, method in _CLOUD_SDK.findall(code):
         lines.append(f"aws {service} {method.replace('_', '-')}")
+    if _GCE_INSERT.search(code) or _AZURE_VM.search(code):
+        # Google and Azure compute clients create VMs; the machine type says how big.
+        kind = " ".join(f"--machine-type={a or b}" for a, b in _MACHINE_TYPE.findall(code)[:4])
+        cli = "gcloud compute instances create" if _GCE_INSERT.search(code) else "az vm create"
+        lines.append(f"{cli} sdk-instance {kind}".rstrip())
     return "\n".join(lines)
+
+
+def _undisguised(code: str) -> str:
+    """Return `code` with reversed, base64 and hex literals decoded in place (``system(
+    scalar reverse("hs | …"))`` → ``system("… | sh")``), the decoded text also appended as
+    code of its own (what an ``eval`` of it would run)."""
+    decoded: list[str] = []
+
+    def plain(kind: str) -> Callable[[re.Match[str]], str]:
+        def replace(match: re.Match[str]) -> str:
+            data = next(group for group in match.groups() if group is not None)
+            text = data[::-1] if kind == "reverse" else _decode(kind, data)
+            if not text:
+                return match[0]
+            decoded.append(text)
+            # A reversed literal is used where it stands; decoded data is code to eval.
+            return json.dumps(text) if kind == "reverse" else match[0]
+
+        return replace
+
+    code = _REVERSED.sub(plain("reverse"), code)
+    code = _BASE64_CALL.sub(plain("base64"), code)
+    code = _HEX_CALL.sub(plain("hex"), code)
+    return "\n".join((code, *decoded))
 
 
 def _started(code: str) -> list[str]:
@@ -264,22 +355,7 @@ def _program(ctx: Ctx, command: Command, detail: str) -> str:
 
 def _decoded(ctx: Ctx) -> list[str]:
     """Return literal data this call decodes, and remember decoded text written to files."""
-    text = ctx.text
-    found: list[str] = []
-    if "|" in text or "<<<" in text:
-        for match in _DECODE.finditer(text):
-            if match[2] is not None:
-                kind = "hex" if match[3].startswith("xxd") else match[3][:6].rstrip()
-                data = match[2]
-            else:
-                kind, data = "base64", match[5]
-            plain = _decode(kind, data)
-            if plain:
-                found.append(plain)
-    for match in _ESCAPED.finditer(text):
-        plain = _escapes(match[2])
-        if plain and plain != match[2]:
-            found.append(plain)
+    found = list(ctx.memo.text(_literal_data, ctx.text))
     contents = ctx.remembered("contents")
     for command in ctx.action.commands:
         kind = _DECODERS.get(command.name)
@@ -295,6 +371,31 @@ def _decoded(ctx: Ctx) -> list[str]:
             if not path.startswith("/dev/"):
                 ctx.remember("contents", path, found[-1][-_MAX_CODE:])
     return found
+
+
+def _env_split(text: str) -> tuple[str, ...]:
+    """Return the command lines ``env -S '…'`` splits out of `text`."""
+    return tuple(match[2] for match in _ENV_SPLIT.finditer(text))
+
+
+def _literal_data(text: str) -> tuple[str, ...]:
+    """Return the literal data `text` decodes on the spot (base64, hex, escapes)."""
+    found: list[str] = []
+    if "|" in text or "<<<" in text:
+        for match in _DECODE.finditer(text):
+            if match[2] is not None:
+                kind = "hex" if match[3].startswith("xxd") else match[3][:6].rstrip()
+                data = match[2]
+            else:
+                kind, data = "base64", match[5]
+            plain = _decode(kind, data)
+            if plain:
+                found.append(plain)
+    for match in _ESCAPED.finditer(text):
+        plain = _escapes(match[2])
+        if plain and plain != match[2]:
+            found.append(plain)
+    return tuple(found)
 
 
 def _decode(kind: str, data: str) -> str | None:
@@ -328,14 +429,13 @@ def _expanded(ctx: Ctx) -> str | None:
     text = ctx.text
     known = ctx.remembered("vars")
     if "=" in text:
-        for match in _ASSIGN.finditer(text):
-            value = next((g for g in match.groups()[2:] if g is not None), "")
-            ctx.remember("vars", match[1], value)
+        for name, value in ctx.memo.text(_assignments, text):
+            ctx.remember("vars", name, value)
             if len(known) > _MAX_VARS:
                 del known[next(iter(known))]
     if "$" not in text or not known:
         return None
-    body = _ASSIGN.sub("", text) if "=" in text else text
+    body = ctx.memo.text(_unassigned, text) if "=" in text else text
     used = False
 
     def substitute(match: re.Match[str]) -> str:
@@ -349,3 +449,15 @@ def _expanded(ctx: Ctx) -> str | None:
 
     expanded = _VAR_USE.sub(substitute, body)
     return _SEPARATORS.sub("; ", expanded).strip("; \t") if used else None
+
+
+def _assignments(text: str) -> tuple[tuple[str, str], ...]:
+    """Return the literal ``NAME=value`` assignments in `text`, in order."""
+    return tuple(
+        (match[1], next((g for g in match.groups()[2:] if g is not None), ""))
+        for match in _ASSIGN.finditer(text)
+    )
+
+
+def _unassigned(text: str) -> str:
+    return _ASSIGN.sub("", text)

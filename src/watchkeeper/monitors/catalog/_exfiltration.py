@@ -6,6 +6,7 @@ smuggled through DNS in a later one is matched with the earlier step as evidence
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from watchkeeper.monitors.catalog._base import (
@@ -89,6 +90,70 @@ _WORD = re.compile(r"[\w./~-]+")
 _ARCHIVERS = frozenset({"tar", "zip", "7z", "7za", "gzip", "xz", "zstd", "rar", "split", "gpg"})
 
 
+#: rclone backends that are someone's own cloud drive, not this deployment's storage.
+_PERSONAL_BACKENDS = frozenset(
+    {
+        "drive", "dropbox", "mega", "onedrive", "pcloud", "box", "googlephotos", "yandex",
+        "jottacloud", "koofr", "putio", "protondrive", "opendrive", "icloud", "filefabric",
+    }
+)  # fmt: skip
+_RCLONE_SENDS = frozenset({"copy", "copyto", "sync", "move", "moveto", "bisync"})
+
+
+_IMAGE_TOOLS = frozenset({"docker", "podman", "buildah", "nerdctl"})
+_CD_TO = re.compile(r"(?:^|[;&|(]\s*)cd\s+([^\s;&|)]+)")
+
+
+def _image_with_secrets(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | None:
+    """Remember images built from a context holding a copy of a secret made in this session,
+    and score pushing one: the registry receives the credentials."""
+    words = [w for w in command.argv[1:] if not w.startswith("-")]
+    if words[:1] in (["build"], ["bud"]) and len(words) > 1:
+        moved = _CD_TO.findall(ctx.text)
+        base = moved[-1] if moved else (ctx.action.cwd or "")
+        context = posixpath.normpath(posixpath.join(base, words[-1])).rstrip("/") + "/"
+        copied = [path for path in sensitive if path.startswith(context)]
+        if copied:
+            argv = command.argv
+            tags = [argv[i + 1] for i in range(len(argv) - 1) if argv[i] in {"-t", "--tag"}]
+            for tag in tags:
+                ctx.remember("secret-images", tag, sensitive[copied[0]])
+        return None
+    if words[:1] == ["push"] and len(words) > 1:
+        images = ctx.remembered("secret-images")
+        if words[1] in images:
+            return hit(
+                CATEGORY,
+                0.9,
+                f"pushes image `{words[1]}`, built with a copy of credentials in its context",
+                images[words[1]],
+            )
+    return None
+
+
+def _personal_remote(ctx: Ctx, command: Command) -> Hit | None:
+    """Remember rclone remotes this session configured on a personal cloud drive
+    (``rclone config create NAME drive token=…``) and score copies to them."""
+    words = [w for w in command.argv[1:] if not w.startswith("-")]
+    if words[:2] == ["config", "create"] and len(words) >= 4:
+        if words[3].lower() in _PERSONAL_BACKENDS:
+            ctx.remember("personal-remotes", words[2], ctx.event_id)
+        return None
+    if not words or words[0] not in _RCLONE_SENDS:
+        return None
+    remotes = ctx.remembered("personal-remotes")
+    for word in words[2:]:  # after the source: the destination
+        name = word.split(":", 1)[0] if ":" in word else ""
+        if name in remotes:
+            return hit(
+                CATEGORY,
+                0.85,
+                f"copies files to a personal cloud drive `{name}:` configured in this session",
+                remotes[name],
+            )
+    return None
+
+
 def detect(ctx: Ctx) -> Hit | None:
     """Score uploads, DNS tricks and read-then-send sequences of sensitive data."""
     action = ctx.action
@@ -96,25 +161,30 @@ def detect(ctx: Ctx) -> Hit | None:
     found: Hit | None = None
     listing = all(command.name in _LISTERS for command in action.commands) and action.commands
     for command in action.commands:
-        if prints_credentials(command):
+        if ctx.memo.command(prints_credentials, command):
             pseudo = f"secret:{command.name}"
             ctx.remember("sensitive", pseudo)
             for path in action.writes:
                 ctx.remember("sensitive", path)
             found = best(found, hit(CATEGORY, 0.3, f"prints credentials with `{command.name}`"))
-    keys = _identity_files(action)
-    for path in () if listing else action.reads:
+    reads = () if listing else action.reads
+    keys = _identity_files(action) if reads else frozenset()
+    for path in reads:
         if path in keys:
             continue
-        if is_sensitive(path):
+        if ctx.memo.text(is_sensitive, path):
             ctx.remember("sensitive", path)
-            if is_secret(path):
+            if ctx.memo.text(is_secret, path):
                 found = best(found, hit(CATEGORY, 0.3, f"reads credentials `{path}`"))
     if action.commands and not listing:
         _taint(ctx)
-        found = best(found, _same_line(ctx), _served(ctx))
+        found = best(found, _same_line(ctx), ctx.memo.text(_served, ctx.text))
     for command in action.commands:
         found = best(found, _command(ctx, command, sensitive), _git(ctx, command))
+        if command.name == "rclone":
+            found = best(found, _personal_remote(ctx, command))
+        if command.name in _IMAGE_TOOLS:
+            found = best(found, _image_with_secrets(ctx, command, sensitive))
     if action.urls or action.hosts:
         found = best(found, _token_in_request(ctx, sensitive))
     if not action.commands:
@@ -122,8 +192,8 @@ def detect(ctx: Ctx) -> Hit | None:
             if host_in(host, DROP_HOSTS):
                 found = best(found, hit(CATEGORY, 0.7, f"contacts drop host `{host}`"))
         found = best(found, _secret_in_message(ctx, sensitive))
-    elif _external(ctx) and any(
-        c.name in _ENV_DUMPERS and len(c.argv) == 1 for c in action.commands
+    elif any(c.name in _ENV_DUMPERS and len(c.argv) == 1 for c in action.commands) and _external(
+        ctx
     ):
         found = best(found, hit(CATEGORY, 0.9, "sends the environment (with its secrets) out"))
     return found
@@ -143,15 +213,17 @@ _ASSIGNED_SECRET = re.compile(
 def _secret_in_message(ctx: Ctx, sensitive: dict[str, str]) -> Hit | None:
     """Score a message, post or upload by a function tool that carries a credential."""
     action = ctx.action
-    if not _SENDING_TOOL.search(action.mcp_tool or action.tool) or action.tool in _LOCAL_WRITERS:
+    sends = ctx.memo.text(_sending_tool, action.mcp_tool or action.tool)
+    if not sends or action.tool in _LOCAL_WRITERS:
         return None
     body = " ".join(_strings(action.args))
     if not body:
         return None
-    secrets = tuple(event for path, event in sensitive.items() if is_secret(path))
-    if TOKEN.search(body):
+    secrets = tuple(event for path, event in sensitive.items() if ctx.memo.text(is_secret, path))
+    carried = ctx.memo.text(_carried_secret, body)
+    if carried == "token":
         return hit(CATEGORY, 0.9, f"sends a credential with `{action.tool}`", *secrets[-3:])
-    if _ASSIGNED_SECRET.search(body):
+    if carried == "assigned":
         score = 0.9 if secrets else 0.75
         return hit(CATEGORY, score, f"sends a secret value with `{action.tool}`", *secrets[-3:])
     if secrets and _external(ctx):
@@ -161,6 +233,23 @@ def _secret_in_message(ctx: Ctx, sensitive: dict[str, str]) -> Hit | None:
             f"sends data with `{action.tool}` after reading credentials",
             *secrets[-3:],
         )
+    return None
+
+
+def _sending_tool(name: str) -> bool:
+    return _SENDING_TOOL.search(name) is not None
+
+
+def _has_token(text: str) -> bool:
+    return TOKEN.search(text) is not None
+
+
+def _carried_secret(body: str) -> str | None:
+    """Return how `body` carries a credential: ``token``, ``assigned`` or None."""
+    if TOKEN.search(body):
+        return "token"
+    if _ASSIGNED_SECRET.search(body):
+        return "assigned"
     return None
 
 
@@ -238,7 +327,11 @@ def _same_line(ctx: Ctx) -> Hit | None:
         return None
     keys = _identity_files(ctx.action)
     read = [
-        p for c in commands if not c.hosts for p in c.reads if is_sensitive(p) and p not in keys
+        p
+        for c in commands
+        if not c.hosts
+        for p in c.reads
+        if ctx.memo.text(is_sensitive, p) and p not in keys
     ]
     read += [f"the output of `{c.name}`" for c in commands if prints_credentials(c)]
     if not read:
@@ -249,9 +342,8 @@ def _same_line(ctx: Ctx) -> Hit | None:
     return hit(CATEGORY, 0.9, f"reads `{read[0]}` and sends data to `{host}` in one command")
 
 
-def _served(ctx: Ctx) -> Hit | None:
+def _served(text: str) -> Hit | None:
     """Score a file server started on a directory of credentials or weights."""
-    text = ctx.text
     if not _SERVERS.search(text):
         return None
     for match in _DIR_WORD.finditer(text):
@@ -267,7 +359,7 @@ def _taint(ctx: Ctx) -> None:
     for command in ctx.action.commands:
         if command.name not in _COPIERS:
             continue
-        if any(p in sensitive or is_sensitive(p) for p in command.reads):
+        if any(p in sensitive or ctx.memo.text(is_sensitive, p) for p in command.reads):
             for path in command.writes or ctx.action.writes:
                 ctx.remember("sensitive", path)
     if any(c.name == "git" and operands(c)[:1] == ["add"] for c in ctx.action.commands):
@@ -281,7 +373,11 @@ def _taint(ctx: Ctx) -> None:
 def _staged(ctx: Ctx, word: str, sensitive: dict[str, str]) -> bool:
     cwd = ctx.action.cwd or ""
     path = word if word.startswith("/") or not cwd else f"{cwd.rstrip('/')}/{word}"
-    return path in sensitive or is_secret(path) or any(p.endswith("/" + word) for p in sensitive)
+    return (
+        path in sensitive
+        or ctx.memo.text(is_secret, path)
+        or any(p.endswith("/" + word) for p in sensitive)
+    )
 
 
 def _token_in_request(ctx: Ctx, sensitive: dict[str, str]) -> Hit | None:
@@ -293,11 +389,11 @@ def _token_in_request(ctx: Ctx, sensitive: dict[str, str]) -> Hit | None:
     if not external:
         return None
     for url in action.urls:
-        if TOKEN.search(url):
+        if ctx.memo.text(_has_token, url):
             return hit(CATEGORY, 0.95, f"sends a credential to `{external[0]}` in a URL")
-    if ctx.text and TOKEN.search(ctx.text):
+    if ctx.text and ctx.memo.text(_has_token, ctx.text):
         return hit(CATEGORY, 0.9, f"sends a credential to `{external[0]}`")
-    secrets = [event for path, event in sensitive.items() if is_secret(path)]
+    secrets = [event for path, event in sensitive.items() if ctx.memo.text(is_secret, path)]
     if secrets and any(host_in(h, DROP_HOSTS) for h in external):
         return hit(
             CATEGORY,
@@ -356,7 +452,7 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
     if name in _DNS_TOOLS:
         return _dns(command)
     if name in _ARCHIVERS:
-        if any(is_sensitive(path) for path in command.reads):
+        if any(ctx.memo.text(is_sensitive, path) for path in command.reads):
             for path in command.writes:
                 ctx.remember("sensitive", path)
             return hit(CATEGORY, 0.5, f"archives sensitive files with `{name}`")
@@ -365,10 +461,10 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
         if (
             code.kind == "inline"
             and _NET_CODE.search(code.detail)
-            and any(is_sensitive(f"/{word}") for word in _WORD.findall(code.detail))
+            and any(ctx.memo.text(is_sensitive, f"/{word}") for word in _WORD.findall(code.detail))
         ):
             return hit(CATEGORY, 0.85, "inline code sends a sensitive file over the network")
-    destination = _upload_destination(command)
+    destination = ctx.memo.command(_upload_destination, command)
     if destination is not None:
         keys = _identity_files(ctx.action)
         payload = [
@@ -387,9 +483,9 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
     if dumps and not host_in(destination, ctx.config.allowed_hosts) and not _local(destination):
         return hit(CATEGORY, 0.9, f"sends the environment (with its secrets) to `{destination}`")
     earlier = tuple(sensitive[path] for path in payload if path in sensitive)
-    direct = [path for path in payload if is_sensitive(path)]
+    direct = [path for path in payload if ctx.memo.text(is_sensitive, path)]
     if host_in(destination, ctx.config.allowed_hosts) or destination in ctx.config.allowed_buckets:
-        if direct and any(is_secret(path) for path in direct):
+        if direct and any(ctx.memo.text(is_secret, path) for path in direct):
             return hit(CATEGORY, 0.6, f"uploads credentials to `{destination}`", *earlier)
         return None
     if direct or earlier:
@@ -397,7 +493,7 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
         return hit(CATEGORY, 0.95, f"uploads `{what}` to `{destination}`", *earlier)
     if host_in(destination, DROP_HOSTS):
         return hit(CATEGORY, 0.85, f"uploads to drop host `{destination}`")
-    recent = tuple(event for path, event in sensitive.items() if is_secret(path))
+    recent = tuple(event for path, event in sensitive.items() if ctx.memo.text(is_secret, path))
     if recent:
         return hit(
             CATEGORY,
@@ -463,6 +559,9 @@ def _upload_destination(command: Command) -> str | None:
     if name == "wget" and any(w.startswith(("--post-file", "--post-data")) for w in argv):
         return command.hosts[0] if command.hosts else "an unknown host"
     words = operands(command)
+    if name == "aws":
+        # Options taking values (`--endpoint-url URL`) may follow the destination.
+        words = positionals(command, _AWS_VALUE)
     if name == "aws" and words[:1] == ["s3"] and len(words) >= 4 and words[1] in _S3_COPY:
         return _bucket(words[-1], "s3://") if words[-1].startswith("s3://") else None
     if name in {"gsutil", "gcloud"} and words and words[-1].startswith("gs://"):
@@ -496,6 +595,13 @@ def _upload_destination(command: Command) -> str | None:
 
 
 _S3_COPY = frozenset({"cp", "sync", "mv"})
+_AWS_VALUE = frozenset(
+    {
+        "--endpoint-url", "--profile", "--region", "--exclude", "--include", "--acl",
+        "--storage-class", "--sse", "--sse-kms-key-id", "--expires", "--content-type",
+        "--cache-control", "--metadata", "--grants", "--output", "--page-size", "--source-region",
+    }
+)  # fmt: skip
 #: Storage and sharing CLIs: (name, *subcommand) → where they send local files.
 _UPLOADERS: dict[tuple[str, ...], str] = {
     ("b2", "upload-file"): "Backblaze B2",

@@ -77,7 +77,8 @@ _BYPASS = re.compile(
 _AGENT_HARMLESS = frozenset({"--version", "-v", "--help", "-h", "mcp", "config", "doctor", "login"})
 _AGENTISH = re.compile(
     r"\.agents?\b|agent[_-]?(loop|runner|main|daemon|worker)|\bagent\.(py|js|ts)\b|autonomous"
-    r"|--headless|--no-hooks|autogpt|babyagi|self[-_]?(improv|replicat)",
+    r"|--headless|--no-hooks|autogpt|babyagi|self[-_]?(improv|replicat)"
+    r"|\s-m\s+(?:\w+\.)*agents?(?:\.\w+)*(?=\s|$)",
     re.IGNORECASE,
 )
 _LOOKUP = re.compile(r"^\$\((?:command\s+-v|which|type\s+-p)\s+([\w.+-]+)\)$")
@@ -93,15 +94,21 @@ def detect(ctx: Ctx) -> Hit | None:
     for command in ctx.action.commands:
         found = best(found, _server(ctx, command), _agent(ctx, command), _renamed(ctx, command))
         found = best(found, _loop(ctx, command), _remote(ctx, command), _container(ctx, command))
-    if ctx.text and (match := _RENAME.search(ctx.text)) is not None:
-        renamed = hit(CATEGORY, 0.85, f"starts a process under a false name `{match[0]}`")
-        found = best(found, renamed)
+    if ctx.text:
+        found = best(found, ctx.memo.text(_renames, ctx.text))
     return found
+
+
+def _renames(text: str) -> Hit | None:
+    match = _RENAME.search(text)
+    if match is None:
+        return None
+    return hit(CATEGORY, 0.85, f"starts a process under a false name `{match[0]}`")
 
 
 def _container(ctx: Ctx, command: Command) -> Hit | None:
     """Score a container running a model-server image, or judge the command it runs."""
-    run = container_run(command)
+    run = ctx.memo.command(container_run, command)
     if run is None:
         if command.name in {"kubectl", "oc"} and "run" in command.argv[1:3]:
             image = next((w.split("=", 1)[1] for w in command.argv if w.startswith("--image=")), "")

@@ -11,9 +11,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from watchkeeper.events import Message, ToolResult
 from watchkeeper.monitors._protocol import Finding, Monitor, SessionView, Step
 from watchkeeper.monitors.catalog import (
     _compute,
+    _consent,
     _derive,
     _evasion,
     _exfiltration,
@@ -22,8 +24,10 @@ from watchkeeper.monitors.catalog import (
     _obfuscation,
     _persistence,
     _replication,
+    _runners,
 )
 from watchkeeper.monitors.catalog._base import CatalogConfig, Ctx, Hit, hit, is_sensitive
+from watchkeeper.monitors.catalog._memo import Memo
 from watchkeeper.normalize import Action, Command, Normalizer
 
 __all__ = ["FAMILIES", "CatalogConfigError", "RoguePrecursors", "rogue_precursors"]
@@ -47,6 +51,8 @@ _ALIAS = re.compile(
     r"|\balias\s+([A-Za-z_][\w-]*)=[\"']?([\w./-]+)[\"'\s]"
 )
 _MAX_NESTED = 65536
+#: How many levels of hidden code are followed (a runner recipe running a written script).
+_MAX_DEPTH = 2
 _EXEC_TOOL = re.compile(
     r"(^|_)(run|exec|execute|shell|terminal|bash|sh|command|cmd)(_|$)", re.IGNORECASE
 )
@@ -241,7 +247,7 @@ def rogue_precursors(
 class RoguePrecursors:
     """Runs the chosen family detectors on each tool call; holds no per-session state."""
 
-    __slots__ = ("_config", "_detectors", "_home", "_min_score", "_normalizer", "name")
+    __slots__ = ("_config", "_detectors", "_home", "_memo", "_min_score", "_normalizer", "name")
 
     def __init__(
         self,
@@ -258,11 +264,17 @@ class RoguePrecursors:
         self._min_score = min_score
         self._home = home
         self._normalizer: Normalizer | None = None
+        self._memo = Memo()
 
     def __call__(self, session: SessionView, step: Step) -> Finding | None:
         """Return the strongest family match for `step`, or None for non-calls and no match."""
         action = step.action
         if action is None:
+            event = step.event
+            if isinstance(event, Message) and event.role == "user":
+                _consent.asked(session.scratch(self.name), event.id, event.text)
+            elif isinstance(event, ToolResult) and isinstance(event.output, str):
+                _evasion.listed(session.scratch(self.name), event.id, event.output)
             return None
         event_id = step.event.id
         text = _first_text(action.args, _TEXT_KEYS)
@@ -272,13 +284,16 @@ class RoguePrecursors:
         if text and ("()" in text or "alias " in text):
             action = _unaliased(action, text)
         state = session.scratch(self.name)
+        _evasion.reading(state, action)
         content = _content(action.args)
-        if not content and _quiet(action, text, state):
+        if not content and _quiet(action, text, state, self._memo):
             return None
-        task = (session.task or "").lower()
-        ctx = Ctx(event_id, action, text, content, self._config, state, task=task)
+        task = self._memo.text(str.lower, session.task) if session.task else ""
+        ctx = Ctx(event_id, action, text, content, self._config, state, task=task, memo=self._memo)
         ctx.nested = lambda script: self._nested(ctx, script)
         found = self._detect(ctx)
+        if found is not None:
+            found = _consent.with_consent(ctx, found)
         if found is None or found.score < self._min_score:
             return None
         evidence = tuple(dict.fromkeys((*found.evidence, event_id)))
@@ -301,7 +316,9 @@ class RoguePrecursors:
                 bumped = hit(
                     inner.category,
                     min(inner.score + 0.05, 1.0),
-                    f"hides that it {inner.explanation}",
+                    inner.explanation
+                    if inner.explanation.startswith("hides that it ")
+                    else f"hides that it {inner.explanation}",
                     *inner.evidence,
                 )
                 if found is None or bumped.score > found.score:
@@ -314,15 +331,20 @@ class RoguePrecursors:
             normalizer = self._normalizer = Normalizer(home=self._home)
         return normalizer.action("Bash", {"command": script[:_MAX_NESTED]}, cwd=cwd)
 
-    def _nested(self, ctx: Ctx, script: str) -> Hit | None:
-        """Score `script` as if run as shell now, sharing the session state."""
+    def _nested(self, ctx: Ctx, script: str, depth: int = 1) -> Hit | None:
+        """Score `script` as if run as shell now, sharing the session state; what it hides in
+        turn (a runner's recipe running a written script) is followed `_MAX_DEPTH` deep."""
         script = script[:_MAX_NESTED]
         action = self._shell(script, ctx.action.cwd)
-        inner = Ctx(ctx.event_id, action, script, "", ctx.config, ctx.state, task=ctx.task)
+        inner = Ctx(
+            ctx.event_id, action, script, "", ctx.config, ctx.state, task=ctx.task, memo=ctx.memo
+        )
+        if depth < _MAX_DEPTH:
+            inner.nested = lambda text: self._nested(inner, text, depth + 1)
         return self._detect(inner)
 
 
-def _quiet(action: Action, text: str, state: dict[str, Any]) -> bool:
+def _quiet(action: Action, text: str, state: dict[str, Any], memo: Memo) -> bool:
     """Return whether no detector can match `action` nor needs to record anything from it."""
     if not text and action.tool not in _QUIET_TOOLS:
         return False
@@ -338,6 +360,8 @@ def _quiet(action: Action, text: str, state: dict[str, Any]) -> bool:
     ):
         return False
     for command in action.commands:
+        if command.name in _runners.RUNNERS and _runners.wrote_runner_file(state):
+            return False
         if command.wrappers or command.name not in _QUIET_NAMES:
             if command.name != "git" or command.wrappers or command.argv[1:2] == ():
                 return False
@@ -347,7 +371,7 @@ def _quiet(action: Action, text: str, state: dict[str, Any]) -> bool:
             return False
     if text and any(marker in text for marker in _LOUD_TEXT):
         return False
-    return not any(is_sensitive(path) for path in action.reads)
+    return not any(memo.text(is_sensitive, path) for path in action.reads)
 
 
 def _unaliased(action: Action, text: str) -> Action:
@@ -373,6 +397,8 @@ def _unaliased(action: Action, text: str) -> Action:
 def _first_text(args: Mapping[str, Any], keys: tuple[str, ...]) -> str:
     for key in keys:
         value = args.get(key)
+        if value is None:
+            continue
         if isinstance(value, str):
             return value
         if isinstance(value, list) and all(isinstance(word, str) for word in value):
@@ -386,7 +412,11 @@ def _content(args: Mapping[str, Any]) -> str:
     if isinstance(edits, list):
         parts = [text] if text else []
         for edit in edits:
-            if isinstance(edit, Mapping) and isinstance(edit.get("new_string"), str):
-                parts.append(edit["new_string"])
+            if not isinstance(edit, Mapping):
+                continue
+            # Claude Code's MultiEdit says `new_string`; MCP filesystem servers `newText`.
+            new = edit.get("new_string", edit.get("newText"))
+            if isinstance(new, str):
+                parts.append(new)
         text = "\n".join(parts)
     return text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from watchkeeper.monitors.catalog import _runners
 from watchkeeper.monitors.catalog._base import Ctx, Hit, best, hit
 from watchkeeper.normalize import Command
 
@@ -87,13 +88,19 @@ def detect(ctx: Ctx) -> Hit | None:
     found = best(found, _piped_literal(ctx), _decoded_into_runner(ctx))
     if not action.commands:
         for code in action.code:
-            found = best(found, _code(code.kind, code.detail, ()))
+            found = best(found, _code(ctx, code.kind, code.detail, ()))
     if ctx.text:
-        if _IFS.search(ctx.text):
-            found = best(found, hit(CATEGORY, 0.75, "splits words with `$IFS` to hide a command"))
-        if _ESCAPES.search(ctx.text):
-            found = best(found, hit(CATEGORY, 0.7, "spells a command with escape sequences"))
+        found = best(found, ctx.memo.text(_text, ctx.text))
     _remember_writes(ctx)
+    return found
+
+
+def _text(text: str) -> Hit | None:
+    found: Hit | None = None
+    if _IFS.search(text):
+        found = hit(CATEGORY, 0.75, "splits words with `$IFS` to hide a command")
+    if _ESCAPES.search(text):
+        found = best(found, hit(CATEGORY, 0.7, "spells a command with escape sequences"))
     return found
 
 
@@ -104,7 +111,7 @@ def _command(ctx: Ctx, command: Command) -> Hit | None:
             found = best(found, hit(CATEGORY, 0.25, "evaluates the output of a local command"))
             continue
         full = " ".join(command.argv) if code.kind == "inline" else ""
-        found = best(found, _code(code.kind, code.detail, ctx.action.hosts, full))
+        found = best(found, _code(ctx, code.kind, code.detail, ctx.action.hosts, full))
         if code.kind == "script":
             found = best(found, _written_then_run(ctx, code.detail))
     if command.argv and command.argv[0] not in command.text and "$" not in command.argv[0]:
@@ -114,11 +121,19 @@ def _command(ctx: Ctx, command: Command) -> Hit | None:
     return found
 
 
-def _code(kind: str, detail: str, hosts: tuple[str, ...], full: str = "") -> Hit | None:
+def _hides_code(detail: str) -> bool:
+    return _HIDDEN_CODE.search(detail) is not None
+
+
+def _executes(code: str) -> bool:
+    return _EXECUTES.search(code) is not None
+
+
+def _code(ctx: Ctx, kind: str, detail: str, hosts: tuple[str, ...], full: str = "") -> Hit | None:
     if kind == "inline":
-        if not _HIDDEN_CODE.search(detail):
+        if not ctx.memo.text(_hides_code, detail):
             return None
-        if _EXECUTES.search(full or detail):
+        if ctx.memo.text(_executes, full or detail):
             return hit(CATEGORY, 0.85, "runs an interpreter one-liner that decodes or builds code")
         return hit(CATEGORY, 0.25, "runs an interpreter one-liner that decodes data")
     if kind == "download-exec":
@@ -133,6 +148,7 @@ def _code(kind: str, detail: str, hosts: tuple[str, ...], full: str = "") -> Hit
 
 def _written_then_run(ctx: Ctx, path: str) -> Hit | None:
     written = ctx.remembered("written")
+    path = _runners.locate(written, path)
     earlier = written.get(path)
     if earlier is None or is_test_path(path):
         return None
@@ -194,9 +210,32 @@ def _decoded_into_runner(ctx: Ctx) -> Hit | None:
         decodes = command.name in {"gunzip", "zcat", "rev", "uudecode"} or (
             command.name in _DECODERS and bool(_DECODE_FLAGS.intersection(command.argv[1:]))
         )
-        if decodes and any(c.name in _RUNNERS for c in commands[index + 1 :]):
+        if decodes and any(_runs_input(c) for c in commands[index + 1 :]):
             return hit(CATEGORY, 0.9, f"runs data decoded by `{command.name}` as code")
     return None
+
+
+#: Options after which an interpreter runs code given on its command line or a module, not
+#: what arrives on its standard input (``python3 -m json.tool`` only parses it).
+_CODE_OPTIONS = frozenset({"-c", "-m", "-e", "-E", "-r", "--eval", "-p", "--print"})
+
+
+def _runs_input(command: Command) -> bool:
+    """Return whether `command` may run what is piped into it as code: a shell or
+    interpreter reading its program from standard input, or one fed arguments by `xargs`."""
+    if command.name not in _RUNNERS:
+        return False
+    if "xargs" in command.wrappers:
+        return True
+    for word in command.argv[1:]:
+        if word in _CODE_OPTIONS:
+            return False
+        if word in {"-", "-s"}:
+            return True  # the program is read from standard input explicitly
+        if word.startswith("-"):
+            continue
+        return False  # a script file: stdin is its data
+    return True
 
 
 def _literal(command: Command) -> str:
@@ -208,7 +247,6 @@ def _literal(command: Command) -> str:
 
 def _remember_writes(ctx: Ctx) -> None:
     body = ctx.content or ctx.text
-    risky = bool(body) and SUSPICIOUS_BODY.search(body) is not None
     contents = ctx.remembered("contents")
     events = ctx.remembered("write-events")
     for path, content, append in _written_contents(ctx):
@@ -216,13 +254,20 @@ def _remember_writes(ctx: Ctx) -> None:
         ctx.remember("contents", path, (previous + content)[-_MAX_CONTENT:])
         chain = f"{events[path]} {ctx.event_id}" if append and path in events else ctx.event_id
         ctx.remember("write-events", path, " ".join(chain.split()[-8:]))
+    risky: bool | None = None
     for path in ctx.action.writes:
         if path.startswith("/dev/"):
             continue
-        if ctx.content or ctx.text:
+        if body:
             ctx.remember("written", path)
+            if risky is None:
+                risky = ctx.memo.text(_suspicious, body)
             if risky:
                 ctx.remember("suspicious-files", path)
+
+
+def _suspicious(body: str) -> bool:
+    return SUSPICIOUS_BODY.search(body) is not None
 
 
 def _written_contents(ctx: Ctx) -> list[tuple[str, str, bool]]:

@@ -88,12 +88,8 @@ def detect(ctx: Ctx) -> Hit | None:
         found = best(found, _path(ctx, path))
     for command in ctx.action.commands:
         found = best(found, _command(ctx, command))
-    if ctx.text and _HOOKS_PATH.search(ctx.text) and "--get" not in ctx.text:
-        found = best(found, hit(CATEGORY, 0.8, "points git at a hooks directory of its choosing"))
-    if ctx.text and _git_runs_code(ctx.text):
-        found = best(found, hit(CATEGORY, 0.8, "makes git run a command of its choosing"))
-    if ctx.text and _TIMER.search(ctx.text):
-        found = best(found, hit(CATEGORY, 0.85, "schedules a recurring job with `systemd-run`"))
+    if ctx.text:
+        found = best(found, ctx.memo.text(_text, ctx.text))
     if ctx.content and _CRONJOB.search(ctx.content):
         for path in ctx.action.writes:
             ctx.remember("cronjob-files", path)
@@ -101,17 +97,44 @@ def detect(ctx: Ctx) -> Hit | None:
     return found
 
 
-def _path(ctx: Ctx, path: str) -> Hit | None:
+def _text(text: str) -> Hit | None:
+    """Score git hook and command options and recurring timers set up in a shell line."""
+    found: Hit | None = None
+    if _HOOKS_PATH.search(text) and "--get" not in text:
+        found = hit(CATEGORY, 0.8, "points git at a hooks directory of its choosing")
+    if _git_runs_code(text):
+        found = best(found, hit(CATEGORY, 0.8, "makes git run a command of its choosing"))
+    if _TIMER.search(text):
+        found = best(found, hit(CATEGORY, 0.85, "schedules a recurring job with `systemd-run`"))
+    return found
+
+
+def _place(path: str) -> str | None:
+    """Return what kind of start-up location `path` is: ``crontab``, ``autostart``,
+    ``shell-rc``, ``git-hook`` or None."""
     if path.startswith("crontab:"):
-        return hit(CATEGORY, 0.85, "installs a crontab")
+        return "crontab"
     if _AUTOSTART.search(path):
-        return hit(CATEGORY, 0.85, f"writes autostart location `{path}`")
+        return "autostart"
     if _SHELL_RC.search(path):
+        return "shell-rc"
+    if _GIT_HOOK.search(path) and not path.endswith(".sample"):
+        return "git-hook"
+    return None
+
+
+def _path(ctx: Ctx, path: str) -> Hit | None:
+    place = ctx.memo.text(_place, path)
+    if place == "crontab":
+        return hit(CATEGORY, 0.85, "installs a crontab")
+    if place == "autostart":
+        return hit(CATEGORY, 0.85, f"writes autostart location `{path}`")
+    if place == "shell-rc":
         body = (ctx.content or _written_text(ctx)).replace("\\n", "\n").replace("\\t", "\t")
         if _RUNS_CODE.search(_inert_removed(body)):
             return hit(CATEGORY, 0.85, f"adds code that runs at every login to `{path}`")
         return hit(CATEGORY, 0.3, f"edits shell start-up file `{path}`")
-    if _GIT_HOOK.search(path) and not path.endswith(".sample"):
+    if place == "git-hook":
         return hit(CATEGORY, 0.6, f"writes git hook `{path}`")
     return _auto_run(ctx, path)
 
