@@ -1,4 +1,11 @@
-"""Append-only store: canonical JSON, hash chain, commitments, checkpoints, verify."""
+"""Append-only store: canonical JSON, hash chain, commitments, checkpoints, verify.
+
+The PostgreSQL names are loaded on first use (`__getattr__`): importing the driver costs
+about 0.1 s, which a SQLite-only process such as a local-mode hook never pays.
+"""
+
+import importlib
+from typing import TYPE_CHECKING
 
 from watchkeeper.ledger._chain import GENESIS
 from watchkeeper.ledger._checkpoint import Checkpoint, sign_checkpoint
@@ -20,19 +27,11 @@ from watchkeeper.ledger._keys import (
     load_or_create_key,
     load_public_key,
 )
+from watchkeeper.ledger._location import display_url, is_postgres_url
 from watchkeeper.ledger._open import DB_ENV, ledger_location, open_ledger
-from watchkeeper.ledger._postgres import PostgresLedger
-from watchkeeper.ledger._postgres_schema import (
-    POSTGRES_SCHEMA_VERSION,
-    UpgradeReport,
-    database_version,
-    display_url,
-    is_postgres_url,
-    upgrade_schema,
-)
 from watchkeeper.ledger._reader import Head, ledger_head, read_events
 from watchkeeper.ledger._schema import StoredRecord
-from watchkeeper.ledger._source import LedgerSource, PostgresSource, SqliteSource, ledger_source
+from watchkeeper.ledger._source import LedgerSource, SqliteSource, ledger_source
 from watchkeeper.ledger._sqlite import LEDGER_FILE_NAME, SqliteLedger
 from watchkeeper.ledger._store import LedgerStore, Receipt
 from watchkeeper.ledger._verify import VerifyReport, verify_ledger, verify_records
@@ -85,3 +84,29 @@ __all__ = [
     "verify_ledger",
     "verify_records",
 ]
+
+if TYPE_CHECKING:
+    from watchkeeper.ledger._postgres import PostgresLedger
+    from watchkeeper.ledger._postgres_schema import (
+        POSTGRES_SCHEMA_VERSION,
+        UpgradeReport,
+        database_version,
+        upgrade_schema,
+    )
+    from watchkeeper.ledger._postgres_source import PostgresSource
+
+_POSTGRES_NAMES = {
+    "PostgresLedger": "watchkeeper.ledger._postgres",
+    "PostgresSource": "watchkeeper.ledger._postgres_source",
+    "POSTGRES_SCHEMA_VERSION": "watchkeeper.ledger._postgres_schema",
+    "UpgradeReport": "watchkeeper.ledger._postgres_schema",
+    "database_version": "watchkeeper.ledger._postgres_schema",
+    "upgrade_schema": "watchkeeper.ledger._postgres_schema",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _POSTGRES_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

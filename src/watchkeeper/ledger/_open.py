@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from watchkeeper.ledger._keys import load_or_create_key
-from watchkeeper.ledger._postgres import PostgresLedger
-from watchkeeper.ledger._postgres_schema import is_postgres_url
+from watchkeeper.ledger._location import is_postgres_url
 from watchkeeper.ledger._sqlite import LEDGER_FILE_NAME, SqliteLedger
+
+if TYPE_CHECKING:
+    from watchkeeper.ledger._postgres import PostgresLedger
 
 __all__ = ["DB_ENV", "ledger_location", "open_ledger"]
 
@@ -46,6 +49,9 @@ def open_ledger(
     location = ledger_location(home, url)
     key = load_or_create_key(home / "keys")
     if isinstance(location, str):
+        # Imported here: the driver costs ~0.1 s at start-up, which local hooks never need.
+        from watchkeeper.ledger._postgres import PostgresLedger
+
         return PostgresLedger(
             location,
             signing_key=key,

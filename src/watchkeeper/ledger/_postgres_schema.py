@@ -12,12 +12,12 @@ database can hold several ledgers (one per schema, e.g. ``?options=-csearch_path
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
 
 from watchkeeper.ledger._errors import LedgerOpenError, LedgerSchemaError
+from watchkeeper.ledger._location import display_url, is_postgres_url
 
 __all__ = [
     "MIGRATIONS",
@@ -109,23 +109,6 @@ class UpgradeReport:
     before: int
     after: int
     applied: tuple[Migration, ...]
-
-
-def is_postgres_url(value: str) -> bool:
-    """Return whether `value` names a PostgreSQL database rather than a SQLite file."""
-    return value.startswith(("postgresql://", "postgres://"))
-
-
-def display_url(url: str) -> str:
-    """Return `url` without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit(parts._replace(netloc=f"{user}{host}"))
 
 
 def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:

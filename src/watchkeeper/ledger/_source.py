@@ -21,27 +21,17 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 import orjson
-import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from watchkeeper.events import Event, parse_event
 from watchkeeper.ledger._checkpoint import Checkpoint
 from watchkeeper.ledger._export import Redactor, export_jsonl
 from watchkeeper.ledger._open import ledger_location
-from watchkeeper.ledger._postgres_reader import (
-    _snapshot,
-    export_postgres,
-    postgres_events,
-    postgres_head,
-    read_error,
-    verify_postgres,
-)
-from watchkeeper.ledger._postgres_schema import connect, display_url, require_schema
 from watchkeeper.ledger._reader import Head, ledger_head, read_events
 from watchkeeper.ledger._schema import StoredRecord, connect_reader
 from watchkeeper.ledger._verify import VerifyReport, _record_problem, verify_ledger
 
-__all__ = ["LedgerSource", "PostgresSource", "SqliteSource", "ledger_source"]
+__all__ = ["LedgerSource", "SqliteSource", "ledger_source"]
 
 _LAST_CHECKPOINT = (
     "SELECT seq, hash, ts, key_id, signature FROM checkpoints ORDER BY seq DESC LIMIT 1"
@@ -207,69 +197,13 @@ class SqliteSource(_Snapshots):
         return export_jsonl(self.path, out, redact=redact)
 
 
-@dataclass(frozen=True, slots=True)
-class PostgresSource(_Snapshots):
-    """A ledger in a PostgreSQL schema; its key directory is `<home>/keys`."""
-
-    url: str
-    keys: Path
-
-    @property
-    def name(self) -> str:
-        """The url without its password."""
-        return display_url(self.url)
-
-    def head(self) -> Head:
-        """Return the committed head."""
-        return postgres_head(self.url)
-
-    def last_checkpoint(self) -> Checkpoint | None:
-        """Return the newest checkpoint, or None."""
-        with self._connection() as conn:
-            require_schema(conn, self.url)
-            try:
-                row = conn.execute(_LAST_CHECKPOINT).fetchone()
-            except psycopg.Error as exc:
-                raise read_error(self.url, exc) from exc
-        return None if row is None else Checkpoint(int(row[0]), *map(str, row[1:]))
-
-    def events(
-        self, *, after_seq: int = 0, session_id: str | None = None, limit: int | None = None
-    ) -> Iterator[tuple[int, Event]]:
-        """Yield `(seq, event)` in sequence order, one short connection per page."""
-        return postgres_events(
-            self._connection, after_seq=after_seq, session_id=session_id, limit=limit
-        )
-
-    def _connection(self) -> psycopg.Connection:
-        return connect(self.url, autocommit=True)
-
-    @contextmanager
-    def _snapshot(self) -> Iterator[Query]:
-        def query(sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
-            return conn.execute(sql.replace("?", "%s").encode(), tuple(params)).fetchall()
-
-        try:
-            with _snapshot(self.url) as conn:
-                yield query
-        except psycopg.Error as exc:
-            raise read_error(self.url, exc) from exc
-
-    def verify(
-        self, public_key: Ed25519PublicKey | None, *, require_signatures: bool = True
-    ) -> VerifyReport:
-        """Verify the ledger in one snapshot."""
-        return verify_postgres(self.url, public_key, require_signatures=require_signatures)
-
-    def export_jsonl(self, out: TextIO, *, redact: Redactor | None = None) -> int:
-        """Write the ledger as JSON Lines."""
-        return export_postgres(self.url, out, redact=redact)
-
-
 def ledger_source(home: Path, url: str | None = None) -> LedgerSource:
     """Return the ledger at `ledger_location(home, url)` for reading."""
     location = ledger_location(home, url)
     if isinstance(location, str):
+        # Imported here: the driver costs ~0.1 s at start-up, which SQLite readers never need.
+        from watchkeeper.ledger._postgres_source import PostgresSource
+
         return PostgresSource(location, home / "keys")
     return SqliteSource(location)
 
