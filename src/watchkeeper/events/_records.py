@@ -191,7 +191,8 @@ class ReviewEvent(EventBase):
     ``confirm``, ``dismiss``, ``assign``, ``reopen`` (alert triage), ``suspend``, ``resume``,
     ``revoke``, ``kill`` (deployment actions from the UI), ``login``, ``login_failed``,
     ``logout``, ``user_add``, ``user_disable``, ``policy_change`` (the policy file edited in
-    the UI; `detail` has both versions' SHA-256 and the diff). `reviewer` is the account name
+    the UI; `detail` has both versions' SHA-256 and the diff), ``policy_change_failed`` (the
+    recorded change could not be written). `reviewer` is the account name
     (``system`` for timeouts); `target` names what was acted on (``approval:ID``, ``alert:ID``,
     ``deployment:NAME``, ``user:NAME``); `reason` is the reviewer's own words; `detail` holds
     the action's facts (never a password or a token). Reviews outside any agent session use

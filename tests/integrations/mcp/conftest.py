@@ -14,8 +14,9 @@ import anyio
 import pytest
 from mcp.client import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.types import CallToolResult
 
-from watchkeeper.events import Event
+from watchkeeper.events import Decision, Event, Lifecycle, ToolResult
 from watchkeeper.gateway import TokenStore, build_pipeline, create_app
 from watchkeeper.ledger import DB_ENV, ledger_source
 from watchkeeper.review import ApprovalQueue, PendingApproval
@@ -135,3 +136,47 @@ def events_until(home: Path, done: Callable[[Event], bool]) -> list[Event]:
         if any(done(e) for e in events) or time.monotonic() > deadline:
             return events
         time.sleep(0.05)
+
+
+def executed(tmp_path: Path) -> list[str]:
+    """The demo server's calls, as it logged them to `<tmp_path>/calls.log`."""
+    log = tmp_path / "calls.log"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def result_text(result: CallToolResult) -> str:
+    """The text of a tool result's first content block."""
+    return str(result.content[0].text)  # type: ignore[union-attr]  # text content
+
+
+def is_cancelled(event: Event) -> bool:
+    """The proxy's record that the client cancelled a held call."""
+    return isinstance(event, Lifecycle) and event.phase == "mcp_call_cancelled"
+
+
+def is_not_run(event: Event) -> bool:
+    """The result recorded for the held `send_email` call."""
+    return isinstance(event, ToolResult) and event.tool == "mcp__demo__send_email"
+
+
+def cancelling_client(held: Held) -> Callable[[ClientSession], Awaitable[str]]:
+    """A client body that cancels a held `send_email`, waits until the proxy recorded the
+    cancellation, has the reviewer approve it anyway, then calls `echo` ("after")."""
+
+    async def body(session: ClientSession) -> str:
+        with anyio.CancelScope() as scope:
+
+            async def send() -> None:
+                await session.call_tool("send_email", {"to": "a@x.org", "body": "b"})
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(send)
+                pending = await first_pending(held.queue)
+                scope.cancel()
+        events = await anyio.to_thread.run_sync(events_until, held.home, is_cancelled)
+        assert any(is_cancelled(e) for e in events)
+        held.queue.resolve(pending.id, Decision.ALLOW, reviewer="rita")
+        # The proxy still serves: a later call goes through.
+        return result_text(await session.call_tool("echo", {"text": "after"}))
+
+    return body

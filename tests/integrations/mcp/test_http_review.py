@@ -15,11 +15,15 @@ from tests.integrations.mcp.conftest import (
     SERVER,
     WATCHKEEPER,
     Held,
+    cancelling_client,
     events_until,
+    executed,
     first_pending,
+    is_not_run,
+    result_text,
 )
 from tests.integrations.mcp.test_http import _free_port, _running, with_http_client
-from watchkeeper.events import Decision, Event, Lifecycle, ToolResult
+from watchkeeper.events import Decision, ToolResult
 
 
 @contextmanager
@@ -41,15 +45,6 @@ def _proxied(held: Held, tmp_path: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{listen}/mcp"
 
 
-def _executed(tmp_path: Path) -> list[str]:
-    log = tmp_path / "calls.log"
-    return log.read_text().splitlines() if log.exists() else []
-
-
-def _text(result: CallToolResult) -> str:
-    return str(result.content[0].text)  # type: ignore[union-attr]  # text content
-
-
 def test_other_requests_pass_while_a_call_is_held(held: Held, tmp_path: Path) -> None:
     """While send_email waits for review, echo and a ping complete; approval then runs it."""
     seen: list[str] = []
@@ -63,48 +58,26 @@ def test_other_requests_pass_while_a_call_is_held(held: Held, tmp_path: Path) ->
         async with anyio.create_task_group() as group:
             group.start_soon(send)
             pending = await first_pending(held.queue)
-            seen.append(_text(await session.call_tool("echo", {"text": "meanwhile"})))
+            seen.append(result_text(await session.call_tool("echo", {"text": "meanwhile"})))
             await session.send_ping()
             seen.append("pong")
             assert results == []  # still held
             held.queue.resolve(pending.id, Decision.ALLOW, reviewer="rita")
-        return _text(results[0])
+        return result_text(results[0])
 
     with _proxied(held, tmp_path) as url:
         assert with_http_client(url, body) == "sent to a@x.org"
     assert seen == ["meanwhile", "pong"]
-    assert _executed(tmp_path) == ["echo meanwhile", "send_email a@x.org"]
-
-
-def _cancelled(event: Event) -> bool:
-    return isinstance(event, Lifecycle) and event.phase == "mcp_call_cancelled"
-
-
-def _not_run(event: Event) -> bool:
-    return isinstance(event, ToolResult) and event.tool == "mcp__demo__send_email"
+    assert executed(tmp_path) == ["echo meanwhile", "send_email a@x.org"]
 
 
 def test_cancelling_a_held_call_stops_the_wait(held: Held, tmp_path: Path) -> None:
     """The client abandons a held call: recorded as cancelled, never run, even once approved."""
 
-    async def body(session: ClientSession) -> str:
-        with anyio.CancelScope() as scope:
-
-            async def send() -> None:
-                await session.call_tool("send_email", {"to": "a@x.org", "body": "b"})
-
-            async with anyio.create_task_group() as group:
-                group.start_soon(send)
-                pending = await first_pending(held.queue)
-                scope.cancel()
-        events = await anyio.to_thread.run_sync(events_until, held.home, _cancelled)
-        assert any(_cancelled(e) for e in events)
-        held.queue.resolve(pending.id, Decision.ALLOW, reviewer="rita")
-        return _text(await session.call_tool("echo", {"text": "after"}))
-
+    body = cancelling_client(held)
     with _proxied(held, tmp_path) as url:
         assert with_http_client(url, body) == "after"
-    assert _executed(tmp_path) == ["echo after"]
-    [not_run] = [e for e in events_until(held.home, _not_run) if _not_run(e)]
+    assert executed(tmp_path) == ["echo after"]
+    [not_run] = [e for e in events_until(held.home, is_not_run) if is_not_run(e)]
     assert isinstance(not_run, ToolResult)
     assert "cancelled" in not_run.output

@@ -10,9 +10,14 @@ from mcp.types import CallToolResult
 
 from tests.integrations.mcp.conftest import (
     Held,
+    cancelling_client,
     events_until,
+    executed,
     first_pending,
+    is_cancelled,
+    is_not_run,
     proxy_command,
+    result_text,
     with_client,
 )
 from watchkeeper.events import Decision, Event, Lifecycle, ToolResult, VerdictEvent
@@ -26,23 +31,6 @@ def _command(held: Held, tmp_path: Path) -> list[str]:
 
 def _env(held: Held, tmp_path: Path) -> dict[str, str]:
     return {"DEMO_CALL_LOG": str(tmp_path / "calls.log"), "WATCHKEEPER_TOKEN": held.token}
-
-
-def _executed(tmp_path: Path) -> list[str]:
-    log = tmp_path / "calls.log"
-    return log.read_text().splitlines() if log.exists() else []
-
-
-def _text(result: CallToolResult) -> str:
-    return str(result.content[0].text)  # type: ignore[union-attr]  # text content
-
-
-def _cancelled(event: Event) -> bool:
-    return isinstance(event, Lifecycle) and event.phase == "mcp_call_cancelled"
-
-
-def _not_run(event: Event) -> bool:
-    return isinstance(event, ToolResult) and event.tool == "mcp__demo__send_email"
 
 
 def _approved(event: Event) -> bool:
@@ -63,17 +51,17 @@ def test_other_messages_pass_while_a_call_is_held(held: Held, tmp_path: Path) ->
             group.start_soon(send)
             pending = await first_pending(held.queue)
             echoed = await session.call_tool("echo", {"text": "meanwhile"})
-            seen.append(_text(echoed))
+            seen.append(result_text(echoed))
             await session.send_ping()
             seen.append("pong")
             assert results == []  # still held
             held.queue.resolve(pending.id, Decision.ALLOW, reviewer="rita")
         assert not results[0].is_error
-        return _text(results[0])
+        return result_text(results[0])
 
     assert with_client(_command(held, tmp_path), _env(held, tmp_path), body) == "sent to a@x.org"
     assert seen == ["meanwhile", "pong"]
-    assert _executed(tmp_path) == ["echo meanwhile", "send_email a@x.org"]
+    assert executed(tmp_path) == ["echo meanwhile", "send_email a@x.org"]
     events = events_until(held.home, _approved)
     decided = [(v.decision, v.rule_ids[:1]) for v in events if isinstance(v, VerdictEvent)]
     assert ("ask", ("ask-email",)) in decided
@@ -97,35 +85,20 @@ def test_a_denied_review_is_a_tool_error_and_never_runs(held: Held, tmp_path: Pa
 
     result = with_client(_command(held, tmp_path), _env(held, tmp_path), body)
     assert result.is_error
-    assert _executed(tmp_path) == []
+    assert executed(tmp_path) == []
 
 
 def test_cancelling_a_held_call_stops_the_wait(held: Held, tmp_path: Path) -> None:
     """The client cancels a held call: it is recorded as cancelled and never runs, even approved."""
 
-    async def body(session: ClientSession) -> str:
-        with anyio.CancelScope() as scope:
-
-            async def send() -> None:
-                await session.call_tool("send_email", {"to": "a@x.org", "body": "b"})
-
-            async with anyio.create_task_group() as group:
-                group.start_soon(send)
-                pending = await first_pending(held.queue)
-                scope.cancel()
-        events = await anyio.to_thread.run_sync(events_until, held.home, _cancelled)
-        assert any(_cancelled(e) for e in events)
-        held.queue.resolve(pending.id, Decision.ALLOW, reviewer="rita")
-        # The proxy still serves: a later call goes through.
-        return _text(await session.call_tool("echo", {"text": "after"}))
-
+    body = cancelling_client(held)
     assert with_client(_command(held, tmp_path), _env(held, tmp_path), body) == "after"
-    assert _executed(tmp_path) == ["echo after"]
-    events = events_until(held.home, _not_run)
-    [cancelled] = [e for e in events if _cancelled(e)]
+    assert executed(tmp_path) == ["echo after"]
+    events = events_until(held.home, is_not_run)
+    [cancelled] = [e for e in events if is_cancelled(e)]
     assert isinstance(cancelled, Lifecycle)
     assert cancelled.detail["server"] == "demo"
-    [not_run] = [e for e in events if _not_run(e)]
+    [not_run] = [e for e in events if is_not_run(e)]
     assert isinstance(not_run, ToolResult)
     assert not_run.is_error
     assert "cancelled" in not_run.output

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+
+import pytest
 
 from watchkeeper.events import ReviewEvent
 
@@ -87,3 +90,22 @@ def test_the_editor_escapes_the_policy_text(review: Review) -> None:
     page = review.admin().get("/policy/edit").text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;/textarea&gt;" in page
+
+
+def test_a_change_that_cannot_be_written_is_recorded_as_failed(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = review.home / "policy.yaml"
+    before = path.read_text()
+
+    def full_disk(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    form = _form(review, before.replace("decision: deny", "decision: ask", 1))
+    response = review.admin().post("/policy/edit", data=form)
+    assert response.status_code == 500
+    assert path.read_text() == before
+    actions = [getattr(e, "action", "") for e in review.events("review")]
+    assert actions[-2:] == ["policy_change", "policy_change_failed"]
+    assert not list(review.home.glob(".policy.yaml.*"))

@@ -135,7 +135,19 @@ def policy_edit_router(context: ReviewContext) -> APIRouter:
                     "diff": _diff(current, text, path.name),
                 },
             )
-            os.replace(staged, path)
+            try:
+                os.replace(staged, path)
+            except OSError as exc:
+                # The change was recorded but did not happen: record that too, and say so.
+                context.audit(
+                    "policy_change_failed",
+                    user,
+                    target=f"policy:{path}",
+                    reason=str(exc),
+                    detail={"after_sha256": _sha(text)},
+                )
+                msg = f"the policy file `{path}` could not be replaced ({exc}); nothing changed"
+                raise ReviewHttpError(500, msg) from exc
         finally:
             with contextlib.suppress(FileNotFoundError):
                 staged.unlink()
