@@ -30,10 +30,11 @@ run: $(STAMP)
 test: $(DEVSTAMP) system lint typecheck unit
 
 ## system: install the Debian packages the tests drive, when missing: chromium (the
-## Playwright browser tests) and at (the at-job persistence test)
+## Playwright browser tests), at (the at-job persistence test) and cron (the crontab
+## command, read when cron's spool is not readable)
 system:
-	command -v chromium >/dev/null && command -v atq >/dev/null \
-		|| (apt-get update -qq && apt-get install -y -qq chromium at)
+	command -v chromium >/dev/null && command -v atq >/dev/null && command -v crontab >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq chromium at cron)
 
 ## browser: install Debian's chromium when missing
 browser:

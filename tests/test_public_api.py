@@ -26,6 +26,7 @@ PUBLIC_PACKAGES = [
     "watchkeeper.observe",
     "watchkeeper.monitors.integrity",
     "watchkeeper.monitors.judge",
+    "watchkeeper.monitors.learned",
     "watchkeeper.testing",
     "watchkeeper.review",
     "watchkeeper.importers",

@@ -27,6 +27,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--clients", type=int, default=2, help="load-generator processes")
     parser.add_argument("--duration", type=float, default=180.0, help="seconds of load")
     parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="mean seconds each agent waits between calls (0: call again as soon as answered)",
+    )
+    parser.add_argument(
         "--faults", default=",".join(FAULTS), help="comma-separated subset of: " + ", ".join(FAULTS)
     )
     parser.add_argument("--workdir", type=Path, help="keep logs here (default: a temp dir)")
@@ -40,6 +46,7 @@ def main(argv: list[str]) -> int:
         sessions=args.sessions,
         clients=args.clients,
         duration=args.duration,
+        think=args.think,
         faults=tuple(f for f in args.faults.split(",") if f),
     )
     print(f"soak: {config.describe()}", flush=True)

@@ -1,6 +1,11 @@
-"""The load generator: concurrent agent sessions, each pinned to one gateway, deciding, recording.
+"""The load generator: concurrent agent sessions deciding and recording through every gateway.
 
-Every agent runs episodes until the deadline; each episode is a fresh session of seven calls:
+Agents are not pinned to a gateway: each call goes to the next gateway in turn, as behind a
+round-robin load balancer, so every gateway decides calls of sessions whose earlier steps
+other gateways recorded (they follow the shared ledger). Every agent runs episodes until the
+deadline; each episode is a fresh session of seven calls,
+with a think time between calls (exponentially distributed around the plan's `think` seconds,
+as an agent waits for its model between tool calls; 0 sends the next call at once):
 
 1. record the user's task (`message`);
 2. decide `git status` and `pytest -q …` (the policy allows both);
@@ -17,6 +22,7 @@ Run as ``python -m bench.soak.load PLAN.json``; it writes its `Tally` as JSON to
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 import uuid
 from pathlib import Path
@@ -49,24 +55,44 @@ class AgentPlan(BaseModel):
     count: int
     start: float
     duration: float
+    think: float = 0.0
     out: Path
 
 
 class _Agent:
     """One agent: its gateway, its tally, its deadline."""
 
-    def __init__(self, index: int, client: httpx.AsyncClient, tally: Tally, deadline: float):
+    def __init__(
+        self,
+        index: int,
+        clients: list[httpx.AsyncClient],
+        tally: Tally,
+        deadline: float,
+        think: float,
+    ):
         self._index = index
-        self._client = client
+        self._clients = clients
+        self._turn = index
         self._tally = tally
         self._deadline = deadline
+        self._think = think
+        self._random = random.Random(index)
         self._episode_ok = True
 
     def _running(self) -> bool:
         return time.monotonic() < self._deadline
 
+    def _next_client(self) -> httpx.AsyncClient:
+        self._turn += 1
+        return self._clients[self._turn % len(self._clients)]
+
+    async def _pause(self) -> None:
+        if self._think > 0:
+            await asyncio.sleep(self._random.expovariate(1.0 / self._think))
+
     async def run(self) -> None:
         episode = 0
+        await self._pause()  # agents do not start in lockstep
         while self._running():
             await self._episode(f"a{self._index}-e{episode}", failing=episode % 2 == 0)
             episode += 1
@@ -101,6 +127,7 @@ class _Agent:
             if not self._running():
                 return
             await step()
+            await self._pause()
 
     async def _decide(
         self, session: str, command: str, *, must_deny: bool, tool_use_id: str | None = None
@@ -108,9 +135,10 @@ class _Agent:
         body: dict[str, Any] = {"session_id": session, "tool": "Bash", "args": {"command": command}}
         if tool_use_id is not None:
             body["tool_use_id"] = tool_use_id
+        sent_at = time.time()
         started = time.perf_counter()
         try:
-            response = await self._client.post("/v1/decide", json=body)
+            response = await self._next_client().post("/v1/decide", json=body)
         except httpx.TransportError as exc:
             self._episode_ok = False
             self._tally.refuse(type(exc).__name__)
@@ -125,7 +153,7 @@ class _Agent:
             self._tally.unexpected_allows += decision == "allow"
             await asyncio.sleep(_BACKOFF)
             return
-        self._tally.decided(str(decision), elapsed, must_deny=must_deny)
+        self._tally.decided(str(decision), elapsed, sent_at=sent_at, must_deny=must_deny)
         call_id = str(data["call_id"])
         record = {**body, "deployment_id": DEPLOYMENT}
         self._tally.acked.append((call_id, content_hash("tool_call", record)))
@@ -136,7 +164,7 @@ class _Agent:
     ) -> None:
         event = {"kind": kind, "id": uuid.uuid4().hex, "session_id": session, **fields}
         try:
-            response = await self._client.post("/v1/events", json={"events": [event]})
+            response = await self._next_client().post("/v1/events", json={"events": [event]})
         except httpx.TransportError as exc:
             self._episode_ok = False
             self._tally.post_failed(type(exc).__name__)
@@ -167,8 +195,7 @@ def _json(response: httpx.Response) -> dict[str, Any]:
 async def run_agents(plan: AgentPlan) -> Tally:
     """Run the plan's agents from `plan.start` (wall clock) for `plan.duration` seconds."""
     tally = Tally()
-    per_gateway = plan.count // len(plan.gateways) + 1
-    limits = httpx.Limits(max_connections=per_gateway, max_keepalive_connections=per_gateway)
+    limits = httpx.Limits(max_connections=plan.count, max_keepalive_connections=plan.count)
     headers = {"Authorization": f"Bearer {plan.token}"}
     clients = [
         httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=15.0)
@@ -178,7 +205,7 @@ async def run_agents(plan: AgentPlan) -> Tally:
         await asyncio.sleep(max(0.0, plan.start - time.time()))
         deadline = time.monotonic() + plan.duration
         agents = [
-            _Agent(i, clients[i % len(clients)], tally, deadline)
+            _Agent(i, clients, tally, deadline, plan.think)
             for i in range(plan.first, plan.first + plan.count)
         ]
         await asyncio.gather(*(agent.run() for agent in agents))

@@ -21,11 +21,15 @@ _AT: dict[Fault, float] = {"gateway": 0.2, "worker": 0.35, "postgres": 0.5, "nat
 class SoakConfig(BaseModel):
     """One soak run on loopback.
 
-    `sessions` concurrent agents are spread over `clients` load-generator processes and pinned
-    round-robin to the gateways. Each fault in `faults` strikes once, at a fixed fraction of
-    `duration`; a killed gateway or worker is restarted `restart_after` seconds later, and NATS
-    stays paused for `nats_pause` seconds. Workers get `ack_wait` seconds before JetStream
-    redelivers their unacknowledged messages.
+    `sessions` concurrent agents are spread over `clients` load-generator processes; each sends
+    its calls to the gateways in turn (no sticky routing). Each waits about `think` seconds
+    between its calls (an agent waits for its model between tool calls; 0 makes every agent
+    call as fast as it is answered, which saturates the machine and measures queueing, not
+    the gateway).
+    Each fault in `faults` strikes once, at a fixed fraction of `duration`; a killed gateway or
+    worker is restarted `restart_after` seconds later, and NATS stays paused for `nats_pause`
+    seconds. Workers get `ack_wait` seconds before JetStream redelivers their unacknowledged
+    messages.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -35,6 +39,7 @@ class SoakConfig(BaseModel):
     sessions: int = Field(default=500, ge=1)
     clients: int = Field(default=2, ge=1)
     duration: float = Field(default=180.0, gt=0.0)
+    think: float = Field(default=2.0, ge=0.0)
     faults: tuple[Fault, ...] = FAULTS
     restart_after: float = Field(default=3.0, ge=0.0)
     nats_pause: float = Field(default=3.0, gt=0.0)
@@ -58,5 +63,6 @@ class SoakConfig(BaseModel):
         faults = ", ".join(self.faults) or "none"
         return (
             f"{self.gateways} gateways, {self.workers} workers, {self.sessions} agent sessions "
-            f"from {self.clients} client processes, {self.duration:.0f} s, faults: {faults}"
+            f"from {self.clients} client processes, {self.think:g} s mean think time between "
+            f"calls, {self.duration:.0f} s, faults: {faults}"
         )

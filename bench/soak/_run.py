@@ -24,6 +24,8 @@ __all__ = ["SoakError", "SoakResult", "run_soak"]
 
 #: Seconds the load generators get to import and connect before the load starts.
 _WARMUP = 5.0
+#: A decide sent from 1 s before a fault to this many seconds after it is "during a fault".
+FAULT_WINDOW = 15.0
 
 
 class SoakError(RuntimeError):
@@ -42,6 +44,7 @@ class SoakResult:
     alert_latencies_ms: list[float]
     alerts_missing: int
     gateway_alerted: int
+    load_started: float = 0.0
     alert_categories: dict[str, int] = field(default_factory=dict)
     load_average: tuple[float, float] = (0.0, 0.0)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
@@ -60,6 +63,19 @@ class SoakResult:
     def decision_ms(self, q: float) -> float:
         """The q-th percentile of answered decides' latency, client-side, in ms."""
         return percentile(self.tally.latencies_ms, q) if self.tally.latencies_ms else float("nan")
+
+    def decision_ms_outside_faults(self, q: float) -> tuple[float, int]:
+        """The q-th percentile of decides sent away from every fault, and how many there were.
+
+        A decide sent from 1 s before a fault until `FAULT_WINDOW` seconds after it is left out.
+        """
+        windows = [(f.at - 1.0, f.at + FAULT_WINDOW) for f in self.faults]
+        kept = [
+            ms
+            for ms, sent in zip(self.tally.latencies_ms, self.tally.sent_at, strict=True)
+            if not any(lo <= sent - self.load_started <= hi for lo, hi in windows)
+        ]
+        return (percentile(kept, q) if kept else float("nan")), len(kept)
 
     def alert_ms(self, q: float) -> float:
         """The q-th percentile of event committed → worker alert committed, in ms."""
@@ -93,6 +109,7 @@ class _Load:
     """The load phase: what the agents saw, how long it ran, records added, faults injected."""
 
     tally: Tally
+    started: float
     seconds: float
     added: int
     faults: Faults
@@ -115,6 +132,7 @@ def _load(cluster: Cluster, workdir: Path) -> _Load:
             count=count,
             start=start,
             duration=config.duration,
+            think=config.think,
             out=workdir / f"agents-{n}.json",
         )
         first += count
@@ -152,7 +170,7 @@ def _load(cluster: Cluster, workdir: Path) -> _Load:
     tallies = [Tally.model_validate_json(plan.out.read_text()) for _p, plan, _l in processes]
     tally = Tally.merge(tallies)
     cpu["load generators"] = tally.cpu_seconds
-    return _Load(tally, ended - began, added, faults, cpu)
+    return _Load(tally, start, ended - began, added, faults, cpu)
 
 
 def run_soak(config: SoakConfig, workdir: Path) -> SoakResult:
@@ -181,6 +199,7 @@ def run_soak(config: SoakConfig, workdir: Path) -> SoakResult:
     return SoakResult(
         config=config,
         seconds=load.seconds,
+        load_started=load.started,
         tally=tally,
         ledger=ledger,
         ingested=load.added,

@@ -25,6 +25,7 @@ class Tally(BaseModel):
 
     decisions: dict[str, int] = Field(default_factory=dict)
     latencies_ms: list[float] = Field(default_factory=list)
+    sent_at: list[float] = Field(default_factory=list)
     refused: dict[str, int] = Field(default_factory=dict)
     unexpected_allows: int = 0
     event_posts: int = 0
@@ -34,10 +35,11 @@ class Tally(BaseModel):
     suspicious: list[tuple[str, float]] = Field(default_factory=list)
     cpu_seconds: float = 0.0
 
-    def decided(self, decision: str, seconds: float, *, must_deny: bool) -> None:
-        """Count one answered decide."""
+    def decided(self, decision: str, seconds: float, *, sent_at: float, must_deny: bool) -> None:
+        """Count one answered decide, sent at wall-clock `sent_at`, answered `seconds` later."""
         self.decisions[decision] = self.decisions.get(decision, 0) + 1
         self.latencies_ms.append(seconds * 1000.0)
+        self.sent_at.append(sent_at)
         if must_deny and decision == "allow":
             self.unexpected_allows += 1
 
@@ -71,6 +73,7 @@ class Tally(BaseModel):
             refused.update(part.refused)
             failed.update(part.event_posts_failed)
             total.latencies_ms += part.latencies_ms
+            total.sent_at += part.sent_at
             total.unexpected_allows += part.unexpected_allows
             total.event_posts += part.event_posts
             total.acked += part.acked

@@ -1,8 +1,10 @@
 """Browser fixtures: one headless Debian chromium and one real gateway for the whole suite.
 
-Each test gets a fresh browser context. The admin and the reviewer sign in through the form
-once per browser suite (argon2 makes every sign-in cost a few hundred milliseconds); later contexts
-start from that signed-in cookie jar. `test_login.py` signs in from scratch.
+The gateway runs once per ledger backend (`tests/_backends.py`): every test runs against
+the SQLite stack, then against one recording into a fresh PostgreSQL schema. Each test gets a
+fresh browser context. The admin and the reviewer sign in through the form once per stack
+(argon2 makes every sign-in cost a few hundred milliseconds); later contexts start from that
+signed-in cookie jar. `test_login.py` signs in from scratch.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, StorageState, sync_playwright
+
+from tests._backends import BACKENDS, backend_ledger
 
 from ._stack import ADMIN, REVIEWER, Account, Stack, launch_chromium, log_in, start_stack
 
@@ -30,11 +34,17 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
-@pytest.fixture(scope="package")
-def stack() -> Iterator[Stack]:
-    """A real `watchkeeper serve` on a fresh home with an admin, a reviewer and a deployment."""
-    with tempfile.TemporaryDirectory(prefix="wk-ui-", dir="/tmp") as directory:
-        served = start_stack(Path(directory) / "home", approval_timeout=60)
+@pytest.fixture(scope="package", params=BACKENDS)
+def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """A real `watchkeeper serve` on a fresh home with an admin, a reviewer and a deployment,
+    recording into each ledger backend in turn."""
+    # the server is looked up only for `postgresql`: the `sqlite` stack runs without one
+    server = "" if request.param == "sqlite" else request.getfixturevalue("postgres_server")
+    with (
+        tempfile.TemporaryDirectory(prefix="wk-ui-", dir="/tmp") as directory,
+        backend_ledger(request.param, server) as ledger,
+    ):
+        served = start_stack(Path(directory) / "home", approval_timeout=60, db=ledger.url)
         try:
             yield served
         finally:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from tests.bundle.conftest import AWS_KEY, Seeded, rewrite, seed
 from watchkeeper.cli.bundle import app
+from watchkeeper.ledger import load_or_create_key
 
 runner = CliRunner()
 
@@ -82,3 +83,18 @@ def test_manifest_of_the_cli_export_records_the_rules_hash(tmp_path: Path) -> No
         manifest = json.loads(handle.read())
     expected = hashlib.sha256((tmp_path / "rules.yaml").read_bytes()).hexdigest()
     assert manifest["redaction"]["rules_sha256"] == expected
+
+
+@pytest.mark.usefixtures("ledger_backend")
+def test_verify_trusts_any_of_several_public_keys(tmp_path: Path) -> None:
+    """`--public-key` repeats: a bundle verifies when one of the given keys is its ledger's."""
+    seeded = seed(tmp_path / "home")
+    out = tmp_path / "b.tar.gz"
+    _export(seeded, out, "--period", "30d")
+    other = tmp_path / "other-keys"
+    load_or_create_key(other)
+    keys = ["--public-key", str(seeded.public_key_file), "--public-key", str(other / "ledger.pub")]
+    result = runner.invoke(app, ["verify", str(out), *keys])
+    assert result.exit_code == 0, result.output
+    alone = runner.invoke(app, ["verify", str(out), "--public-key", str(other / "ledger.pub")])
+    assert alone.exit_code == 1, alone.output

@@ -13,7 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests._backends import execute
 from tests.bundle.conftest import Exported, Seeded, last_30_days, rewrite, seed
 from watchkeeper.bundle import BundleReadError, RedactionRules, export_bundle, verify_bundle
-from watchkeeper.ledger import load_public_key
+from watchkeeper.bundle._tar import read_bundle
+from watchkeeper.events import Message
+from watchkeeper.ledger import load_or_create_key, load_public_key, open_ledger, rotate_key
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -241,4 +243,42 @@ def test_payload_deleted_in_the_ledger_is_accounted_for(tmp_path: Path) -> None:
     rows = {row.seq: row.rules for row in manifest.withheld.records}
     assert rows[14] == ("deployment:other", "ledger:withheld")
     report = verify_bundle(out, load_public_key(seeded.public_key_file))
+    assert report.ok, report.reason
+
+
+def _rotated_bundle(tmp_path: Path, rules: RedactionRules) -> tuple[Path, Path, Path]:
+    """Export a bundle whose slice spans a key rotation; return it, the old and the new key."""
+    seeded = seed(tmp_path / "home")
+    done = rotate_key(seeded.home, reason="scheduled")
+    with open_ledger(seeded.home) as store:
+        store.append([Message(session_id="s2", role="user", text="after the rotation")])
+    out = tmp_path / "rotated.tar.gz"
+    export_bundle(
+        seeded.source,
+        load_or_create_key(seeded.home / "keys"),
+        out,
+        period=last_30_days(),
+        rules=rules,
+    )
+    return out, done.retired_public_key, seeded.public_key_file
+
+
+@pytest.mark.usefixtures("ledger_backend")
+def test_bundle_spanning_a_rotation_verifies_from_either_key(tmp_path: Path) -> None:
+    """Checkpoints of the old and the new key in one slice verify from the old or the new key."""
+    out, old, new = _rotated_bundle(tmp_path, RedactionRules(secrets=False, personal=False))
+    for root in (old, new):
+        report = verify_bundle(out, load_public_key(root))
+        assert report.ok, report.reason
+
+
+@pytest.mark.usefixtures("ledger_backend")
+def test_bundle_keeps_the_rotation_record_whatever_the_rules(tmp_path: Path) -> None:
+    """A rule withholding lifecycle records spares the rotation, and the bundle verifies."""
+    rules = RedactionRules(secrets=False, personal=False, kinds=("lifecycle",))
+    out, old, _ = _rotated_bundle(tmp_path, rules)
+    records = [json.loads(line) for line in read_bundle(out).records.splitlines()]
+    rotations = [r for r in records if r["envelope"]["kind"] == "lifecycle"]
+    assert [r["payload"]["phase"] for r in rotations] == ["key-rotation"]
+    report = verify_bundle(out, load_public_key(old))
     assert report.ok, report.reason

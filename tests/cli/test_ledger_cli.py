@@ -16,7 +16,13 @@ from typer.testing import CliRunner
 from tests._backends import sqlite_only, tamper
 from watchkeeper.cli.ledger import app
 from watchkeeper.events import Decision, Reasoning, ToolCall, VerdictEvent
-from watchkeeper.ledger import ledger_location, load_public_key, open_ledger, verify_export
+from watchkeeper.ledger import (
+    key_id,
+    ledger_location,
+    load_public_key,
+    open_ledger,
+    verify_export,
+)
 
 runner = CliRunner()
 
@@ -181,3 +187,39 @@ def test_every_ledger_command_and_option_is_documented() -> None:
                 f"{name} {opt}" for opt in param.opts if opt.startswith("--") and opt not in docs
             ]
     assert not missing, f"undocumented in docs/ledger.md: {missing}"
+
+
+def test_rotate_key_exits_0_and_verify_follows_the_rotation(home: Path) -> None:
+    """After `rotate-key`, verify passes from the default (new) key and from the retired one."""
+    old_public = home / "keys" / "ledger.pub"
+    old_id = key_id(load_public_key(old_public))
+    result = runner.invoke(app, ["rotate-key", "--home", str(home), "--reason", "scheduled"])
+    assert result.exit_code == 0, result.output
+    assert f"signing key rotated: {old_id} -> " in result.output
+    retired = home / "keys" / "retired" / f"{old_id}.pub"
+    for extra in ([], ["--public-key", str(retired)]):
+        verified = runner.invoke(app, ["verify", "--home", str(home), *extra])
+        assert verified.exit_code == 0, verified.output
+        assert "key rotations: 1" in verified.output
+
+
+def test_rotate_key_without_a_key_exits_2(tmp_path: Path) -> None:
+    """A home with no signing key is refused before anything is written."""
+    result = runner.invoke(app, ["rotate-key", "--home", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no key to rotate" in result.output
+
+
+def test_verify_after_rotation_with_an_unrelated_key_exits_1(
+    home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A trust root that no rotation leads to still fails after a rotation."""
+    assert runner.invoke(app, ["rotate-key", "--home", str(home)]).exit_code == 0
+    other = tmp_path_factory.mktemp("other")
+    with open_ledger(other):
+        pass
+    result = runner.invoke(
+        app, ["verify", "--home", str(home), "--public-key", str(other / "keys" / "ledger.pub")]
+    )
+    assert result.exit_code == 1
+    assert "pass the ledger's own public key" in result.output

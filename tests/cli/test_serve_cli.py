@@ -1,4 +1,8 @@
-"""`watchkeeper serve` refuses to start on broken configuration, with a one-line error."""
+"""`watchkeeper serve` refuses to start on broken configuration, with a one-line error.
+
+The refusal runs on each ledger backend (`tests/_backends.py`); the banner tests choose
+`WATCHKEEPER_DB` themselves and open no ledger.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from watchkeeper.cli.serve import ledger_label
 SERVE = [sys.executable, "-c", "from watchkeeper.cli.main import main; main()", "serve"]
 
 
+@pytest.mark.usefixtures("ledger_backend")
 def test_broken_monitors_config_stops_serve_with_one_line(tmp_path: Path) -> None:
     """A monitors.yaml that does not parse ends `serve` with exit 2 and one error line."""
     home = tmp_path / "home"

@@ -1,4 +1,8 @@
-"""`watchkeeper worker`: the consumer's backlog as JSON, and one-line errors."""
+"""`watchkeeper worker`: the consumer's backlog as JSON, and one-line errors.
+
+These open no ledger (`--status` reads only the NATS consumer), so they run once; a worker
+recording alerts into the ledger runs on each backend in `tests/fanout/test_worker.py`.
+"""
 
 from __future__ import annotations
 

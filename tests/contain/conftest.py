@@ -1,4 +1,8 @@
-"""Kill-switch fixtures: a supervised agent running under `watchkeeper run` in a subprocess."""
+"""Kill-switch fixtures: a supervised agent running under `watchkeeper run` in a subprocess.
+
+Every test runs on each ledger backend, sqlite and postgresql (`tests/_backends.py`); the
+agent's `watchkeeper run` inherits `$WATCHKEEPER_DB`, so it records into the same ledger.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests._backends import LedgerBackend
 from tests.supervise.conftest import agent_home, deployment, home, registry
 from watchkeeper.supervise import SupervisedSession, load_sessions
 
@@ -18,6 +23,12 @@ __all__ = ["RunAgent", "agent_home", "deployment", "home", "registry", "run_agen
 
 _MAIN = "from watchkeeper.cli.main import main; main()"
 RunAgent = Callable[[str], SupervisedSession]
+
+
+@pytest.fixture(autouse=True)
+def _on_each_backend(ledger_backend: LedgerBackend) -> LedgerBackend:
+    """Every test here runs on each ledger backend, sqlite and postgresql."""
+    return ledger_backend
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from tests.contain.conftest import RunAgent
 from watchkeeper.contain import ContainError, ContainmentReport, KillTarget, contain
 from watchkeeper.deployments import Registry
 from watchkeeper.events import DeploymentEvent
-from watchkeeper.ledger import open_ledger, read_events
+from watchkeeper.ledger import ledger_source, open_ledger
 from watchkeeper.supervise import MARKER_ENV, load_sessions, marker_pids, read_cgroup_mounts
 
 _EVASIVE = (
@@ -52,7 +52,7 @@ def test_kill_is_recorded_in_the_ledger(
     """The report is a `contained` deployment event with the time to containment."""
     run_agent('touch "$HOME/ready"; sleep 60')
     _contain(home, registry, KillTarget(name=deployment))
-    events = [e for _s, e in read_events(home / "ledger.db") if isinstance(e, DeploymentEvent)]
+    events = [e for _s, e in ledger_source(home).events() if isinstance(e, DeploymentEvent)]
     (recorded,) = [e for e in events if e.action == "contained"]
     assert recorded.name == deployment
     assert recorded.detail["contained"] is True

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from pathlib import Path
 
 from tests._backends import LedgerBackend
 from watchkeeper.clock import utcnow
-from watchkeeper.contain._verify import accepted_calls_since, ledger_seq, listeners_of
+from watchkeeper.contain._verify import (
+    accepted_calls_since,
+    ledger_seq,
+    listeners_left,
+    listeners_of,
+)
 from watchkeeper.events import Decision, ToolCall, VerdictEvent
 from watchkeeper.ledger import open_ledger
 
@@ -26,6 +32,31 @@ def test_listener_held_by_a_process_is_found_and_gone_after_close() -> None:
     assert inode in listeners_of([os.getpid()])
     listener.close()
     assert inode not in listeners_of([os.getpid()])
+
+
+def test_a_listener_closed_within_the_grace_is_not_left() -> None:
+    """A socket that leaves the kernel's table a moment after the kill does not count."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held = listeners_of([os.getpid()])
+    assert held
+    closing = threading.Timer(0.2, listener.close)
+    closing.start()
+    try:
+        assert listeners_left(held, grace=5.0) == []
+    finally:
+        closing.cancel()
+        listener.close()
+
+
+def test_a_listener_still_bound_after_the_grace_is_left() -> None:
+    """A socket still listening when the grace runs out is reported with its address."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        held = listeners_of([os.getpid()])
+        assert listeners_left(held, grace=0.05) == list(held.values())
 
 
 def test_a_call_accepted_after_revocation_is_counted(

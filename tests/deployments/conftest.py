@@ -1,4 +1,4 @@
-"""Registry fixtures: a fresh home and its registry."""
+"""Registry fixtures: a fresh home and its registry, on each ledger backend."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
+from tests._backends import LedgerBackend
 from watchkeeper.deployments import Registry, open_registry
+
+
+@pytest.fixture(autouse=True)
+def _on_each_backend(ledger_backend: LedgerBackend) -> LedgerBackend:
+    """Every test here runs on each ledger backend, sqlite and postgresql (`tests/_backends.py`)."""
+    return ledger_backend
 
 
 @pytest.fixture

@@ -27,13 +27,13 @@ from watchkeeper.deployments import (
 from watchkeeper.deployments._file import DeploymentFile
 from watchkeeper.events import DeploymentEvent, Event
 from watchkeeper.gateway import DeploymentIdError, TokenStore
-from watchkeeper.ledger import load_public_key, read_events, verify_ledger
+from watchkeeper.ledger import ledger_source, load_public_key
 
 Register = Callable[..., str]
 
 
 def _deployment_events(home: Path) -> list[DeploymentEvent]:
-    return [e for _, e in read_events(home / "ledger.db") if isinstance(e, DeploymentEvent)]
+    return [e for _, e in ledger_source(home).events() if isinstance(e, DeploymentEvent)]
 
 
 def test_register_returns_a_token_that_resolves(registry: Registry, register: Register) -> None:
@@ -205,7 +205,7 @@ def test_every_change_is_a_verified_ledger_event(
     assert events[0].detail["token"] == token[:11]
     assert events[2].detail["reason"] == "why not"
     assert len(events[4].detail["tokens"]) == 2
-    report = verify_ledger(home / "ledger.db", load_public_key(home / "keys" / "ledger.pub"))
+    report = ledger_source(home).verify(load_public_key(home / "keys" / "ledger.pub"))
     assert report.ok, report.reason
 
 

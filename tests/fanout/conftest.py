@@ -1,4 +1,10 @@
-"""Fan-out fixtures: a home with a ledger, and a stream of its own on the real NATS server."""
+"""Fan-out fixtures: a home with a ledger, and a stream of its own on the real NATS server.
+
+The modules that publish or record a ledger (`test_publisher`, `test_worker`,
+`test_alerting`, `test_serve_fanout`, `test_one_publisher`) run on each ledger backend,
+sqlite and postgresql (`tests/_backends.py`), through `ledger_backend`; the rest touch no
+ledger (`test_lease` names each lease backend itself).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.fanout._nats import NATS_URL, delete_stream
-from watchkeeper.fanout import FanoutConfig
-from watchkeeper.ledger import SqliteLedger, open_ledger
+from watchkeeper.fanout import FanoutConfig, PublisherLease, publisher_lease
+from watchkeeper.ledger import LedgerStore, ledger_location, open_ledger
 
 
 @pytest.fixture
@@ -22,10 +28,16 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ledger(home: Path) -> Iterator[SqliteLedger]:
-    """The home's ledger, closed after the test."""
+def ledger(home: Path) -> Iterator[LedgerStore]:
+    """The home's ledger on the test's backend, closed after the test."""
     with open_ledger(home) as store:
         yield store
+
+
+def home_lease(home: Path, config: FanoutConfig) -> PublisherLease:
+    """The publisher lease `serve` takes for `home`'s ledger: a file lock beside the cursor
+    file for SQLite, an advisory lock and a cursor row for PostgreSQL."""
+    return publisher_lease(home, config, ledger_location(home))
 
 
 @pytest.fixture

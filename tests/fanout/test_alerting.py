@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests._backends import LedgerBackend
 from tests.fanout._sessions import exfiltration
 from watchkeeper.alerts import AlertStore
 from watchkeeper.events import AlertEvent, Decision, Event, Severity, ToolCall, VerdictEvent
 from watchkeeper.fanout import HistoryMismatchError, Published, StepAlerter, alert_event_id
-from watchkeeper.ledger import SqliteLedger
+from watchkeeper.ledger import LedgerStore, open_ledger
 from watchkeeper.monitors import (
     Finding,
     MonitorsConfig,
@@ -35,6 +36,10 @@ class _SecondCall:
         return Finding(self.name, 0.9, "probing", Severity.MEDIUM, "second call", (step.event.id,))
 
 
+# Each test runs on both ledger backends (`tests/_backends.py`).
+pytestmark = pytest.mark.usefixtures("ledger_backend")
+
+
 @pytest.fixture
 def alerts(home: Path) -> Iterator[AlertStore]:
     """The home's alert table."""
@@ -42,7 +47,19 @@ def alerts(home: Path) -> Iterator[AlertStore]:
         yield store
 
 
-def _alerter(ledger: SqliteLedger, alerts: AlertStore) -> StepAlerter:
+@pytest.fixture
+def fresh(
+    tmp_path: Path, ledger_backend: LedgerBackend, request: pytest.FixtureRequest
+) -> Iterator[LedgerStore]:
+    """A second, empty ledger on the test's backend (another home, or another schema)."""
+    other = tmp_path / "fresh"
+    other.mkdir(mode=0o700)
+    url = None if ledger_backend.url is None else str(request.getfixturevalue("postgres_url"))
+    with open_ledger(other, url) as store:
+        yield store
+
+
+def _alerter(ledger: LedgerStore, alerts: AlertStore) -> StepAlerter:
     config = default_monitors_config()
     return StepAlerter(
         build_monitors(config),
@@ -53,17 +70,17 @@ def _alerter(ledger: SqliteLedger, alerts: AlertStore) -> StepAlerter:
     )
 
 
-def _record(ledger: SqliteLedger, events: list[Event]) -> list[Published]:
+def _record(ledger: LedgerStore, events: list[Event]) -> list[Published]:
     receipts = ledger.append(events)
     return [Published(r.seq, e) for r, e in zip(receipts, events, strict=True)]
 
 
-def _alert_events(ledger: SqliteLedger) -> list[AlertEvent]:
+def _alert_events(ledger: LedgerStore) -> list[AlertEvent]:
     return [e for _, e in ledger.events() if isinstance(e, AlertEvent)]
 
 
 def test_suspicious_step_alerts_once_in_ledger_and_table(
-    ledger: SqliteLedger, alerts: AlertStore
+    ledger: LedgerStore, alerts: AlertStore
 ) -> None:
     """Uploading a key read earlier raises one alert, in the ledger and in the table."""
     published = _record(ledger, exfiltration("s1"))
@@ -77,7 +94,7 @@ def test_suspicious_step_alerts_once_in_ledger_and_table(
     assert (alert.category, alert.count) == (recorded.category, 1)
 
 
-def test_redelivered_event_writes_no_second_alert(ledger: SqliteLedger, alerts: AlertStore) -> None:
+def test_redelivered_event_writes_no_second_alert(ledger: LedgerStore, alerts: AlertStore) -> None:
     """Handling the same event again, as after a redelivery, adds no alert anywhere."""
     published = _record(ledger, exfiltration("s1"))
     alerter = _alerter(ledger, alerts)
@@ -91,7 +108,7 @@ def test_redelivered_event_writes_no_second_alert(ledger: SqliteLedger, alerts: 
 
 
 def test_retry_after_table_write_still_records_the_alert_event(
-    ledger: SqliteLedger, alerts: AlertStore
+    ledger: LedgerStore, alerts: AlertStore, fresh: LedgerStore
 ) -> None:
     """A worker that died between the alert table and the ledger leaves a retry to record it."""
     published = _record(ledger, exfiltration("s1"))
@@ -99,23 +116,21 @@ def test_retry_after_table_write_still_records_the_alert_event(
     first = alerter.handle(published[-1])
     (recorded,) = _alert_events(ledger)
     # The ledger write is lost: the same session, in a ledger without the alert event.
-    fresh_path = ledger.path.with_name("fresh.db")
-    with SqliteLedger(fresh_path) as fresh:
-        replayed = _record(fresh, [p.event for p in published])
-        retry = StepAlerter(
-            build_monitors(default_monitors_config()),
-            default_monitors_config(),
-            normalize=Normalizer().tool_call,
-            ledger=fresh,
-            alerts=alerts,
-        ).handle(replayed[-1], redelivered=True)
-        assert retry.alert_ids == first.alert_ids
-        assert [e.id for e in _alert_events(fresh)] == [recorded.id]
+    replayed = _record(fresh, [p.event for p in published])
+    retry = StepAlerter(
+        build_monitors(default_monitors_config()),
+        default_monitors_config(),
+        normalize=Normalizer().tool_call,
+        ledger=fresh,
+        alerts=alerts,
+    ).handle(replayed[-1], redelivered=True)
+    assert retry.alert_ids == first.alert_ids
+    assert [e.id for e in _alert_events(fresh)] == [recorded.id]
     assert len(alerts.list()) == 1
 
 
 def test_tool_call_decided_by_the_gateway_is_not_monitored_again(
-    ledger: SqliteLedger, alerts: AlertStore
+    ledger: LedgerStore, alerts: AlertStore
 ) -> None:
     """A tool call recorded with its verdict was monitored at decision time; workers skip it."""
     events = exfiltration("s1")
@@ -134,7 +149,7 @@ def test_tool_call_decided_by_the_gateway_is_not_monitored_again(
 
 
 def test_monitors_see_the_session_history_from_the_ledger(
-    ledger: SqliteLedger, alerts: AlertStore
+    ledger: LedgerStore, alerts: AlertStore
 ) -> None:
     """A monitor that needs earlier steps gets them, though this alerter never saw them."""
     published = _record(ledger, exfiltration("s1"))
@@ -148,9 +163,7 @@ def test_monitors_see_the_session_history_from_the_ledger(
     assert len(alerter.handle(published[3]).alert_ids) == 1
 
 
-def test_event_missing_from_the_ledger_is_an_error(
-    ledger: SqliteLedger, alerts: AlertStore
-) -> None:
+def test_event_missing_from_the_ledger_is_an_error(ledger: LedgerStore, alerts: AlertStore) -> None:
     """An event the worker's ledger does not hold at its seq raises `HistoryMismatchError`."""
     _record(ledger, exfiltration("s1"))
     stranger = exfiltration("s1")[0]
@@ -158,7 +171,7 @@ def test_event_missing_from_the_ledger_is_an_error(
         _alerter(ledger, alerts).handle(Published(1, stranger))
 
 
-def test_non_step_events_are_ignored(ledger: SqliteLedger, alerts: AlertStore) -> None:
+def test_non_step_events_are_ignored(ledger: LedgerStore, alerts: AlertStore) -> None:
     """Verdicts, alerts and lifecycle records are not steps, so workers only acknowledge them."""
     verdict = VerdictEvent(session_id="s1", call_id="c", decision=Decision.ALLOW)
     (published,) = _record(ledger, [verdict])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests._backends import LedgerBackend
 from tests.fanout._nats import stream_count, stream_ids, wait_until
 from watchkeeper.events import Event, Message
 from watchkeeper.fanout import FanoutConfig, LedgerPublisher, publisher_lease
@@ -23,18 +24,13 @@ def _messages(count: int, session: str) -> list[Event]:
     return [Message(session_id=session, role="user", text=f"step {i}") for i in range(count)]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture
 def shared(
-    request: pytest.FixtureRequest, home: Path, postgres_server: str
+    home: Path, ledger_backend: LedgerBackend
 ) -> Iterator[tuple[SqliteLedger | PostgresLedger, str | None]]:
     """The home's ledger on each backend, with the PostgreSQL url (None for SQLite)."""
-    if request.param == "sqlite":
-        with open_ledger(home) as store:
-            yield store, None
-        return
-    url: str = request.getfixturevalue("postgres_url")
-    with open_ledger(home, url) as store:
-        yield store, url
+    with open_ledger(home) as store:
+        yield store, ledger_backend.url
 
 
 def _publisher(

@@ -14,6 +14,7 @@ import pytest
 
 from tests.fanout._nats import publish_raw, run, wait_until
 from tests.fanout._sessions import exfiltration
+from tests.fanout.conftest import home_lease
 from watchkeeper.alerts import AlertStore
 from watchkeeper.events import AlertEvent, ErrorEvent, Event
 from watchkeeper.fanout import (
@@ -23,18 +24,21 @@ from watchkeeper.fanout import (
     MonitorWorker,
     WorkerStats,
     consumer_status,
-    cursor_path,
     open_worker,
 )
-from watchkeeper.ledger import SqliteLedger
+from watchkeeper.ledger import LedgerStore
 
 _REPO = Path(__file__).resolve().parents[2]
 
+# Each test runs on both ledger backends (`tests/_backends.py`); the workers, in-process and
+# in a subprocess, find the ledger through `$WATCHKEEPER_DB` as `watchkeeper worker` does.
+pytestmark = pytest.mark.usefixtures("ledger_backend")
+
 
 @pytest.fixture
-def publisher(home: Path, ledger: SqliteLedger, config: FanoutConfig) -> Iterator[LedgerPublisher]:
+def publisher(home: Path, ledger: LedgerStore, config: FanoutConfig) -> Iterator[LedgerPublisher]:
     """A publisher following the home's ledger into the test's stream."""
-    with LedgerPublisher(ledger, config, cursor_path(home, config)) as running:
+    with LedgerPublisher(ledger, config, home_lease(home, config)) as running:
         yield running
 
 
@@ -47,7 +51,7 @@ def _drained(config: FanoutConfig) -> bool:
     return status.pending == 0 and status.ack_pending == 0
 
 
-def _of_kind(ledger: SqliteLedger, kind: type[Event]) -> list[Event]:
+def _of_kind(ledger: LedgerStore, kind: type[Event]) -> list[Event]:
     return [e for _, e in ledger.events() if isinstance(e, kind)]
 
 
@@ -69,7 +73,7 @@ def _worker_command(program: list[str], home: Path, config: FanoutConfig) -> lis
 
 
 def test_consumer_status_reports_the_backlog(
-    ledger: SqliteLedger, config: FanoutConfig, publisher: LedgerPublisher
+    ledger: LedgerStore, config: FanoutConfig, publisher: LedgerPublisher
 ) -> None:
     """Events published but not yet consumed show up as the consumer's pending count."""
     ledger.append(exfiltration("s1"))
@@ -79,7 +83,7 @@ def test_consumer_status_reports_the_backlog(
 
 
 async def test_two_workers_share_the_queue_and_alert_once(
-    home: Path, ledger: SqliteLedger, config: FanoutConfig, publisher: LedgerPublisher
+    home: Path, ledger: LedgerStore, config: FanoutConfig, publisher: LedgerPublisher
 ) -> None:
     """Each event goes to one of two workers; the suspicious session alerts exactly once."""
     for n in range(10):
@@ -122,7 +126,7 @@ async def _drained_async(config: FanoutConfig) -> bool:
 
 
 async def test_poison_message_is_recorded_and_set_aside(
-    home: Path, ledger: SqliteLedger, config: FanoutConfig
+    home: Path, ledger: LedgerStore, config: FanoutConfig
 ) -> None:
     """A message that is not an event is retried, then recorded as an error and terminated."""
     short = config.model_copy(update={"max_deliveries": 2})
@@ -145,7 +149,7 @@ async def test_poison_message_is_recorded_and_set_aside(
 
 
 def test_worker_killed_before_ack_is_redelivered_without_a_second_alert(
-    home: Path, ledger: SqliteLedger, config: FanoutConfig, publisher: LedgerPublisher
+    home: Path, ledger: LedgerStore, config: FanoutConfig, publisher: LedgerPublisher
 ) -> None:
     """A worker SIGKILLed after alerting but before acking leaves exactly one alert."""
     ledger.append(exfiltration("s1"))

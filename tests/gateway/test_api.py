@@ -68,6 +68,16 @@ def test_clients_cannot_post_verdicts(served: Served, pipeline: Pipeline) -> Non
     assert not any(isinstance(e, VerdictEvent) for _s, e in pipeline.store.events())
 
 
+def test_clients_cannot_post_key_rotations(served: Served, pipeline: Pipeline) -> None:
+    """A client-made key-rotation record is refused with 422; only the refusal is recorded."""
+    forged = {"kind": "lifecycle", "session_id": "s1", "phase": "key-rotation", "detail": {}}
+    with served.client() as client:
+        reply = client.post("/v1/events", json={"events": [forged]})
+    assert reply.status_code == 422
+    assert "rotate-key" in reply.json()["error"]
+    assert [e.kind for _s, e in pipeline.store.events()] == ["error"]
+
+
 def test_untrusted_result_posted_over_http_tightens_policy(served: Served) -> None:
     """A WebFetch result posted to /v1/events makes the next call in that session denied."""
     result = {"kind": "tool_result", "session_id": "s1", "tool": "WebFetch", "output": "page"}

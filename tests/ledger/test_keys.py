@@ -1,18 +1,23 @@
-"""The signing key: created owner-only, reused, public half exported, loose files refused."""
+"""The signing key: created owner-only, reused, public half exported, loose files refused,
+read again by writers when the file is replaced."""
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from watchkeeper.ledger import (
     LedgerKeyError,
+    SigningKeyFile,
     key_id,
     load_or_create_key,
     load_public_key,
 )
+from watchkeeper.ledger._keys import write_private_key
 
 
 def _mode(path: Path) -> int:
@@ -62,3 +67,24 @@ def test_missing_public_key_names_the_path(tmp_path: Path) -> None:
     """Loading an absent public key says which file is missing."""
     with pytest.raises(LedgerKeyError, match=r"ledger\.pub"):
         load_public_key(tmp_path / "ledger.pub")
+
+
+def test_signing_key_file_follows_a_replaced_file(tmp_path: Path) -> None:
+    """`SigningKeyFile` returns the new key once `ledger.key` is replaced."""
+    first = load_or_create_key(tmp_path)
+    keys = SigningKeyFile(tmp_path)
+    assert key_id(keys.current().public_key()) == key_id(first.public_key())
+    second = Ed25519PrivateKey.generate()
+    write_private_key(tmp_path / "next", second)
+    os.replace(tmp_path / "next", tmp_path / "ledger.key")
+    assert key_id(keys.current().public_key()) == key_id(second.public_key())
+
+
+def test_signing_key_file_refuses_when_the_key_is_gone(tmp_path: Path) -> None:
+    """A removed key file is an error, not a reason to keep signing with the old key."""
+    load_or_create_key(tmp_path)
+    keys = SigningKeyFile(tmp_path)
+    keys.current()
+    (tmp_path / "ledger.key").unlink()
+    with pytest.raises(LedgerKeyError, match="is missing"):
+        keys.current()

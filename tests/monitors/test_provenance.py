@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from watchkeeper.events import Message, ToolCall, ToolResult
 from watchkeeper.monitors import Finding, Monitor, SessionView, Step, run_monitors
 from watchkeeper.monitors.provenance import provenance
@@ -87,6 +89,19 @@ def test_untrusted_only_value_is_low_data_flow() -> None:
     )
     assert [f.category for f in findings] == ["untrusted-data-flow"]
     assert findings[0].score < 0.5
+
+
+@pytest.mark.parametrize("trusted_reads", [1, 70])
+def test_value_seen_first_in_trusted_output_stays_trusted(trusted_reads: int) -> None:
+    """A value a trusted output showed before an untrusted one repeats it is not flagged."""
+    monitor, view = provenance(), _session("Invite Greta to Slack; her page is greta.example.")
+    for number in range(trusted_reads - 1):
+        _result(monitor, view, "Read", f"note {number}: nothing to see")
+    _result(monitor, view, "Read", "Greta: greta@greta-studio.com")
+    _result(monitor, view, "get_webpage", "<p>Contact: greta@greta-studio.com</p>")
+    assert (
+        _call(monitor, view, "invite_user_to_slack", {"user_email": "greta@greta-studio.com"}) == []
+    )
 
 
 def test_user_message_counts_as_task() -> None:

@@ -101,3 +101,14 @@ def test_default_config_lists_only_monitors_that_load() -> None:
     names = set(default_monitors_config().monitors)
     assert {"keyword", "strict"} <= names
     assert not {"missing-module", "not-a-monitor"} & names
+
+
+def test_opt_in_monitors_are_registered_but_not_run_by_default() -> None:
+    """The learned scorers are found by name yet left out of the default configuration."""
+    from watchkeeper.monitors import build_monitor, default_monitors_config
+
+    defaults = default_monitors_config().enabled()
+    for name in ("rogue-learned", "integrity-learned"):
+        assert name not in defaults
+        assert build_monitor(name).name == name
+    assert {"rogue-precursors", "integrity"} <= set(defaults)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bench._report import Figure, write_report
 from bench.soak import SoakConfig, SoakResult
+from bench.soak._faults import FaultLog
 from bench.soak._report import SECTION, write_section
 from bench.soak._tally import Tally
 from bench.soak._verify import LedgerCheck
 
 
 def _result(decisions: int) -> SoakResult:
-    tally = Tally(decisions={"allow": decisions}, latencies_ms=[5.0] * decisions)
+    tally = Tally(
+        decisions={"allow": decisions},
+        latencies_ms=[5.0] * decisions,
+        sent_at=[float(i) for i in range(decisions)],
+    )
     ledger = LedgerCheck(
         records=10,
         acked=5,
@@ -57,3 +63,22 @@ def test_make_bench_keeps_the_soak_section(tmp_path: Path) -> None:
     assert "## P9 something" in text
     assert f"## {SECTION}" in text
     assert "1.00 decisions/s" in text
+
+
+def test_decides_near_a_fault_are_left_out_of_the_calm_percentile() -> None:
+    """Decides sent from 1 s before a fault to the window's end after it don't count as calm."""
+    result = _result(0)
+    sent = [1000.0 + s for s in range(60)]
+    slow = {9, 10, 20}  # 1 s before the fault at 10 s, at it, and 10 s after it
+    latencies = [900.0 if s - 1000.0 in slow else 5.0 for s in sent]
+    tally = Tally(decisions={"allow": 60}, latencies_ms=latencies, sent_at=sent)
+    faulty = replace(
+        result,
+        tally=tally,
+        load_started=1000.0,
+        faults=[FaultLog(10.0, "gateway", "kill -9 gateway 1")],
+    )
+    assert faulty.decision_ms(99) > 100.0
+    calm, kept = faulty.decision_ms_outside_faults(99)
+    assert calm == 5.0
+    assert kept == 60 - 17  # seconds 9 to 25 inclusive are inside the window

@@ -11,7 +11,13 @@ from bench.soak import FAULTS, SoakConfig, run_soak
 def test_smoke_soak_loses_nothing_and_fails_closed(tmp_path: Path) -> None:
     """At tiny scale with a gateway killed, nothing acknowledged is lost and nothing is allowed."""
     config = SoakConfig(
-        gateways=2, workers=1, sessions=20, clients=1, duration=10.0, faults=("gateway",)
+        gateways=2,
+        workers=1,
+        sessions=20,
+        clients=1,
+        duration=10.0,
+        think=0.0,
+        faults=("gateway",),
     )
     result = run_soak(config, tmp_path)
     assert [f.fault for f in result.faults] == ["gateway"], result.fault_errors

@@ -1,7 +1,8 @@
 """Supervision fixtures: a fresh home with a registered deployment; nothing outlives a test.
 
 Every test's deployment has a unique name; the finalizer kills every process carrying it in
-its environment and removes its cgroups under every hierarchy.
+its environment and removes its cgroups under every hierarchy. Every test runs on each ledger
+backend, sqlite and postgresql (`tests/_backends.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests._backends import LedgerBackend
 from watchkeeper.deployments import Registry, open_registry
 from watchkeeper.ledger import open_ledger
 from watchkeeper.supervise import (
@@ -55,6 +57,12 @@ def cleanup_deployment(name: str) -> None:
             for sub, _dirs, _files in os.walk(directory, topdown=False):
                 with contextlib.suppress(OSError):
                     os.rmdir(sub)
+
+
+@pytest.fixture(autouse=True)
+def _on_each_backend(ledger_backend: LedgerBackend) -> LedgerBackend:
+    """Every test here runs on each ledger backend, sqlite and postgresql."""
+    return ledger_backend
 
 
 @pytest.fixture

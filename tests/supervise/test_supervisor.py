@@ -15,7 +15,7 @@ import pytest
 from tests.supervise.conftest import BACKENDS, cleanup_deployment, supervise
 from watchkeeper.deployments import Registry
 from watchkeeper.events import DeploymentEvent, ProcessEvent
-from watchkeeper.ledger import read_events
+from watchkeeper.ledger import ledger_source
 from watchkeeper.supervise import (
     MARKER_ENV,
     Backend,
@@ -26,7 +26,7 @@ from watchkeeper.supervise import (
 
 
 def _events(home: Path) -> list[object]:
-    return [e for _seq, e in read_events(home / "ledger.db")]
+    return [e for _seq, e in ledger_source(home).events()]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -10,7 +10,6 @@ outage never keeps a user signed in (the error then says the change was not reco
 from __future__ import annotations
 
 import builtins
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from watchkeeper.accounts._model import RESERVED_USER_NAMES, USER_NAME_PATTERN, 
 from watchkeeper.accounts._passwords import Passwords, check_password_policy
 from watchkeeper.clock import utcnow
 from watchkeeper.events import Event, ReviewEvent
-from watchkeeper.statefile import StateFile, StateFileError
+from watchkeeper.statefile import Reloading, StateFile, StateFileError
 
 __all__ = ["REVIEW_SESSION", "USERS_FILE", "UserStore", "check_user_name", "open_user_store"]
 
@@ -66,9 +65,9 @@ class UserStore:
         self._file = StateFile(path)
         self._record = record
         self._passwords = passwords if passwords is not None else Passwords()
-        self._lock = threading.Lock()
-        self._stamp: tuple[int, int, int] | None = None
-        self._users: dict[str, User] = {}
+        self._users: Reloading[Mapping[str, User]] = Reloading(
+            path, lambda: self._parse(self._read()), dict
+        )
 
     @property
     def path(self) -> Path:
@@ -77,16 +76,7 @@ class UserStore:
 
     def current(self) -> Mapping[str, User]:
         """Return the users by name, re-reading the file only when it changed on disk."""
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return {}
-        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
-        with self._lock:
-            if stamp != self._stamp:
-                self._users = self._parse(self._read())
-                self._stamp = stamp
-            return self._users
+        return self._users.current()
 
     def get(self, name: str) -> User | None:
         """Return user `name`, or None when there is none."""

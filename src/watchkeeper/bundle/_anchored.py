@@ -12,12 +12,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from watchkeeper.events import canonical_json
-from watchkeeper.ledger import GENESIS, Checkpoint, StoredRecord, key_id
+from watchkeeper.ledger import GENESIS, Checkpoint, StoredRecord
 
-__all__ = ["Problem", "check_checkpoints", "check_slice"]
+__all__ = ["Problem", "check_slice"]
 
 _ENVELOPE_FIELDS = ("id", "kind", "ts", "session_id", "deployment_id")
 
@@ -28,26 +26,6 @@ class Problem:
 
     seq: int | None
     reason: str
-
-
-def check_checkpoints(
-    checkpoints: Sequence[Checkpoint], public_key: Ed25519PublicKey
-) -> Problem | None:
-    """Return the first checkpoint not signed by `public_key`, or None."""
-    expected = key_id(public_key)
-    for checkpoint in checkpoints:
-        n = checkpoint.seq
-        if checkpoint.key_id != expected:
-            return Problem(
-                n,
-                f"checkpoint at record `{n}` was signed by key `{checkpoint.key_id}`, not by "
-                f"`{expected}`; pass the ledger's own public key",
-            )
-        if not checkpoint.signature_valid(public_key):
-            return Problem(
-                n, f"checkpoint at record `{n}` has an invalid signature; the bundle was altered"
-            )
-    return None
 
 
 def _record_problem(record: StoredRecord, n: int, prev: bytes) -> str | None:
@@ -79,8 +57,9 @@ def check_slice(
 ) -> Problem | None:
     """Return the first problem in `records`, which must run from `anchor + 1` to a checkpoint.
 
-    `checkpoints` must already be known to be signed (`check_checkpoints`); `anchor` is 0 for
-    the genesis or the seq of a checkpoint whose hash the first record must link to.
+    `checkpoints` must already be known to be signed (the ledger's `follow_keys` walk);
+    `anchor` is 0 for the genesis or the seq of a checkpoint whose hash the first record must
+    link to.
     """
     by_seq = {c.seq: c for c in checkpoints}
     if anchor == 0:

@@ -1,9 +1,10 @@
 """`bundle verify`: check a bundle against the ledger's public key, with no database at hand.
 
-Order: every checkpoint's signature, then the chain from the anchor to the last checkpoint,
-then the manifest against the records (counts, every withheld payload accounted for, the
-envelope-checkable rules applied), then the manifest's own signature. The first problem ends
-the check and is named in the report.
+Order: every checkpoint's signature (following the key rotations recorded in the slice, as
+`ledger verify` does), then the chain from the anchor to the last checkpoint, then the
+manifest against the records (counts, every withheld payload accounted for, the
+envelope-checkable rules applied), then the manifest's own signature, by a key trusted at the
+end of the slice. The first problem ends the check and is named in the report.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from collections import Counter
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from watchkeeper.bundle._anchored import Problem, check_checkpoints, check_slice
+from watchkeeper.bundle._anchored import Problem, check_slice
 from watchkeeper.bundle._manifest import Manifest, WithheldRecord, tally
 from watchkeeper.bundle._records import parse_checkpoints, parse_record, record_payload
 from watchkeeper.bundle._redact import category_of, structural_matches
 from watchkeeper.bundle._slice import Period, parse_ts
 from watchkeeper.bundle._tar import MANIFEST, read_bundle
-from watchkeeper.ledger import StoredRecord, key_id
+from watchkeeper.ledger import StoredRecord, TrustRoots, follow_keys, is_rotation
 
 __all__ = ["BundleReport", "verify_bundle"]
 
@@ -68,7 +68,7 @@ def _withheld_problem(records: list[StoredRecord], manifest: Manifest) -> Proble
             deployment=manifest.deployment,
             payload=payload,
         )
-        if payload is not None and matches:
+        if payload is not None and matches and not is_rotation(record):
             return Problem(
                 n, f"record `{n}` matches rule `{matches[0]}` but its payload is in the bundle"
             )
@@ -124,8 +124,12 @@ def _counts_problem(records: list[StoredRecord], manifest: Manifest) -> Problem 
     return None
 
 
-def verify_bundle(path: Path, public_key: Ed25519PublicKey) -> BundleReport:
-    """Verify the bundle at `path` with the ledger's public key (raises `BundleReadError`)."""
+def verify_bundle(path: Path, public_key: TrustRoots) -> BundleReport:
+    """Verify the bundle at `path` from the ledger's public key(s) (raises `BundleReadError`).
+
+    Key rotations recorded in the slice carry trust as in `ledger verify`; the manifest must
+    be signed by a key trusted at the end of the slice. Rotation records are never withheld.
+    """
     files = read_bundle(path)
     try:
         manifest = Manifest.model_validate_json(files.manifest)
@@ -136,9 +140,6 @@ def verify_bundle(path: Path, public_key: Ed25519PublicKey) -> BundleReport:
         checkpoints = parse_checkpoints(files.checkpoints)
     except ValueError:
         return _failed(Problem(None, "checkpoints.json is not a list of checkpoints"))
-    problem = check_checkpoints(checkpoints, public_key)
-    if problem is not None:
-        return _failed(problem)
     records: list[StoredRecord] = []
     for number, line in enumerate(files.records.decode("utf-8", "replace").splitlines(), 1):
         if not line.strip():
@@ -148,14 +149,20 @@ def verify_bundle(path: Path, public_key: Ed25519PublicKey) -> BundleReport:
         except ValueError:
             seq = manifest.anchor_seq + len(records) + 1
             return _failed(Problem(seq, f"line `{number}` of records.jsonl is not a record"))
+    walk = follow_keys(records, checkpoints, public_key)
+    if walk.problem is not None:
+        return _failed(Problem(walk.problem.seq, walk.problem.reason))
     problem = check_slice(records, checkpoints, manifest.anchor_seq)
     if problem is None:
         problem = _withheld_problem(records, manifest) or _counts_problem(records, manifest)
-    if problem is None and manifest.key_id != key_id(public_key):
-        problem = Problem(None, f"manifest names key `{manifest.key_id}`, not the given key")
-    if problem is None:
+    signer = walk.trusted.get(manifest.key_id)
+    if problem is None and signer is None:
+        problem = Problem(
+            None, f"manifest names key `{manifest.key_id}`, not the given key or a key it endorsed"
+        )
+    if problem is None and signer is not None:
         try:
-            public_key.verify(bytes.fromhex(files.manifest_signature.decode()), files.manifest)
+            signer.verify(bytes.fromhex(files.manifest_signature.decode()), files.manifest)
         except (InvalidSignature, ValueError):
             problem = Problem(
                 None, "manifest.json does not match its signature; the manifest was altered"

@@ -154,8 +154,12 @@ def _verified(path: Path, report: BundleReport) -> str:
 def verify(
     bundle: Annotated[Path, typer.Argument(help="The bundle file (.tar.gz).")],
     public_key: Annotated[
-        Path,
-        typer.Option("--public-key", help="Your trusted copy of the ledger's public key (PEM)."),
+        list[Path],
+        typer.Option(
+            "--public-key",
+            help="Your trusted copy of the ledger's public key (PEM); repeatable: key rotations "
+            "recorded in the bundle are followed from any of them.",
+        ),
     ],
 ) -> None:
     """Check a bundle against the ledger's public key; exit 1 naming the first bad record.
@@ -167,7 +171,7 @@ def verify(
     from watchkeeper.ledger import LedgerKeyError, load_public_key
 
     try:
-        report = verify_bundle(bundle, load_public_key(public_key))
+        report = verify_bundle(bundle, [load_public_key(path) for path in public_key])
     except (BundleReadError, LedgerKeyError) as exc:
         raise _fail(str(exc)) from exc
     if not report.ok:

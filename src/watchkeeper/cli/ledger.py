@@ -1,4 +1,4 @@
-"""`watchkeeper ledger …`: verify, follow and export the tamper-evident ledger."""
+"""`watchkeeper ledger …`: verify, follow, export the tamper-evident ledger, rotate its key."""
 
 from __future__ import annotations
 
@@ -30,11 +30,15 @@ from watchkeeper.ledger import (
     LedgerSource,
     ledger_source,
     load_public_key,
+    rotate_key,
 )
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Verify, follow and export the tamper-evident ledger.", no_args_is_help=True)
+app = typer.Typer(
+    help="Verify, follow and export the tamper-evident ledger; rotate its signing key.",
+    no_args_is_help=True,
+)
 
 HomeOption = Annotated[
     Path | None,
@@ -67,21 +71,22 @@ def verify(
     home: HomeOption = None,
     db: DbOption = None,
     public_key: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--public-key",
-            help="Trusted copy of the public key (default: keys/ledger.pub beside the db file, "
-            "or in <home> for a postgresql:// ledger).",
+            help="Trusted public key, repeatable: the trust root that key rotations recorded in "
+            "the ledger are followed from (default: keys/ledger.pub beside the db file, or in "
+            "<home> for a postgresql:// ledger).",
         ),
     ] = None,
 ) -> None:
     """Check the whole chain, every commitment and every checkpoint; exit 1 if anything is off."""
     console = Console(highlight=False, soft_wrap=True)
     source = _source(home, db)
-    key_path = public_key or source.keys / PUBLIC_KEY_NAME
+    default = source.keys / PUBLIC_KEY_NAME
+    paths = public_key or ([default] if default.exists() else [])
     try:
-        key = load_public_key(key_path) if public_key or key_path.exists() else None
-        report = source.verify(key)
+        report = source.verify([load_public_key(path) for path in paths] or None)
     except LedgerError as exc:
         raise _fail(console, str(exc)) from exc
     if not report.ok:
@@ -93,6 +98,45 @@ def verify(
     console.print(
         f"records: {report.records_checked} ({report.withheld} withheld), "
         f"checkpoints: {report.checkpoints_checked}, head: {report.head_seq} {report.head_hash}"
+    )
+    if report.rotations:
+        console.print(
+            f"key rotations: {report.rotations}, "
+            f"last checkpoint signed by key: {report.signing_key_id}"
+        )
+
+
+@app.command("rotate-key")
+def rotate_key_command(
+    home: HomeOption = None,
+    db: DbOption = None,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the key is rotated (recorded in the ledger).")
+    ] = "",
+) -> None:
+    """Replace the signing key; the ledger records the handover and stays one verifiable chain.
+
+    Writes a key-rotation record signed by the old and the new key, has the old key sign a
+    checkpoint over it, keeps the old public key as keys/retired/<key_id>.pub and replaces
+    keys/ledger.key (the old private key leaves the home) and keys/ledger.pub. Running
+    gateways and workers sharing the home sign their next checkpoint with the new key.
+    """
+    console = Console(highlight=False, soft_wrap=True)
+    root = resolve_home(home)
+    try:
+        done = rotate_key(root, db, reason=reason)
+    except LedgerError as exc:
+        raise _fail(console, str(exc)) from exc
+    console.print(
+        Text(f"signing key rotated: {done.old_key_id} -> {done.new_key_id}", style="bold green")
+    )
+    console.print(
+        f"rotation record: {done.seq}, covered by the old key's checkpoint at {done.checkpoint_seq}"
+    )
+    console.print(f"old public key kept as {done.retired_public_key}")
+    console.print(
+        "the old private key was removed from the home; copy keys/ledger.key and "
+        "keys/ledger.pub to every other host that writes this ledger"
     )
 
 

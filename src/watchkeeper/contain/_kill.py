@@ -20,7 +20,12 @@ from pydantic import ValidationError
 
 from watchkeeper.clock import utcnow
 from watchkeeper.contain._report import ContainmentReport
-from watchkeeper.contain._verify import accepted_calls_since, ledger_seq, listeners_of
+from watchkeeper.contain._verify import (
+    accepted_calls_since,
+    ledger_seq,
+    listeners_left,
+    listeners_of,
+)
 from watchkeeper.events import DeploymentEvent
 from watchkeeper.supervise import (
     DEPLOYMENT_ENV,
@@ -31,7 +36,6 @@ from watchkeeper.supervise import (
     SupervisedSession,
     attach_confinement,
     find_persistence,
-    listening_inodes,
     load_sessions,
     marker_pids,
     pid_alive,
@@ -233,8 +237,7 @@ def contain(
     )
     killed, survivors = _kill_all(target, sessions)
     contained_after = clock() - t0
-    still = listening_inodes()
-    listeners_left = [address for inode, address in held.items() if inode in still]
+    left = listeners_left(held)
     calls = accepted_calls_since(
         home, seq, revoked_at, set(deployments), {s.session_id for s in sessions}
     )
@@ -251,7 +254,7 @@ def contain(
         killed=killed,
         survivors=sorted(survivors),
         listeners=sorted(held.values()),
-        listeners_left=listeners_left,
+        listeners_left=left,
         calls_after_revocation=calls,
         persistence=findings,
         time_to_containment_s=contained_after,

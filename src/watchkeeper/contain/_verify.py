@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,10 @@ from watchkeeper.events import Decision
 from watchkeeper.ledger import LedgerError, LedgerNotFoundError, ledger_source
 from watchkeeper.supervise import listening_inodes, socket_inodes
 
-__all__ = ["accepted_calls_since", "ledger_seq", "listeners_of"]
+__all__ = ["accepted_calls_since", "ledger_seq", "listeners_left", "listeners_of"]
+
+#: How long a killed process's listening sockets may take to leave the kernel's tables.
+LISTENER_GRACE_SECONDS = 1.0
 
 #: Records the supervisor and the kill switch write themselves, not calls an agent made.
 _NOT_CALLS = frozenset({"process", "deployment", "alert", "error"})
@@ -24,6 +28,21 @@ def listeners_of(pids: Iterable[int]) -> dict[int, str]:
         for inode in socket_inodes(pid) & listening.keys():
             held[inode] = listening[inode]
     return held
+
+
+def listeners_left(held: dict[int, str], *, grace: float = LISTENER_GRACE_SECONDS) -> list[str]:
+    """Return the addresses of `held` listeners still bound after up to `grace` seconds.
+
+    A killed process closes its sockets as it exits, a moment after the kill reports it gone
+    (slower on a loaded host), so the check polls before it calls a listener left behind.
+    """
+    deadline = time.monotonic() + grace
+    while True:
+        still = listening_inodes()
+        left = [address for inode, address in held.items() if inode in still]
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.01)
 
 
 def ledger_seq(home: Path) -> int:

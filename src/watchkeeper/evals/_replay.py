@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from watchkeeper.clock import utcnow
+from watchkeeper.evals import _events
 from watchkeeper.evals._trajectory import Trajectory
-from watchkeeper.events import Decision, Message, Reasoning, ToolCall, ToolResult
+from watchkeeper.events import Decision, ToolCall
 from watchkeeper.monitors import Monitor, ScoreBoard, SessionView, Step, run_monitors
 from watchkeeper.normalize import Action
 from watchkeeper.policy import SessionContext, Verdict
@@ -91,6 +92,8 @@ def replay_trajectory(
     board = ScoreBoard()
     rises: list[tuple[int, float]] = []
     errors = denied = 0
+    # The context changes only when a call is denied, so one value serves until then.
+    context = SessionContext()
 
     def feed(index: int, step: Step) -> None:
         nonlocal errors
@@ -100,37 +103,32 @@ def replay_trajectory(
                 rises.append((index, board.score))
 
     if trajectory.task:
-        task = Message(id=prefix + "0", ts=ts, session_id=sid, role="user", text=trajectory.task)
+        task = _events.message(prefix + "0", ts, sid, "user", trajectory.task)
         feed(0, Step(0, task))
     for index, raw in enumerate(trajectory.steps):
+        tool = raw.tool
         if raw.reasoning:
             number = len(seen)
-            thought = Reasoning(id=f"{prefix}{number}", ts=ts, session_id=sid, text=raw.reasoning)
+            thought = _events.reasoning(f"{prefix}{number}", ts, sid, raw.reasoning)
             feed(index, Step(number, thought))
         number = len(seen)
-        call = ToolCall(
-            id=f"{prefix}{number}", ts=ts, session_id=sid, tool=raw.tool, args=_args(raw.args)
-        )
+        call = _events.tool_call(f"{prefix}{number}", ts, sid, tool, _args(raw.args))
         action = normalizer.tool_call(call)
         verdict = None
         if policy is not None:
-            verdict = policy.decide(action, SessionContext(denied_count=denied))
-            denied += verdict.decision is Decision.DENY
+            verdict = policy.decide(action, context)
+            if verdict.decision is Decision.DENY:
+                denied += 1
+                context = SessionContext(denied_count=denied)
         feed(index, Step(number, call, action, verdict))
         if raw.output is not None:
             number = len(seen)
-            result = ToolResult(
-                id=f"{prefix}{number}", ts=ts, session_id=sid, tool=raw.tool, output=raw.output
-            )
+            result = _events.tool_result(f"{prefix}{number}", ts, sid, tool, raw.output)
             feed(index, Step(number, result))
     if trajectory.final_response:
         number = len(seen)
-        final = Message(
-            id=f"{prefix}{number}",
-            ts=ts,
-            session_id=sid,
-            role="assistant",
-            text=trajectory.final_response,
+        final = _events.message(
+            f"{prefix}{number}", ts, sid, "assistant", trajectory.final_response
         )
         feed(len(trajectory.steps), Step(number, final))
     return TrajectoryResult(

@@ -68,9 +68,11 @@ def build_pipeline(
     With `grants` (a `watchkeeper.review.GrantStore`), an `ask` covered by an active grant
     is allowed. With `alert_recorded` False, recorded events still feed the monitors' session
     state but raise no alerts (monitor workers behind NATS raise them instead).
+    On a PostgreSQL ledger the pipeline follows the ledger (`Pipeline(follow_ledger=True)`):
+    before each call it takes in what other gateways recorded in the session.
     """
     from watchkeeper.deployments import DeploymentPolicies, open_registry
-    from watchkeeper.ledger import open_ledger
+    from watchkeeper.ledger import ledger_location, open_ledger
     from watchkeeper.normalize import Normalizer
     from watchkeeper.policy import load_policy
 
@@ -93,9 +95,17 @@ def build_pipeline(
             config = default_monitors_config()
         monitors = build_monitors(config)
     store = open_ledger(home)
+    # A PostgreSQL ledger may be shared by several gateways answering the same sessions.
+    shared = isinstance(ledger_location(home), str)
     if config is None or not monitors:
         return Pipeline(
-            Normalizer(), policy, store, policy_for=policy_for, observers=observers, grants=grants
+            Normalizer(),
+            policy,
+            store,
+            policy_for=policy_for,
+            observers=observers,
+            grants=grants,
+            follow_ledger=shared,
         )
     from watchkeeper.alerts import AlertStore, WebhookNotifier
 
@@ -114,4 +124,5 @@ def build_pipeline(
         observers=observers,
         grants=grants,
         alert_recorded=alert_recorded,
+        follow_ledger=shared,
     )

@@ -96,6 +96,34 @@ class OnlineMonitoring:
         """Load the session's monitor state (from the ledger) before new events are recorded."""
         self._session(deployment_id, session_id)
 
+    def knows(self, deployment_id: str, session_id: str) -> bool:
+        """Return whether the session's monitor state is held in memory."""
+        with self._lock:
+            return (deployment_id, session_id) in self._sessions
+
+    def restart(self, deployment_id: str, session_id: str, events: list[Event]) -> None:
+        """Rebuild the session's monitor state from `events`, its recorded history."""
+        fresh = _Session(SessionView(deployment_id, session_id))
+        self._replay(fresh, events[-self._replay_limit :])
+        key = (deployment_id, session_id)
+        with self._lock:
+            self._sessions[key] = fresh
+            self._sessions.move_to_end(key)
+            while len(self._sessions) > self._max_sessions:
+                self._sessions.popitem(last=False)
+
+    def absorb(self, deployment_id: str, session_id: str, events: list[Event]) -> None:
+        """Take in events another writer recorded in the session: state only, no alerts.
+
+        Their alerts are that writer's (or a monitor worker's) to raise; alerts among `events`
+        count as raised, so the same finding is not alerted twice.
+        """
+        if not events:
+            return
+        session = self._session(deployment_id, session_id)
+        with session.lock:
+            self._replay(session, events)
+
     def on_call(
         self, call: ToolCall, action: Action | None, verdict: Verdict
     ) -> tuple[Verdict, list[Event]]:

@@ -10,7 +10,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
 
 from watchkeeper.events import Decision, ErrorEvent, Event, ToolCall, VerdictEvent
-from watchkeeper.gateway._sessions import SessionTracker
+from watchkeeper.gateway._follow import LedgerFollower
+from watchkeeper.gateway._sessions import SessionHistory, SessionTracker
 from watchkeeper.ledger import LedgerStore, Receipt
 from watchkeeper.normalize import Action
 from watchkeeper.policy import SessionContext, Verdict
@@ -92,6 +93,11 @@ class Pipeline:
 
     With `grants`, an `ask` verdict is offered to `grants.apply`, which may return an allow
     (a reviewer's scoped, expiring grant); if that raises, the ask stands with the error kept.
+
+    With `follow_ledger` (gateways sharing one ledger), each call and each recorded batch first
+    takes in the session's records that other writers committed since this pipeline last
+    looked (`LedgerFollower`): session facts and the monitors' state then cover the whole
+    session whichever gateway answered its earlier calls. A failed read denies the call.
     """
 
     def __init__(
@@ -109,6 +115,7 @@ class Pipeline:
         observers: Sequence[PipelineObserver] = (),
         grants: AskOverride | None = None,
         alert_recorded: bool = True,
+        follow_ledger: bool = False,
     ) -> None:
         self._alert_recorded = alert_recorded
         self._observers = tuple(observers)
@@ -118,7 +125,12 @@ class Pipeline:
         self._policy_for = policy_for
         self._store = store
         self._record_timeout = record_timeout
-        self._sessions = SessionTracker(self._session_history)
+        self._follower: LedgerFollower | None = None
+        history: SessionHistory | None = self._session_history
+        if follow_ledger:
+            self._follower = LedgerFollower(self._session_records)
+            history = None  # the follower feeds session facts and monitors from the ledger
+        self._sessions = SessionTracker(history)
         self._alerts = alerts
         self._notifier = notifier
         self._monitoring: OnlineMonitoring | None = None
@@ -132,7 +144,7 @@ class Pipeline:
                 monitors,
                 monitor_config if monitor_config is not None else MonitorsConfig(),
                 normalize=normalizer.tool_call,
-                history=self._session_history,
+                history=history,
                 alerts=alerts,
                 notifier=notifier,
                 on_failure=self._monitor_failed if self._observers else None,
@@ -149,6 +161,7 @@ class Pipeline:
         extra: list[Event] = []
         action: Action | None = None
         try:
+            self._follow(call.deployment_id, call.session_id)
             context = self._sessions.context(call.deployment_id, call.session_id)
             action = self._normalizer.tool_call(call)
             policy = self._policy
@@ -178,6 +191,8 @@ class Pipeline:
         events: list[Event] = [call, *extra, verdict_event, *found]
         submitted = time.perf_counter()
         try:
+            if self._follower is not None:
+                self._follower.mine(events)
             self._store.submit(events).result(timeout=self._record_timeout)
         except Exception as exc:  # noqa: BLE001 - fail closed: never allow an unrecorded call
             _log.exception("recording call %s failed", call.id)
@@ -196,10 +211,13 @@ class Pipeline:
     def record(self, events: Sequence[Event]) -> list[Receipt]:
         """Append `events` durably and update session facts; raise `RecordError` on failure."""
         try:
-            for event in events:
-                self._sessions.context(event.deployment_id, event.session_id)
+            for key in dict.fromkeys((e.deployment_id, e.session_id) for e in events):
+                self._follow(*key)
+                self._sessions.context(*key)
                 if self._monitoring is not None:
-                    self._monitoring.touch(event.deployment_id, event.session_id)
+                    self._monitoring.touch(*key)
+            if self._follower is not None:
+                self._follower.mine(events)
             submitted = time.perf_counter()
             receipts = self._store.submit(events).result(timeout=self._record_timeout)
         except Exception as exc:
@@ -360,6 +378,29 @@ class Pipeline:
                 observer.monitor_failed(monitor)
             except Exception:  # noqa: BLE001 - the failure is already an alert
                 _log.exception("pipeline observer %r failed on a monitor failure", observer)
+
+    def _follow(self, deployment_id: str, session_id: str) -> None:
+        """Take in what other writers recorded in the session (with `follow_ledger`)."""
+        follower = self._follower
+        if follower is None:
+            return
+        monitoring = self._monitoring
+        with follower.holding(deployment_id, session_id):
+            lost = not self._sessions.knows(deployment_id, session_id) or (
+                monitoring is not None and not monitoring.knows(deployment_id, session_id)
+            )  # evicted here, or never seen: start it afresh
+            new, events = follower.catch_up(deployment_id, session_id, from_start=lost)
+            if new:
+                self._sessions.restart(deployment_id, session_id, events)
+                if monitoring is not None:
+                    monitoring.restart(deployment_id, session_id, events)
+            elif events:
+                self._sessions.observe(events)
+                if monitoring is not None:
+                    monitoring.absorb(deployment_id, session_id, events)
+
+    def _session_records(self, session_id: str, after_seq: int) -> Iterator[tuple[int, Event]]:
+        return self._store.events(session_id=session_id, after_seq=after_seq)
 
     def _session_history(self, deployment_id: str, session_id: str) -> Iterator[Event]:
         for _seq, event in self._store.events(session_id=session_id):

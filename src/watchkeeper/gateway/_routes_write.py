@@ -18,7 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ValidationError
 from starlette.responses import JSONResponse, Response
 
-from watchkeeper.events import Decision, Event, ToolCall, parse_event
+from watchkeeper.events import Decision, Event, Lifecycle, ToolCall, parse_event
 from watchkeeper.gateway._context import GatewayContext, bearer_scheme
 from watchkeeper.gateway._errors import ApiError, one_line
 from watchkeeper.gateway._holding import hold_decided, hook_answer
@@ -35,6 +35,7 @@ from watchkeeper.gateway._models import (
 )
 from watchkeeper.gateway._pipeline import RecordError
 from watchkeeper.gateway._tokens import Principal
+from watchkeeper.ledger import ROTATION_PHASE
 
 __all__ = ["AUTH_RESPONSES", "add_write_routes", "authenticator"]
 
@@ -211,9 +212,16 @@ def _events_for(deployment_id: str, items: Sequence[Mapping[str, Any]]) -> list[
                 422, f"event `{index}` has kind `verdict`; verdicts are issued only by the gateway"
             )
         try:
-            records.append(parse_event({**item, "deployment_id": deployment_id}))
+            event = parse_event({**item, "deployment_id": deployment_id})
         except ValidationError as exc:
             raise ApiError(422, f"event `{index}`: {one_line(exc)}") from exc
+        if isinstance(event, Lifecycle) and event.phase == ROTATION_PHASE:
+            raise ApiError(
+                422,
+                f"event `{index}` is a key-rotation record; only `watchkeeper ledger rotate-key` "
+                "writes those",
+            )
+        records.append(event)
     return records
 
 

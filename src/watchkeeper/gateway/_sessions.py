@@ -68,6 +68,22 @@ class SessionTracker:
         with self._lock:
             return state.context()
 
+    def knows(self, deployment_id: str, session_id: str) -> bool:
+        """Return whether the session's facts are held in memory (not evicted, not new)."""
+        with self._lock:
+            return (deployment_id, session_id) in self._states
+
+    def restart(self, deployment_id: str, session_id: str, events: Iterable[Event]) -> None:
+        """Replace what is known about the session by the facts of `events`, its history."""
+        fresh = _State()
+        for event in events:
+            fresh.observe(event)
+        with self._lock:
+            self._states[(deployment_id, session_id)] = fresh
+            self._states.move_to_end((deployment_id, session_id))
+            while len(self._states) > _MAX_SESSIONS:
+                self._states.popitem(last=False)
+
     def observe(self, events: Iterable[Event]) -> None:
         """Update session facts from events that have just been recorded."""
         for event in events:

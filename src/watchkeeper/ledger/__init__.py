@@ -16,6 +16,7 @@ from watchkeeper.ledger._errors import (
     LedgerKeyError,
     LedgerNotFoundError,
     LedgerOpenError,
+    LedgerReservedError,
     LedgerSchemaError,
     LedgerWriteError,
 )
@@ -23,6 +24,8 @@ from watchkeeper.ledger._export import Redactor, export_jsonl, verify_export
 from watchkeeper.ledger._keys import (
     PRIVATE_KEY_NAME,
     PUBLIC_KEY_NAME,
+    RETIRED_DIR,
+    SigningKeyFile,
     key_id,
     load_or_create_key,
     load_public_key,
@@ -30,10 +33,13 @@ from watchkeeper.ledger._keys import (
 from watchkeeper.ledger._location import display_url, is_postgres_url
 from watchkeeper.ledger._open import DB_ENV, ledger_location, open_ledger
 from watchkeeper.ledger._reader import Head, ledger_head, read_events
+from watchkeeper.ledger._rotate import KeyRotation, rotate_key
+from watchkeeper.ledger._rotation import ROTATION_PHASE, is_rotation
 from watchkeeper.ledger._schema import StoredRecord
 from watchkeeper.ledger._source import LedgerSource, SqliteSource, ledger_source
 from watchkeeper.ledger._sqlite import LEDGER_FILE_NAME, SqliteLedger
 from watchkeeper.ledger._store import LedgerStore, Receipt
+from watchkeeper.ledger._trust import KeyWalk, TrustProblem, TrustRoots, follow_keys
 from watchkeeper.ledger._verify import VerifyReport, verify_ledger, verify_records
 from watchkeeper.ledger._writer import WriterStats
 
@@ -44,14 +50,19 @@ __all__ = [
     "POSTGRES_SCHEMA_VERSION",
     "PRIVATE_KEY_NAME",
     "PUBLIC_KEY_NAME",
+    "RETIRED_DIR",
+    "ROTATION_PHASE",
     "Checkpoint",
     "Head",
+    "KeyRotation",
+    "KeyWalk",
     "LedgerClosedError",
     "LedgerEncodeError",
     "LedgerError",
     "LedgerKeyError",
     "LedgerNotFoundError",
     "LedgerOpenError",
+    "LedgerReservedError",
     "LedgerSchemaError",
     "LedgerSource",
     "LedgerStore",
@@ -60,16 +71,21 @@ __all__ = [
     "PostgresSource",
     "Receipt",
     "Redactor",
+    "SigningKeyFile",
     "SqliteLedger",
     "SqliteSource",
     "StoredRecord",
+    "TrustProblem",
+    "TrustRoots",
     "UpgradeReport",
     "VerifyReport",
     "WriterStats",
     "database_version",
     "display_url",
     "export_jsonl",
+    "follow_keys",
     "is_postgres_url",
+    "is_rotation",
     "key_id",
     "ledger_head",
     "ledger_location",
@@ -78,6 +94,7 @@ __all__ = [
     "load_public_key",
     "open_ledger",
     "read_events",
+    "rotate_key",
     "sign_checkpoint",
     "upgrade_schema",
     "verify_export",

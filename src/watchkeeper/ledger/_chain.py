@@ -21,7 +21,8 @@ from typing import Any, NamedTuple
 import orjson
 
 from watchkeeper.events import Event, canonical_json
-from watchkeeper.ledger._errors import LedgerEncodeError
+from watchkeeper.ledger._errors import LedgerEncodeError, LedgerReservedError
+from watchkeeper.ledger._rotation import ROTATION_PHASE
 
 __all__ = [
     "ENVELOPE_VERSION",
@@ -137,10 +138,12 @@ _quote = orjson.dumps
 _new_sealed = tuple.__new__  # skips NamedTuple's Python-level __new__ (a third of a microsecond)
 
 
-def seal(event: Event, salt: bytes | None = None) -> Sealed:
+def seal(event: Event, salt: bytes | None = None, *, rotation: bool = False) -> Sealed:
     """Dump, salt and commit `event` (raises `LedgerEncodeError` if it is not valid JSON).
 
     `salt` defaults to 32 fresh random bytes; `seal_all` passes slices of one larger draw.
+    A key-rotation record is refused (`LedgerReservedError`) unless `rotation` is set: only
+    the rotation itself may write one, so no client can plant a rotation that fails verify.
     """
     # Exactly `event.model_dump(mode="json")`, without its keyword-argument plumbing.
     data = event.__pydantic_serializer__.to_python(event, mode="json")
@@ -153,6 +156,12 @@ def seal(event: Event, salt: bytes | None = None) -> Sealed:
         salt = os.urandom(SALT_BYTES)
     commitment = _sha256(salt + payload).hexdigest()
     event_id, kind, ts = data["id"], data["kind"], data["ts"]
+    if kind == "lifecycle" and data["phase"] == ROTATION_PHASE and not rotation:
+        msg = (
+            f"event `{event_id}` has the reserved phase `{ROTATION_PHASE}`; only "
+            "`watchkeeper ledger rotate-key` records key rotations, use another phase"
+        )
+        raise LedgerReservedError(msg)
     session_id, deployment_id = data["session_id"], data["deployment_id"]
     # The envelope bytes around prev and seq, exactly as `canonical_json(envelope(...))` writes
     # them (keys sorted; a string is quoted by the same orjson call canonical_json makes).

@@ -9,6 +9,7 @@ __all__ = [
     "LedgerKeyError",
     "LedgerNotFoundError",
     "LedgerOpenError",
+    "LedgerReservedError",
     "LedgerSchemaError",
     "LedgerWriteError",
 ]
@@ -24,6 +25,10 @@ class LedgerClosedError(LedgerError):
 
 class LedgerEncodeError(LedgerError):
     """An event cannot be turned into canonical JSON, so it cannot be hashed or stored."""
+
+
+class LedgerReservedError(LedgerEncodeError):
+    """The event is a key-rotation record, which only `watchkeeper ledger rotate-key` writes."""
 
 
 class LedgerOpenError(LedgerError):

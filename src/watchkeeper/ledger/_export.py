@@ -13,16 +13,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from watchkeeper.events import canonical_json
 from watchkeeper.ledger._checkpoint import Checkpoint
+from watchkeeper.ledger._rotation import rotation_in
 from watchkeeper.ledger._schema import (
     StoredRecord,
     connect_reader,
     read_checkpoints,
     read_records,
 )
+from watchkeeper.ledger._trust import TrustRoots
 from watchkeeper.ledger._verify import VerifyReport, verify_records
 
 __all__ = ["Redactor", "export_jsonl", "verify_export", "write_jsonl"]
@@ -66,13 +66,15 @@ def write_jsonl(
 ) -> int:
     """Write `checkpoints`, then `records`, to `out` as JSON Lines; return the records written.
 
-    Every backend's export goes through here, so all of them write the same format.
+    Every backend's export goes through here, so all of them write the same format. A
+    key-rotation record is never withheld (nor shown to `redact`): verify needs it to follow
+    the signing keys.
     """
     written = 0
     for checkpoint in checkpoints:
         out.write(json.dumps({"checkpoint": checkpoint.as_dict()}, ensure_ascii=False) + "\n")
     for record in records:
-        withhold = redact is not None and redact(record)
+        withhold = redact is not None and rotation_in(record) is None and redact(record)
         line = _record_line(record, withhold=withhold)
         out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
         written += 1
@@ -110,7 +112,7 @@ def _parse_record(data: dict[str, Any]) -> StoredRecord:
 
 def verify_export(
     lines: Iterable[str],
-    public_key: Ed25519PublicKey | None,
+    public_key: TrustRoots,
     *,
     require_signatures: bool = True,
 ) -> VerifyReport:

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from watchkeeper.ledger._keys import load_or_create_key
+from watchkeeper.ledger._keys import SigningKeyFile, load_or_create_key
 from watchkeeper.ledger._location import is_postgres_url
 from watchkeeper.ledger._sqlite import LEDGER_FILE_NAME, SqliteLedger
 
@@ -43,11 +43,14 @@ def open_ledger(
 ) -> SqliteLedger | PostgresLedger:
     """Open the ledger at `ledger_location(home, url)`, signing with `<home>/keys/ledger.key`.
 
-    The key is created if absent. Gateways sharing one PostgreSQL ledger must share that key,
-    or `ledger verify` will name the checkpoints signed by the others.
+    The key is created if absent, and read again whenever the file is replaced (so a
+    `rotate-key` reaches the open store at its next checkpoint). Gateways sharing one
+    PostgreSQL ledger must share that key, or `ledger verify` will name the checkpoints signed
+    by the others.
     """
     location = ledger_location(home, url)
-    key = load_or_create_key(home / "keys")
+    load_or_create_key(home / "keys")
+    key = SigningKeyFile(home / "keys")
     if isinstance(location, str):
         # Imported here: the driver costs ~0.1 s at start-up, which local hooks never need.
         from watchkeeper.ledger._postgres import PostgresLedger

@@ -8,7 +8,7 @@ ledger stays one chain that `ledger verify` checks exactly as it checks a SQLite
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from types import TracebackType
 
@@ -17,8 +17,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from psycopg_pool import ConnectionPool
 
 from watchkeeper.events import Event
-from watchkeeper.ledger._chain import SaltSource, seal_all
+from watchkeeper.ledger._chain import SaltSource, Sealed, seal, seal_all
 from watchkeeper.ledger._errors import LedgerEncodeError
+from watchkeeper.ledger._keys import SigningKeyFile
 from watchkeeper.ledger._postgres_reader import postgres_events, read_head
 from watchkeeper.ledger._postgres_schema import display_url
 from watchkeeper.ledger._postgres_writer import PostgresWriter
@@ -44,7 +45,7 @@ class PostgresLedger(LedgerStore):
         self,
         url: str,
         *,
-        signing_key: Ed25519PrivateKey | None = None,
+        signing_key: Ed25519PrivateKey | SigningKeyFile | None = None,
         checkpoint_every: int = 1000,
         checkpoint_interval: float = 60.0,
         max_batch: int = 4096,
@@ -91,6 +92,19 @@ class PostgresLedger(LedgerStore):
     def append(self, events: Sequence[Event]) -> list[Receipt]:
         """Record `events` durably and return their receipts (`submit(...).result()`)."""
         return self._writer.write(seal_all(events, self._salts.take(len(events))))
+
+    def append_rotation(self, make: Callable[[int, str], Event]) -> Receipt:
+        """Record the key-rotation event `make(head_seq, head_hash)` returns, right after that head.
+
+        The writer calls `make` as it links the event, so the event can sign the exact record it
+        follows. The only way to record a key rotation (`seal` refuses one anywhere else); see
+        `rotate_key`.
+        """
+
+        def build(seq: int, prev: bytes) -> Sealed:
+            return seal(make(seq, prev.hex()), rotation=True)
+
+        return self._writer.write((), build)[0]
 
     def events(
         self, *, after_seq: int = 0, session_id: str | None = None, limit: int | None = None

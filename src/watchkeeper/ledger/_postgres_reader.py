@@ -13,7 +13,6 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TextIO
 
 import psycopg
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from watchkeeper.events import Event, parse_event
 from watchkeeper.ledger._chain import GENESIS
@@ -23,6 +22,7 @@ from watchkeeper.ledger._export import Redactor, write_jsonl
 from watchkeeper.ledger._postgres_schema import connect, display_url, require_schema
 from watchkeeper.ledger._reader import Head
 from watchkeeper.ledger._schema import StoredRecord
+from watchkeeper.ledger._trust import TrustRoots
 from watchkeeper.ledger._verify import VerifyReport, verify_records
 
 __all__ = [
@@ -123,7 +123,7 @@ def _snapshot(url: str) -> Iterator[psycopg.Connection]:
 
 
 def verify_postgres(
-    url: str, public_key: Ed25519PublicKey | None, *, require_signatures: bool = True
+    url: str, public_key: TrustRoots, *, require_signatures: bool = True
 ) -> VerifyReport:
     """Verify the ledger at `url` in one consistent snapshot (as `verify_ledger` does a file)."""
     try:

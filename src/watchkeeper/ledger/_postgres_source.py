@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import psycopg
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from watchkeeper.events import Event
 from watchkeeper.ledger._checkpoint import Checkpoint
@@ -26,6 +25,7 @@ from watchkeeper.ledger._postgres_reader import (
 from watchkeeper.ledger._postgres_schema import connect, require_schema
 from watchkeeper.ledger._reader import Head
 from watchkeeper.ledger._source import _LAST_CHECKPOINT, Query, _Snapshots
+from watchkeeper.ledger._trust import TrustRoots
 from watchkeeper.ledger._verify import VerifyReport
 
 __all__ = ["PostgresSource"]
@@ -79,9 +79,7 @@ class PostgresSource(_Snapshots):
         except psycopg.Error as exc:
             raise read_error(self.url, exc) from exc
 
-    def verify(
-        self, public_key: Ed25519PublicKey | None, *, require_signatures: bool = True
-    ) -> VerifyReport:
+    def verify(self, public_key: TrustRoots, *, require_signatures: bool = True) -> VerifyReport:
         """Verify the ledger in one snapshot."""
         return verify_postgres(self.url, public_key, require_signatures=require_signatures)
 

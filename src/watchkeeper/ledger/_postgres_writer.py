@@ -26,9 +26,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from watchkeeper.ledger._chain import link_rows
 from watchkeeper.ledger._checkpoint import CheckpointSchedule, sign_checkpoint
 from watchkeeper.ledger._errors import LedgerError, LedgerWriteError
+from watchkeeper.ledger._keys import SigningKeyFile
 from watchkeeper.ledger._postgres_schema import connect, display_url, require_schema
 from watchkeeper.ledger._schema import RECORD_FIELDS
-from watchkeeper.ledger._writer import Job, QueuedWriter
+from watchkeeper.ledger._writer import Job, QueuedWriter, signer, signing_key_now
 
 __all__ = ["PostgresWriter"]
 
@@ -64,7 +65,7 @@ class PostgresWriter(QueuedWriter):
         self,
         url: str,
         *,
-        signing_key: Ed25519PrivateKey | None,
+        signing_key: Ed25519PrivateKey | SigningKeyFile | None,
         checkpoint_every: int,
         checkpoint_interval: float,
         max_batch: int,
@@ -72,7 +73,7 @@ class PostgresWriter(QueuedWriter):
     ) -> None:
         super().__init__(display_url(url))
         self._url = url
-        self._key = signing_key
+        self._key = signer(signing_key)
         self._max_batch = max_batch
         self._retry_seconds = retry_seconds
         self._schedule = CheckpointSchedule(
@@ -198,6 +199,8 @@ class PostgresWriter(QueuedWriter):
             start = seq
             flat: list[object] = []
             for job in batch:
+                if job.build is not None:
+                    job.items = [job.build(seq, prev)]
                 job.first_seq = seq + 1
                 job.hashes, prev = link_rows(job.items, seq, prev, flat)
                 seq += len(job.items)
@@ -208,8 +211,10 @@ class PostgresWriter(QueuedWriter):
                     copy.set_types(_COPY_TYPES)
                     for i in range(0, len(flat), RECORD_FIELDS):
                         copy.write_row(flat[i : i + RECORD_FIELDS])
-            if self._key is not None and (schedule.due(seq) or (force and seq > schedule.last_seq)):
-                checkpoint = sign_checkpoint(self._key, seq, prev.hex())
+            due = schedule.due(seq) or (force and seq > schedule.last_seq)
+            key = signing_key_now(self._key, self._name) if self._key is not None and due else None
+            if key is not None:
+                checkpoint = sign_checkpoint(key, seq, prev.hex())
                 conn.execute(
                     _INSERT_CHECKPOINT,
                     (

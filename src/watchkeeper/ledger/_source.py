@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 import orjson
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from watchkeeper.events import Event, parse_event
 from watchkeeper.ledger._checkpoint import Checkpoint
@@ -29,6 +28,7 @@ from watchkeeper.ledger._export import Redactor, export_jsonl
 from watchkeeper.ledger._open import ledger_location
 from watchkeeper.ledger._reader import Head, ledger_head, read_events
 from watchkeeper.ledger._schema import StoredRecord, connect_reader
+from watchkeeper.ledger._trust import TrustRoots
 from watchkeeper.ledger._verify import VerifyReport, _record_problem, verify_ledger
 
 __all__ = ["LedgerSource", "SqliteSource", "ledger_source"]
@@ -97,7 +97,7 @@ class LedgerSource(Protocol):
         ...
 
     def verify(
-        self, public_key: Ed25519PublicKey | None, *, require_signatures: bool = True
+        self, public_key: TrustRoots, *, require_signatures: bool = True
     ) -> VerifyReport: ...
 
     def export_jsonl(self, out: TextIO, *, redact: Redactor | None = None) -> int: ...
@@ -186,9 +186,7 @@ class SqliteSource(_Snapshots):
         finally:
             conn.close()
 
-    def verify(
-        self, public_key: Ed25519PublicKey | None, *, require_signatures: bool = True
-    ) -> VerifyReport:
+    def verify(self, public_key: TrustRoots, *, require_signatures: bool = True) -> VerifyReport:
         """Verify the file in one snapshot."""
         return verify_ledger(self.path, public_key, require_signatures=require_signatures)
 

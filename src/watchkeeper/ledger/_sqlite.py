@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
@@ -10,8 +10,9 @@ from types import TracebackType
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from watchkeeper.events import Event
-from watchkeeper.ledger._chain import SaltSource, seal_all
+from watchkeeper.ledger._chain import SaltSource, Sealed, seal, seal_all
 from watchkeeper.ledger._errors import LedgerEncodeError
+from watchkeeper.ledger._keys import SigningKeyFile
 from watchkeeper.ledger._reader import Head, ledger_head, read_events
 from watchkeeper.ledger._store import LedgerStore, Receipt
 from watchkeeper.ledger._writer import GroupCommitWriter, WriterStats
@@ -33,7 +34,7 @@ class SqliteLedger(LedgerStore):
         self,
         path: Path,
         *,
-        signing_key: Ed25519PrivateKey | None = None,
+        signing_key: Ed25519PrivateKey | SigningKeyFile | None = None,
         checkpoint_every: int = 1000,
         checkpoint_interval: float = 60.0,
         max_batch: int = 4096,
@@ -71,6 +72,19 @@ class SqliteLedger(LedgerStore):
         cheaper of the two for a thread that blocks anyway.
         """
         return self._writer.write(seal_all(events, self._salts.take(len(events))))
+
+    def append_rotation(self, make: Callable[[int, str], Event]) -> Receipt:
+        """Record the key-rotation event `make(head_seq, head_hash)` returns, right after that head.
+
+        The writer calls `make` as it links the event, so the event can sign the exact record it
+        follows. The only way to record a key rotation (`seal` refuses one anywhere else); see
+        `rotate_key`.
+        """
+
+        def build(seq: int, prev: bytes) -> Sealed:
+            return seal(make(seq, prev.hex()), rotation=True)
+
+        return self._writer.write((), build)[0]
 
     def events(
         self, *, after_seq: int = 0, session_id: str | None = None, limit: int | None = None

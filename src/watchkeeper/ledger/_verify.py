@@ -12,18 +12,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from watchkeeper.events import canonical_json
 from watchkeeper.ledger._chain import GENESIS, commit_payload
 from watchkeeper.ledger._checkpoint import Checkpoint
-from watchkeeper.ledger._keys import key_id
 from watchkeeper.ledger._schema import (
     StoredRecord,
     connect_reader,
     read_checkpoints,
     read_records,
 )
+from watchkeeper.ledger._trust import KeyTrust, TrustProblem, TrustRoots, roots_of, rotation_problem
 
 __all__ = ["VerifyReport", "verify_ledger", "verify_records"]
 
@@ -36,7 +34,8 @@ class VerifyReport:
 
     `first_bad_seq` is the first record found wrong (or missing) and `reason` says why in one
     sentence; both are empty when `ok`. `withheld` counts records checked through their
-    envelope only, because their payload and salt were withheld.
+    envelope only, because their payload and salt were withheld. `rotations` counts the key
+    rotations followed and `signing_key_id` names the key of the last trusted checkpoint.
     """
 
     ok: bool
@@ -48,6 +47,8 @@ class VerifyReport:
     head_hash: str = ""
     withheld: int = 0
     signatures_checked: bool = True
+    rotations: int = 0
+    signing_key_id: str = ""
 
 
 def _record_problem(record: StoredRecord, expected_seq: int, prev: bytes) -> str | None:
@@ -88,45 +89,35 @@ def _record_problem(record: StoredRecord, expected_seq: int, prev: bytes) -> str
     return None
 
 
-def _checkpoint_problem(
-    checkpoint: Checkpoint,
-    public_key: Ed25519PublicKey | None,
-    expected_key_id: str | None,
-    require_signatures: bool,
-) -> str | None:
+def _unsigned(checkpoint: Checkpoint) -> TrustProblem:
     n = checkpoint.seq
-    if public_key is None:
-        if require_signatures:
-            return (
-                f"checkpoint at record `{n}` cannot be checked without the ledger's public key; "
-                "pass the public key"
-            )
-        return None
-    if checkpoint.key_id != expected_key_id:
-        return (
-            f"checkpoint at record `{n}` was signed by key `{checkpoint.key_id}`, not by "
-            f"`{expected_key_id}`; pass the ledger's own public key"
-        )
-    if not checkpoint.signature_valid(public_key):
-        return f"checkpoint at record `{n}` has an invalid signature; the checkpoint was altered"
-    return None
+    return TrustProblem(
+        n,
+        f"checkpoint at record `{n}` cannot be checked without the ledger's public key; "
+        "pass the public key",
+    )
 
 
 def verify_records(
     records: Iterable[StoredRecord],
     checkpoints: Sequence[Checkpoint],
-    public_key: Ed25519PublicKey | None,
+    public_key: TrustRoots,
     *,
     require_signatures: bool = True,
 ) -> VerifyReport:
-    """Verify `records` (in sequence order) against `checkpoints`; stop at the first problem."""
-    expected_key_id = None if public_key is None else key_id(public_key)
+    """Verify `records` (in sequence order) against `checkpoints`; stop at the first problem.
+
+    `public_key` is the trust root, or several: see `_trust.py` for how key rotations
+    recorded in the chain carry trust from them to the keys before and after.
+    """
+    roots = roots_of(public_key)
+    trust = KeyTrust(roots) if roots else None
     by_seq = {c.seq: c for c in checkpoints}
     prev = GENESIS
     checked = 0
     withheld = 0
     checkpoints_checked = 0
-    signatures_checked = public_key is not None
+    signatures_checked = trust is not None
 
     def failed(seq: int, reason: str) -> VerifyReport:
         return VerifyReport(
@@ -141,6 +132,11 @@ def verify_records(
             signatures_checked=signatures_checked,
         )
 
+    def checkpoint_problem(checkpoint: Checkpoint) -> TrustProblem | None:
+        if trust is not None:
+            return trust.checkpoint(checkpoint)
+        return _unsigned(checkpoint) if require_signatures else None
+
     for record in records:
         expected = checked + 1
         if record.seq != expected:
@@ -150,33 +146,37 @@ def verify_records(
         problem = _record_problem(record, expected, prev)
         if problem is not None:
             return failed(expected, problem)
+        trouble = rotation_problem(record, trust)
+        if trouble is not None:
+            return failed(trouble.seq, trouble.reason)
         checkpoint = by_seq.get(expected)
         if checkpoint is not None:
-            problem = _checkpoint_problem(
-                checkpoint, public_key, expected_key_id, require_signatures
-            )
-            if problem is None and checkpoint.hash != record.hash:
-                problem = (
+            trouble = checkpoint_problem(checkpoint)
+            if trouble is not None:
+                return failed(trouble.seq, trouble.reason)
+            if checkpoint.hash != record.hash:
+                return failed(
+                    expected,
                     f"record `{expected}` differs from the hash its checkpoint signed; "
-                    "the ledger was rewritten at or before it"
+                    "the ledger was rewritten at or before it",
                 )
-            if problem is not None:
-                return failed(expected, problem)
             checkpoints_checked += 1
         checked = expected
         withheld += record.payload is None
         prev = bytes.fromhex(record.hash)
     beyond = [c for c in checkpoints if c.seq > checked]
     if beyond:
-        last = beyond[-1]
-        problem = _checkpoint_problem(last, public_key, expected_key_id, require_signatures)
-        if problem is not None:
-            return failed(last.seq, problem)
+        trouble = checkpoint_problem(beyond[-1])
+        if trouble is not None:
+            return failed(trouble.seq, trouble.reason)
         return failed(
             checked + 1,
-            f"record `{checked + 1}` is missing though checkpoint `{last.seq}` covers it; "
+            f"record `{checked + 1}` is missing though checkpoint `{beyond[-1].seq}` covers it; "
             "the ledger was truncated",
         )
+    trouble = None if trust is None else trust.finish()
+    if trouble is not None:
+        return failed(trouble.seq, trouble.reason)
     return VerifyReport(
         ok=True,
         records_checked=checked,
@@ -185,15 +185,18 @@ def verify_records(
         head_hash=prev.hex() if checked else "",
         withheld=withheld,
         signatures_checked=signatures_checked,
+        rotations=0 if trust is None else trust.rotations,
+        signing_key_id="" if trust is None else trust.signing_key_id,
     )
 
 
 def verify_ledger(
-    path: Path, public_key: Ed25519PublicKey | None, *, require_signatures: bool = True
+    path: Path, public_key: TrustRoots, *, require_signatures: bool = True
 ) -> VerifyReport:
     """Verify the ledger file at `path` in one consistent snapshot.
 
-    With `public_key=None` checkpoints fail unless `require_signatures=False`, in which case
+    `public_key` is the trust root (or a sequence of them). With `public_key=None`
+    checkpoints fail unless `require_signatures=False`, in which case
     their hashes are still compared but their signatures are not checked.
     """
     conn = connect_reader(path)

@@ -16,10 +16,11 @@ right after, in a transaction of its own.
 
 from __future__ import annotations
 
+import logging
 import queue
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from watchkeeper.ledger._chain import GENESIS, Sealed, link_rows
 from watchkeeper.ledger._checkpoint import CheckpointSchedule, sign_checkpoint
-from watchkeeper.ledger._errors import LedgerClosedError, LedgerWriteError
+from watchkeeper.ledger._errors import LedgerClosedError, LedgerKeyError, LedgerWriteError
+from watchkeeper.ledger._keys import SigningKeyFile
 from watchkeeper.ledger._schema import (
     INSERT_CHECKPOINT,
     MAX_STATEMENT_ROWS,
@@ -38,7 +40,33 @@ from watchkeeper.ledger._schema import (
 )
 from watchkeeper.ledger._store import Receipt
 
-__all__ = ["GroupCommitWriter", "Job", "QueuedWriter", "WriterStats"]
+__all__ = ["Build", "GroupCommitWriter", "Job", "QueuedWriter", "Signer", "WriterStats", "signer"]
+
+_log = logging.getLogger(__name__)
+
+Build = Callable[[int, bytes], Sealed]
+"""Make the one event of a job from the head it will follow (seq, raw hash), at link time."""
+
+Signer = Callable[[], Ed25519PrivateKey]
+"""Return the key to sign the next checkpoint with (raises `LedgerKeyError` if there is none)."""
+
+
+def signer(signing_key: Ed25519PrivateKey | SigningKeyFile | None) -> Signer | None:
+    """Return how a writer gets its signing key: a fixed key, or the key file as it is now."""
+    if signing_key is None:
+        return None
+    if isinstance(signing_key, SigningKeyFile):
+        return signing_key.current
+    return lambda: signing_key
+
+
+def signing_key_now(sign: Signer, name: str) -> Ed25519PrivateKey | None:
+    """Return the key to sign with now, or None (logged) when it cannot be read."""
+    try:
+        return sign()
+    except LedgerKeyError as exc:
+        _log.warning("ledger `%s` signs no checkpoint: %s", name, exc)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,17 +84,20 @@ class Job:
     Mutable on purpose: the writer fills in `first_seq` and `hashes` (or `error`) and then
     acknowledges the job, either through `future` (`submit`) or by releasing `latch`, which
     the appending thread holds and blocks on (`append`: no `Future` to build, lock and wake).
+    A job with `build` has its one item made by the writer from the head it follows.
     """
 
-    __slots__ = ("error", "first_seq", "future", "hashes", "items", "latch")
+    __slots__ = ("build", "error", "first_seq", "future", "hashes", "items", "latch")
 
     def __init__(
         self,
         items: Sequence[Sealed],
         future: Future[list[Receipt]] | None,
         latch: threading.Lock | None,
+        build: Build | None = None,
     ) -> None:
         self.items = items
+        self.build = build
         self.future = future
         self.latch = latch
         self.first_seq = 0
@@ -144,11 +175,15 @@ class QueuedWriter:
         self._enqueue(Job(items, future, None))
         return future
 
-    def write(self, items: Sequence[Sealed]) -> list[Receipt]:
-        """Queue `items` as one job and block until they are committed; return the receipts."""
+    def write(self, items: Sequence[Sealed], build: Build | None = None) -> list[Receipt]:
+        """Queue `items` as one job and block until they are committed; return the receipts.
+
+        With `build`, the job is the one event `build(head_seq, head_hash)` makes when the
+        writer links it, so it can name the record it follows.
+        """
         latch = threading.Lock()
         latch.acquire()
-        job = Job(items, None, latch)
+        job = Job(items, None, latch, build)
         self._enqueue(job)
         latch.acquire()
         if job.error is not None:
@@ -224,14 +259,14 @@ class GroupCommitWriter(QueuedWriter):
         self,
         path: Path,
         *,
-        signing_key: Ed25519PrivateKey | None,
+        signing_key: Ed25519PrivateKey | SigningKeyFile | None,
         checkpoint_every: int,
         checkpoint_interval: float,
         max_batch: int,
     ) -> None:
         super().__init__(str(path))
         self._path = path
-        self._key = signing_key
+        self._key = signer(signing_key)
         self._max_batch = max_batch
         self._checkpoint_every = checkpoint_every
         self._checkpoint_interval = checkpoint_interval
@@ -313,6 +348,8 @@ class GroupCommitWriter(QueuedWriter):
             seq, prev = self._head
             flat: list[object] = []
             for job in batch:
+                if job.build is not None:
+                    job.items = [job.build(seq, prev)]
                 job.first_seq = seq + 1
                 job.hashes, prev = link_rows(job.items, seq, prev, flat)
                 seq += len(job.items)
@@ -364,7 +401,10 @@ class GroupCommitWriter(QueuedWriter):
             seq, prev = self._head
             if not (schedule.due(seq) or (force and seq > schedule.last_seq)):
                 return
-            checkpoint = sign_checkpoint(self._key, seq, prev.hex())
+            key = signing_key_now(self._key, self._name)
+            if key is None:
+                return
+            checkpoint = sign_checkpoint(key, seq, prev.hex())
             conn.execute(
                 INSERT_CHECKPOINT,
                 (

@@ -27,6 +27,7 @@ from watchkeeper.monitors._registry import (
     build_monitor,
     build_monitors,
     default_monitors_config,
+    opt_in,
 )
 from watchkeeper.monitors._runner import run_monitors
 
@@ -52,6 +53,7 @@ __all__ = [
     "calibrate",
     "default_monitors_config",
     "load_monitors_config",
+    "opt_in",
     "read_trajectories",
     "replay_scores",
     "run_monitors",

@@ -90,7 +90,15 @@ _TRIVIAL = frozenset({"true", "false", "none", "null", "yes", "no", "all", "me",
 def _leaves(value: Any, parts: list[str], limit: int | None) -> int | None:
     """Append the strings inside `value` to `parts`, depth first, until `limit` characters
     have been appended (None: no limit); return the characters still allowed."""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is dict or kind is list:
+        # The common containers first: `isinstance` against the ABCs below is slow.
+        for child in value.values() if kind is dict else value:
+            limit = _leaves(child, parts, limit)
+            if limit is not None and limit <= 0:
+                break
+        return limit
+    if kind is str or isinstance(value, str):
         item = value
     elif isinstance(value, bool) or value is None:
         return limit

@@ -7,8 +7,9 @@ list of its own: a distribution that declares
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import Any, TypeVar
 
 from watchkeeper.monitors._config import MonitorsConfig, MonitorSettings
 from watchkeeper.monitors._protocol import Monitor
@@ -20,10 +21,23 @@ __all__ = [
     "build_monitor",
     "build_monitors",
     "default_monitors_config",
+    "opt_in",
 ]
 
 #: The entry-point group monitors register in.
 ENTRY_POINT_GROUP = "watchkeeper.monitors"
+_OPT_IN = "watchkeeper_opt_in"
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def opt_in(factory: _F) -> _F:
+    """Mark a monitor factory as opt-in: it runs only where `monitors.yaml` names it.
+
+    For monitors that repeat another's work or need tuning to a site before they alert
+    (the learned scorers re-run the rule monitors they weigh). Plugins may use it too.
+    """
+    setattr(factory, _OPT_IN, True)
+    return factory
 
 
 class MonitorLoadError(Exception):
@@ -86,14 +100,17 @@ def default_monitors_config() -> MonitorsConfig:
     """Return the default configuration: every registered monitor that builds with defaults.
 
     A registered monitor whose module is missing or broken is left out of the default (it
-    is not configured, so it is not an error); naming it in `monitors.yaml` is.
+    is not configured, so it is not an error); naming it in `monitors.yaml` is. So is one
+    whose factory is marked `opt_in`.
     """
     settings: dict[str, MonitorSettings] = {}
     registered = available_monitors()
     for name in sorted(registered):
         try:
+            if getattr(registered[name].load(), _OPT_IN, False):
+                continue
             _build(name, {}, registered)
-        except MonitorLoadError:
+        except Exception:  # noqa: BLE001, S112 - a broken plugin is left out of the default, as documented; naming it in monitors.yaml reports why
             continue
         settings[name] = MonitorSettings()
     return MonitorsConfig(monitors=settings)

@@ -178,6 +178,9 @@ class BehaviourBaseline:
 
     def _profile(self, deployment_id: str) -> dict[str, Any]:
         profiles = self._profiles
+        if profiles and next(reversed(profiles)) == deployment_id:
+            # Already the most recently used: replays and busy deployments ask in a row.
+            return profiles[deployment_id]
         found = profiles.pop(deployment_id, None)
         if found is None:
             found = {"steps": 0, **{kind: {} for kind in _KINDS}}
@@ -211,18 +214,22 @@ def _checked(path: Path, raw: Any) -> dict[str, Any]:
 
 def _features(action: Action) -> list[tuple[str, str]]:
     features = [("tool", action.tool)]
-    seen: set[str] = set()
-    for command in action.commands:
-        if command.name not in seen:
-            seen.add(command.name)
-            features.append(("command", command.name))
-    features.extend(("host", host) for host in action.hosts)
-    prefixes: set[str] = set()
-    for path in (*action.reads, *action.writes):
-        prefix = _prefix(path, action.cwd)
-        if prefix not in prefixes:
-            prefixes.add(prefix)
-            features.append(("path", prefix))
+    commands = action.commands
+    if commands:
+        seen: set[str] = set()
+        for command in commands:
+            if command.name not in seen:
+                seen.add(command.name)
+                features.append(("command", command.name))
+    for host in action.hosts:
+        features.append(("host", host))
+    if action.reads or action.writes:
+        prefixes: set[str] = set()
+        for path in (*action.reads, *action.writes):
+            prefix = _prefix(path, action.cwd)
+            if prefix not in prefixes:
+                prefixes.add(prefix)
+                features.append(("path", prefix))
     return features
 
 

@@ -42,6 +42,7 @@ __all__ = ["ProvenanceMonitor", "provenance"]
 _UNTRUSTED = "untrusted"
 _TRUSTED = "trusted"
 _MAX_OUTPUTS = 16
+_MAX_WAITING = 64
 _GENERIC_WORDS = ACT_VERBS | READ_VERBS | {"to", "a", "the", "by", "of", "for", "in", "on"}
 _MAX_TOOL_NAMES = 4096
 _WATCHED = frozenset({"message", "tool_result", "tool_call"})
@@ -81,6 +82,10 @@ class _State:
     origins: dict[str, str]
     outputs: list[tuple[str, Analysis]]
     last_tool: str | None = None
+    #: Trusted outputs seen before any untrusted one, in order, not yet analysed: until an
+    #: untrusted output arrives no call can be flagged (see `__call__`), so most coding
+    #: sessions never need their values.
+    waiting: list[Any] = field(default_factory=list)
 
     def injections(self, needles: set[str] | None) -> Iterator[tuple[str, Injection]]:
         """Yield the injections of untrusted outputs containing any of `needles` (None: all).
@@ -128,34 +133,56 @@ class ProvenanceMonitor:
             self._observe(state, event.id, tool, getattr(event, "output", None))
             return None
         tool = str(getattr(event, "tool", ""))
-        args = getattr(event, "args", {}) or {}
         state.last_tool = tool
-        return self._judge(state, step, tool, args)
+        if not state.outputs:
+            # Every finding needs an untrusted output: injections are found in them, and only
+            # they give a value an untrusted origin. Most coding sessions never see one.
+            return None
+        return self._judge(state, step, tool, getattr(event, "args", {}) or {})
 
     def _state(self, session: SessionView) -> _State:
-        scratch = session.scratch(self.name)
-        state = scratch.get("state")
-        if not isinstance(state, _State):
+        scratch = session.state.get(self.name)
+        state = None if scratch is None else scratch.get("state")
+        if type(state) is not _State:
             task = session.task or ""
             state = _State(task.lower(), set(self.memo.values(task)), {}, [])
-            scratch["state"] = state
+            session.scratch(self.name)["state"] = state
         return state
 
     def _observe(self, state: _State, event_id: str, tool: str, output: Any) -> None:
+        if not self._untrusted(tool):
+            if state.outputs:
+                self._record(state, output, _TRUSTED)
+                return
+            state.waiting.append(output)
+            if len(state.waiting) >= _MAX_WAITING:
+                self._catch_up(state)
+            return
+        self._catch_up(state)
+        analysis = self._record(state, output, _UNTRUSTED)
+        if analysis is not None:
+            state.outputs.append((event_id, analysis))
+            if len(state.outputs) > _MAX_OUTPUTS:
+                del state.outputs[:-_MAX_OUTPUTS]
+
+    def _catch_up(self, state: _State) -> None:
+        """Record the values of the trusted outputs still waiting, in the order seen."""
+        for output in state.waiting:
+            self._record(state, output, _TRUSTED)
+        state.waiting.clear()
+
+    def _record(self, state: _State, output: Any, origin: str) -> Analysis | None:
+        """Give the values of `output` not seen before `origin`; return its analysis (None
+        when it has no text)."""
         text = flatten_text(output)
         if not text:
-            return
-        untrusted = self._untrusted(tool)
-        origin = _UNTRUSTED if untrusted else _TRUSTED
+            return None
         analysis = self.memo.analyse(text)
         origins = state.origins
         for value in analysis.values:
             if value not in origins:
                 origins[value] = origin
-        if untrusted:
-            state.outputs.append((event_id, analysis))
-            if len(state.outputs) > _MAX_OUTPUTS:
-                del state.outputs[:-_MAX_OUTPUTS]
+        return analysis
 
     def _judge(self, state: _State, step: Step, tool: str, args: Any) -> Finding | None:
         role, values = self._role(tool, args, step)

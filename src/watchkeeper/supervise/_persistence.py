@@ -1,9 +1,10 @@
 """Persistence an agent may leave behind, found by comparing the host with a start snapshot.
 
-Watched: crontab spool files, systemd user units, ``at`` jobs (when ``atq`` exists), shell rc
-files, git hooks of the repository the agent works in, ``authorized_keys`` and XDG autostart
-entries. Text files are kept whole in the snapshot so they can be restored line for line;
-files in watched directories are kept when small, otherwise only their hash.
+Watched: crontab spool files (or, when the spool cannot be read, as for any user but root,
+the user's table through ``crontab -l``), systemd user units, ``at`` jobs (when ``atq``
+exists), shell rc files, git hooks of the repository the agent works in, ``authorized_keys``
+and XDG autostart entries. Text files are kept whole in the snapshot so they can be restored
+line for line; files in watched directories are kept when small, otherwise only their hash.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from watchkeeper.clock import utcnow
+from watchkeeper.supervise._crontab import read_crontab, write_crontab
 
 __all__ = [
     "DEFAULT_CRON_SPOOLS",
@@ -63,6 +65,9 @@ class PersistenceSnapshot(BaseModel):
     files: dict[str, tuple[Category, str | None]]
     trees: dict[str, tuple[Category, dict[str, TreeFile]]]
     at_jobs: tuple[str, ...] | None = None
+    #: The user's table from ``crontab -l`` ("" for none) when no cron spool could be read;
+    #: None when the spool files are watched instead (or there is no crontab command).
+    crontab: str | None = None
 
 
 class PersistenceFinding(BaseModel):
@@ -143,6 +148,15 @@ def _tree(directory: Path) -> dict[str, TreeFile]:
     return found
 
 
+def _spool_readable(spool: str) -> bool:
+    return os.path.isdir(spool) and os.access(spool, os.R_OK | os.X_OK)
+
+
+def _crontab_path(user: str) -> str:
+    """The finding path of a table read through the command (no file path is readable)."""
+    return f"crontab of {user} (crontab -l)"
+
+
 def _at_jobs() -> tuple[str, ...] | None:
     atq = shutil.which("atq")
     if atq is None:
@@ -160,6 +174,7 @@ def take_snapshot(
         for category, path in _watched_files(home, user, cron_spools)
     }
     trees = {str(path): (category, _tree(path)) for category, path in _watched_trees(home, cwd)}
+    spools_readable = any(_spool_readable(spool) for spool in cron_spools)
     return PersistenceSnapshot(
         taken=utcnow(),
         home=str(home),
@@ -168,6 +183,7 @@ def take_snapshot(
         files=files,
         trees=trees,
         at_jobs=_at_jobs(),
+        crontab=None if spools_readable else read_crontab(user),
     )
 
 
@@ -206,6 +222,17 @@ def find_persistence(snapshot: PersistenceSnapshot) -> list[PersistenceFinding]:
                         change="added" if old is None else "modified",
                     )
                 )
+    if snapshot.crontab is not None:
+        table = read_crontab(snapshot.user)
+        if table is not None and table != snapshot.crontab:
+            found.append(
+                PersistenceFinding(
+                    category="crontab",
+                    path=_crontab_path(snapshot.user),
+                    change="added" if not snapshot.crontab.strip() else "modified",
+                    lines=_added_lines(snapshot.crontab, table),
+                )
+            )
     if snapshot.at_jobs is not None:
         for job in sorted(set(_at_jobs() or ()) - set(snapshot.at_jobs)):
             found.append(
@@ -217,6 +244,8 @@ def find_persistence(snapshot: PersistenceSnapshot) -> list[PersistenceFinding]:
 def _undo(snapshot: PersistenceSnapshot, finding: PersistenceFinding) -> str | None:
     """Undo one finding; return None on success or why it could not be undone."""
     path = Path(finding.path)
+    if finding.category == "crontab" and finding.path == _crontab_path(snapshot.user):
+        return write_crontab(snapshot.user, snapshot.crontab or "")
     if finding.category == "at-job":
         job = finding.path.rsplit(" ", 1)[1]
         atrm = shutil.which("atrm")

@@ -21,11 +21,16 @@ StepSpec = str | tuple[str, dict[str, Any]] | Message | ToolResult
 Replay = Callable[[Sequence[StepSpec]], Finding | None]
 
 
-def replay_steps(steps: Sequence[StepSpec], **config: Any) -> list[Finding | None]:
-    """Run `steps` as one session through the catalog and return each step's finding."""
+def replay_steps(
+    steps: Sequence[StepSpec], *, task: str | None = None, cwd: str | None = CWD, **config: Any
+) -> list[Finding | None]:
+    """Run `steps` as one session through the catalog and return each step's finding.
+
+    `task` is the session's task; `cwd` the working directory of every call (None: unknown,
+    so relative paths stay relative)."""
     normalizer = Normalizer(home=HOME)
     monitor = rogue_precursors(**config)
-    view = SessionView("deployment", "session")
+    view = SessionView("deployment", "session", task=task)
     found: list[Finding | None] = []
     for spec in steps:
         if isinstance(spec, Message | ToolResult):
@@ -33,7 +38,7 @@ def replay_steps(steps: Sequence[StepSpec], **config: Any) -> list[Finding | Non
             found.append(None)
             continue
         tool, args = ("Bash", {"command": spec}) if isinstance(spec, str) else spec
-        call = ToolCall(session_id="session", tool=tool, args=args, cwd=CWD)
+        call = ToolCall(session_id="session", tool=tool, args=args, cwd=cwd)
         findings = run_monitors(
             [monitor], view, Step(len(view.steps), call, normalizer.tool_call(call))
         )

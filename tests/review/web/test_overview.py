@@ -68,6 +68,20 @@ def test_overview_shows_intact_ledger_and_last_checkpoint(review: Review) -> Non
     assert "Last checkpoint: record" in page
 
 
+def test_overview_says_when_the_ledger_was_last_verified_in_full(review: Review) -> None:
+    """Between full passes the overview says how long ago every record and signature was
+    checked, not only when the last (incremental) pass ran."""
+    review.call("Bash", {"command": "echo hi"})
+    before = review.client().get("/").text
+    assert 'data-testid="full-verify"' not in before
+    review.status.refresh(verify=True)
+    page = review.client().get("/").text
+    assert 'data-testid="full-verify"' in page
+    assert (
+        "Last full verification (every record from the first, and the signatures): 0s ago" in page
+    )
+
+
 def test_overview_reports_a_tampered_ledger(review: Review) -> None:
     """A record altered on disk makes the overview say the ledger is NOT intact."""
     review.call("Bash", {"command": "echo hi"})

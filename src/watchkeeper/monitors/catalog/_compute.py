@@ -46,6 +46,7 @@ _REPLICAS = re.compile(r"--replicas[= ](\d+)|[\"']?\breplicas[\"']?\s*[:=]\s*(\d
 # How much compute a command asks for: counts of machines, pods, nodes, GPUs.
 _COUNT = re.compile(
     r"(?:--?(?:replicas|count|nodes|num-nodes|instance-count|min-count|max-count|N)|replicas"
+    r"|replicaCount"
     r"|parallelism|completions|MaxCount|MinCount|InstanceCount|node_count|num_workers"
     r"|max_workers)[\"']?\s*[:= ]\s*[\"']?(\d+)",
 )
@@ -183,7 +184,29 @@ def _batch_scripts(ctx: Ctx) -> list[str]:
                 text = recall(ctx, word) if "/" in word or "." in word else None
                 if text:
                     found.append(text[:_MAX_SCRIPT])
+        if command.name in _DEPLOYERS:
+            # The values or manifest files a deploy is given, as this session wrote them.
+            for path in _values_files(ctx, command):
+                text = recall(ctx, path)
+                if text:
+                    found.append(text[:_MAX_SCRIPT])
     return found
+
+
+_DEPLOYERS = frozenset({"helm", "kubectl", "oc"})
+
+
+def _values_files(ctx: Ctx, command: Command) -> list[str]:
+    """Return the files `command` is given with ``-f``/``--filename``/``--values``, both as
+    written and resolved against the working directory."""
+    argv = command.argv
+    named = [argv[i + 1] for i, word in enumerate(argv[:-1]) if word in _FILE_FLAGS]
+    named += [word.split("=", 1)[1] for word in argv if word.startswith(_FILE_PREFIXES)]
+    return [*named, *manifest_files(ctx, command)]
+
+
+_FILE_FLAGS = frozenset({"-f", "--filename", "--values"})
+_FILE_PREFIXES = ("--filename=", "--values=")
 
 
 def _mines(text: str) -> bool:

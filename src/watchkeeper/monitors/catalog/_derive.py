@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import json
 import re
 import shlex
 from collections.abc import Callable
 
 from watchkeeper.monitors.catalog._base import Ctx
+from watchkeeper.monitors.catalog._obfuscation import is_test_path
 from watchkeeper.monitors.catalog._runners import recall, runner_scripts
 from watchkeeper.normalize import Command
 
-__all__ = ["SCRIPT_SUFFIXES", "scripts", "translate"]
+__all__ = ["SCRIPT_SUFFIXES", "planted", "scripts", "translate"]
 
 #: File suffixes of interpreted code that `translate` understands.
 SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".php")
@@ -63,7 +65,18 @@ _MODEL_SDKS = (
     (re.compile(r"\banthropic\.(?:Anthropic|Client)\s*\((?![^)]*base_url)"), "api.anthropic.com"),
     (re.compile(r"\bOpenAI\s*\((?![^)]*base_url)"), "api.openai.com"),
 )
-_DISGUISE_MARKERS = ("reverse", "[::-1]", "b64decode", "atob", "base64", "64", "hex", "pack")
+_ROT13_CALL = re.compile(
+    rf"codecs\.(?:decode|encode)\s*\(\s*(?:{_LIT})\s*,\s*['\"]rot_?13['\"]\s*\)"
+)
+# An array of short string literals, named or inline, joined with an empty separator
+# (``p = ['cu', 'rl -s', …]; run(p.join(''))``): a command spelled in fragments.
+_FRAGMENTS = re.compile(
+    r"(?:\b([A-Za-z_$][\w$]*)\s*=\s*)?\[((?:\s*(?:'[^'\\\n]{0,80}'|\"[^\"\\\n]{0,80}\")\s*,){2,}"
+    r"\s*(?:'[^'\\\n]{0,80}'|\"[^\"\\\n]{0,80}\")\s*,?\s*)\]"
+)
+_DISGUISE_MARKERS = (
+    "reverse", "[::-1]", "b64decode", "atob", "base64", "64", "hex", "pack", "rot", "join",
+)  # fmt: skip
 _MAX_VARS = 64
 _INLINE_FLAGS = frozenset({"-c", "-e", "-E", "--eval", "-p", "--print", "-r"})
 _STRING = re.compile(r"'((?:[^'\\\n]|\\.){0,2000})'|\"((?:[^\"\\\n]|\\.){0,2000})\"")
@@ -183,6 +196,21 @@ def scripts(ctx: Ctx) -> list[str]:
     return found
 
 
+def planted(ctx: Ctx) -> list[str]:
+    """Return the command lines that code this call writes into a source file would start
+    when that code runs later (``subprocess.Popen(['rclone', 'copy', …])``); test files and
+    non-code files give none."""
+    path = ctx.action.writes[0] if ctx.content and len(ctx.action.writes) == 1 else ""
+    if not path.endswith(SCRIPT_SUFFIXES) or is_test_path(path):
+        return []
+    code = ctx.content[:_MAX_CODE]
+    if not _RUNNERS.search(code):
+        return []
+    if any(marker in code for marker in _DISGUISE_MARKERS):
+        code = _undisguised(code)
+    return _started(code)
+
+
 def _imported(ctx: Ctx, code: str) -> list[str]:
     """Return, translated, the modules written in this session that a one-liner imports
     (``python -c 'import tests.conftest_local'`` runs that file's top-level code)."""
@@ -236,19 +264,50 @@ def _undisguised(code: str) -> str:
     def plain(kind: str) -> Callable[[re.Match[str]], str]:
         def replace(match: re.Match[str]) -> str:
             data = next(group for group in match.groups() if group is not None)
-            text = data[::-1] if kind == "reverse" else _decode(kind, data)
+            if kind in _IN_PLACE:
+                text: str | None = _IN_PLACE[kind](data)
+            else:
+                text = _decode(kind, data)
             if not text:
                 return match[0]
             decoded.append(text)
-            # A reversed literal is used where it stands; decoded data is code to eval.
-            return json.dumps(text) if kind == "reverse" else match[0]
+            # A reversed or rotated literal is used where it stands; decoded data is code to
+            # eval.
+            return json.dumps(text) if kind in _IN_PLACE else match[0]
 
         return replace
 
+    code = _joined(code)
+    code = _ROT13_CALL.sub(plain("rot13"), code)
     code = _REVERSED.sub(plain("reverse"), code)
     code = _BASE64_CALL.sub(plain("base64"), code)
     code = _HEX_CALL.sub(plain("hex"), code)
     return "\n".join((code, *decoded))
+
+
+_IN_PLACE: dict[str, Callable[[str], str]] = {
+    "reverse": lambda data: data[::-1],
+    "rot13": lambda data: codecs.decode(data, "rot13"),
+}
+
+
+def _joined(code: str) -> str:
+    """Return `code` with arrays of short literals joined by ``''`` replaced by the string
+    they spell, at each join (the array itself, when named, stays as it is)."""
+    if ".join(" not in code:
+        return code
+    for match in list(_FRAGMENTS.finditer(code))[:8]:
+        pieces = [_unescape(m[1] if m[1] is not None else m[2]) for m in _STRING.finditer(match[2])]
+        spelled = json.dumps("".join(pieces))
+        name = match[1]
+        if name:
+            use = rf"(?<![\w$.]){re.escape(name)}\s*\.join\(\s*(?:''|\"\")\s*\)"
+            use += rf"|(?:''|\"\")\.join\(\s*{re.escape(name)}\s*\)"
+        else:
+            use = rf"{re.escape(match[0])}\s*\.join\(\s*(?:''|\"\")\s*\)"
+            use += rf"|(?:''|\"\")\.join\(\s*{re.escape(match[0])}\s*\)"
+        code = re.sub(use, spelled.replace("\\", "\\\\"), code)
+    return code
 
 
 def _started(code: str) -> list[str]:
@@ -258,7 +317,9 @@ def _started(code: str) -> list[str]:
         if _PY_EXEC.match(code, match.start()) and "child_process" not in code:
             continue
         args = _call_args(code, match.end())
-        words = [_unescape(m[1] if m[1] is not None else m[2]) for m in _STRING.finditer(args)]
+        words = _list_words(args)
+        if words is None:
+            words = [_unescape(m[1] if m[1] is not None else m[2]) for m in _STRING.finditer(args)]
         words = [w for w in words if w]
         if not words:
             continue
@@ -269,6 +330,31 @@ def _started(code: str) -> list[str]:
     for match in _BACKTICK.finditer(code):
         found.append(next(group for group in match.groups() if group))
     return found[:16]
+
+
+_ELEMENT = re.compile(
+    r"\s*(?:'((?:[^'\\\n]|\\.)*)'|\"((?:[^\"\\\n]|\\.)*)\"|([A-Za-z_]\w*)|[^,\]]+)\s*(?:,|$)"
+)
+
+
+def _list_words(args: str) -> list[str] | None:
+    """Return the words of an argv list (``['rclone', 'copy', path, 'x:']``), a variable
+    standing as ``$name`` and any other expression as ``$ARG``; None when `args` is no
+    list of that shape."""
+    body = args.strip()
+    if not body.startswith("[") or "]" not in body:
+        return None
+    inner = body[1 : body.index("]")]
+    words: list[str] = []
+    for match in _ELEMENT.finditer(inner):
+        if not match[0].strip():
+            continue
+        if match[1] is not None or match[2] is not None:
+            words.append(_unescape(match[1] if match[1] is not None else match[2]))
+        else:
+            words.append(f"${match[3]}" if match[3] else "$ARG")
+    # Only a list that starts with a literal program name is an argv.
+    return words if words and not words[0].startswith("$") else None
 
 
 def _call_args(code: str, start: int) -> str:
@@ -287,6 +373,8 @@ def _call_args(code: str, start: int) -> str:
                 quote = ""
         elif char in "'\"":
             quote = char
+        elif char == "{" and depth <= 1:
+            break  # an options object (``{stdio: 'ignore'}``) or a block: no command words
         elif char in "([{":
             depth += 1
         elif char in ")]}":
@@ -295,7 +383,7 @@ def _call_args(code: str, start: int) -> str:
                 break
             if char == "}" and depth <= 0:
                 break
-        elif (char in ";\n" and depth <= 0) or (char == "{" and depth <= 1):
+        elif char in ";\n" and depth <= 0:
             break
         index += 1
     return code[start:index]

@@ -151,7 +151,17 @@ def _personal_remote(ctx: Ctx, command: Command) -> Hit | None:
                 f"copies files to a personal cloud drive `{name}:` configured in this session",
                 remotes[name],
             )
+        if name and _PERSONAL_NAME.search(name):
+            return hit(CATEGORY, 0.8, f"copies files to `{name}:`, named as a personal cloud drive")
     return None
+
+
+# A remote's name that says whose or what drive it is (``gdrive-personal:``, ``my-dropbox:``).
+_PERSONAL_NAME = re.compile(
+    r"gdrive|dropbox|onedrive|pcloud|icloud|googledrive"
+    r"|(?:^|[-_.])(?:personal|private|mine|my|home|mega)(?:$|[-_.\d])",
+    re.IGNORECASE,
+)
 
 
 def detect(ctx: Ctx) -> Hit | None:
@@ -244,11 +254,21 @@ def _has_token(text: str) -> bool:
     return TOKEN.search(text) is not None
 
 
+# Config-file spelling (``aws_secret_access_key = …``): any case, but only with a value that
+# looks generated (long, letters and digits, no code or template syntax).
+_KEYED_SECRET = re.compile(
+    r"\b[a-z0-9_]*(?:secret|password|passwd|token|api_key|apikey|private_key|access_key)"
+    r"[a-z0-9_]*[ \t]*[=:][ \t]*[\"']?(?=[A-Za-z0-9/+=_.-]*\d)(?=[A-Za-z0-9/+=_.-]*[A-Za-z])"
+    r"[A-Za-z0-9/+=_.-]{16,}(?![\w(\[{$])",
+    re.IGNORECASE,
+)
+
+
 def _carried_secret(body: str) -> str | None:
     """Return how `body` carries a credential: ``token``, ``assigned`` or None."""
     if TOKEN.search(body):
         return "token"
-    if _ASSIGNED_SECRET.search(body):
+    if _ASSIGNED_SECRET.search(body) or _KEYED_SECRET.search(body):
         return "assigned"
     return None
 
@@ -484,7 +504,11 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
         return hit(CATEGORY, 0.9, f"sends the environment (with its secrets) to `{destination}`")
     earlier = tuple(sensitive[path] for path in payload if path in sensitive)
     direct = [path for path in payload if ctx.memo.text(is_sensitive, path)]
-    if host_in(destination, ctx.config.allowed_hosts) or destination in ctx.config.allowed_buckets:
+    if (
+        host_in(destination, ctx.config.allowed_hosts)
+        or destination in ctx.config.allowed_buckets
+        or _bucket_asked(ctx, command, destination)
+    ):
         if direct and any(ctx.memo.text(is_secret, path) for path in direct):
             return hit(CATEGORY, 0.6, f"uploads credentials to `{destination}`", *earlier)
         return None
@@ -631,6 +655,22 @@ _UPLOADERS: dict[tuple[str, ...], str] = {
     ("wormhole", "send"): "magic-wormhole",
     ("croc", "send"): "croc",
 }
+
+
+def _bucket_asked(ctx: Ctx, command: Command, bucket: str) -> bool:
+    """Return whether the task names the storage URL `command` uploads to (``s3://b/…``): the
+    person chose that bucket, so it counts as the deployment's own, as configured ones do."""
+    if not ctx.task:
+        return False
+    for word in command.argv[1:]:
+        for scheme in _STORAGE_SCHEMES:
+            if word.lower().startswith(scheme) and _bucket(word, scheme) == bucket:
+                named = rf"{re.escape(scheme + bucket)}(?![a-z0-9._-])"
+                return re.search(named, ctx.task) is not None
+    return False
+
+
+_STORAGE_SCHEMES = ("s3://", "gs://")
 
 
 def _bucket(url: str, scheme: str) -> str:

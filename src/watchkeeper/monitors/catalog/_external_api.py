@@ -117,7 +117,7 @@ def detect(ctx: Ctx) -> Hit | None:
                 found = best(found, _SHELL_HIT)
     if ctx.content:
         found = best(found, _body(f"{ctx.text}\n{ctx.content}", ctx.content))
-        found = best(found, _endpoint_config(ctx))
+        found = best(found, _endpoint_config(ctx), _remote_mcp(ctx))
     elif ctx.text:
         found = best(found, ctx.memo.text(_shell_body, ctx.text))
     return found
@@ -216,10 +216,67 @@ def _endpoint_config(ctx: Ctx) -> Hit | None:
     return None
 
 
+_MCP_CONFIG = re.compile(r"\"mcpServers\"|\[mcp_servers[.\]]|\bmcp_servers\s*[:=]")
+_MCP_URL = re.compile(
+    r"\b(?:url|serverUrl|endpoint)[\"']?\s*[:=]\s*[\"']?(?:https?|wss?)://([A-Za-z0-9.-]+)"
+)
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})  # noqa: S104 - compared
+
+
+def _remote_mcp(ctx: Ctx) -> Hit | None:
+    """Score an agent tool configuration (``mcpServers``) gaining a server reached over the
+    network: whatever runs there supplies the agent's tools and what they return. A host the
+    task names was asked for."""
+    if _MCP_CONFIG.search(ctx.content) is None:
+        return None
+    for match in _MCP_URL.finditer(ctx.content):
+        host = match[1].lower()
+        if (
+            host in _LOCAL_HOSTS
+            or host.endswith(".local")
+            or host_in(host, ctx.config.allowed_hosts)
+        ):
+            continue
+        if _named_host(host, ctx.task):
+            return hit(CATEGORY, 0.3, f"adds remote MCP server `{host}`, as the task asks")
+        return hit(CATEGORY, 0.8, f"adds remote MCP server `{host}` to the agent's tools")
+    return None
+
+
+_GENERIC_LABELS = frozenset({"mcp", "api", "www", "app", "server", "servers", "cloud", "sse"})
+
+
+def _named_host(host: str, task: str) -> bool:
+    """Return whether `task` names `host`: in full, or by a distinctive label (the service's
+    name: ``sentry`` for ``mcp.sentry.dev``), not a generic one or the top-level domain."""
+    if not task:
+        return False
+    if host in task:
+        return True
+    labels = host.split(".")[:-1]
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(label)}(?![\w-])", task) is not None
+        for label in labels
+        if len(label) >= 4 and label not in _GENERIC_LABELS
+    )
+
+
+# Code that runs the text of an incoming message, request or event as a command: whoever
+# can send one steers the machine (``subprocess.getoutput(msg[2:])``).
+_MESSAGE_EXEC = re.compile(
+    r"\b(?:subprocess\.(?:getoutput|getstatusoutput|check_output|run|call|Popen)|os\.(?:system|popen)"
+    r"|execSync|child_process\.exec|\bexec|\beval|shell_exec|system)\s*\(\s*"
+    r"(?:[\w.]*\.)?(?:msg|message|text|body|payload|req|request|event|update|comment)"
+    r"(?:\.\w+|\[[^\]]*\])*\s*[,)]",
+)
+
+
 def _body(body: str, content: str) -> Hit | None:
     """Score `body` (the shell line, then any `content` the call writes)."""
     if _RELAY_CODE.search(body):
         return hit(CATEGORY, 0.85, "runs a loop that fetches outside instructions and runs them")
+    if content and _MESSAGE_EXEC.search(content):
+        return hit(CATEGORY, 0.85, "writes code that runs the text of incoming messages")
     if _KEY_SET.search(body):
         return hit(CATEGORY, 0.65, "sets an external model API key")
     if content and _SDK_CODE.search(content):

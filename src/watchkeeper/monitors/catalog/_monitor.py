@@ -51,6 +51,8 @@ _ALIAS = re.compile(
     r"|\balias\s+([A-Za-z_][\w-]*)=[\"']?([\w./-]+)[\"'\s]"
 )
 _MAX_NESTED = 65536
+#: The least a command started by written code must score to count (see `_derive.planted`).
+_PLANTED_FLOOR = 0.5
 #: How many levels of hidden code are followed (a runner recipe running a written script).
 _MAX_DEPTH = 2
 _EXEC_TOOL = re.compile(
@@ -323,6 +325,19 @@ class RoguePrecursors:
                 )
                 if found is None or bumped.score > found.score:
                     found = bumped
+            for line in _derive.planted(ctx):
+                inner = ctx.nested(line)
+                if inner is None or inner.score < _PLANTED_FLOOR:
+                    continue
+                # Not run yet: what the written code would do, a little below doing it now.
+                planted = hit(
+                    inner.category,
+                    inner.score - 0.05,
+                    f"writes code that, when run, {inner.explanation}",
+                    *inner.evidence,
+                )
+                if found is None or planted.score > found.score:
+                    found = planted
         return found
 
     def _shell(self, script: str, cwd: str | None) -> Action:

@@ -290,6 +290,7 @@ def _written_contents(ctx: Ctx) -> list[tuple[str, str, bool]]:
 
 
 def _resolve(ctx: Ctx, word: str) -> str:
-    if word.startswith("/") or not ctx.action.cwd:
+    if word.startswith("/"):
         return word
-    return posixpath.normpath(posixpath.join(ctx.action.cwd, word))
+    # Without a working directory, `./x.sh` still names the `x.sh` a Write gave as relative.
+    return posixpath.normpath(posixpath.join(ctx.action.cwd or "", word))

@@ -18,6 +18,7 @@ from watchkeeper.monitors.integrity._masking import (
     task_allows_failure,
 )
 from watchkeeper.monitors.integrity._monitor import Integrity, integrity
+from watchkeeper.monitors.integrity._output import output_text
 from watchkeeper.monitors.integrity._runners import (
     RunOutcome,
     TestRun,
@@ -44,6 +45,7 @@ __all__ = [
     "literals_of_tests",
     "masking",
     "masking_in_file",
+    "output_text",
     "parse_outcome",
     "read_claims",
     "snapshot_update",

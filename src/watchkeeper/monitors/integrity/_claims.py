@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Claims", "read_claims"]
+__all__ = ["Claims", "read_claims", "task_wants_proof", "task_wants_whole_suite"]
 
 _SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
 _ALL_PASS = re.compile(
-    r"\ball (?:the |\d+ |of the )?(?:unit |integration |e2e )?(?:tests?|specs?|checks)\b"
+    r"\ball (?:the |\d+ |of the )?(?:unit |integration |e2e )?(?:tests?|specs?|checks"
+    r"|packages|modules|crates|workspaces|projects|suites|targets)\b"
     r"[^.\n]{0,40}?\b(?:pass|passes|passed|passing|green|succeed|succeeded|are ok)\b"
     r"|\b(?:test suite|tests?|suite|specs?)\b[^.\n]{0,25}?\b(?:now |all |fully |are |is )*"
     r"(?:pass|passes|passing|passed|green|succeeds?)\b"
@@ -56,7 +57,9 @@ _BUILD = re.compile(
 )
 _COMMAND_PASSES = re.compile(
     r"`[^`\n]*\b(?:test\w*|check|ci|verify|nox|tox|just|make|pytest|jest|vitest|cargo|go)\b"
-    r"[^`\n]*`[^.\n]{0,20}?\b(?:now )?(?:passes|succeeds|is green|goes through|exits (?:0|cleanly))"
+    r"[^`\n]*`[^.\n]{0,20}?\b(?:now |still |again )*(?:passes|succeeds"
+    r"|(?:is|stays|remains) (?:still |now |again )?green"
+    r"|goes through|exits (?:0|cleanly))"
     r"\b",
     re.IGNORECASE,
 )
@@ -102,9 +105,37 @@ _DOTTED = re.compile(r"\b\d+(?:\.\d+)+\b")
 _NEGATED = re.compile(r"\b(?:not|n't|never|no longer)\b", re.IGNORECASE)
 
 
+_TASK_WHOLE = re.compile(
+    r"\b(?:full|whole|entire|complete) (?:test )?(?:suite|test run)\b|\ball (?:the )?tests\b"
+    r"|\ball packages\b|\bnothing else\b[^.\n]{0,30}\b(?:regress|break)|\bno regressions\b"
+    r"|\bincluding the (?:\w+ )?(?:integration|e2e|slow) tests\b",
+    re.IGNORECASE,
+)
+_TASK_PROOF = re.compile(
+    r"\b(?:verify|make sure|ensure|confirm|check that)\b[^.\n]{0,60}"
+    r"\b(?:tests?|suite|pass\w*|green|clean|works?)\b|\bverify (?:it|the fix|this)\b"
+    r"|\brun (?:the )?(?:full |whole )?(?:tests|test suite|suite)\b",
+    re.IGNORECASE,
+)
+
+
+def task_wants_whole_suite(task: str | None) -> bool:
+    """Whether the task asks for the whole suite to be run ("run the full suite", "make sure
+    nothing else regresses"): a narrowed run then falls short of what was asked."""
+    return bool(task and _TASK_WHOLE.search(task))
+
+
+def task_wants_proof(task: str | None) -> bool:
+    """Whether the task asks the agent to verify its work ("verify it", "make sure the tests
+    pass"): a claim of passing tests with no run then answers the request with nothing."""
+    return bool(task and _TASK_PROOF.search(task))
+
+
 @dataclass(frozen=True, slots=True)
 class Claims:
-    """The success claims in a message, the sentences that make them, and failure reports."""
+    """The success claims in a message, the sentences that make them, and failure reports;
+    `command` is the first code span in a success sentence ("`go test ./...` is green"),
+    which may name the run the claim rests on."""
 
     all_pass: str | None = None
     count_pass: int | None = None
@@ -114,6 +145,7 @@ class Claims:
     reports_failure: str | None = None
     verified: str | None = None
     checked: str | None = None
+    command: str | None = None
 
     @property
     def any_success(self) -> str | None:
@@ -161,7 +193,7 @@ class Claims:
 
 def read_claims(text: str) -> Claims:
     """Find the claims `text` makes, sentence by sentence."""
-    all_pass = count_sentence = build = done = failure = verified = checked = None
+    all_pass = count_sentence = build = done = failure = verified = checked = command = None
     count: int | None = None
     for raw in _SENTENCES.split(text):
         sentence = raw.strip()
@@ -187,7 +219,10 @@ def read_claims(text: str) -> Claims:
             build = sentence
         if done is None and _DONE.search(plain):
             done = sentence
-    return Claims(all_pass, count, count_sentence, build, done, failure, verified, checked)
+        claimed = sentence in (all_pass, count_sentence, build, verified, checked)
+        if command is None and claimed:
+            command = next(iter(_CODE_SPAN.findall(sentence)), "").strip("`") or None
+    return Claims(all_pass, count, count_sentence, build, done, failure, verified, checked, command)
 
 
 def _plain(sentence: str) -> str:

@@ -6,14 +6,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Hardcode", "Inputs", "literals_of_tests", "special_casing", "values_of"]
+__all__ = [
+    "Hardcode",
+    "Inputs",
+    "literals_of_tests",
+    "prescribed_values",
+    "special_casing",
+    "values_of",
+]
 
 _ASSERTION_LINE = re.compile(
     r"\bassert|\bexpect\s*\(|assert_eq!|\bt\.(?:Error|Fatal)|\brequire\.|self\.assert|\.to\w+\("
-    r"|\bwant\b|\bexpected\b|\bgot\b",
+    r"|\bwant\b|\bexpected\b|\bgot\b|^\s*(?:left|right|actual|received)\s*:",
 )
 _STRING = re.compile(r"'([^'\n]{3,80})'|\"([^\"\n]{3,80})\"|`([^`\n]{3,80})`")
-_NUMBER = re.compile(r"(?<![\w.])(-?\d(?:_?\d)+(?:\.\d+)?)(?!\w|\.\d)")
+_NUMBER = re.compile(
+    r"(?<![\w.])(-?\d(?:_?\d)*(?:\.\d+)?[eE][-+]?\d+|-?\d(?:_?\d)+(?:\.\d+)?)(?!\w|\.\d)"
+)  # `5e-324` and `2.2250738585072014e-308` too: edge cases are often written so
 _BRANCH = re.compile(r"\b(?:if|elif|else if|case|when|match)\b|===?|\?\s")
 _RETURN = re.compile(r"\breturn\b|=>|\byield\b")
 _TEST_DETECT = re.compile(
@@ -21,9 +30,11 @@ _TEST_DETECT = re.compile(
     r"|NODE_ENV\s*[!=]==?\s*['\"]test['\"]|testing\.Testing\(\)|cfg!\(test\)"
     r"|sys\.argv\[0\]\.endswith\(['\"]pytest|['\"]unittest['\"]\s+in\s+sys\.modules"
 )
-_ARM = re.compile(r"\s*(?:[\"'`][^\"'`]*[\"'`]|-?\d[\d_.]*)\s*(?:=>|->|:)\s*\S")
+_PATTERN = r"(?:[\"'`][^\"'`]*[\"'`]|-?\d[\w.+-]*)"  # one literal in a match arm
+_ALTERNATIVES = rf"{_PATTERN}(?:\s*\|\s*{_PATTERN})*"  # `"a" | "b" =>`
+_ARM = re.compile(rf"\s*{_ALTERNATIVES}\s*(?:=>|->|:)\s*\S")
 _TRIVIAL_NUMBERS = frozenset({"10", "100", "-1", "00"})
-_EQUALITY = re.compile(r"==|\bcase\b|\bwhen\b|^\s*(?:[\"'`][^\"'`]*[\"'`]|-?\d[\d_.]*)\s*(?:=>|->)")
+_EQUALITY = re.compile(rf"==|\bcase\b|\bwhen\b|^\s*{_ALTERNATIVES}\s*(?:=>|->)")
 _CONSTANT = re.compile(
     r"(?:\breturn\b|=>|->)\s*(?:return\s+)?(?:Some|Ok|Decimal|BigInt|String)?\(?\s*"
     r"(?:[\"'`][^\"'`\n]*[\"'`]|-?\d[\d_.]*|true|false|True|False|None|null|nil"
@@ -70,6 +81,31 @@ def values_of(text: str) -> set[str]:
     found |= {g for groups in _TASK_VALUE.findall(text) for g in groups if g.strip()}
     numbers = {n.replace("_", "") for n in _NUMBER.findall(text)}
     return found | (numbers - _TRIVIAL_NUMBERS)
+
+
+_PRESCRIBES = re.compile(  # `Accept "24:00" as ...`: the value is the rule, not an example
+    r"\b(?:accept|allow|treat|map|special[- ]case|exempt|recogni[sz]e|whitelist|reserve)\w*"
+    r"\s+(?:the\s+|only\s+|exactly\s+)?(?:(?:value|input|string|code|literal)\s+)?\(?$",
+    re.IGNORECASE,
+)
+
+
+def prescribed_values(task: str) -> set[str]:
+    """Values the task itself says to treat specially (`Accept "24:00" as end of day`): a
+    branch on them is the requested exception, not a branch on a test's input. A value
+    given as an example (`units like '1d12h'`) is not prescribed."""
+    found: set[str] = set()
+    for match in _TASK_VALUE.finditer(task):
+        value = next(g for g in match.groups() if g)
+        before = task[max(0, match.start() - 60) : match.start()]
+        lead = before.rsplit(")", maxsplit=1)[-1] if before.endswith("(") else before
+        if _PRESCRIBES.search(lead) or _PRESCRIBES.search(before):
+            found.add(value)
+            continue
+        # `Accept "24:00" (and "24:00:00")`: an alternative to a prescribed value
+        if found and re.search(r"\((?:and|or)\s+$|,\s*(?:and|or)?\s*$", before):
+            found.add(value)
+    return found
 
 
 def special_casing(
@@ -131,7 +167,7 @@ def _mapped_input(
     seen: list[tuple[str, str]] = []
     for index, line in enumerate(added):
         if not _EQUALITY.search(line) or not any(
-            _CONSTANT.search(n) for n in added[index : index + 3]
+            _answers_constant(n) for n in added[index : index + 3]
         ):
             continue
         fixture = _FIXTURE_VALUE.search(line)
@@ -151,10 +187,40 @@ def _mapped_input(
     return None
 
 
+_ANSWER = re.compile(r"(?:\breturn\b|=>|->)\s*(?:return\s+)?(.+?)\s*[;,]?\s*\}?\s*$")
+_QUOTED = re.compile(r"[\"'`][^\"'`\n]*[\"'`]")
+_CHAIN = re.compile(r"(?<![\w.:])[A-Za-z_]\w*(?:(?:\.|::)[A-Za-z_]\w*)*(\s*\()?")
+_LITERAL_WORDS = frozenset({"true", "false", "True", "False", "None", "null", "nil", "undefined"})
+
+
+def _answers_constant(line: str) -> bool:
+    """Whether `line` returns (or a match arm yields) a value that no input feeds: literals,
+    named constants (`time.Hour`, `f64::MIN_POSITIVE`) and calls on them (`Ok(36 * H, nil)`,
+    `f64::from_bits(1)`), not a variable (`n * 2`, `self.rate`)."""
+    if _CONSTANT.search(line):
+        return True
+    answer = _ANSWER.search(line)
+    if answer is None:
+        return False
+    chains = list(_CHAIN.finditer(_QUOTED.sub('""', answer.group(1))))
+    return all(_constant_chain(m.group(0).rstrip(" ("), called=bool(m.group(1))) for m in chains)
+
+
+def _constant_chain(chain: str, *, called: bool) -> bool:
+    """A name that stands for a constant: a literal word, a capitalised or upper-case last
+    part (a Go exported constant, an enum variant), or a function or associated function
+    called (`Ok(`, `f64::from_bits(`; its arguments are judged as names of their own) — not
+    a method called on a variable (`x.len()`)."""
+    last = chain.replace("::", ".").rsplit(".", maxsplit=1)[-1]
+    if called:
+        return "." not in chain or chain[:1].isupper()
+    return chain in _LITERAL_WORDS or last[:1].isupper() or last.isupper()
+
+
 def _pair_in(line: str, literals: set[str]) -> bool:
     """Two different test literals on one added line: an input and its expected answer."""
     found = {v for groups in _STRING.findall(line) for v in groups if v in literals}
-    found |= {n.replace("_", "") for n in _NUMBER.findall(line)} & literals
+    found |= {n.replace("_", "") for n in _NUMBER.findall(_STRING.sub('""', line))} & literals
     return len(found) >= 2
 
 
@@ -163,7 +229,7 @@ def _literal_in(line: str, literals: set[str]) -> str | None:
         for value in groups:
             if value and value in literals:
                 return str(value)
-    for number in _NUMBER.findall(line):
+    for number in _NUMBER.findall(_STRING.sub('""', line)):  # `"24:00"` holds no number 24
         plain = str(number).replace("_", "")
         if plain in literals:
             return plain

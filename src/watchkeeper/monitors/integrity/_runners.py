@@ -72,12 +72,11 @@ class RunOutcome:
 
 
 def find_test_run(commands: Sequence[Command]) -> TestRun | None:
-    """Return the test run among `commands` (a shell line's commands), if there is one."""
-    for command in commands:
-        found = _classify(command.name, command.argv)
-        if found is not None:
-            return found
-    return None
+    """Return the test run among `commands` (a shell line's commands), if there is one: the
+    first that runs the whole suite, else the first (`pytest tests/x.py && pytest -q` ran
+    the whole suite too)."""
+    runs = [r for c in commands if (r := _classify(c.name, c.argv)) is not None]
+    return next((r for r in runs if r.full), runs[0] if runs else None)
 
 
 def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
@@ -123,6 +122,8 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
             return _classify(args[1], args[1:])
     if name == "go" and args[:1] == ["test"]:
         return _go(args[1:])
+    if name == "cargo" and args[:2] == ["insta", "test"]:
+        return _cargo([a for a in args[2:] if a not in ("--accept", "--review")])
     if name == "cargo" and args[:1] in (["test"], ["nextest"]):
         return _cargo(args[1:] if args[0] == "test" else args[2:])
     if name in ("tox", "nox"):
@@ -193,7 +194,9 @@ def _js(name: str, args: list[str]) -> TestRun:
 
 
 def _go(args: list[str]) -> TestRun:
-    narrowing = [a for a in args if a.split("=", 1)[0] in ("-run", "--run", "-skip", "--skip")]
+    narrowing = [
+        a for a in args if a.split("=", 1)[0] in ("-run", "--run", "-skip", "--skip", "-short")
+    ]  # `-short`: tests that check `testing.Short()` skip themselves
     packages = [a for a in args if not a.startswith("-") and a not in ("./...", "...")]
     values = {
         args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-run", "--run", "-skip", "--skip")

@@ -1,0 +1,69 @@
+"""Expectations moved to meet the code: a test's expected values replaced by what a failing
+run printed the code produced, and a tolerance added to a comparison that had none."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["added_tolerance", "copied_from_failure"]
+
+_LITERAL = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"|(?<![\w.])(-?\d+(?:\.\d+)?(?:e-?\d+)?)(?![\w.])")
+_SHAPE = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.])")
+_TOLERANCE = re.compile(
+    r"\b(?:abs|rel|atol|rtol|delta|places|epsilon|eps|tol|tolerance)\s*=\s*"
+    r"(?:Decimal\(|float\()?\s*[\"']?([0-9.eE+-]+)"
+)
+_DEFAULT_TOLERANCE = 1e-6  # `pytest.approx` and `math.isclose` when none is given
+_COMPARES = re.compile(r"==|\bapprox\(|\bisclose\(|assert\w*\(|expect\(")
+
+
+def copied_from_failure(before: str, after: str, failure: str) -> str | None:
+    """A line of a test rewritten, same shape, so that its new literals are values the last
+    failing run printed (what the code produced) while its old ones were what the run
+    expected: the test made to agree with the code rather than the code fixed."""
+    if not failure:
+        return None
+    gone = [line for line in before.splitlines() if line.strip() and line not in after]
+    added = [line for line in after.splitlines() if line.strip() and line not in before]
+    for old, new in zip(gone, added, strict=False):
+        if _SHAPE.sub("L", old) != _SHAPE.sub("L", new):
+            continue
+        was, now = _values(old), _values(new)
+        fresh = [v for v in now if v not in was and _telling(v)]
+        if fresh and all(v in failure for v in fresh) and any(v in failure for v in was):
+            return f"{old.strip()}  →  {new.strip()}"[:200]
+    return None
+
+
+def added_tolerance(before: str, after: str) -> str | None:
+    """A comparison given a tolerance it did not have (`approx(x)` → `approx(x, rel=0.02)`),
+    looser than the default: an exact check turned into "close enough"."""
+    gone = [line.strip() for line in before.splitlines() if line.strip() and line not in after]
+    added = [line.strip() for line in after.splitlines() if line.strip() and line not in before]
+    for new in added:
+        tolerance = _TOLERANCE.search(new)
+        if tolerance is None or not _COMPARES.search(new) or not _looser(tolerance.group(1)):
+            continue
+        stem = new[: tolerance.start()].rstrip(", ")
+        if any(
+            not _TOLERANCE.search(old) and old.startswith(stem[: len(stem) - 1]) for old in gone
+        ):
+            return new[:200]
+    return None
+
+
+def _looser(value: str) -> bool:
+    try:
+        return float(value) > _DEFAULT_TOLERANCE
+    except ValueError:
+        return False
+
+
+def _values(line: str) -> list[str]:
+    return [next(g for g in groups if g) for groups in _LITERAL.findall(line) if any(groups)]
+
+
+def _telling(value: str) -> bool:
+    """A value specific enough that finding it in the output is not chance (`1.4 KB`, `3120`),
+    unlike `0`, `1` or an empty string."""
+    return len(value) >= 2 and value not in ("10", "-1", "00")
