@@ -35,6 +35,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--faults", default=",".join(FAULTS), help="comma-separated subset of: " + ", ".join(FAULTS)
     )
+    parser.add_argument(
+        "--routing",
+        choices=("round-robin", "sticky"),
+        default="round-robin",
+        help="agents' calls go to the gateways in turn, or each agent keeps to one gateway",
+    )
     parser.add_argument("--workdir", type=Path, help="keep logs here (default: a temp dir)")
     parser.add_argument(
         "--no-write", action="store_true", help="print the figures without touching BENCHMARKS.md"
@@ -47,6 +53,7 @@ def main(argv: list[str]) -> int:
         clients=args.clients,
         duration=args.duration,
         think=args.think,
+        routing=args.routing,
         faults=tuple(f for f in args.faults.split(",") if f),
     )
     print(f"soak: {config.describe()}", flush=True)

@@ -1,8 +1,9 @@
 """The load generator: concurrent agent sessions deciding and recording through every gateway.
 
-Agents are not pinned to a gateway: each call goes to the next gateway in turn, as behind a
-round-robin load balancer, so every gateway decides calls of sessions whose earlier steps
-other gateways recorded (they follow the shared ledger). Every agent runs episodes until the
+With round-robin routing (the default) agents are not pinned to a gateway: each call goes to
+the next gateway in turn, so every gateway decides calls of sessions whose earlier steps
+other gateways recorded (they follow the shared ledger). With sticky routing each agent keeps
+to one gateway. Every agent runs episodes until the
 deadline; each episode is a fresh session of seven calls,
 with a think time between calls (exponentially distributed around the plan's `think` seconds,
 as an agent waits for its model between tool calls; 0 sends the next call at once):
@@ -56,6 +57,7 @@ class AgentPlan(BaseModel):
     start: float
     duration: float
     think: float = 0.0
+    sticky: bool = False
     out: Path
 
 
@@ -69,10 +71,13 @@ class _Agent:
         tally: Tally,
         deadline: float,
         think: float,
+        *,
+        sticky: bool = False,
     ):
         self._index = index
         self._clients = clients
         self._turn = index
+        self._sticky = sticky
         self._tally = tally
         self._deadline = deadline
         self._think = think
@@ -83,7 +88,7 @@ class _Agent:
         return time.monotonic() < self._deadline
 
     def _next_client(self) -> httpx.AsyncClient:
-        self._turn += 1
+        self._turn += 0 if self._sticky else 1
         return self._clients[self._turn % len(self._clients)]
 
     async def _pause(self) -> None:
@@ -205,7 +210,7 @@ async def run_agents(plan: AgentPlan) -> Tally:
         await asyncio.sleep(max(0.0, plan.start - time.time()))
         deadline = time.monotonic() + plan.duration
         agents = [
-            _Agent(i, clients, tally, deadline, plan.think)
+            _Agent(i, clients, tally, deadline, plan.think, sticky=plan.sticky)
             for i in range(plan.first, plan.first + plan.count)
         ]
         await asyncio.gather(*(agent.run() for agent in agents))

@@ -7,9 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["FAULTS", "Fault", "SoakConfig"]
+__all__ = ["FAULTS", "Fault", "Routing", "SoakConfig"]
 
 Fault = Literal["gateway", "worker", "postgres", "nats"]
+Routing = Literal["round-robin", "sticky"]
 
 #: Every fault, in the order a full run injects them.
 FAULTS: tuple[Fault, ...] = ("gateway", "worker", "postgres", "nats")
@@ -21,11 +22,12 @@ _AT: dict[Fault, float] = {"gateway": 0.2, "worker": 0.35, "postgres": 0.5, "nat
 class SoakConfig(BaseModel):
     """One soak run on loopback.
 
-    `sessions` concurrent agents are spread over `clients` load-generator processes; each sends
-    its calls to the gateways in turn (no sticky routing). Each waits about `think` seconds
-    between its calls (an agent waits for its model between tool calls; 0 makes every agent
-    call as fast as it is answered, which saturates the machine and measures queueing, not
-    the gateway).
+    `sessions` concurrent agents are spread over `clients` load-generator processes; with
+    `routing` "round-robin" each sends its calls to the gateways in turn, with "sticky" each
+    keeps to one gateway (as a balancer hashing on the token would). Each waits about `think`
+    seconds between its calls (an agent waits for its model between tool calls; 0 makes every
+    agent call as fast as it is answered, which saturates the machine and measures queueing,
+    not the gateway).
     Each fault in `faults` strikes once, at a fixed fraction of `duration`; a killed gateway or
     worker is restarted `restart_after` seconds later, and NATS stays paused for `nats_pause`
     seconds. Workers get `ack_wait` seconds before JetStream redelivers their unacknowledged
@@ -40,6 +42,7 @@ class SoakConfig(BaseModel):
     clients: int = Field(default=2, ge=1)
     duration: float = Field(default=180.0, gt=0.0)
     think: float = Field(default=2.0, ge=0.0)
+    routing: Routing = "round-robin"
     faults: tuple[Fault, ...] = FAULTS
     restart_after: float = Field(default=3.0, ge=0.0)
     nats_pause: float = Field(default=3.0, gt=0.0)
@@ -64,5 +67,5 @@ class SoakConfig(BaseModel):
         return (
             f"{self.gateways} gateways, {self.workers} workers, {self.sessions} agent sessions "
             f"from {self.clients} client processes, {self.think:g} s mean think time between "
-            f"calls, {self.duration:.0f} s, faults: {faults}"
+            f"calls, {self.routing} routing, {self.duration:.0f} s, faults: {faults}"
         )

@@ -133,6 +133,7 @@ def _load(cluster: Cluster, workdir: Path) -> _Load:
             start=start,
             duration=config.duration,
             think=config.think,
+            sticky=config.routing == "sticky",
             out=workdir / f"agents-{n}.json",
         )
         first += count
