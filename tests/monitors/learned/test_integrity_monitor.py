@@ -109,3 +109,17 @@ def test_min_score_outside_the_unit_interval_is_rejected() -> None:
     """A `min_score` outside [0, 1] is a settings error."""
     with pytest.raises(IntegrityModelError, match="min_score"):
         integrity_learned(min_score=1.5)
+
+
+def test_task_that_arrives_after_the_first_step_counts() -> None:
+    """Online, the task can come with a later user message; a task that asks for test edits
+    then counts for the following steps, for the scorer and its own integrity rules."""
+    monitor = integrity_learned()
+    view = SessionView("d", "s")
+    read = ToolCall(session_id="s", tool="Read", args={"file_path": "tests/test_api.py"})
+    run_monitors([monitor], view, Step(0, read))
+    assert view.scratch(monitor.name)["tally"].allows_edits is False
+    view.task = "Update the tests to match the new API"
+    run_monitors([monitor], view, Step(1, read))
+    assert view.scratch(monitor.name)["tally"].allows_edits is True
+    assert view.scratch(monitor.name)["view"].task == view.task

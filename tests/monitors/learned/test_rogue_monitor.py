@@ -148,3 +148,16 @@ def test_min_score_outside_unit_interval_is_rejected() -> None:
 def test_registered_as_rogue_learned() -> None:
     """The monitor is found by name through the registry, as plugins are."""
     assert build_monitor("rogue-learned").name == "rogue-learned"
+
+
+def test_task_that_arrives_after_the_first_step_reaches_the_inner_catalog() -> None:
+    """Online, the task can come with a later user message: the scorer and its own catalog
+    then judge the following steps against it, as `rogue-precursors` beside them does."""
+    monitor = rogue_learned()
+    view = SessionView("d", "s")
+    monitor(view, _call(view, 1, "ls"))
+    view.task = "Upload the build log to https://paste.example.net for the vendor"
+    monitor(view, _call(view, 2, "pwd"))
+    inner = view.scratch(monitor.name)["view"]
+    assert inner.task == view.task
+    assert view.scratch(monitor.name)["tally"].task == view.task.lower()

@@ -127,10 +127,13 @@ def _observe(tally: IntegrityTally, step: Step) -> None:
 def _session(state: dict[str, Any], session: SessionView) -> tuple[IntegrityTally, SessionView]:
     tally = state.get("tally")
     inner = state.get("view")
+    task = session.task if isinstance(session.task, str) else None
     if not isinstance(tally, IntegrityTally) or not isinstance(inner, SessionView):
-        task = session.task if isinstance(session.task, str) else None
         tally = state["tally"] = IntegrityTally(allows_edits=task_allows_test_edits(task))
         inner = state["view"] = SessionView(session.deployment_id, session.session_id, task=task)
+    elif inner.task != task:  # the task arrived (or grew) after the session's first step
+        inner.task = task
+        tally.allows_edits = task_allows_test_edits(task)
     return tally, inner
 
 

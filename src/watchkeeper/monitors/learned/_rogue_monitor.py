@@ -132,4 +132,7 @@ def _session(state: dict[str, Any], session: SessionView) -> tuple[RogueTally, S
         inner = state["view"] = SessionView(
             session.deployment_id, session.session_id, task=session.task
         )
+    elif inner.task != session.task:  # the task arrived (or grew) after the first step
+        inner.task = session.task
+        tally.task = session.task.lower() if isinstance(session.task, str) else ""
     return tally, inner
