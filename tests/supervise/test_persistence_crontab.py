@@ -81,3 +81,17 @@ def test_entry_added_with_the_command_is_found_and_removed(
     assert [(f.removed, f.error) for f in removed] == [(True, None)]
     assert _table() == user_crontab
     assert [f for f in find_persistence(snapshot) if f.category == "crontab"] == []
+
+
+def test_a_table_that_cannot_be_read_at_the_sweep_is_reported_not_skipped(
+    unreadable_spool: tuple[str, ...], tmp_path: Path
+) -> None:
+    """If `crontab -l` worked at the start but fails at the sweep, the sweep says so and
+    removes nothing, rather than report the crontab clean."""
+    snapshot = take_snapshot(home=tmp_path, cwd=tmp_path, user=USER, cron_spools=unreadable_spool)
+    gone = snapshot.model_copy(update={"user": "wk-no-such-user", "crontab": ""})
+    found = [f for f in find_persistence(gone) if f.category == "crontab"]
+    assert len(found) == 1
+    assert found[0].error is not None
+    [kept] = remove_persistence(gone, found)
+    assert (kept.removed, kept.error) == (False, found[0].error)

@@ -224,7 +224,17 @@ def find_persistence(snapshot: PersistenceSnapshot) -> list[PersistenceFinding]:
                 )
     if snapshot.crontab is not None:
         table = read_crontab(snapshot.user)
-        if table is not None and table != snapshot.crontab:
+        if table is None:  # readable at the start: a sweep that cannot look must say so
+            found.append(
+                PersistenceFinding(
+                    category="crontab",
+                    path=_crontab_path(snapshot.user),
+                    change="modified",
+                    error="`crontab -l` failed now (it worked at the start); check this "
+                    "user's crontab by hand",
+                )
+            )
+        elif table != snapshot.crontab:
             found.append(
                 PersistenceFinding(
                     category="crontab",
@@ -243,6 +253,8 @@ def find_persistence(snapshot: PersistenceSnapshot) -> list[PersistenceFinding]:
 
 def _undo(snapshot: PersistenceSnapshot, finding: PersistenceFinding) -> str | None:
     """Undo one finding; return None on success or why it could not be undone."""
+    if finding.error is not None:  # found without being able to look: nothing to undo safely
+        return finding.error
     path = Path(finding.path)
     if finding.category == "crontab" and finding.path == _crontab_path(snapshot.user):
         return write_crontab(snapshot.user, snapshot.crontab or "")
