@@ -25,10 +25,14 @@ from watchkeeper.events import AlertEvent, ErrorEvent, ToolCall, ToolResult, Ver
 T = TypeVar("T")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _free_ports(count: int) -> list[int]:
+    """`count` distinct free ports: all are bound at once, so the kernel cannot hand out one
+    twice (two single draws can collide, and then the proxy's port answers for the upstream)."""
+    with contextlib.ExitStack() as stack:
+        socks = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
@@ -37,6 +41,10 @@ def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"process exited with {process.returncode} before listening")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            time.sleep(0.05)  # something listens: make sure it is this process, still running
+            if process.poll() is not None:
+                msg = f"process exited with {process.returncode}; port {port} is taken"
+                raise RuntimeError(msg)
             return
         time.sleep(0.05)
     raise RuntimeError(f"nothing listened on port {port}")
@@ -60,7 +68,7 @@ def _running(command: list[str], port: int, env: dict[str, str]) -> Iterator[Non
 @contextlib.contextmanager
 def gateway(home: Path, tmp_path: Path, **server_env: str) -> Iterator[str]:
     """A demo MCP server on HTTP and `watchkeeper mcp http` in front of it; yields the URL."""
-    upstream, listen = _free_port(), _free_port()
+    upstream, listen = _free_ports(2)
     env = {"DEMO_CALL_LOG": str(tmp_path / "calls.log"), "DEMO_HTTP_PORT": str(upstream)}
     proxy = [
         str(WATCHKEEPER),

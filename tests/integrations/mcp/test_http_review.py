@@ -22,14 +22,14 @@ from tests.integrations.mcp.conftest import (
     is_not_run,
     result_text,
 )
-from tests.integrations.mcp.test_http import _free_port, _running, with_http_client
+from tests.integrations.mcp.test_http import _free_ports, _running, with_http_client
 from watchkeeper.events import Decision, ToolResult
 
 
 @contextmanager
 def _proxied(held: Held, tmp_path: Path) -> Iterator[str]:
     """The demo server on HTTP behind `watchkeeper mcp http --url <held gateway>`."""
-    upstream, listen = _free_port(), _free_port()
+    upstream, listen = _free_ports(2)
     env = {"DEMO_CALL_LOG": str(tmp_path / "calls.log"), "DEMO_HTTP_PORT": str(upstream)}
     proxy_home = tmp_path / "proxy-home"
     proxy_home.mkdir()
