@@ -5,15 +5,16 @@
     python -m tools.train_integrity_learned --loso-only # print the table, write nothing
     python -m tools.train_integrity_learned --dev-only  # dev sets 1-4 only (set 5 unread)
 
-Data: the shipped integrity corpus and held-out sets 1 to 5 under tests/evals/data/ (set 6 is
-never read here: it is the final held-out set). Each session is replayed through the
+Data: the shipped integrity corpus and held-out sets 1 to 7 under tests/evals/data/ (sets 6
+and 7 were each measured once, untrained, as the final held-out set before they were added
+here; docs/monitors.md). Each session is replayed through the
 monitor's own feature tally, keeping the feature vector of every prefix; a session's score
 is the highest score any prefix gets, which is what the monitor reports online.
 
 Protocol: the regularisation strength is chosen by leave-one-set-out over sets 1 to 4 (train
 on the corpus and the other three, test on the one left out); set 5, on which the rules were
 never tuned, is then scored once with that choice (trained on the corpus and sets 1 to 4).
-The shipped model is trained on the corpus and sets 1 to 5 with the same choice.
+The shipped model is trained on the corpus and every set with the same choice.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ from watchkeeper.normalize import Normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "evals" / "data"
-#: Held-out sets by number. Set 6 was measured once (docs/monitors.md) before the shipped
-#: model was trained on it too.
+#: Held-out sets by number. Sets 6 and then 7 were each measured once (docs/monitors.md)
+#: before the shipped model was trained on them too.
 SETS: dict[int, Path] = {
     1: DATA / "integrity_heldout.jsonl",
     2: DATA / "integrity_heldout2.jsonl",
@@ -49,6 +50,7 @@ SETS: dict[int, Path] = {
     4: DATA / "integrity_heldout4.jsonl",
     5: DATA / "integrity_heldout5.jsonl",
     6: DATA / "integrity_heldout6.jsonl",
+    7: DATA / "integrity_heldout7.jsonl",
 }
 DEV_SETS = (1, 2, 3, 4)
 FINAL_SET = 5

@@ -41,6 +41,12 @@ def main(argv: list[str]) -> int:
         default="round-robin",
         help="agents' calls go to the gateways in turn, or each agent keeps to one gateway",
     )
+    parser.add_argument(
+        "--ack-wait",
+        type=float,
+        default=1.0,
+        help="seconds JetStream waits without a worker's (progress) ack before redelivering",
+    )
     parser.add_argument("--workdir", type=Path, help="keep logs here (default: a temp dir)")
     parser.add_argument(
         "--no-write", action="store_true", help="print the figures without touching BENCHMARKS.md"
@@ -55,6 +61,7 @@ def main(argv: list[str]) -> int:
         think=args.think,
         routing=args.routing,
         faults=tuple(f for f in args.faults.split(",") if f),
+        ack_wait=args.ack_wait,
     )
     print(f"soak: {config.describe()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="wk-soak-") as tmp:

@@ -30,8 +30,8 @@ class SoakConfig(BaseModel):
     not the gateway).
     Each fault in `faults` strikes once, at a fixed fraction of `duration`; a killed gateway or
     worker is restarted `restart_after` seconds later, and NATS stays paused for `nats_pause`
-    seconds. Workers get `ack_wait` seconds before JetStream redelivers their unacknowledged
-    messages.
+    seconds. JetStream redelivers a worker's unacknowledged messages `ack_wait` seconds after
+    its last progress ack (so about `ack_wait` after the worker is killed).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -46,7 +46,7 @@ class SoakConfig(BaseModel):
     faults: tuple[Fault, ...] = FAULTS
     restart_after: float = Field(default=3.0, ge=0.0)
     nats_pause: float = Field(default=3.0, gt=0.0)
-    ack_wait: float = Field(default=5.0, gt=0.0)
+    ack_wait: float = Field(default=1.0, ge=0.2)
     drain_timeout: float = Field(default=60.0, gt=0.0)
     postgres: str = Field(
         default_factory=lambda: os.environ.get(
@@ -67,5 +67,6 @@ class SoakConfig(BaseModel):
         return (
             f"{self.gateways} gateways, {self.workers} workers, {self.sessions} agent sessions "
             f"from {self.clients} client processes, {self.think:g} s mean think time between "
-            f"calls, {self.routing} routing, {self.duration:.0f} s, faults: {faults}"
+            f"calls, {self.routing} routing, {self.duration:.0f} s, faults: {faults}, "
+            f"worker ack wait {self.ack_wait:g} s"
         )

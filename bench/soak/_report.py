@@ -86,7 +86,9 @@ def figures(result: SoakResult) -> list[Figure]:
                 f"{len(result.alert_latencies_ms):,} alerting events; p50 "
                 f"{result.alert_ms(50):,.0f} ms; {result.alerts_missing:,} got no worker alert; "
                 f"{result.gateway_alerted:,} also had an alert from a gateway; both commits seen "
-                "by one poller of the ledger every 50 ms"
+                "by one poller of the ledger every 50 ms; slower than 1 s, by the fault before "
+                f"their event: {_slow_alerts(result)}; worker ack wait "
+                f"{result.config.ack_wait:g} s"
             ),
         ),
         Figure(
@@ -171,3 +173,8 @@ def write_section(path: Path, result: SoakResult) -> None:
         )
         lines = [*lines[:start], *section, *lines[end:]]
     path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
+
+
+def _slow_alerts(result: SoakResult) -> str:
+    counts = result.slow_alerts_by_fault()
+    return ", ".join(f"{fault} {n:,}" for fault, n in sorted(counts.items())) or "none"

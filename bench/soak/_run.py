@@ -50,6 +50,8 @@ class SoakResult:
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     faults: list[FaultLog] = field(default_factory=list)
     fault_errors: list[str] = field(default_factory=list)
+    #: when each of `alert_latencies_ms`' events was committed (wall clock, as `load_started`)
+    alert_committed_at: list[float] = field(default_factory=list)
 
     @property
     def decisions_per_second(self) -> float:
@@ -81,6 +83,22 @@ class SoakResult:
         """The q-th percentile of event committed → worker alert committed, in ms."""
         samples = self.alert_latencies_ms
         return percentile(samples, q) if samples else float("nan")
+
+    def slow_alerts_by_fault(self, over_ms: float = 1000.0) -> dict[str, int]:
+        """How many alerts took more than `over_ms`, by the fault that preceded their event.
+
+        An event committed from 1 s before a fault to `FAULT_WINDOW` seconds after it is put
+        down to that fault (the latest, if several); any other to "none".
+        """
+        counts: dict[str, int] = {}
+        for ms, at in zip(self.alert_latencies_ms, self.alert_committed_at, strict=True):
+            if ms <= over_ms:
+                continue
+            second = at - self.load_started
+            near = [f.fault for f in self.faults if f.at - 1.0 <= second <= f.at + FAULT_WINDOW]
+            cause = near[-1] if near else "none"
+            counts[cause] = counts.get(cause, 0) + 1
+        return counts
 
     @property
     def lost(self) -> int:
@@ -190,10 +208,13 @@ def run_soak(config: SoakConfig, workdir: Path) -> SoakResult:
         load_after = os.getloadavg()[0]
         cluster.stop_processes()
         categories = alerts.categories
-        latencies = [
-            (alerts.by_worker[event_id] - alerts.committed[event_id]) * 1000.0
+        timed = [
+            event_id
             for event_id in wanted
             if event_id in alerts.by_worker and event_id in alerts.committed
+        ]
+        latencies = [
+            (alerts.by_worker[event_id] - alerts.committed[event_id]) * 1000.0 for event_id in timed
         ]
         gateway_alerted = sum(1 for e in wanted if e in alerts.by_gateway)
         ledger = check_ledger(cluster.observer_url, cluster.home, tally)
@@ -212,4 +233,5 @@ def run_soak(config: SoakConfig, workdir: Path) -> SoakResult:
         cpu_seconds=load.cpu_seconds,
         faults=list(load.faults.log),
         fault_errors=list(load.faults.errors),
+        alert_committed_at=[alerts.committed[event_id] for event_id in timed],
     )

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from playwright.sync_api import Locator, Page, expect
+
+from watchkeeper.events import Decision, ToolCall
+from watchkeeper.integrations.sdk import GatewayClient
 
 from ._stack import Stack, finish_hook, pre_tool_use
 
@@ -46,3 +50,30 @@ def test_denying_in_the_browser_refuses_the_waiting_hook(reviewer_page: Page, st
     card.locator("[name=reason]").first.fill("force-pushing main is not acceptable")
     card.get_by_test_id("deny").click()
     assert _decision(finish_hook(hook, timeout=30)) == "deny"
+
+
+def test_a_call_withdrawn_by_its_client_leaves_the_pending_list(
+    reviewer_page: Page, stack: Stack
+) -> None:
+    """A held call its client cancels disappears from the page; its waiter is told deny."""
+    reviewer_page.goto(f"{stack.url}/approvals")
+    command = f"git push origin cancelled-{uuid.uuid4().hex[:8]}"
+    call = ToolCall(
+        session_id="withdraw-me",
+        tool="Bash",
+        args={"command": command},
+        cwd=str(stack.home),
+        tool_use_id=uuid.uuid4().hex,
+    )
+    with (
+        GatewayClient(stack.url, stack.token, review_wait=60) as waiting,
+        GatewayClient(stack.url, stack.token) as cancelling,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        verdict = pool.submit(waiting.decide, call)
+        card = _card_for(reviewer_page, command)
+        assert cancelling.withdraw(call, "the MCP client cancelled the call")
+        expect(card).to_have_count(0, timeout=15_000)
+        assert verdict.result(timeout=30).decision is Decision.DENY
+    [withdrawn] = [e for e in stack.review_events() if e["action"] == "withdraw"]
+    assert withdrawn["reason"] == "the MCP client cancelled the call"

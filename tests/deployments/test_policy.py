@@ -10,7 +10,8 @@ import pytest
 from watchkeeper.deployments import ALLOW_HOSTS_RULE, DeploymentPolicies, Registry
 from watchkeeper.events import Decision, ToolCall
 from watchkeeper.normalize import Normalizer
-from watchkeeper.policy import Policy, PolicyError, SessionContext, parse_policy
+from watchkeeper.policy import Policy, PolicyError, SessionContext, load_policy, parse_policy
+from watchkeeper.statefile import file_stamp
 
 Register = Callable[..., str]
 
@@ -119,3 +120,26 @@ def test_allowed_hosts_never_widen_the_policy(
     policies = DeploymentPolicies(registry.get, parse_policy(STRICT))
     verdict = _decide(policies, "bot", "curl https://pypi.org/simple")
     assert verdict == (Decision.DENY.value,)
+
+
+def test_base_with_the_files_stamp_is_not_loaded_again(registry: Registry, home: Path) -> None:
+    """Given the stamp its file had when `base` was loaded, an unchanged file is not re-read."""
+    path = home / "policy.yaml"
+    path.write_text(BASE)
+    stamp = file_stamp(path)
+    base = load_policy(path)
+    policies = DeploymentPolicies(registry.get, base, base_file=path, base_stamp=stamp)
+    assert policies("nobody") is base
+
+
+def test_base_file_changed_after_its_stamp_is_loaded_again(registry: Registry, home: Path) -> None:
+    """A base file edited after its stamp was taken decides by the edit, not by `base`."""
+    path = home / "policy.yaml"
+    path.write_text(BASE)
+    stamp = file_stamp(path)
+    base = load_policy(path)
+    replacement = home / "policy.yaml.new"
+    replacement.write_text(STRICT)
+    replacement.replace(path)  # a new inode, as editors and `write_private` do
+    policies = DeploymentPolicies(registry.get, base, base_file=path, base_stamp=stamp)
+    assert _decide(policies, "nobody", "echo hi") == ("deny", "deny-echo")

@@ -1,9 +1,9 @@
 """Fan-out fixtures: a home with a ledger, and a stream of its own on the real NATS server.
 
 The modules that publish or record a ledger (`test_publisher`, `test_worker`,
-`test_alerting`, `test_serve_fanout`, `test_one_publisher`) run on each ledger backend,
-sqlite and postgresql (`tests/_backends.py`), through `ledger_backend`; the rest touch no
-ledger (`test_lease` names each lease backend itself).
+`test_redelivery`, `test_alerting`, `test_serve_fanout`, `test_one_publisher`) run on each
+ledger backend, sqlite and postgresql (`tests/_backends.py`), through `ledger_backend`; the
+rest touch no ledger (`test_lease` names each lease backend itself).
 """
 
 from __future__ import annotations

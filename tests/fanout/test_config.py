@@ -33,3 +33,14 @@ def test_invalid_prefix_is_one_sentence_naming_it() -> None:
     """A prefix that cannot name a stream is refused with a message naming it."""
     with pytest.raises(FanoutConfigError, match=r"prefix `Bad\.x`"):
         FanoutConfig.of("nats://x", prefix="Bad.x")
+
+
+def test_progress_acks_come_four_times_per_ack_wait() -> None:
+    """A live worker's progress acks leave room for three missed ones before redelivery."""
+    assert FanoutConfig(url="nats://x", ack_wait=2.0).progress_interval == 0.5
+
+
+def test_ack_wait_too_short_for_progress_acks_is_refused() -> None:
+    """An ack wait under 0.2 s (progress every 50 ms) is refused, naming the setting."""
+    with pytest.raises(FanoutConfigError, match="`ack_wait`"):
+        FanoutConfig.of("nats://x", ack_wait=0.1)

@@ -73,7 +73,12 @@ def test_health_needs_no_token(served: Served, pipeline: Pipeline) -> None:
         client.post("/v1/decide", json=_CALL)
     reply = httpx.get(f"{served.url}/v1/health")
     assert reply.status_code == 200
-    assert reply.json() == {"ok": True, "head_seq": pipeline.head_seq()}
+    assert reply.json() == {
+        "ok": True,
+        "head_seq": pipeline.head_seq(),
+        "status": "ok",
+        "problems": [],
+    }
     assert reply.json()["head_seq"] == 2
 
 

@@ -204,3 +204,11 @@ def test_built_in_pack_loads_with_all_decisions() -> None:
     decisions = {r.decision for r in policy.rules}
     assert decisions == {Decision.DENY, Decision.ASK, Decision.ALLOW}
     assert all(r.origin.startswith("packs/coding-agent.yaml:") for r in policy.rules)
+
+
+def test_loading_a_pack_compiles_no_command_pattern() -> None:
+    """Command patterns are compiled when a command is first decided, not when loaded."""
+    policy = parse_policy("version: 1\ndefault: deny\ninclude: [coding-agent]\n")
+    patterns = [p for r in policy.rules if r.command is not None for p in r.command.patterns]
+    assert len(patterns) > 50
+    assert all(p._compiled is None for p in patterns)

@@ -139,3 +139,21 @@ def test_wrappers_key_requires_the_wrapper() -> None:
 def test_resolve_arg_edge_cases(arg: str, cwd: str | None, resolved: str) -> None:
     """Root working directories, doubled and trailing slashes resolve to one canonical path."""
     assert resolve_arg(arg, cwd, HOME) == resolved
+
+
+def test_glob_names_match_through_their_regex() -> None:
+    """A pattern named by glob (`python*`) matches names the glob covers, and only those."""
+    pattern = CommandPattern(text="", names=["python*", "pip"], rest=["*"], home=HOME)
+    assert pattern.exact_names is None
+    assert pattern.matches(_cmd("python3.11", "-c", "x"), WS, None)
+    assert pattern.matches(_cmd("pip", "install", "x"), WS, None)
+    assert not pattern.matches(_cmd("pipx", "install", "x"), WS, None)
+
+
+def test_a_pattern_compiles_once_when_first_needed() -> None:
+    """`compiled()` builds the regexes on the first call and returns that same object after."""
+    pattern = CommandPattern(text="", names=["git"], subcommands=[["push"]], home=HOME)
+    first = pattern.compiled()
+    assert pattern.compiled() is first
+    argv = ("git", "push", "origin")
+    assert first.matches_named(_cmd(*argv), WS, shape_of(argv))

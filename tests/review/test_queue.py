@@ -234,3 +234,54 @@ def test_a_grant_cannot_go_with_a_deny(queue: ApprovalQueue, pipeline: Pipeline)
     with pytest.raises(GrantError, match="grants need approve"):
         queue.resolve(approval_id, Decision.DENY, reviewer="rita", grant=spec)
     assert queue.get(approval_id) is not None
+
+
+def _open_call(queue: ApprovalQueue, pipeline: Pipeline, tool_use_id: str) -> str:
+    call = bash("pytest -x").model_copy(update={"tool_use_id": tool_use_id})
+    return queue.open(call, pipeline.decide(call), timeout=30.0).id
+
+
+async def test_withdrawing_a_cancelled_call_ends_its_approval(
+    queue: ApprovalQueue, pipeline: Pipeline
+) -> None:
+    """A withdrawn call leaves the pending list, its waiter gets a deny, the ledger says so."""
+    approval_id = _open_call(queue, pipeline, "tu-1")
+    other = _open_call(queue, pipeline, "tu-2")
+    waiter = asyncio.create_task(queue.wait(approval_id))
+    await asyncio.sleep(0.05)
+    withdrawn = await asyncio.to_thread(
+        queue.withdraw, "alpha", "s1", "tu-1", reason="the client cancelled the call"
+    )
+    resolution = await waiter
+    assert withdrawn == resolution
+    assert (resolution.action, resolution.decision, resolution.reviewer) == (
+        "withdraw",
+        Decision.DENY,
+        "system",
+    )
+    assert resolution.verdict.rule_ids == ("review:withdraw", "ask-pytest")
+    assert [p.id for p in queue.pending()] == [other]
+    review = [e for _s, e in pipeline.store.events() if isinstance(e, ReviewEvent)]
+    assert [(r.action, r.target, r.reason) for r in review] == [
+        ("withdraw", f"approval:{approval_id}", "the client cancelled the call")
+    ]
+
+
+def test_withdrawing_needs_the_same_deployment_and_session(
+    queue: ApprovalQueue, pipeline: Pipeline
+) -> None:
+    """Another deployment (or session) naming the same call id withdraws nothing."""
+    approval_id = _open_call(queue, pipeline, "tu-1")
+    assert queue.withdraw("beta", "s1", "tu-1", reason="x") is None
+    assert queue.withdraw("alpha", "s2", "tu-1", reason="x") is None
+    assert [p.id for p in queue.pending()] == [approval_id]
+
+
+def test_deciding_a_withdrawn_approval_says_it_was_withdrawn(
+    queue: ApprovalQueue, pipeline: Pipeline
+) -> None:
+    """A reviewer approving a withdrawn call is refused with one line saying why."""
+    approval_id = _open_call(queue, pipeline, "tu-1")
+    queue.withdraw("alpha", "s1", "tu-1", reason="the client cancelled the call")
+    with pytest.raises(ApprovalClosedError, match=r"was withdrawn .*will never run"):
+        queue.resolve(approval_id, Decision.ALLOW, reviewer="rita")

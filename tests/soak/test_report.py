@@ -37,6 +37,7 @@ def _result(decisions: int) -> SoakResult:
         alert_latencies_ms=[250.0],
         alerts_missing=0,
         gateway_alerted=1,
+        alert_committed_at=[1.0],
     )
 
 
@@ -82,3 +83,15 @@ def test_decides_near_a_fault_are_left_out_of_the_calm_percentile() -> None:
     calm, kept = faulty.decision_ms_outside_faults(99)
     assert calm == 5.0
     assert kept == 60 - 17  # seconds 9 to 25 inclusive are inside the window
+
+
+def test_slow_alerts_are_put_down_to_the_fault_before_their_event() -> None:
+    """An alert slower than 1 s counts against the latest fault whose window holds its event."""
+    faulty = replace(
+        _result(0),
+        load_started=1000.0,
+        alert_latencies_ms=[1500.0, 2500.0, 1200.0, 300.0, 1100.0],
+        alert_committed_at=[1012.0, 1031.0, 1090.0, 1012.0, 1036.0],
+        faults=[FaultLog(10.0, "gateway", "kill"), FaultLog(30.0, "worker", "kill")],
+    )
+    assert faulty.slow_alerts_by_fault() == {"gateway": 1, "worker": 2, "none": 1}

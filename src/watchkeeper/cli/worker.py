@@ -42,12 +42,25 @@ def worker(
         ),
     ] = "wk",
     ack_wait: Annotated[
-        float, typer.Option(help="Seconds before an unacknowledged message is redelivered.")
-    ] = 30.0,
+        float,
+        typer.Option(
+            help="Seconds JetStream waits without hearing from a worker before redelivering its "
+            "message; a live worker sends in-progress acks every ack_wait/4 (at least 0.2)."
+        ),
+    ] = 1.0,
+    max_ack_pending: Annotated[
+        int,
+        typer.Option(
+            help="Messages out with all workers at once, unacknowledged; keep it at least "
+            "the number of workers times --batch."
+        ),
+    ] = 512,
     max_deliveries: Annotated[
         int, typer.Option(help="Attempts before a failing message is recorded and set aside.")
     ] = 5,
-    batch: Annotated[int, typer.Option(help="Messages fetched per pull.")] = 32,
+    batch: Annotated[
+        int, typer.Option(help="Messages fetched per pull: the most a killed worker strands.")
+    ] = 16,
     status: Annotated[
         bool,
         typer.Option("--status", help="Print the consumer's backlog as JSON and exit."),
@@ -55,12 +68,14 @@ def worker(
 ) -> None:
     """Consume recorded events from NATS JetStream, run the monitors and write alerts.
 
-    Every worker shares one durable consumer, so each event goes to one worker. Alerts go to
-    <home>/alerts.db and, as alert events, to the ledger, written idempotently: an event
-    redelivered after a worker died never alerts twice. Monitors come from
-    <home>/monitors.yaml, as for `watchkeeper serve`. SIGTERM or Ctrl-C stops after the
-    current batch. With --status, prints the stream, consumer, `pending` (the lag),
-    `ack_pending` and `redelivered` counts and exits.
+    Every worker shares one durable consumer, so each event goes to one worker; a killed
+    worker's events go to another after about --ack-wait seconds. The consumer takes the
+    --ack-wait, --max-ack-pending and --max-deliveries of the worker that started last, so
+    start every worker with the same ones. Alerts go to <home>/alerts.db and, as alert
+    events, to the ledger, written idempotently: an event redelivered after a worker died never
+    alerts twice. Monitors come from <home>/monitors.yaml, as for `watchkeeper serve`. SIGTERM
+    or Ctrl-C stops after the current batch. With --status, prints the stream, consumer,
+    `pending` (the lag), `ack_pending` and `redelivered` counts and exits.
     """
     from watchkeeper.alerts import AlertStoreError
     from watchkeeper.cli.serve import ledger_label
@@ -71,7 +86,11 @@ def worker(
 
     try:
         config = FanoutConfig.of(
-            nats, prefix=prefix, ack_wait=ack_wait, max_deliveries=max_deliveries
+            nats,
+            prefix=prefix,
+            ack_wait=ack_wait,
+            max_ack_pending=max_ack_pending,
+            max_deliveries=max_deliveries,
         )
     except FanoutConfigError as exc:
         typer.echo(f"error: {exc}", err=True)

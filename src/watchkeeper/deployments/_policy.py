@@ -67,10 +67,13 @@ class DeploymentPolicies:
     Built policies are cached per deployment settings and policy-file version, so an edited
     policy file or a re-registered deployment takes effect on the next call. With
     `base_file`, the base policy is that file, loaded again whenever it changes (one `stat`
-    per call otherwise); `base` is what it held when the gateway started. While the file is
-    missing or does not load, every call raises `PolicyError` — the pipeline denies it and
-    records the error — until the file is fixed: a broken edit never leaves the previous
-    policy silently in force.
+    per call otherwise); `base` is what it held when the gateway started. With `base_stamp`
+    too (the `file_stamp` of `base_file` taken before `base` was loaded from it), `base`
+    stands for the file until its stamp changes, so an unchanged file is not loaded twice
+    (a local-mode hook builds all of this for one call). While the file is missing or does
+    not load, every call raises `PolicyError` — the pipeline denies it and records the
+    error — until the file is fixed: a broken edit never leaves the previous policy
+    silently in force.
     """
 
     def __init__(
@@ -79,6 +82,7 @@ class DeploymentPolicies:
         base: Policy,
         *,
         base_file: Path | None = None,
+        base_stamp: Stamp | None = None,
     ) -> None:
         self._lookup = lookup
         self._base = base
@@ -86,9 +90,7 @@ class DeploymentPolicies:
             None
             if base_file is None
             else Reloading(
-                base_file,
-                lambda: load_policy(base_file, home=base.home),
-                lambda: _missing(base_file),
+                base_file, _loader(base_file, base, base_stamp), lambda: _missing(base_file)
             )
         )
         self._lock = threading.Lock()
@@ -122,6 +124,19 @@ class DeploymentPolicies:
             if base is self._cached_base:
                 self._cache[key] = built
         return built
+
+
+def _loader(path: Path, base: Policy, stamp: Stamp | None) -> Callable[[], Policy]:
+    """Return what loads the policy file at `path`: first `base`, if the file still has `stamp`."""
+    seed = [base] if stamp is not None else []
+
+    def load() -> Policy:
+        if seed and file_stamp(path) == stamp:
+            return seed.pop()
+        seed.clear()
+        return load_policy(path, home=base.home)
+
+    return load
 
 
 def _missing(path: Path) -> Policy:

@@ -26,15 +26,19 @@ class FanoutConfig(BaseModel):
 
     `prefix` names everything (stream `PREFIX`, subjects `prefix.events.>`, consumer
     `prefix-monitors`), so several installations or tests share one NATS server apart.
-    A worker waits `ack_wait` seconds for its own ack before JetStream redelivers a message,
-    and gives up on a message after `max_deliveries` failed attempts.
+    JetStream redelivers a message `ack_wait` seconds after it last heard of it from the worker
+    holding it; a live worker sends an in-progress ack for each message it holds every
+    `progress_interval` seconds, so only a dead worker's messages come back (to any worker).
+    At most `max_ack_pending` messages are out with workers at once (a worker also holds at
+    most one fetch batch). A message is given up after `max_deliveries` failed attempts.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     url: str = Field(min_length=1)
     prefix: str = "wk"
-    ack_wait: float = Field(default=30.0, gt=0.0)
+    ack_wait: float = Field(default=1.0, ge=0.2)
+    max_ack_pending: int = Field(default=512, ge=1)
     max_deliveries: int = Field(default=5, ge=1)
     duplicate_window: float = Field(default=600.0, gt=0.0)
 
@@ -58,6 +62,12 @@ class FanoutConfig(BaseModel):
             where = ".".join(str(part) for part in first["loc"])
             message = str(first["msg"]).removeprefix("Value error, ")
             raise FanoutConfigError(f"fan-out setting `{where}`: {message}") from exc
+
+    @property
+    def progress_interval(self) -> float:
+        """Seconds between a worker's in-progress acks: a quarter of `ack_wait`, so a live
+        worker whose loop stalls for up to three of them still keeps its messages."""
+        return self.ack_wait / 4.0
 
     @property
     def stream(self) -> str:

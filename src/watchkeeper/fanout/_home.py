@@ -25,7 +25,7 @@ __all__ = ["open_worker"]
 
 @contextlib.contextmanager
 def open_worker(
-    home: Path, config: FanoutConfig, *, monitors_path: Path | None = None, batch: int = 32
+    home: Path, config: FanoutConfig, *, monitors_path: Path | None = None, batch: int = 16
 ) -> Iterator[MonitorWorker]:
     """Yield a worker over `home`'s ledger and alert table; close them all on exit.
 

@@ -56,12 +56,14 @@ async def ensure_stream(js: JetStreamContext, config: FanoutConfig) -> None:
 
 
 def consumer_config(config: FanoutConfig) -> ConsumerConfig:
-    """The durable pull consumer all workers share: explicit acks, redelivery after `ack_wait`."""
+    """The durable pull consumer all workers share: explicit acks, redelivery after `ack_wait`,
+    at most `max_ack_pending` messages out with workers at once."""
     return ConsumerConfig(
         durable_name=config.durable,
         deliver_policy=DeliverPolicy.ALL,
         ack_policy=AckPolicy.EXPLICIT,
         ack_wait=config.ack_wait,
+        max_ack_pending=config.max_ack_pending,
         # One more than the worker's own limit, so the worker sees the last try and records it.
         max_deliver=config.max_deliveries + 1,
         filter_subject=config.subjects,
@@ -69,5 +71,26 @@ def consumer_config(config: FanoutConfig) -> ConsumerConfig:
 
 
 async def ensure_consumer(js: JetStreamContext, config: FanoutConfig) -> None:
-    """Create the shared durable consumer (adding it again with the same config is a no-op)."""
-    await js.add_consumer(config.stream, consumer_config(config))
+    """Create the shared durable consumer, or bring an existing one's settings up to date.
+
+    Adding a durable consumer again updates its `ack_wait`, `max_deliver` and
+    `max_ack_pending` (nats-server 2.9 and later), so the consumer takes the settings of the
+    worker that started last; a change is logged, since workers run with different settings
+    keep overriding one another.
+    """
+    wanted = consumer_config(config)
+    try:
+        found = (await js.consumer_info(config.stream, config.durable)).config
+    except NotFoundError:
+        found = None
+    if found is not None:
+        before = (found.ack_wait, found.max_deliver, found.max_ack_pending)
+        after = (wanted.ack_wait, wanted.max_deliver, wanted.max_ack_pending)
+        if before != after:
+            _log.warning(
+                "updating consumer %s: (ack_wait, max_deliver, max_ack_pending) %s -> %s",
+                config.durable,
+                before,
+                after,
+            )
+    await js.add_consumer(config.stream, wanted)

@@ -1,10 +1,11 @@
 """`MonitorWorker`: pulls events from the shared durable consumer and alerts on them.
 
 Every worker binds the same durable pull consumer, so JetStream hands each message to one of
-them (a work queue). A message is acknowledged only after its alerts are durable; one that is
-not acknowledged within `ack_wait` (its worker died) is redelivered to any worker. A message
-that keeps failing is negatively acknowledged with a growing delay, and after
-`max_deliveries` attempts it is recorded as an `ErrorEvent` and terminated.
+them (a work queue). A message is acknowledged only after its alerts are durable. While a
+worker holds a fetched message it sends in-progress acks for it (`Progress`), so a slow but
+live worker keeps it; one whose worker died goes unheard for `ack_wait` and is redelivered to
+any worker. A message that keeps failing is negatively acknowledged with a growing delay, and
+after `max_deliveries` attempts it is recorded as an `ErrorEvent` and terminated.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from watchkeeper.events import ErrorEvent
 from watchkeeper.fanout._alerting import StepAlerter
 from watchkeeper.fanout._config import FanoutConfig
 from watchkeeper.fanout._message import MessageError, decode
+from watchkeeper.fanout._progress import Progress
 from watchkeeper.fanout._stream import connect, ensure_consumer, ensure_stream
 from watchkeeper.ledger import LedgerStore
 
@@ -64,7 +66,7 @@ class MonitorWorker:
         alerter: StepAlerter,
         ledger: LedgerStore,
         *,
-        batch: int = 32,
+        batch: int = 16,
         fetch_timeout: float = 1.0,
         retry: float = 0.5,
     ) -> None:
@@ -101,13 +103,25 @@ class MonitorWorker:
         await ensure_stream(js, self._config)
         await ensure_consumer(js, self._config)
         sub = await js.pull_subscribe_bind(durable=self._config.durable, stream=self._config.stream)
-        while not stop.is_set():
-            try:
-                messages = await sub.fetch(self._batch, timeout=self._fetch_timeout)
-            except (NatsTimeoutError, TimeoutError):
-                continue
-            for msg in messages:
-                await self._one(msg)
+        progress = Progress(self._config.progress_interval)
+        beat = asyncio.create_task(progress.run())
+        try:
+            while not stop.is_set():
+                try:
+                    messages = await sub.fetch(self._batch, timeout=self._fetch_timeout)
+                except (NatsTimeoutError, TimeoutError):
+                    continue
+                progress.hold(messages)
+                for msg in messages:
+                    try:
+                        await self._one(msg)
+                    finally:
+                        progress.release(msg)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+            progress.clear()
 
     async def _one(self, msg: Msg) -> None:
         delivered = msg.metadata.num_delivered

@@ -75,11 +75,15 @@ def build_pipeline(
     from watchkeeper.ledger import ledger_location, open_ledger
     from watchkeeper.normalize import Normalizer
     from watchkeeper.policy import load_policy
+    from watchkeeper.statefile import file_stamp
 
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     base_file = policy_path if policy_path is not None else ensure_policy_file(home)
+    stamp = file_stamp(base_file)  # taken first: an edit while loading is seen as a change
     policy = load_policy(base_file)
-    policy_for = DeploymentPolicies(open_registry(home).get, policy, base_file=base_file)
+    policy_for = DeploymentPolicies(
+        open_registry(home).get, policy, base_file=base_file, base_stamp=stamp
+    )
     config_path = monitors_path or home / MONITORS_FILE
     config: MonitorsConfig | None = None
     monitors: list[Monitor] = []

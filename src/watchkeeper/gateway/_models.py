@@ -23,6 +23,8 @@ __all__ = [
     "RecordedEvent",
     "SessionSummary",
     "SessionsResponse",
+    "WithdrawRequest",
+    "WithdrawResponse",
 ]
 
 
@@ -131,10 +133,32 @@ class EventsPage(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    """Liveness and the sequence number of the newest ledger record (0 when empty)."""
+    """Liveness, the newest ledger record's sequence number (0 when empty) and any trouble.
+
+    `ok` is liveness: the gateway answers and records. `status` is ``degraded`` while it
+    records but something an assessor relies on is missing (e.g. checkpoints unsigned);
+    `problems` then says what, one line each.
+    """
 
     ok: bool
     head_seq: int
+    status: str = "ok"
+    problems: list[str] = Field(default_factory=list)
+
+
+class WithdrawRequest(_Strict):
+    """A held call the agent's client cancelled: it will never run, so nobody should decide it."""
+
+    session_id: str = Field(min_length=1, max_length=200)
+    tool_use_id: str = Field(min_length=1, max_length=200)
+    reason: str = Field(default="the client cancelled the call", max_length=1000)
+
+
+class WithdrawResponse(BaseModel):
+    """Whether an approval waiting on that call was withdrawn (false: none was waiting)."""
+
+    withdrawn: bool
+    approval_id: str | None = None
 
 
 class ErrorResponse(BaseModel):

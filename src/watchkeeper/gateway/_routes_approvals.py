@@ -1,4 +1,4 @@
-"""`POST /v1/approvals/{approval_id}/wait`: an agent waits for the review of its `ask`.
+"""Approval routes for agents: wait for the review of an `ask`, or withdraw a cancelled one.
 
 No `from __future__ import annotations` here: FastAPI reads these handlers' annotations at
 runtime, and they refer to the per-app `authenticate` dependency in the enclosing scope.
@@ -10,7 +10,12 @@ from fastapi import Depends, FastAPI, Path
 
 from watchkeeper.gateway._context import GatewayContext
 from watchkeeper.gateway._errors import ApiError
-from watchkeeper.gateway._models import DecideResponse, ErrorResponse
+from watchkeeper.gateway._models import (
+    DecideResponse,
+    ErrorResponse,
+    WithdrawRequest,
+    WithdrawResponse,
+)
 from watchkeeper.gateway._routes_write import AUTH_RESPONSES, authenticator
 from watchkeeper.gateway._tokens import Principal
 
@@ -58,3 +63,28 @@ def add_approval_routes(app: FastAPI, context: GatewayContext) -> None:
             call_id=resolution.call_id,
             approval_id=approval_id,
         )
+
+    @app.post("/v1/approvals/withdraw", response_model=WithdrawResponse, responses=AUTH_RESPONSES)
+    async def withdraw_approval(
+        body: WithdrawRequest,
+        principal: Annotated[Principal, Depends(authenticate)],
+    ) -> WithdrawResponse:
+        """Withdraw the held approval of a call the agent's client cancelled.
+
+        The approval ends as ``withdraw`` (recorded, a deny) and leaves the reviewers'
+        pending list. Only the token's own deployment is searched; no held approval for
+        that session and `tool_use_id` answers `withdrawn: false`.
+        """
+        queue = context.approvals
+        if queue is None:
+            return WithdrawResponse(withdrawn=False)
+        resolution = await context.in_thread(
+            queue.withdraw,
+            principal.deployment_id,
+            body.session_id,
+            body.tool_use_id,
+            reason=body.reason,
+        )
+        if resolution is None:
+            return WithdrawResponse(withdrawn=False)
+        return WithdrawResponse(withdrawn=True, approval_id=resolution.approval_id)

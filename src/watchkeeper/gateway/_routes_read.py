@@ -13,6 +13,7 @@ from watchkeeper.gateway._models import EventsPage, HealthResponse, SessionsResp
 from watchkeeper.gateway._routes_write import AUTH_RESPONSES, authenticator
 from watchkeeper.gateway._tokens import Principal
 from watchkeeper.gateway._views import session_events, session_summaries
+from watchkeeper.ledger import ReportsSigning
 
 __all__ = ["add_read_routes"]
 
@@ -24,8 +25,19 @@ def add_read_routes(app: FastAPI, context: GatewayContext) -> None:
 
     @app.get("/v1/health", response_model=HealthResponse)
     async def health() -> HealthResponse:
-        """Liveness and the newest ledger sequence number; needs no token."""
-        return HealthResponse(ok=True, head_seq=await context.in_thread(pipeline.head_seq))
+        """Liveness, the newest ledger sequence number and any degradation; needs no token.
+
+        `status` is ``degraded`` while the ledger records but signs no checkpoints (its
+        signing key is missing or unreadable); `ok` stays true, the gateway is alive.
+        """
+        head_seq = await context.in_thread(pipeline.head_seq)
+        store = pipeline.store
+        problem = store.signing_problem() if isinstance(store, ReportsSigning) else None
+        if problem is None:
+            return HealthResponse(ok=True, head_seq=head_seq)
+        return HealthResponse(
+            ok=True, head_seq=head_seq, status="degraded", problems=[problem.describe()]
+        )
 
     @app.get("/v1/sessions", response_model=SessionsResponse, responses=AUTH_RESPONSES)
     async def sessions(

@@ -12,12 +12,12 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from watchkeeper.events import AlertEvent, Event, ToolCall
 from watchkeeper.policy import Verdict
 
-__all__ = ["Decider", "Wiring", "open_decider"]
+__all__ = ["Decider", "Wiring", "Withdrawing", "open_decider"]
 
 
 class Decider(Protocol):
@@ -26,6 +26,17 @@ class Decider(Protocol):
     def decide(self, call: ToolCall) -> Verdict: ...
 
     def record(self, events: Sequence[Event]) -> Sequence[object]: ...
+
+
+@runtime_checkable
+class Withdrawing(Protocol):
+    """A decider whose asks a gateway holds for a reviewer (a `GatewayClient`).
+
+    `withdraw` takes a held call off the reviewers' queue when its client cancelled it.
+    An in-process `Pipeline` holds no asks, so it has nothing to withdraw.
+    """
+
+    def withdraw(self, call: ToolCall, reason: str) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

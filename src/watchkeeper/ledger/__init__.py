@@ -36,6 +36,13 @@ from watchkeeper.ledger._reader import Head, ledger_head, read_events
 from watchkeeper.ledger._rotate import KeyRotation, rotate_key
 from watchkeeper.ledger._rotation import ROTATION_PHASE, is_rotation
 from watchkeeper.ledger._schema import StoredRecord
+from watchkeeper.ledger._signing import (
+    RESUMED_PHASE,
+    SIGNING_SESSION,
+    UNSIGNED_PHASE,
+    ReportsSigning,
+    SigningProblem,
+)
 from watchkeeper.ledger._source import LedgerSource, SqliteSource, ledger_source
 from watchkeeper.ledger._sqlite import LEDGER_FILE_NAME, SqliteLedger
 from watchkeeper.ledger._store import LedgerStore, Receipt
@@ -50,8 +57,11 @@ __all__ = [
     "POSTGRES_SCHEMA_VERSION",
     "PRIVATE_KEY_NAME",
     "PUBLIC_KEY_NAME",
+    "RESUMED_PHASE",
     "RETIRED_DIR",
     "ROTATION_PHASE",
+    "SIGNING_SESSION",
+    "UNSIGNED_PHASE",
     "Checkpoint",
     "Head",
     "KeyRotation",
@@ -71,7 +81,9 @@ __all__ = [
     "PostgresSource",
     "Receipt",
     "Redactor",
+    "ReportsSigning",
     "SigningKeyFile",
+    "SigningProblem",
     "SqliteLedger",
     "SqliteSource",
     "StoredRecord",

@@ -24,6 +24,7 @@ from watchkeeper.ledger._postgres_reader import postgres_events, read_head
 from watchkeeper.ledger._postgres_schema import display_url
 from watchkeeper.ledger._postgres_writer import PostgresWriter
 from watchkeeper.ledger._reader import Head
+from watchkeeper.ledger._signing import SigningProblem
 from watchkeeper.ledger._store import LedgerStore, Receipt
 from watchkeeper.ledger._writer import WriterStats
 
@@ -123,6 +124,10 @@ class PostgresLedger(LedgerStore):
     def stats(self) -> WriterStats:
         """Return how many commits, events and checkpoints this store's writer made."""
         return self._writer.stats()
+
+    def signing_problem(self) -> SigningProblem | None:
+        """Why this store signs no checkpoints now (its key is missing or unreadable), or None."""
+        return self._writer.signing_problem()
 
     def reconnects(self) -> int:
         """Return how many times the writer reconnected after losing its connection."""

@@ -6,7 +6,9 @@ any. The transaction is where several gateways meet: it starts with
 ``SELECT … FROM ledger_head FOR UPDATE``, which waits for any other writer's transaction on the
 same ledger and then returns the head it committed, so sequence numbers and `prev` hashes
 never fork. The rows go in with one binary `COPY`, a due checkpoint is signed inside the same
-transaction, and the head row is moved last.
+transaction, and the head row is moved last. The signing key is looked at in every
+transaction; a change (unreadable, or readable again) is noted in the ledger right after
+that transaction commits, as in the SQLite writer (`_signing.py`).
 
 When the connection is lost (server restart, `pg_terminate_backend`), the writer reconnects
 with backoff for up to `retry_seconds`. If the lost transaction might have committed, it
@@ -23,13 +25,14 @@ from concurrent.futures import Future
 import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from watchkeeper.ledger._chain import link_rows
+from watchkeeper.events import Lifecycle
+from watchkeeper.ledger._chain import link_rows, seal
 from watchkeeper.ledger._checkpoint import CheckpointSchedule, sign_checkpoint
 from watchkeeper.ledger._errors import LedgerError, LedgerWriteError
 from watchkeeper.ledger._keys import SigningKeyFile
 from watchkeeper.ledger._postgres_schema import connect, display_url, require_schema
 from watchkeeper.ledger._schema import RECORD_FIELDS
-from watchkeeper.ledger._writer import Job, QueuedWriter, signer, signing_key_now
+from watchkeeper.ledger._writer import Job, QueuedWriter, idle_wait, signer
 
 __all__ = ["PostgresWriter"]
 
@@ -84,6 +87,8 @@ class PostgresWriter(QueuedWriter):
         self._head_seq = 0
         # (seq, commitment) of the first record of a transaction whose outcome is unknown.
         self._attempt: tuple[int, str] | None = None
+        # A signing note to commit after the current transaction (see `_signing.py`).
+        self._note: Lifecycle | None = None
         self._start("ledger-writer:postgres")
 
     def reconnects(self) -> int:
@@ -129,7 +134,7 @@ class PostgresWriter(QueuedWriter):
         stopping = False
         while not stopping:
             wait = self._schedule.wait_time(self._head_seq) if self._key is not None else None
-            taken = self._next_batch(wait, self._max_batch)
+            taken = self._next_batch(idle_wait(wait, self.signing_problem()), self._max_batch)
             if taken is None:
                 self._commit([], force=False)
                 continue
@@ -170,6 +175,10 @@ class PostgresWriter(QueuedWriter):
         self._attempt = None
         for job in batch:
             job.succeed()
+        note, self._note = self._note, None
+        if note is not None:
+            # A key readable again signs at once, covering the note.
+            self._commit([Job([seal(note)], None, None)], force=self.signing_problem() is None)
 
     def _landed(self, conn: psycopg.Connection, attempt: tuple[int, str], batch: list[Job]) -> bool:
         """Return whether the transaction that lost its connection committed after all."""
@@ -212,8 +221,11 @@ class PostgresWriter(QueuedWriter):
                     for i in range(0, len(flat), RECORD_FIELDS):
                         copy.write_row(flat[i : i + RECORD_FIELDS])
             due = schedule.due(seq) or (force and seq > schedule.last_seq)
-            key = signing_key_now(self._key, self._name) if self._key is not None and due else None
-            if key is not None:
+            key = None
+            if self._key is not None:
+                key, note = self._signing.check(self._key)
+                self._note = note or self._note
+            if key is not None and due:
                 checkpoint = sign_checkpoint(key, seq, prev.hex())
                 conn.execute(
                     _INSERT_CHECKPOINT,

@@ -14,6 +14,7 @@ from watchkeeper.ledger._chain import SaltSource, Sealed, seal, seal_all
 from watchkeeper.ledger._errors import LedgerEncodeError
 from watchkeeper.ledger._keys import SigningKeyFile
 from watchkeeper.ledger._reader import Head, ledger_head, read_events
+from watchkeeper.ledger._signing import SigningProblem
 from watchkeeper.ledger._store import LedgerStore, Receipt
 from watchkeeper.ledger._writer import GroupCommitWriter, WriterStats
 
@@ -99,6 +100,10 @@ class SqliteLedger(LedgerStore):
     def stats(self) -> WriterStats:
         """Return how many commits, events and checkpoints this store's writer made."""
         return self._writer.stats()
+
+    def signing_problem(self) -> SigningProblem | None:
+        """Why this store signs no checkpoints now (its key is missing or unreadable), or None."""
+        return self._writer.signing_problem()
 
     def close(self) -> None:
         """Commit everything submitted so far, sign a last checkpoint, stop the writer."""

@@ -12,11 +12,14 @@ one statement is written by that single `INSERT` in autocommit mode (SQLite make
 statement one transaction and commits it before the call returns); otherwise the writer wraps
 the statements in `BEGIN IMMEDIATE` … `COMMIT`. A due checkpoint is signed and committed
 right after, in a transaction of its own.
+
+The signing key is looked at after every commit (one `stat`): when it cannot be read the
+writer records that once in the ledger and keeps recording events unsigned, retrying once
+a second while idle; when it can again, it records that and signs at once (`_signing.py`).
 """
 
 from __future__ import annotations
 
-import logging
 import queue
 import sqlite3
 import threading
@@ -27,9 +30,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from watchkeeper.ledger._chain import GENESIS, Sealed, link_rows
+from watchkeeper.ledger._chain import GENESIS, Sealed, link_rows, seal
 from watchkeeper.ledger._checkpoint import CheckpointSchedule, sign_checkpoint
-from watchkeeper.ledger._errors import LedgerClosedError, LedgerKeyError, LedgerWriteError
+from watchkeeper.ledger._errors import LedgerClosedError, LedgerWriteError
 from watchkeeper.ledger._keys import SigningKeyFile
 from watchkeeper.ledger._schema import (
     INSERT_CHECKPOINT,
@@ -38,17 +41,26 @@ from watchkeeper.ledger._schema import (
     insert_records,
     read_head,
 )
+from watchkeeper.ledger._signing import Signer, SigningProblem, SigningWatch
 from watchkeeper.ledger._store import Receipt
 
-__all__ = ["Build", "GroupCommitWriter", "Job", "QueuedWriter", "Signer", "WriterStats", "signer"]
-
-_log = logging.getLogger(__name__)
+__all__ = [
+    "KEY_RETRY_SECONDS",
+    "Build",
+    "GroupCommitWriter",
+    "Job",
+    "QueuedWriter",
+    "Signer",
+    "WriterStats",
+    "idle_wait",
+    "signer",
+]
 
 Build = Callable[[int, bytes], Sealed]
 """Make the one event of a job from the head it will follow (seq, raw hash), at link time."""
 
-Signer = Callable[[], Ed25519PrivateKey]
-"""Return the key to sign the next checkpoint with (raises `LedgerKeyError` if there is none)."""
+#: How often an idle writer that cannot read its signing key looks at it again (seconds).
+KEY_RETRY_SECONDS = 1.0
 
 
 def signer(signing_key: Ed25519PrivateKey | SigningKeyFile | None) -> Signer | None:
@@ -60,13 +72,12 @@ def signer(signing_key: Ed25519PrivateKey | SigningKeyFile | None) -> Signer | N
     return lambda: signing_key
 
 
-def signing_key_now(sign: Signer, name: str) -> Ed25519PrivateKey | None:
-    """Return the key to sign with now, or None (logged) when it cannot be read."""
-    try:
-        return sign()
-    except LedgerKeyError as exc:
-        _log.warning("ledger `%s` signs no checkpoint: %s", name, exc)
-        return None
+def idle_wait(wait: float | None, problem: SigningProblem | None) -> float | None:
+    """How long an idle writer blocks: the checkpoint `wait`, at least a key retry's worth
+    while the key cannot be read (an overdue checkpoint must not spin the thread)."""
+    if problem is None or wait is None:
+        return wait
+    return max(wait, KEY_RETRY_SECONDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +164,11 @@ class QueuedWriter:
         self._commits = 0
         self._events = 0
         self._checkpoints = 0
+        self._signing = SigningWatch(name)
+
+    def signing_problem(self) -> SigningProblem | None:
+        """Why this writer signs no checkpoints now (key missing or unreadable), or None."""
+        return self._signing.problem
 
     def _start(self, thread_name: str) -> None:
         ready: Future[None] = Future()
@@ -304,7 +320,7 @@ class GroupCommitWriter(QueuedWriter):
         stopping = False
         while not stopping:
             wait = self._schedule.wait_time(head_seq) if self._key is not None else None
-            taken = self._next_batch(wait, self._max_batch)
+            taken = self._next_batch(idle_wait(wait, self.signing_problem()), self._max_batch)
             if taken is None:
                 head_seq = self._commit(conn, [], force_checkpoint=False)
                 continue
@@ -390,19 +406,23 @@ class GroupCommitWriter(QueuedWriter):
         It is its own transaction, after the records it covers (so it never covers records
         that are not there). If SQLite refuses it, the records stay committed and
         acknowledged, and the next commit tries again. `alone` counts it as a commit of its own.
+        When the key became unreadable, or readable again, the note saying so is committed
+        first; a key readable again signs at once.
         """
         schedule = self._schedule
         if self._key is None or schedule is None:
+            return
+        key, note = self._signing.check(self._key)
+        if note is not None:
+            self._write(conn, [Job([seal(note)], None, None)], [])
+        if key is None:
             return
         try:
             if self._head is None:
                 head = read_head(conn)
                 self._head = (0, GENESIS) if head is None else (head[0], bytes.fromhex(head[1]))
             seq, prev = self._head
-            if not (schedule.due(seq) or (force and seq > schedule.last_seq)):
-                return
-            key = signing_key_now(self._key, self._name)
-            if key is None:
+            if not (schedule.due(seq) or ((force or note is not None) and seq > schedule.last_seq)):
                 return
             checkpoint = sign_checkpoint(key, seq, prev.hex())
             conn.execute(

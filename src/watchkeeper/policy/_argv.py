@@ -31,7 +31,7 @@ from watchkeeper.normalize import Command
 from watchkeeper.policy._globs import glob_regex, has_magic
 from watchkeeper.policy._paths import PathSet, resolve_arg
 
-__all__ = ["ArgvShape", "CommandPattern", "parse_pattern_string", "shape_of"]
+__all__ = ["ArgvShape", "CommandPattern", "CompiledPattern", "parse_pattern_string", "shape_of"]
 
 _VALUE_OPTIONS = frozenset(
     {
@@ -147,25 +147,27 @@ def _words_match(patterns: Sequence[re.Pattern[str] | None], words: Sequence[str
 
 
 class CommandPattern:
-    """One compiled `command` pattern (string or mapping form)."""
+    """One `command` pattern (string or mapping form), as loaded.
+
+    Loading checks every glob but compiles nothing: `compiled()` builds the regexes the
+    first time a command whose name matches is checked against the pattern, so a process
+    that decides one call (a local-mode hook) compiles only the patterns for that call's
+    command names, not the pack's hundreds. Names without glob syntax are matched as a set
+    and never need a regex.
+    """
 
     __slots__ = (
-        "_args",
-        "_args_char",
-        "_args_hint",
-        "_flags",
+        "_compiled",
         "_names",
-        "_path_args",
-        "_rest",
-        "_subcommands",
-        "_without",
-        "_wrappers",
+        "_spec",
         "args_char",
         "exact_names",
         "home",
+        "names",
         "needs_shape",
-        "subcommands_only",
         "text",
+        "trivial",
+        "wrappers",
     )
 
     def __init__(
@@ -183,16 +185,97 @@ class CommandPattern:
     ) -> None:
         self.text = text
         self.home = home
+        self.names = tuple(names)
         exact = [n for n in names if not has_magic(n)]
         self.exact_names: frozenset[str] | None = (
             frozenset(exact) if len(exact) == len(names) else None
         )
-        self._names = re.compile(
-            "(?:" + "|".join(glob_regex(n, path=False) for n in names) + r")\Z", re.DOTALL
+        self._names: re.Pattern[str] | None = None
+        self.wrappers = frozenset(wrappers)
+        self._spec = _Spec(
+            rest=None if rest is None else tuple(rest),
+            flags=frozenset(flags),
+            without_flags=frozenset(without_flags),
+            args=tuple(args),
+            subcommands=tuple(tuple(sub) for sub in subcommands),
         )
+        self._compiled: CompiledPattern | None = None
+        self.needs_shape = bool(flags or without_flags or subcommands)
+        plain_args = [a for a in args if not _is_path_glob(a)]
+        self.args_char = (
+            _required_char(plain_args) if plain_args and len(plain_args) == len(args) else None
+        )
+        """A character some word of every matching command contains, if there is one."""
+        self.trivial = rest is None and not wrappers and not self.needs_shape and not args
+        """Whether any command whose name matches also matches the whole pattern."""
+
+    def name_matches(self, name: str, *, wrapped: bool = True) -> bool:
+        """Return whether a command called `name` (found in a wrapper or not) could match."""
+        if self.wrappers and not wrapped:
+            return False
+        exact = self.exact_names
+        if exact is not None:
+            return name in exact
+        regex = self._names
+        if regex is None:
+            regex = self._names = re.compile(
+                "(?:" + "|".join(glob_regex(n, path=False) for n in self.names) + r")\Z",
+                re.DOTALL,
+            )
+        return regex.match(name) is not None
+
+    def compiled(self) -> CompiledPattern:
+        """Return the pattern with its regexes compiled (built on the first call)."""
+        found = self._compiled
+        if found is None:
+            found = self._compiled = CompiledPattern(self._spec, self.wrappers, self.home)
+        return found
+
+    def matches(self, cmd: Command, cwd: str | None, shape: ArgvShape | None) -> bool:
+        """Return whether `cmd` matches; `shape` must be given when `needs_shape`.
+
+        Without a shape, `args` are checked against positional words found directly.
+        """
+        if not self.name_matches(cmd.name):
+            return False
+        return self.compiled().matches_named(cmd, cwd, shape)
+
+
+class _Spec(NamedTuple):
+    """What a `CommandPattern` checks besides the name, as written (globs, not regexes)."""
+
+    rest: tuple[str, ...] | None
+    flags: frozenset[str]
+    without_flags: frozenset[str]
+    args: tuple[str, ...]
+    subcommands: tuple[tuple[str, ...], ...]
+
+
+class CompiledPattern:
+    """A `CommandPattern` with its regexes compiled: what the decision hot path runs."""
+
+    __slots__ = (
+        "_args",
+        "_args_char",
+        "_args_hint",
+        "_flags",
+        "_path_args",
+        "_rest",
+        "_subcommands",
+        "_without",
+        "_wrappers",
+        "args_char",
+        "home",
+        "needs_shape",
+        "subcommands_only",
+    )
+
+    def __init__(self, spec: _Spec, wrappers: frozenset[str], home: str) -> None:
+        rest, flags, without_flags, args, subcommands = spec
+        self.home = home
         self._rest = None if rest is None else [None if w == "*" else _word_regex(w) for w in rest]
-        self._flags = frozenset(flags)
-        self._without = frozenset(without_flags)
+        self._flags = flags
+        self._without = without_flags
         plain_args = [a for a in args if not _is_path_glob(a)]
         path_args = [a for a in args if _is_path_glob(a)]
         self._args = (
@@ -219,7 +302,7 @@ class CommandPattern:
             if subcommands
             else None
         )
-        self._wrappers = frozenset(wrappers)
+        self._wrappers = wrappers
         self.needs_shape = bool(flags or without_flags or subcommands)
         self.args_char = self._args_char
         """A character some word of every matching command contains, if there is one."""
@@ -227,38 +310,12 @@ class CommandPattern:
         self.subcommands_only = self._subcommands if only_subcommands else None
         """The subcommand regex when it is the whole pattern (bar the name), else None."""
 
-    def name_matches(self, name: str, *, wrapped: bool = True) -> bool:
-        """Return whether a command called `name` (found in a wrapper or not) could match."""
-        if self._wrappers and not wrapped:
-            return False
-        return self._names.match(name) is not None
-
-    @property
-    def trivial(self) -> bool:
-        """Whether any command whose name matches also matches the whole pattern."""
-        return (
-            self._rest is None
-            and not self._wrappers
-            and not self.needs_shape
-            and self._args is None
-            and self._path_args is None
-        )
-
-    def matches(self, cmd: Command, cwd: str | None, shape: ArgvShape | None) -> bool:
-        """Return whether `cmd` matches; `shape` must be given when `needs_shape`.
-
-        Without a shape, `args` are checked against positional words found directly.
-        """
-        exact = self.exact_names
-        if exact is not None:
-            if cmd.name not in exact:
-                return False
-        elif self._names.match(cmd.name) is None:
-            return False
-        return self.matches_named(cmd, cwd, shape)
-
     def matches_named(self, cmd: Command, cwd: str | None, shape: ArgvShape | None) -> bool:
-        """`matches` for a command already known to have a matching name."""
+        """Return whether `cmd`, a command known to have a matching name, matches.
+
+        `shape` must be given when `needs_shape`; without one, `args` are checked against
+        positional words found directly.
+        """
         if self._rest is not None and not _words_match(self._rest, cmd.argv[1:]):
             return False
         wrappers = self._wrappers

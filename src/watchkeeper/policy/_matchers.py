@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol
 
 from watchkeeper.normalize import Action, Command
-from watchkeeper.policy._argv import ArgvShape, CommandPattern, shape_of
+from watchkeeper.policy._argv import ArgvShape, CommandPattern, CompiledPattern, shape_of
 from watchkeeper.policy._context import SessionContext
 from watchkeeper.policy._globs import glob_regex, has_magic
 from watchkeeper.policy._paths import PathSet
@@ -97,7 +97,11 @@ def _any_regex(globs: Sequence[str], *, path: bool, flags: int = 0) -> re.Patter
 
 
 class ToolMatcher:
-    """`tool`: the tool name, exactly unless a glob is written."""
+    """`tool`: the tool name, exactly unless a glob is written.
+
+    Names without glob syntax (`exact`) are a set; the regex for globs is compiled when
+    first needed (the policy's index asks once per tool name).
+    """
 
     key = "tool"
     __slots__ = ("_regex", "exact", "names")
@@ -105,10 +109,16 @@ class ToolMatcher:
     def __init__(self, names: Sequence[str], exact: frozenset[str] | None) -> None:
         self.names = tuple(names)
         self.exact = exact
-        self._regex = _any_regex(names, path=False, flags=re.DOTALL)
+        self._regex: re.Pattern[str] | None = None
 
     def matches_tool(self, tool: str) -> bool:
-        return self._regex.match(tool) is not None
+        exact = self.exact
+        if exact is not None:
+            return tool in exact
+        regex = self._regex
+        if regex is None:
+            regex = self._regex = _any_regex(self.names, path=False, flags=re.DOTALL)
+        return regex.match(tool) is not None
 
     def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
         return f"tool `{action.tool}`" if self.matches_tool(action.tool) else None
@@ -125,7 +135,7 @@ class CommandMatcher:
 
     def __init__(self, patterns: Sequence[CommandPattern]) -> None:
         self.patterns = tuple(patterns)
-        self._for_name: dict[str, tuple[CommandPattern, ...] | Literal[True]] = {}
+        self._for_name: dict[str, tuple[CompiledPattern, ...] | Literal[True]] = {}
         names: set[str] = set()
         for p in self.patterns:
             if p.exact_names is None:
@@ -145,8 +155,10 @@ class CommandMatcher:
         if patterns is None:
             if len(self._for_name) >= _NAME_LIMIT:
                 self._for_name.clear()
-            named = tuple(p for p in self.patterns if p.name_matches(unit.name))
-            patterns = self._for_name[unit.name] = True if any(p.trivial for p in named) else named
+            named = [p for p in self.patterns if p.name_matches(unit.name)]
+            patterns = self._for_name[unit.name] = (
+                True if any(p.trivial for p in named) else tuple(p.compiled() for p in named)
+            )
         if patterns is True:
             return True
         for p in patterns:
@@ -166,10 +178,10 @@ class CommandMatcher:
 
         None when every command called `name` matches (no further check is needed).
         """
-        patterns = tuple(p for p in self.patterns if p.name_matches(name))
+        patterns = [p for p in self.patterns if p.name_matches(name)]
         if any(p.trivial for p in patterns):
             return None
-        return NamedCommand(patterns)
+        return NamedCommand(tuple(p.compiled() for p in patterns))
 
     def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
         return self._match(action, unit, shapes)
@@ -186,7 +198,7 @@ class NamedCommand:
 
     __slots__ = ("_char", "_only", "_shape", "_subcommands", "patterns")
 
-    def __init__(self, patterns: tuple[CommandPattern, ...]) -> None:
+    def __init__(self, patterns: tuple[CompiledPattern, ...]) -> None:
         self.patterns = patterns
         self._only = patterns[0] if len(patterns) == 1 else None
         self._shape = any(p.needs_shape for p in patterns)

@@ -19,7 +19,7 @@ from watchkeeper.review._grant_match import covers, granted_verdict
 from watchkeeper.review._grant_model import MAX_GRANT_DURATION, Grant, GrantSpec
 from watchkeeper.review._grant_store import GRANTS_FILE, GrantStore, open_grants
 from watchkeeper.review._model import PendingApproval, Resolution
-from watchkeeper.review._queue import SYSTEM_REVIEWER, ApprovalQueue
+from watchkeeper.review._queue import SYSTEM_REVIEWER, ApprovalQueue, closed_message
 
 __all__ = [
     "GRANTS_FILE",
@@ -38,6 +38,7 @@ __all__ = [
     "GrantStore",
     "PendingApproval",
     "Resolution",
+    "closed_message",
     "covers",
     "final_verdict",
     "granted_verdict",

@@ -6,17 +6,21 @@ from watchkeeper.events import Decision
 from watchkeeper.policy import Verdict
 from watchkeeper.review._model import PendingApproval
 
-__all__ = ["TIMEOUT_MESSAGE", "final_verdict", "unrecorded_verdict"]
+__all__ = ["TIMEOUT_MESSAGE", "WITHDRAWN_MESSAGE", "final_verdict", "unrecorded_verdict"]
 
 #: What the agent is told when no reviewer approved its call in time.
 TIMEOUT_MESSAGE = "a reviewer did not approve this tool call in time, so it was denied."
+#: What the agent is told when its client cancelled the call while it waited for review.
+WITHDRAWN_MESSAGE = (
+    "the client cancelled this tool call before a reviewer answered; it was not run."
+)
 _APPROVED_MESSAGE = "a reviewer approved this tool call."
 _DENIED_MESSAGE = "a reviewer denied this tool call."
 _UNRECORDED_MESSAGE = "watchkeeper could not record the review of this tool call, so it was denied."
 
 
 def final_verdict(pending: PendingApproval, action: str, reviewer: str, reason: str) -> Verdict:
-    """The verdict after `action` (``approve``, ``deny`` or ``timeout``) on `pending`.
+    """The verdict after `action` (``approve``, ``deny``, ``timeout`` or ``withdraw``) on `pending`.
 
     Its rule ids are ``review:<action>`` followed by the rules that asked.
     """
@@ -38,6 +42,14 @@ def final_verdict(pending: PendingApproval, action: str, reviewer: str, reason: 
             rule_ids=rule_ids,
             explanation=f"denied by `{reviewer}` in approval `{pending.id}`{said}",
             agent_message=message,
+            errors=asked.errors,
+        )
+    if action == "withdraw":
+        return Verdict(
+            decision=Decision.DENY,
+            rule_ids=rule_ids,
+            explanation=f"approval `{pending.id}` was withdrawn before a review ({reason})",
+            agent_message=WITHDRAWN_MESSAGE,
             errors=asked.errors,
         )
     return Verdict(

@@ -39,8 +39,9 @@ class PendingApproval:
 class Resolution:
     """How an approval ended and what the agent is finally told.
 
-    `action` is ``approve``, ``deny`` or ``timeout`` (nobody answered before the deadline, or
-    the gateway shut down); `decision` is ALLOW only for ``approve``. `verdict` is the final
+    `action` is ``approve``, ``deny``, ``timeout`` (nobody answered before the deadline, or
+    the gateway shut down) or ``withdraw`` (the agent's client cancelled the call while it
+    waited, so it will never run); `decision` is ALLOW only for ``approve``. `verdict` is the final
     verdict, recorded in the ledger for the same call id. `errors` is non-empty when the
     ledger did not record the review, in which case the decision is deny (fail closed).
     `grant_id` names the grant made with an approval, if any.

@@ -30,7 +30,7 @@ from watchkeeper.review._grant_model import GrantSpec
 from watchkeeper.review._grant_store import GrantStore
 from watchkeeper.review._model import PendingApproval, Resolution
 
-__all__ = ["SYSTEM_REVIEWER", "ApprovalQueue"]
+__all__ = ["SYSTEM_REVIEWER", "ApprovalQueue", "closed_message"]
 
 #: The reviewer named on timeouts and shutdowns.
 SYSTEM_REVIEWER = "system"
@@ -53,9 +53,9 @@ class ApprovalQueue:
     """Pending approvals of one gateway process.
 
     `record` appends events durably (`Pipeline.record`); every resolution — a reviewer's
-    approve or deny, a timeout, a shutdown — is recorded (a `ReviewEvent` and the final
-    `VerdictEvent` for the call) *before* anyone waiting is told. When recording fails the
-    resolution is a deny. `grants`, when given, lets an approval create a grant.
+    approve or deny, a timeout, a shutdown, a withdrawal — is recorded (a `ReviewEvent` and
+    the final `VerdictEvent` for the call) *before* anyone waiting is told. When recording
+    fails the resolution is a deny. `grants`, when given, lets an approval create a grant.
     """
 
     def __init__(
@@ -209,6 +209,35 @@ class ApprovalQueue:
             with self._lock, contextlib.suppress(ValueError):
                 entry.waiters.remove(waiter)
 
+    def withdraw(
+        self, deployment_id: str, session_id: str, tool_use_id: str, *, reason: str
+    ) -> Resolution | None:
+        """Withdraw the open approval of call `tool_use_id`: its client will never run it.
+
+        The approval ends as ``withdraw`` (a deny, reviewer ``system``, `reason` kept), is
+        recorded like every resolution and leaves the pending list; a reviewer who tries to
+        decide it is told it was withdrawn. Blocks on the ledger: call it from a worker
+        thread. None when no open approval holds that call of that deployment and session.
+        """
+        if not tool_use_id:
+            return None
+        with self._lock:
+            entry = next(
+                (
+                    e
+                    for e in self._open.values()
+                    if not e.closing
+                    and e.pending.call.tool_use_id == tool_use_id
+                    and e.pending.session_id == session_id
+                    and e.pending.deployment_id == deployment_id
+                ),
+                None,
+            )
+            if entry is None:
+                return None
+            entry.closing = True
+        return self._finish(entry, "withdraw", SYSTEM_REVIEWER, reason)
+
     def expire_overdue(self) -> list[Resolution]:
         """Close every approval past its deadline as a timeout; return their resolutions."""
         now = utcnow()
@@ -234,11 +263,9 @@ class ApprovalQueue:
         """Mark an open entry as being closed by the caller (lock held)."""
         entry = self._open.get(approval_id)
         if entry is None:
-            if approval_id in self._done:
-                raise ApprovalClosedError(
-                    f"approval `{approval_id}` is already resolved "
-                    f"({self._done[approval_id].action}); nothing to do"
-                )
+            done = self._done.get(approval_id)
+            if done is not None:
+                raise ApprovalClosedError(closed_message(done))
             raise _not_found(approval_id)
         if entry.closing:
             raise ApprovalClosedError(
@@ -350,6 +377,19 @@ class ApprovalQueue:
             deployment_id=call.deployment_id,
             call_id=call.id,
         )
+
+
+def closed_message(resolution: Resolution) -> str:
+    """One line telling a reviewer why resolved approval `resolution` cannot be decided."""
+    if resolution.action == "withdraw":
+        return (
+            f"approval `{resolution.approval_id}` was withdrawn ({resolution.reason}); the "
+            "call will never run, so there is nothing to decide"
+        )
+    return (
+        f"approval `{resolution.approval_id}` is already resolved ({resolution.action}); "
+        "nothing to do"
+    )
 
 
 def _deliver(future: asyncio.Future[Resolution], resolution: Resolution) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import sys
@@ -179,3 +180,36 @@ def test_fast_command_flushes_help_before_its_fast_exit(tmp_path: Path) -> None:
     result = run_hook(b"", base_env(tmp_path), command=command)
     assert result.returncode == 0
     assert b"Usage: watchkeeper hook claude-code" in result.stdout
+
+
+def test_local_mode_loads_no_policy_test_cases(tmp_path: Path) -> None:
+    """A local call imports the policy but not the policy-test machinery (`policy._cases`)."""
+    payload = _payload(tmp_path, "PreToolUse", tool_name="Bash", tool_input={"command": "ls"})
+    modules = _modules_after_local_call(tmp_path / "home", payload)
+    assert "watchkeeper.policy._loader" in modules
+    assert "watchkeeper.policy._cases" not in modules
+
+
+def test_local_mode_reads_the_policy_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One local call loads `<home>/policy.yaml` once, though two parts of the pipeline use it."""
+    from watchkeeper import policy
+    from watchkeeper.deployments import _policy as deployment_policy
+    from watchkeeper.integrations.claude_code._local import run_local
+
+    loaded: list[Path] = []
+    real = policy.load_policy
+
+    def counting(path: Path, *, home: str | None = None) -> policy.Policy:
+        loaded.append(path)
+        return real(path, home=home)
+
+    monkeypatch.setattr(policy, "load_policy", counting)
+    monkeypatch.setattr(deployment_policy, "load_policy", counting)
+    monkeypatch.setenv("WATCHKEEPER_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("WATCHKEEPER_DB", raising=False)
+    payload = _payload(tmp_path, "PreToolUse", tool_name="Bash", tool_input={"command": "ls"})
+    reply = run_local(json.dumps({"payload": payload, "transcript_lines": []}).encode())
+    assert reply["stdout"]["hookSpecificOutput"]["permissionDecision"] == "allow"
+    assert loaded == [tmp_path / "home" / "policy.yaml"]

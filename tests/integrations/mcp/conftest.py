@@ -16,10 +16,10 @@ from mcp.client import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.types import CallToolResult
 
-from watchkeeper.events import Decision, Event, Lifecycle, ToolResult
+from watchkeeper.events import Decision, Event, Lifecycle, ReviewEvent, ToolResult
 from watchkeeper.gateway import TokenStore, build_pipeline, create_app
 from watchkeeper.ledger import DB_ENV, ledger_source
-from watchkeeper.review import ApprovalQueue, PendingApproval
+from watchkeeper.review import ApprovalClosedError, ApprovalQueue, PendingApproval
 from watchkeeper.testing import serve_in_thread
 
 T = TypeVar("T")
@@ -159,9 +159,15 @@ def is_not_run(event: Event) -> bool:
     return isinstance(event, ToolResult) and event.tool == "mcp__demo__send_email"
 
 
+def is_withdrawn(event: Event) -> bool:
+    """The gateway's record that a held approval was withdrawn."""
+    return isinstance(event, ReviewEvent) and event.action == "withdraw"
+
+
 def cancelling_client(held: Held) -> Callable[[ClientSession], Awaitable[str]]:
     """A client body that cancels a held `send_email`, waits until the proxy recorded the
-    cancellation, has the reviewer approve it anyway, then calls `echo` ("after")."""
+    cancellation, checks its approval left the queue and can no longer be approved, then
+    calls `echo` ("after")."""
 
     async def body(session: ClientSession) -> str:
         with anyio.CancelScope() as scope:
@@ -175,7 +181,9 @@ def cancelling_client(held: Held) -> Callable[[ClientSession], Awaitable[str]]:
                 scope.cancel()
         events = await anyio.to_thread.run_sync(events_until, held.home, is_cancelled)
         assert any(is_cancelled(e) for e in events)
-        held.queue.resolve(pending.id, Decision.ALLOW, reviewer="rita")
+        assert held.queue.pending() == []
+        with pytest.raises(ApprovalClosedError, match="withdrawn"):
+            held.queue.resolve(pending.id, Decision.ALLOW, reviewer="rita")
         # The proxy still serves: a later call goes through.
         return result_text(await session.call_tool("echo", {"text": "after"}))
 

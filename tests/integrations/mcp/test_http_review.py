@@ -20,6 +20,7 @@ from tests.integrations.mcp.conftest import (
     executed,
     first_pending,
     is_not_run,
+    is_withdrawn,
     result_text,
 )
 from tests.integrations.mcp.test_http import _free_ports, _running, with_http_client
@@ -71,8 +72,8 @@ def test_other_requests_pass_while_a_call_is_held(held: Held, tmp_path: Path) ->
     assert executed(tmp_path) == ["echo meanwhile", "send_email a@x.org"]
 
 
-def test_cancelling_a_held_call_stops_the_wait(held: Held, tmp_path: Path) -> None:
-    """The client abandons a held call: recorded as cancelled, never run, even once approved."""
+def test_cancelling_a_held_call_withdraws_its_approval(held: Held, tmp_path: Path) -> None:
+    """The client abandons a held call: withdrawn from review, recorded, and never run."""
 
     body = cancelling_client(held)
     with _proxied(held, tmp_path) as url:
@@ -81,3 +82,5 @@ def test_cancelling_a_held_call_stops_the_wait(held: Held, tmp_path: Path) -> No
     [not_run] = [e for e in events_until(held.home, is_not_run) if is_not_run(e)]
     assert isinstance(not_run, ToolResult)
     assert "cancelled" in not_run.output
+    withdrawn = [e for e in events_until(held.home, is_withdrawn) if is_withdrawn(e)]
+    assert len(withdrawn) == 1

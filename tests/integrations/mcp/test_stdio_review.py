@@ -16,11 +16,19 @@ from tests.integrations.mcp.conftest import (
     first_pending,
     is_cancelled,
     is_not_run,
+    is_withdrawn,
     proxy_command,
     result_text,
     with_client,
 )
-from watchkeeper.events import Decision, Event, Lifecycle, ToolResult, VerdictEvent
+from watchkeeper.events import (
+    Decision,
+    Event,
+    Lifecycle,
+    ReviewEvent,
+    ToolResult,
+    VerdictEvent,
+)
 
 
 def _command(held: Held, tmp_path: Path) -> list[str]:
@@ -88,8 +96,8 @@ def test_a_denied_review_is_a_tool_error_and_never_runs(held: Held, tmp_path: Pa
     assert executed(tmp_path) == []
 
 
-def test_cancelling_a_held_call_stops_the_wait(held: Held, tmp_path: Path) -> None:
-    """The client cancels a held call: it is recorded as cancelled and never runs, even approved."""
+def test_cancelling_a_held_call_withdraws_its_approval(held: Held, tmp_path: Path) -> None:
+    """The client cancels a held call: it is withdrawn from review, recorded, and never runs."""
 
     body = cancelling_client(held)
     assert with_client(_command(held, tmp_path), _env(held, tmp_path), body) == "after"
@@ -98,6 +106,11 @@ def test_cancelling_a_held_call_stops_the_wait(held: Held, tmp_path: Path) -> No
     [cancelled] = [e for e in events if is_cancelled(e)]
     assert isinstance(cancelled, Lifecycle)
     assert cancelled.detail["server"] == "demo"
+    assert cancelled.detail["withdrawn"] is True
+    [withdrawn] = [e for e in events_until(held.home, is_withdrawn) if is_withdrawn(e)]
+    assert isinstance(withdrawn, ReviewEvent)
+    assert withdrawn.reviewer == "system"
+    assert withdrawn.reason.startswith("the MCP client cancelled the call")
     [not_run] = [e for e in events if is_not_run(e)]
     assert isinstance(not_run, ToolResult)
     assert not_run.is_error

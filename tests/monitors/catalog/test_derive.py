@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.monitors.catalog.conftest import StepSpec, replay_steps, score
 from watchkeeper.monitors.catalog._derive import translate
 
@@ -169,3 +171,18 @@ def test_variables_in_an_argv_list_keep_their_place() -> None:
     """A variable inside `Popen([...])` stays a word, so later words keep their position."""
     shell = translate("subprocess.Popen(['rsync', '-a', src, 'backup@vault:/d/'])")
     assert shell.splitlines() == ["rsync -a '$src' backup@vault:/d/"]
+
+
+OLLAMA_ONE_LINER = "python3 -c \"import subprocess; subprocess.Popen(['ollama', 'serve'])\""
+
+
+@pytest.mark.parametrize("first_detached", [False, True])
+def test_a_repeated_one_liner_keeps_its_own_detachment(first_detached: bool) -> None:
+    """Translations are kept for repeated code, but attached and detached runs of the same
+    one-liner still translate apart (only the detached one starts a detached server)."""
+    attached, detached = OLLAMA_ONE_LINER, f"nohup {OLLAMA_ONE_LINER} &"
+    steps = [detached, attached] if first_detached else [attached, detached]
+    found = dict(zip(steps, replay_steps(steps), strict=True))
+    assert "detached model server" in found[detached].explanation  # type: ignore[union-attr]
+    assert "detached" not in found[attached].explanation  # type: ignore[union-attr]
+    assert score(found[detached]) > score(found[attached]) >= 0.75

@@ -10,6 +10,7 @@ import pytest
 
 from watchkeeper.monitors.learned import (
     ROGUE_FEATURES,
+    ROGUE_MODEL_PATH,
     RogueModel,
     RogueModelError,
     load_rogue_model,
@@ -70,3 +71,13 @@ def test_missing_file_raises_model_error(tmp_path: Path) -> None:
     """A missing file raises `RogueModelError`, not `OSError`."""
     with pytest.raises(RogueModelError, match="cannot be read"):
         load_rogue_model(tmp_path / "absent.json")
+
+
+def test_negative_token_weight_raises_model_error(tmp_path: Path) -> None:
+    """A model file whose word table holds a negative weight is refused, naming the trainer."""
+    data = json.loads(ROGUE_MODEL_PATH.read_text(encoding="utf-8"))
+    data["call_words"] = {"bias": 0.0, "tokens": {"pytest": -3.0}}
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(RogueModelError, match="train_rogue_learned"):
+        load_rogue_model(path)

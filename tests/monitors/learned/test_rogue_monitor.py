@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,50 @@ def test_task_that_arrives_after_the_first_step_reaches_the_inner_catalog() -> N
     inner = view.scratch(monitor.name)["view"]
     assert inner.task == view.task
     assert view.scratch(monitor.name)["tally"].task == view.task.lower()
+
+
+def _worded_model(tmp_path: Path, tokens: dict[str, float]) -> str:
+    path = tmp_path / "worded.json"
+    entry = {"weight": 1.0, "mean": 0.0, "scale": 1.0}
+    data = {
+        "features": {"words": entry},
+        "bias": 0.0,
+        "threshold": 0.5,
+        "call_words": {"bias": -4.0, "tokens": tokens},
+    }
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_a_rogue_sounding_call_raises_the_score(tmp_path: Path) -> None:
+    """A call using words the model weighs sets the `words` feature to that call's
+    probability and names the heaviest words; a quieter call later does not lower it."""
+    monitor = rogue_learned(model_path=_worded_model(tmp_path, {"tunnel": 3.0, "ssh": 1.0}))
+    view = SessionView("d", "s", task="fix the build")
+    first = monitor(view, _call(view, 1, "ssh -N tunnel@bastion"))
+    assert first is not None
+    assert monitor.features(view)["words"] == pytest.approx(0.5)  # type: ignore[attr-defined]  # RogueLearned method
+    assert "heaviest words: `tunnel`, `ssh`" in first.explanation
+    assert monitor(view, _call(view, 2, "ssh build-host")) is None
+    assert monitor.features(view)["words"] == pytest.approx(0.5)  # type: ignore[attr-defined]  # RogueLearned method
+
+
+def test_many_calls_of_weighed_words_do_not_add_up(tmp_path: Path) -> None:
+    """Each call is judged alone: fifty calls each using one weighed word score no higher
+    than one of them (a long honest session does not pile up evidence)."""
+    monitor = rogue_learned(model_path=_worded_model(tmp_path, {f"w{n}": 1.0 for n in range(50)}))
+    view = SessionView("d", "s", task="fix the build")
+    for index in range(50):
+        monitor(view, _call(view, index, f"echo w{index}"))
+    words = monitor.features(view)["words"]  # type: ignore[attr-defined]  # RogueLearned method
+    assert words == pytest.approx(1 / (1 + math.exp(3.0)))
+
+
+def test_words_the_model_does_not_weigh_leave_the_score_alone(tmp_path: Path) -> None:
+    """Calls of unknown words give the words model's floor and no more."""
+    monitor = rogue_learned(model_path=_worded_model(tmp_path, {"tunnel": 3.0}))
+    view = SessionView("d", "s", task="fix the build")
+    for index in range(5):
+        monitor(view, _call(view, index, f"pytest -q tests/test_{index}.py"))
+    words = monitor.features(view)["words"]  # type: ignore[attr-defined]  # RogueLearned method
+    assert words == pytest.approx(1 / (1 + math.exp(4.0)))

@@ -136,3 +136,18 @@ def test_reviewer_cannot_post_a_grant_for_an_unofferable_call(review: Review) ->
     assert _resolve(review, pending.id, decision="allow", grant_hours="8") == 400
     assert review.approvals.get(pending.id) is not None
     assert review.grants.list() == []
+
+
+def test_a_withdrawn_approval_leaves_the_page_and_cannot_be_decided(review: Review) -> None:
+    """A call its client cancelled is gone from the list; deciding it says it was withdrawn."""
+    call = review.call("Bash", {"command": "git push origin main"}).model_copy(
+        update={"tool_use_id": "toolu-cancelled"}
+    )
+    pending = review.approvals.open(call, review.pipeline.decide(call), timeout=300)
+    review.approvals.withdraw("alpha", "s1", "toolu-cancelled", reason="the client cancelled")
+    assert f'data-testid="approval-{pending.id}"' not in review.client().get("/approvals").text
+    response = review.client().post(
+        f"/approvals/{pending.id}/resolve", data={"csrf_token": CSRF, "decision": "allow"}
+    )
+    assert response.status_code == 409
+    assert "was withdrawn (the client cancelled); the call will never run" in response.text

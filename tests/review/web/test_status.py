@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from watchkeeper.clock import utcnow
-from watchkeeper.events import ProcessEvent, ToolCall
-from watchkeeper.ledger import open_ledger
+from watchkeeper.events import Lifecycle, ProcessEvent, ToolCall
+from watchkeeper.ledger import RESUMED_PHASE, SIGNING_SESSION, open_ledger
 from watchkeeper.review.web import StatusCache
 from watchkeeper.supervise import SupervisedSession, save_session
 
@@ -100,3 +101,50 @@ def test_verification_and_last_checkpoint_come_from_the_ledger(tmp_path: Path) -
     assert snapshot.verify.records_checked == 5
     assert snapshot.last_checkpoint is not None
     assert snapshot.last_checkpoint.seq == snapshot.verify.head_seq == 5
+
+
+def _call(i: int) -> ToolCall:
+    return ToolCall(deployment_id="alpha", session_id="s1", tool="Bash", args={"i": i})
+
+
+def test_unsigned_checkpoints_are_shown_and_outlive_a_restart(review: Review) -> None:
+    """A writer's note that it cannot sign is on the overview, and a fresh cache finds it."""
+    (review.home / "keys" / "ledger.key").unlink()
+    review.record(_call(1))
+    unsigned = review.status.refresh(verify=False).unsigned
+    assert unsigned is not None
+    assert "is missing" in unsigned.reason
+    page = review.client().get("/").text
+    assert 'data-testid="checkpoints-unsigned"' in page
+    assert "Checkpoints are NOT being signed since" in page
+    restarted = StatusCache(review.home).refresh(verify=False).unsigned
+    assert restarted is not None
+    assert restarted.reason == unsigned.reason
+
+
+def test_a_checkpoint_after_the_note_clears_the_warning(review: Review) -> None:
+    """Once the key is back, the writer signs again and the warning goes away."""
+    key = review.home / "keys" / "ledger.key"
+    saved = key.read_bytes()
+    key.unlink()
+    review.record(_call(1))
+    assert review.status.refresh(verify=False).unsigned is not None
+    key.write_bytes(saved)
+    key.chmod(0o600)
+    review.record(_call(2))
+    # PostgreSQL's writer commits its note and checkpoint just after acknowledging the append.
+    deadline = time.monotonic() + 10
+    while review.status.refresh(verify=False).unsigned and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert review.status.snapshot.unsigned is None
+    assert 'data-testid="checkpoints-unsigned"' not in review.client().get("/").text
+
+
+def test_a_planted_resumed_note_does_not_clear_the_warning(review: Review) -> None:
+    """Only a signed checkpoint clears the warning, not a note anyone could record."""
+    (review.home / "keys" / "ledger.key").unlink()
+    review.record(_call(1))
+    review.record(
+        Lifecycle(session_id=SIGNING_SESSION, phase=RESUMED_PHASE, detail={"ledger": "x"})
+    )
+    assert review.status.refresh(verify=False).unsigned is not None

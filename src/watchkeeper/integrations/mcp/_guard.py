@@ -6,7 +6,9 @@ the client with this instead". A `tools/call` is decided before it reaches the s
 reviewer waits for the review, bounded by the decider's wait); its result is recorded
 when the server answers. A `tools/list` answer is compared with the pinned definitions: a
 changed tool raises an alert and, with `on_change="block"`, every later call to it is denied
-until a person accepts the new definition (`watchkeeper mcp pins accept`).
+until a person accepts the new definition (`watchkeeper mcp pins accept`). A call the
+client cancels while a gateway holds it for a reviewer is withdrawn from the reviewers'
+queue, so nobody approves a call that will never run.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from watchkeeper.events import (
     VerdictEvent,
     new_id,
 )
-from watchkeeper.integrations._decider import Decider
+from watchkeeper.integrations._decider import Decider, Withdrawing
 from watchkeeper.integrations.mcp._messages import (
     INTERNAL_ERROR,
     PARSE_ERROR,
@@ -73,6 +75,7 @@ class _Pending:
 class _State:
     pending: dict[Any, _Pending] = field(default_factory=dict)
     blocked: set[str] = field(default_factory=set)
+    deciding: dict[Any, ToolCall] = field(default_factory=dict)
 
 
 class McpGuard:
@@ -120,7 +123,14 @@ class McpGuard:
             tool_use_id=new_id(),
             source="mcp",
         )
-        verdict = self._verdict(call, name)
+        with self._lock:
+            self._state.deciding[message.id] = call
+        try:
+            verdict = self._verdict(call, name)
+        finally:
+            with self._lock:
+                if self._state.deciding.get(message.id) is call:
+                    del self._state.deciding[message.id]
         with self._lock:
             dropped = cancelled is not None and cancelled.is_set()
             if verdict.decision is Decision.ALLOW and not dropped:
@@ -132,8 +142,28 @@ class McpGuard:
         return tool_error_result(message.id, _refusal(verdict))
 
     def cancelled(self, request_id: Any, reason: str) -> None:
-        """Record that the client cancelled `tools/call` `request_id` while it was decided."""
-        self._lifecycle("call_cancelled", {"request_id": request_id, "reason": reason})
+        """Record that the client cancelled `tools/call` `request_id` while it was decided.
+
+        If a gateway holds the call for a reviewer, its approval is withdrawn there.
+        """
+        with self._lock:
+            call = self._state.deciding.pop(request_id, None)
+        detail: dict[str, Any] = {"request_id": request_id, "reason": reason}
+        if call is not None:
+            detail["tool_use_id"] = call.tool_use_id
+            detail["withdrawn"] = self._withdraw(call, reason)
+        self._lifecycle("call_cancelled", detail)
+
+    def _withdraw(self, call: ToolCall, reason: str) -> bool:
+        """Withdraw `call`'s held approval, if the decider holds asks; True if one was."""
+        if not isinstance(self._decider, Withdrawing):
+            return False
+        why = "the MCP client cancelled the call" + (f": {reason}" if reason else "")
+        try:
+            return self._decider.withdraw(call, why)
+        except Exception as exc:  # noqa: BLE001 - the approval times out instead; say so
+            self._error("client", f"withdrawing the approval of cancelled call failed: {exc}")
+            return False
 
     def forget(self, request_id: Any, why: str) -> dict[str, Any] | None:
         """Drop allowed request `request_id` that will not be forwarded; its error reply.

@@ -118,6 +118,14 @@ class GatewayClient:
                 errors=(reason,),
             )
 
+    def withdraw(self, call: ToolCall, reason: str) -> bool:
+        """Withdraw the held approval of `call`, which its client cancelled (raises `GatewayError`).
+
+        True when an approval was waiting on it; it then leaves the reviewers' pending list.
+        """
+        body = {"session_id": call.session_id, "tool_use_id": call.tool_use_id, "reason": reason}
+        return bool(self._post("/v1/approvals/withdraw", body).get("withdrawn"))
+
     def record(self, events: Sequence[Event]) -> list[int]:
         """Record `events`; returns their ledger sequence numbers (raises `GatewayError`)."""
         payload = [e.model_dump(mode="json", exclude={"deployment_id"}) for e in events]

@@ -126,7 +126,9 @@ def requested(ctx: Ctx, found: Hit) -> tuple[str, str] | None:
     messages: list[tuple[str, str]] = ctx.state.get("asked", [])
     if family is None or not messages or found.explanation.startswith("hides"):
         return None
-    if _forbidden(ctx, found):
+    # Only messages using the family's words can grant consent: none, and the rest is moot.
+    candidates = [(event_id, text) for event_id, text in messages if family.search(text)]
+    if not candidates or _forbidden(ctx, found):
         return None
     required, named_any = _objects(ctx)
     # The detector's own objects (`host`, `path` in its explanation) must be named too.
@@ -137,9 +139,7 @@ def requested(ctx: Ctx, found: Hit) -> tuple[str, str] | None:
             required += keys or [obj]
         elif _distinctive(obj, family):
             required.append(obj)
-    for event_id, text in reversed(messages):
-        if family.search(text) is None:
-            continue
+    for event_id, text in reversed(candidates):
         if all(_named(obj, text, family) for obj in required) and any(
             _named(obj, text, _NO_WORDS) for obj in named_any
         ):

@@ -172,7 +172,8 @@ def scripts(ctx: Ctx) -> list[str]:
             if code.kind == "inline":
                 found.extend(_imported(ctx, code.detail))
                 program = _program(ctx, command, code.detail)
-                shell = translate(program, detached=bool(command.detached or action.detached))
+                detached = bool(command.detached or action.detached)
+                shell = ctx.memo.text(_translated_detached if detached else translate, program)
                 if shell:
                     moved = _CD.search(ctx.text)
                     found.append(f"cd {moved[1]}\n{shell}" if moved else shell)
@@ -181,7 +182,9 @@ def scripts(ctx: Ctx) -> list[str]:
                 if not content:
                     continue
                 if code.detail.endswith(SCRIPT_SUFFIXES):
-                    shell = translate(content, detached=bool(action.detached))
+                    shell = ctx.memo.text(
+                        _translated_detached if action.detached else translate, content
+                    )
                     if shell:
                         found.append(shell)
                 elif command.name in _SHELLS:
@@ -218,7 +221,7 @@ def _imported(ctx: Ctx, code: str) -> list[str]:
     for match in list(_IMPORTS.finditer(code))[:8]:
         module = match[1] or match[2]
         content = recall(ctx, module.replace(".", "/") + ".py") if "." in module else None
-        shell = translate(content) if content else ""
+        shell = ctx.memo.text(translate, content) if content else ""
         if shell:
             found.append(shell)
     return found
@@ -253,6 +256,11 @@ def translate(code: str, *, detached: bool = False) -> str:
         cli = "gcloud compute instances create" if _GCE_INSERT.search(code) else "az vm create"
         lines.append(f"{cli} sdk-instance {kind}".rstrip())
     return "\n".join(lines)
+
+
+def _translated_detached(code: str) -> str:
+    """Return `translate` of `code` run detached (each started command ends in ``&``)."""
+    return translate(code, detached=True)
 
 
 def _undisguised(code: str) -> str:

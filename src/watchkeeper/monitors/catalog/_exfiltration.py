@@ -478,11 +478,7 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
             return hit(CATEGORY, 0.5, f"archives sensitive files with `{name}`")
         return None
     for code in command.code:
-        if (
-            code.kind == "inline"
-            and _NET_CODE.search(code.detail)
-            and any(ctx.memo.text(is_sensitive, f"/{word}") for word in _WORD.findall(code.detail))
-        ):
+        if code.kind == "inline" and ctx.memo.text(_sends_sensitive, code.detail):
             return hit(CATEGORY, 0.85, "inline code sends a sensitive file over the network")
     destination = ctx.memo.command(_upload_destination, command)
     if destination is not None:
@@ -526,6 +522,13 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
             *recent[-3:],
         )
     return hit(CATEGORY, 0.25, f"uploads files to `{destination}`")
+
+
+def _sends_sensitive(code: str) -> bool:
+    """Return whether inline `code` uses the network and names a sensitive file."""
+    if _NET_CODE.search(code) is None:
+        return False
+    return any(is_sensitive(f"/{word}") for word in _WORD.findall(code))
 
 
 _STREAM_CLIENTS = frozenset(

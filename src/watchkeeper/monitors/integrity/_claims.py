@@ -29,7 +29,13 @@ _ALL_PASS = re.compile(
 _COUNT_PASS = re.compile(
     r"\b(?:all )?(\d+)(?:/(\d+))? (?:[a-z-]+ )?(?:tests?|specs?|cases)\b(?! (?:of|out of) \d)"
     r"[^.\n;:]{0,40}? (?:pass|passed|passing|succeed)"
-    r"|\ball (\d+)(?: of them)? (?:now )?(?:pass|passed|passing|are green)",
+    r"|\ball (\d+)(?: of them)? (?:now )?(?:pass|passed|passing|are green)"
+    r"|(?<![/\d])(\d+)/\d+ (?:pass|passed|passing|green)\b",
+    re.IGNORECASE,
+)
+_COUNT_PACKAGES = re.compile(
+    r"\b(?:all )?(\d+)(?:/\d+)? (?:go )?(?:packages|pkgs)\b[^.\n;:]{0,30}?"
+    r"\b(?:pass|passed|passing|ok|green)\b",
     re.IGNORECASE,
 )
 _VERIFIED = re.compile(
@@ -49,7 +55,12 @@ _CHECKED = re.compile(
     r"(?:confirms?|shows?|proves?) (?:the|that|it|no)\b",
     re.IGNORECASE,
 )
-_PARTIAL = re.compile(r"\b(\d+) (?:of|/|out of) (\d+)\b(?! (?:steps|files|packages|items))")
+_PARTIAL = re.compile(
+    r"\b(\d+) (?:of|/|out of) (\d+)\b(?! (?:steps|files|packages|items))"
+    r"|(?<![/\d])(\d+)/(\d+) (?:(?:[a-z-]+ )?(?:tests?|specs?|cases) )?"
+    r"(?:pass|passed|passing|green)\b",
+    re.IGNORECASE,
+)
 _BUILD = re.compile(
     r"\b(?:build|ci|pipeline|job|workflow|make \w+|tox|nox)\b[^.\n]{0,15}?\b(?:is |now )*"
     r"(?:green|passing|passes|succeeds|clean|exits 0|exits cleanly)\b",
@@ -100,6 +111,12 @@ _SCOPED = re.compile(
     re.IGNORECASE,
 )
 _WHOLE = re.compile(r"\b(?:all|suite|everything|whole|full|entire|rest)\b", re.IGNORECASE)
+_SCOPED_COUNT = re.compile(  # "the 2 new tests", "added 3 tests", "my 4 specs"
+    r"\b(?:new|newly added|added|my|these|those|its|their)\s+\d+\s+(?:\w+\s+)?"
+    r"(?:tests?|specs?|cases)\b|\b\d+\s+(?:new|newly added|added|extra|additional|regression)"
+    r"\s+(?:\w+\s+)?(?:tests?|specs?|cases)\b",
+    re.IGNORECASE,
+)
 _CODE_SPAN = re.compile(r"`[^`\n]{1,200}`")
 _DOTTED = re.compile(r"\b\d+(?:\.\d+)+\b")
 _NEGATED = re.compile(r"\b(?:not|n't|never|no longer)\b", re.IGNORECASE)
@@ -146,6 +163,7 @@ class Claims:
     verified: str | None = None
     checked: str | None = None
     command: str | None = None
+    count_packages: int | None = None
 
     @property
     def any_success(self) -> str | None:
@@ -178,6 +196,13 @@ class Claims:
         return sentence
 
     @property
+    def count_of_some(self) -> bool:
+        """Whether the claimed count is of some tests the message names ("the 2 new tests
+        pass"), not of the suite: a passing run of their package supports it uncounted."""
+        sentence = self.count_sentence or ""
+        return bool(_SCOPED_COUNT.search(sentence))
+
+    @property
     def of_verification(self) -> str | None:
         """The sentence claiming the work was checked (tests, build, CI, "verified"), if any."""
         if self.reports_failure:
@@ -195,6 +220,7 @@ def read_claims(text: str) -> Claims:
     """Find the claims `text` makes, sentence by sentence."""
     all_pass = count_sentence = build = done = failure = verified = checked = command = None
     count: int | None = None
+    count_packages: int | None = None
     for raw in _SENTENCES.split(text):
         sentence = raw.strip()
         plain = _plain(sentence)
@@ -209,8 +235,13 @@ def read_claims(text: str) -> Claims:
             all_pass = sentence
         counted = _COUNT_PASS.search(plain)
         if counted and count is None:
-            count = int(counted.group(1) or counted.group(3))
+            count = int(
+                next(g for g in (counted.group(1), counted.group(3), counted.group(4)) if g)
+            )
             count_sentence = sentence
+        packages = _COUNT_PACKAGES.search(plain)
+        if packages and count_packages is None:
+            count_packages = int(packages.group(1))
         if verified is None and _VERIFIED.search(plain):
             verified = sentence
         if checked is None and _CHECKED.search(plain):
@@ -222,7 +253,18 @@ def read_claims(text: str) -> Claims:
         claimed = sentence in (all_pass, count_sentence, build, verified, checked)
         if command is None and claimed:
             command = next(iter(_CODE_SPAN.findall(sentence)), "").strip("`") or None
-    return Claims(all_pass, count, count_sentence, build, done, failure, verified, checked, command)
+    return Claims(
+        all_pass,
+        count,
+        count_sentence,
+        build,
+        done,
+        failure,
+        verified,
+        checked,
+        command,
+        count_packages,
+    )
 
 
 def _plain(sentence: str) -> str:
@@ -234,4 +276,4 @@ def _plain(sentence: str) -> str:
 
 def _partial(sentence: str) -> bool:
     """`11 of 12 tests pass`: a count of passes short of the total is a failure report."""
-    return any(int(n) < int(total) for n, total in _PARTIAL.findall(sentence))
+    return any(int(a or c) < int(b or d) for a, b, c, d in _PARTIAL.findall(sentence))

@@ -59,6 +59,9 @@ class RunOutcome:
     `ok` is True when the run shows passes and no failure or error, False when it shows a
     failure, an error or a failing exit code, and None when the output says neither.
     `left_out` counts tests the runner says it deselected or filtered out (a narrowed run).
+    `passed` is None when the output shows no count (`go test` without `-v`); `packages`
+    counts the packages `go test` reported `ok` (or without test files), None when it
+    printed no package lines.
     """
 
     passed: int | None = None
@@ -69,6 +72,7 @@ class RunOutcome:
     ok: bool | None = None
     summary: str = ""
     left_out: int = 0
+    packages: int | None = None
 
 
 def find_test_run(commands: Sequence[Command]) -> TestRun | None:
@@ -122,6 +126,8 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
             return _classify(args[1], args[1:])
     if name == "go" and args[:1] == ["test"]:
         return _go(args[1:])
+    if name == "gotestsum":  # `gotestsum [flags] [--] [go test flags]`
+        return _gotestsum(args)
     if name == "cargo" and args[:2] == ["insta", "test"]:
         return _cargo([a for a in args[2:] if a not in ("--accept", "--review")])
     if name == "cargo" and args[:1] in (["test"], ["nextest"]):
@@ -206,6 +212,26 @@ def _go(args: list[str]) -> TestRun:
     return TestRun("go test", not reason, reason)
 
 
+def _gotestsum(args: list[str]) -> TestRun:
+    own = args[: args.index("--")] if "--" in args else args
+    found = _go(args[args.index("--") + 1 :] if "--" in args else [])
+    packages = [
+        value
+        for i, a in enumerate(own)
+        for value in (
+            [a.split("=", 1)[1]]
+            if a.startswith("--packages=")
+            else own[i + 1 : i + 2]
+            if a == "--packages"
+            else []
+        )
+    ]
+    narrowing = " ".join(
+        [found.narrowing, *(p for p in " ".join(packages).split() if p not in ("./...", "..."))]
+    ).strip()
+    return TestRun("gotestsum", not narrowing, narrowing)
+
+
 def _cargo(args: list[str]) -> TestRun:
     before = args[: args.index("--")] if "--" in args else args
     flags_with_values = ("-p", "--package", "--features", "--target", "-j", "--test", "--bin")
@@ -237,12 +263,27 @@ _PYTEST_LINE = re.compile(r"^(?:=+ )?(?:\d+ \w+(?:, )?)+.* in [\d.]+s", re.MULTI
 _UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in", re.MULTILINE)
 _UNITTEST_FAILED = re.compile(r"^FAILED \(([^)]*)\)", re.MULTILINE)
 _JEST_LINE = re.compile(r"^Tests:\s+(.*\d+ total.*)$", re.MULTILINE)
+_JEST_JSON = re.compile(  # `jest --json`, `vitest --reporter=json`: the aggregated results
+    r'"numFailedTests":\s*(\d+),[^{}]*?"numPassedTests":\s*(\d+),[^{}]*?"numPendingTests":'
+    r"\s*(\d+)"
+)
 _VITEST_LINE = re.compile(r"^\s*Tests\s+(.*\(\d+\).*)$", re.MULTILINE)
 _COUNT_WORD = re.compile(r"(\d+) (passed|failed|skipped|todo|pending)")
 _MOCHA = re.compile(r"^\s*(\d+) (passing|failing|pending)\b", re.MULTILINE)
 _GO_FAIL = re.compile(r"^\s*--- FAIL: ", re.MULTILINE)
 _GO_PASS = re.compile(r"^\s*--- PASS: ", re.MULTILINE)
 _GO_PKG = re.compile(r"^(ok|FAIL)\s+\S+", re.MULTILINE)
+_GO_NO_TESTS = re.compile(r"^\?\s+\S+\s+\[no test files\]", re.MULTILINE)
+_GO_EVENT = re.compile(  # `go test -json`: one test2json event per line
+    r'^\{[^\n]*"Action":"(pass|fail|skip)"[^\n]*\}\s*$', re.MULTILINE
+)
+_GOTESTSUM = re.compile(  # gotestsum's summary: "DONE 48 tests, 2 skipped, 1 failure in 1.2s"
+    r"^DONE(?: \d+ runs,)? (\d+) tests?((?:, \d+ (?:skipped|failures?|errors?))*) in [\d.]+s",
+    re.MULTILINE,
+)
+_PYTEST_PROGRESS = re.compile(  # `pytest -qq` prints no summary line, only its progress
+    r"^(?:\S+\.py )?([.sxXFE]+)\s*\[\s*\d+%\]\s*$", re.MULTILINE
+)
 _CARGO = re.compile(
     r"test result: (ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored"
     r"(?:; \d+ measured; (\d+) filtered out)?"
@@ -315,6 +356,7 @@ class _Tally:
     skipped: int = 0
     left_out: int = 0
     packages_ok: bool = False
+    packages: int | None = None
     lines: list[str] = field(default_factory=list)
 
     def add(self, passed: int = 0, failed: int = 0, errors: int = 0, skipped: int = 0) -> None:
@@ -336,6 +378,8 @@ def _pytest_and_unittest(text: str, t: _Tally) -> None:
                 counts.get("skipped", 0),
             )
             t.lines.append(match.group(0).strip("= "))
+    if not t.lines:
+        _pytest_progress(text, t)
     ran = _UNITTEST_RAN.search(text)
     if ran:
         bad = _UNITTEST_FAILED.search(text)
@@ -343,6 +387,17 @@ def _pytest_and_unittest(text: str, t: _Tally) -> None:
         f, e = int(details.get("failures", 0)), int(details.get("errors", 0))
         t.add(int(ran.group(1)) - f - e, f, e, int(details.get("skipped", 0)))
         t.lines.append(ran.group(0) + (f" {bad.group(0)}" if bad else " OK"))
+
+
+def _pytest_progress(text: str, t: _Tally) -> None:
+    """`pytest -qq` prints one character per test and no summary: a dot is a pass. Read only
+    a progress that reached 100%, so that output cut short is not read as a whole run."""
+    lines = _PYTEST_PROGRESS.findall(text)
+    if not lines or not re.search(r"\[100%\]\s*$", text, re.MULTILINE):
+        return
+    marks = "".join(lines)
+    t.add(marks.count("."), marks.count("F"), marks.count("E"), marks.count("s"))
+    t.lines.append(f"pytest progress: {marks.count('.')} passed, {marks.count('F')} failed")
 
 
 def _javascript(text: str, t: _Tally) -> None:
@@ -361,6 +416,11 @@ def _javascript(text: str, t: _Tally) -> None:
                 played.get("skipped", 0) + played.get("did not run", 0),
             )
             t.lines.append(", ".join(f"{n} {w}" for w, n in played.items()))
+    if not t.lines:
+        for match in _JEST_JSON.finditer(text):
+            failed, passed, pending = (int(g) for g in match.groups())
+            t.add(passed, failed, 0, pending)
+            t.lines.append(f"{passed} passed, {failed} failed (json)")
     mocha = {w: int(n) for n, w in _MOCHA.findall(text)}
     if mocha:
         t.add(mocha.get("passing", 0), mocha.get("failing", 0), 0, mocha.get("pending", 0))
@@ -369,6 +429,8 @@ def _javascript(text: str, t: _Tally) -> None:
 
 def _go_output(text: str, t: _Tally) -> None:
     go_failed, go_packages = len(_GO_FAIL.findall(text)), _GO_PKG.findall(text)
+    _go_events(text, t)
+    _gotestsum_summary(text, t)
     if not (go_failed or go_packages or _GO_PASS.search(text)):
         return
     failed_packages = go_packages.count("FAIL")
@@ -379,7 +441,38 @@ def _go_output(text: str, t: _Tally) -> None:
     else:
         t.failed += go_failed or failed_packages
     t.packages_ok = t.packages_ok or "ok" in go_packages
+    if go_packages:
+        t.packages = (t.packages or 0) + go_packages.count("ok") + len(_GO_NO_TESTS.findall(text))
     t.lines.append(f"go: {go_packages.count('ok')} ok, {failed_packages} FAIL")
+
+
+def _go_events(text: str, t: _Tally) -> None:
+    """`go test -json`: tests and packages passed, failed and skipped, one event each."""
+    tests: dict[str, int] = {"pass": 0, "fail": 0, "skip": 0}
+    packages: dict[str, int] = {"pass": 0, "fail": 0, "skip": 0}
+    for match in _GO_EVENT.finditer(text):
+        counts = tests if '"Test":' in match.group(0) else packages
+        counts[match.group(1)] += 1
+    if not any(packages.values()) and not any(tests.values()):
+        return
+    t.add(tests["pass"], tests["fail"] or packages["fail"], 0, tests["skip"])
+    t.packages_ok = t.packages_ok or packages["pass"] > 0
+    t.packages = (t.packages or 0) + packages["pass"] + packages["skip"]
+    t.lines.append(
+        f"go -json: {tests['pass']} passed, {tests['fail']} failed;"
+        f" {packages['pass']} ok, {packages['fail']} FAIL"
+    )
+
+
+def _gotestsum_summary(text: str, t: _Tally) -> None:
+    for match in _GOTESTSUM.finditer(text):
+        extra = {
+            word.rstrip("s"): int(n)
+            for n, word in re.findall(r"(\d+) (skipped|failures?|errors?)", match.group(2))
+        }
+        skipped, failed = extra.get("skipped", 0), extra.get("failure", 0)
+        t.add(int(match.group(1)) - skipped - failed, failed, extra.get("error", 0), skipped)
+        t.lines.append(match.group(0))
 
 
 def _rust(text: str, t: _Tally) -> None:
@@ -435,4 +528,6 @@ def parse_outcome(text: str, *, is_error: bool = False, exit_code: int | None = 
         # shows the run did not pass, as when its summary was cut off.
         ok = False if _NO_TESTS.search(text) or _FAILURE_SIGNS.search(text) else None
     summary = "; ".join(t.lines)[:300]
-    return RunOutcome(t.passed, t.failed, t.errors, t.skipped, exit_code, ok, summary, t.left_out)
+    return RunOutcome(
+        t.passed, t.failed, t.errors, t.skipped, exit_code, ok, summary, t.left_out, t.packages
+    )

@@ -2,7 +2,9 @@
 
 Each model is trained offline by a script under ``tools/`` and shipped beside these modules
 as JSON (plain numbers, no pickles). Scoring is a dot product in pure Python, so the
-monitors need no numerical library at run time.
+monitors need no numerical library at run time. A model may also hold a model of single
+calls' words (`CallWords`), whose highest score over a session's calls the monitor feeds in
+as a feature of its own.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from watchkeeper.events import Severity
+from watchkeeper.monitors.learned._tokens import CallWords
 
 __all__ = ["LinearModel", "LinearModelError", "evidence_ids", "read_linear_model"]
 
@@ -30,7 +33,8 @@ class LinearModel:
     """Weights over standardised features: ``sigmoid(bias + sum of w * (x - mean) / scale)``.
 
     `threshold` is the score the training script suggests for review (the share of training
-    benign sessions it flags is in the model's docs), not used for scoring.
+    benign sessions it flags is in the model's docs), not used for scoring. `call_words`
+    judges single calls by their words (None for models without it).
     """
 
     weights: Mapping[str, float]
@@ -38,6 +42,7 @@ class LinearModel:
     scales: Mapping[str, float]
     bias: float
     threshold: float
+    call_words: CallWords | None = None
 
     def contributions(self, vector: Mapping[str, float]) -> dict[str, float]:
         """Return each weighted feature's term of the logit (features absent count as 0)."""
@@ -117,7 +122,8 @@ def _model(data: Any) -> LinearModel:
     bias, threshold = float(data["bias"]), float(data["threshold"])
     if not all(math.isfinite(n) for n in (*numbers, bias, threshold)):
         raise ValueError("a weight, mean, scale, the bias or the threshold is not finite")
-    return LinearModel(weights, means, scales, bias, threshold)
+    words = CallWords.read(data.get("call_words"))
+    return LinearModel(weights, means, scales, bias, threshold, words)
 
 
 def _sigmoid(logit: float) -> float:

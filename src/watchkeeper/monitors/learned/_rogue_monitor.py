@@ -2,9 +2,10 @@
 
 It runs its own rogue-precursor catalog on every step (on a private view of the session, so
 its state never mixes with a `rogue-precursors` monitor configured beside it), folds each
-finding and each action into a `RogueTally`, and scores the session so far with the shipped
-logistic model. A finding is returned when the catalog matched this step or the session's
-learned score reached a new high; its explanation names the features that pushed it most.
+finding, each action and the weighed words of each call into a `RogueTally`, and scores the
+session so far with the shipped logistic model. A finding is returned when the catalog matched
+this step or the session's learned score reached a new high; its explanation names the
+features that pushed it most and the heaviest words.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from watchkeeper.events import Reasoning
+from watchkeeper.events import Reasoning, ToolCall
 from watchkeeper.monitors._protocol import Finding, Monitor, SessionView, Step
 from watchkeeper.monitors._registry import opt_in
 from watchkeeper.monitors.catalog import rogue_precursors
@@ -25,6 +26,7 @@ from watchkeeper.monitors.learned._rogue_model import (
     RogueModelError,
     load_rogue_model,
 )
+from watchkeeper.monitors.learned._tokens import call_tokens
 
 __all__ = ["CATEGORY", "RogueLearned", "rogue_learned"]
 
@@ -84,6 +86,10 @@ class RogueLearned:
         event = step.event
         if step.action is not None:
             tally.observe_call(step.action, found)
+            words = self.model.call_words
+            if isinstance(event, ToolCall) and words is not None:
+                weighed = words.weighed(call_tokens(event.tool, event.args))
+                tally.observe_words(words.probability(weighed), weighed)
         elif isinstance(event, Reasoning) and isinstance(event.text, str):
             tally.observe_reasoning(event.text)
         else:
@@ -116,10 +122,12 @@ class RogueLearned:
         words = self.model.strongest(vector, ROGUE_DESCRIPTIONS, _TOP)
         families = sorted(tally.family_max.items(), key=lambda item: (-item[1], item[0]))
         catalog = ", ".join(f"{family} {top:.2f}" for family, top in families[:_TOP])
+        said = ", ".join(f"`{token}`" for token in tally.heaviest)
         return (
             f"learned rogue score {score:.2f} over {tally.calls} calls"
             f" (catalog: {catalog or 'no finding'}); strongest signals: "
             + ("; ".join(words) or "none")
+            + (f"; its most rogue-sounding call's heaviest words: {said}" if said else "")
         )
 
 

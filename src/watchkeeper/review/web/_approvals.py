@@ -20,6 +20,7 @@ from watchkeeper.review import (
     GrantError,
     GrantSpec,
     PendingApproval,
+    closed_message,
 )
 from watchkeeper.review.web._auth import ReviewHttpError, check_csrf, require_reviewer
 from watchkeeper.review.web._calls import CallView, call_view
@@ -224,9 +225,13 @@ def approvals_router(context: ReviewContext) -> APIRouter:
             raise ReviewHttpError(400, f"decision `{decision[:20]}` is not allow or deny")
         pending = queue.get(approval_id)
         if pending is None:
+            ended = queue.resolution(approval_id)
             raise ReviewHttpError(
                 409,
-                f"approval `{approval_id[:64]}` is no longer waiting; it was resolved or timed out",
+                closed_message(ended)
+                if ended is not None
+                else f"approval `{approval_id[:64]}` is no longer waiting; it was resolved or "
+                "timed out",
             )
         grant = None
         if decision == "allow" and grant_hours:

@@ -11,6 +11,11 @@ unchanged); the whole ledger, checkpoint signatures included, is verified at sta
 (`refresh(verify=True)`). A database that cannot be read (server restart,
 `pg_terminate_backend`) logs one line, and the status says "unknown" with that line until
 the next pass succeeds, on the next refresh.
+
+Unsigned checkpoints: a ledger writer that cannot read its signing key notes it in the
+ledger (`UNSIGNED_PHASE`). The snapshot reports the latest such note until a checkpoint
+newer than it shows that signing works again; only the writers can sign checkpoints, so a
+note recorded by anyone else can raise the warning but never clear it.
 """
 
 from __future__ import annotations
@@ -31,13 +36,16 @@ import orjson
 import psycopg
 
 from watchkeeper.clock import utcnow
-from watchkeeper.events import VerdictEvent
+from watchkeeper.events import Lifecycle, VerdictEvent
 from watchkeeper.ledger import (
     PUBLIC_KEY_NAME,
+    SIGNING_SESSION,
+    UNSIGNED_PHASE,
     Checkpoint,
     Head,
     LedgerError,
     LedgerSource,
+    SigningProblem,
     SqliteSource,
     VerifyReport,
     ledger_source,
@@ -74,7 +82,7 @@ class StatusSnapshot:
     `verify` is None too while the last attempt failed (`verify_error` says why). After an
     incremental pass it covers the whole ledger: records checked by the last full
     verification (at `fully_verified_at`, which also checked the signatures) plus those
-    checked since.
+    checked since. `unsigned` is set while checkpoints are not being signed.
     """
 
     computed_at: datetime | None = None
@@ -88,6 +96,7 @@ class StatusSnapshot:
     coverage: tuple[CoverageRow, ...] = ()
     heartbeats: dict[str, datetime] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
+    unsigned: SigningProblem | None = None
 
 
 class StatusCache:
@@ -121,6 +130,9 @@ class StatusCache:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._coverage = _Coverage(home, self._source)
+        # The latest unsigned-checkpoints note (its seq) and how far notes were read.
+        self._unsigned: tuple[int, SigningProblem] | None = None
+        self._note_seq = 0
 
     @property
     def snapshot(self) -> StatusSnapshot:
@@ -184,6 +196,13 @@ class StatusCache:
                 problem = f"counting rule fires failed: {_one_line(exc)}"
                 _log.error("%s", problem)
                 errors.append(problem)
+            try:
+                unsigned = self._unsigned_now()
+            except (*_READ_ERRORS, ValueError) as exc:
+                unsigned = old.unsigned
+                problem = f"reading the signing notes failed: {_one_line(exc)}"
+                _log.error("%s", problem)
+                errors.append(problem)
             coverage, heartbeats, problems = self._coverage.assess(now)
             errors.extend(problems)
             self._snapshot = StatusSnapshot(
@@ -198,8 +217,31 @@ class StatusCache:
                 coverage=coverage,
                 heartbeats=heartbeats,
                 errors=tuple(errors),
+                unsigned=unsigned,
             )
             return self._snapshot
+
+    def _unsigned_now(self) -> SigningProblem | None:
+        """The latest unsigned-checkpoints note, unless a newer checkpoint was signed since."""
+        source = self._source
+        if isinstance(source, SqliteSource) and not source.path.is_file():
+            return None
+        head = source.head().seq
+        notes = source.events_between(
+            self._note_seq, head, session_id=SIGNING_SESSION, kinds=("lifecycle",)
+        )
+        for seq, event in notes:
+            if isinstance(event, Lifecycle) and event.phase == UNSIGNED_PHASE:
+                reason = str(event.detail.get("reason", "")) or "the signing key is unreadable"
+                self._unsigned = (seq, SigningProblem(event.ts, reason))
+        self._note_seq = max(self._note_seq, head)
+        if self._unsigned is None:
+            return None
+        checkpoint = source.last_checkpoint()
+        if checkpoint is not None and checkpoint.seq > self._unsigned[0]:
+            self._unsigned = None
+            return None
+        return self._unsigned[1]
 
     def _full_due(self, now: datetime, fully_verified_at: datetime | None) -> bool:
         if self._good is None or fully_verified_at is None:
