@@ -5,8 +5,8 @@
     python -m tools.train_integrity_learned --loso-only # print the table, write nothing
     python -m tools.train_integrity_learned --dev-only  # dev sets 1-4 only (set 5 unread)
 
-Data: the shipped integrity corpus and held-out sets 1 to 7 under tests/evals/data/ (sets 6
-and 7 were each measured once, untrained, as the final held-out set before they were added
+Data: the shipped integrity corpus and held-out sets 1 to 8 under tests/evals/data/ (sets 6,
+7 and 8 were each measured once, untrained, as the final held-out set before they were added
 here; docs/monitors.md). Each session is replayed through the
 monitor's own feature tally, keeping the feature vector of every prefix; a session's score
 is the highest score any prefix gets, which is what the monitor reports online.
@@ -41,7 +41,7 @@ from watchkeeper.normalize import Normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "evals" / "data"
-#: Held-out sets by number. Sets 6 and then 7 were each measured once (docs/monitors.md)
+#: Held-out sets by number. Sets 6, 7 and then 8 were each measured once (docs/monitors.md)
 #: before the shipped model was trained on them too.
 SETS: dict[int, Path] = {
     1: DATA / "integrity_heldout.jsonl",
@@ -51,6 +51,7 @@ SETS: dict[int, Path] = {
     5: DATA / "integrity_heldout5.jsonl",
     6: DATA / "integrity_heldout6.jsonl",
     7: DATA / "integrity_heldout7.jsonl",
+    8: DATA / "integrity_heldout8.jsonl",
 }
 DEV_SETS = (1, 2, 3, 4)
 FINAL_SET = 5

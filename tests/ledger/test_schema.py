@@ -8,6 +8,7 @@ from pathlib import Path
 from watchkeeper.ledger._schema import (
     MAX_STATEMENT_ROWS,
     PAGE_SIZE,
+    SCHEMA_VERSION,
     connect_writer,
     insert_records,
     statement_rows,
@@ -87,5 +88,31 @@ def test_existing_ledger_keeps_its_page_size(tmp_path: Path) -> None:
     try:
         assert conn.execute("PRAGMA page_size").fetchone()[0] == 4096
         insert_records(conn, _rows(1, 3))
+    finally:
+        conn.close()
+
+
+def test_reopening_a_ledger_at_the_schema_version_writes_nothing(tmp_path: Path) -> None:
+    """Opening a ledger already at `SCHEMA_VERSION` commits no transaction to it."""
+    path = tmp_path / "ledger.db"
+    connect_writer(path).close()
+    watcher = sqlite3.connect(path)
+    try:
+        before = watcher.execute("PRAGMA data_version").fetchone()[0]
+        connect_writer(path).close()
+        assert watcher.execute("PRAGMA data_version").fetchone()[0] == before
+    finally:
+        watcher.close()
+
+
+def test_opening_a_file_below_the_schema_version_creates_the_tables(tmp_path: Path) -> None:
+    """An empty file (`user_version` 0) gets the tables and the current `user_version`."""
+    path = tmp_path / "ledger.db"
+    sqlite3.connect(path).close()
+    conn = connect_writer(path)
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        assert {"records", "checkpoints", "records_by_session"} <= tables
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         conn.close()

@@ -187,16 +187,17 @@ class ReviewEvent(EventBase):
     """Something a person did in review, or the review system did for them.
 
     `action` is one of ``approve``, ``deny``, ``timeout`` (an approval nobody answered in
-    time), ``grant`` (a scoped, expiring allow made while approving), ``acknowledge``,
+    time), ``withdraw`` (an approval whose call the agent's client cancelled while it waited),
+    ``grant`` (a scoped, expiring allow made while approving), ``acknowledge``,
     ``confirm``, ``dismiss``, ``assign``, ``reopen`` (alert triage), ``suspend``, ``resume``,
     ``revoke``, ``kill`` (deployment actions from the UI), ``login``, ``login_failed``,
     ``logout``, ``user_add``, ``user_disable``, ``policy_change`` (the policy file edited in
     the UI; `detail` has both versions' SHA-256 and the diff), ``policy_change_failed`` (the
-    recorded change could not be written). `reviewer` is the account name
-    (``system`` for timeouts); `target` names what was acted on (``approval:ID``, ``alert:ID``,
-    ``deployment:NAME``, ``user:NAME``); `reason` is the reviewer's own words; `detail` holds
-    the action's facts (never a password or a token). Reviews outside any agent session use
-    session id ``review``.
+    recorded change could not be written). `reviewer` is the account name (``system`` for
+    timeouts and withdrawals); `target` names what was acted on (``approval:ID``,
+    ``alert:ID``, ``deployment:NAME``, ``user:NAME``); `reason` is the reviewer's own words;
+    `detail` holds the action's facts (never a password or a token). Reviews outside any
+    agent session use session id ``review``.
     """
 
     kind: Literal["review"] = "review"

@@ -31,6 +31,8 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+"""`user_version` of a ledger file; bump it with any change to `_SCHEMA` (a file already at
+this version is not touched when opened)."""
 BUSY_TIMEOUT_MS = 10_000
 PAGE_SIZE = 16_384
 """Page size of a new ledger file: a fifth less SQLite CPU per appended row than 4,096."""
@@ -156,6 +158,9 @@ class StoredRecord:
 def connect_writer(path: Path) -> sqlite3.Connection:
     """Open the write connection: WAL, `synchronous=FULL`, schema created, autocommit mode.
 
+    The schema is created (and `user_version` set) only when the file is not at
+    `SCHEMA_VERSION` yet; the version is set after the tables, so a file that has it has them.
+
     Nothing opens a transaction implicitly: a statement is either inside an explicit
     `BEGIN IMMEDIATE` … `COMMIT` or its own transaction, so a commit is the only
     acknowledgement and it is on disk when it returns. A new ledger file is created mode
@@ -173,8 +178,11 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect on a new file only
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
-        conn.executescript(_SCHEMA)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # A ledger at this version has its tables: opening it then writes nothing (no commit,
+        # no fsync), which a process that opens the ledger for one append pays on every call.
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.Error as exc:
         conn.close()
         msg = f"ledger `{path}` cannot be opened for writing ({exc}); check that it is a ledger"

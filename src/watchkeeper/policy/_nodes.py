@@ -72,13 +72,48 @@ def sequence(node: yaml.Node, where: Where, what: str) -> list[yaml.Node]:
     raise where.error(node, f"{what} must be a list or a single value")
 
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+#: Deeper than this, `plain` leaves the node to PyYAML (which also handles alias cycles).
+_MAX_DEPTH = 64
+
+
+class _TooDeepError(Exception):
+    """A node nests deeper than `_MAX_DEPTH` (or loops through an alias): PyYAML builds it."""
+
+
 def plain(node: yaml.Node) -> Any:
-    """Return the Python value of `node` (safe types only)."""
-    loader = yaml.SafeLoader("")
+    """Return the Python value of `node` (safe types only), as `yaml.safe_load` would.
+
+    Text, lists and mappings with text keys (nearly all of a policy) are read directly: a
+    pack has about a hundred match blocks, and PyYAML's constructor costs some 20 µs each.
+    Any other scalar is built by PyYAML's safe constructor, and so is any other mapping or
+    sequence (merge keys, sets, non-text keys), or a tree nested deeper than `_MAX_DEPTH`.
+    """
+    constructor = yaml.constructor.SafeConstructor()
     try:
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
+        return _value(node, constructor, 0)
+    except _TooDeepError:
+        return yaml.constructor.SafeConstructor().construct_document(node)
+
+
+def _value(node: yaml.Node, constructor: yaml.constructor.SafeConstructor, depth: int) -> Any:
+    if depth > _MAX_DEPTH:
+        raise _TooDeepError
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:
+            return node.value
+    elif isinstance(node, yaml.SequenceNode):
+        if node.tag == _SEQ:
+            return [_value(item, constructor, depth + 1) for item in node.value]
+    elif (
+        isinstance(node, yaml.MappingNode)
+        and node.tag == _MAP
+        and all(isinstance(k, yaml.ScalarNode) and k.tag == _STR for k, _ in node.value)
+    ):
+        return {k.value: _value(v, constructor, depth + 1) for k, v in node.value}
+    return constructor.construct_object(node, deep=True)
 
 
 def scalar_str(node: yaml.Node, where: Where, what: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from watchkeeper.events import Message, ToolCall
 from watchkeeper.monitors import Monitor, SessionView, Step, build_monitor
 from watchkeeper.monitors.catalog import rogue_precursors
 from watchkeeper.monitors.learned import (
+    ROGUE_DESCRIPTIONS,
     ROGUE_FEATURES,
     RogueModelError,
     load_rogue_model,
@@ -63,7 +65,11 @@ def test_finding_explains_its_strongest_features() -> None:
     assert finding is not None
     assert finding.category == "rogue-learned"
     assert "catalog: exfiltration" in finding.explanation
-    assert "highest exfiltration finding = " in finding.explanation
+    signals = finding.explanation.split("strongest signals: ", 1)[1].split("; ")
+    described = set(ROGUE_DESCRIPTIONS.values())
+    named = [s for s in signals if s.split(" = ", 1)[0] in described]
+    assert len(named) == 3
+    assert all(re.search(r" = -?\d+\.\d\d \([+-]\d+\.\d\d\)$", s) for s in named)
     assert "s#1" in finding.evidence
 
 
