@@ -25,38 +25,26 @@ def final_verdict(pending: PendingApproval, action: str, reviewer: str, reason: 
     Its rule ids are ``review:<action>`` followed by the rules that asked.
     """
     asked = pending.verdict
-    rule_ids = (f"review:{action}", *asked.rule_ids)
     said = f": {reason}" if reason else ""
+    decision = Decision.DENY
     if action == "approve":
-        return Verdict(
-            decision=Decision.ALLOW,
-            rule_ids=rule_ids,
-            explanation=f"approved by `{reviewer}` in approval `{pending.id}`{said}",
-            agent_message=_APPROVED_MESSAGE,
-            errors=asked.errors,
-        )
-    if action == "deny":
+        decision = Decision.ALLOW
+        explanation = f"approved by `{reviewer}` in approval `{pending.id}`{said}"
+        message = _APPROVED_MESSAGE
+    elif action == "deny":
+        explanation = f"denied by `{reviewer}` in approval `{pending.id}`{said}"
         message = f"{_DENIED_MESSAGE} The reviewer said: {reason}" if reason else _DENIED_MESSAGE
-        return Verdict(
-            decision=Decision.DENY,
-            rule_ids=rule_ids,
-            explanation=f"denied by `{reviewer}` in approval `{pending.id}`{said}",
-            agent_message=message,
-            errors=asked.errors,
-        )
-    if action == "withdraw":
-        return Verdict(
-            decision=Decision.DENY,
-            rule_ids=rule_ids,
-            explanation=f"approval `{pending.id}` was withdrawn before a review ({reason})",
-            agent_message=WITHDRAWN_MESSAGE,
-            errors=asked.errors,
-        )
+    elif action == "withdraw":
+        explanation = f"approval `{pending.id}` was withdrawn before a review ({reason})"
+        message = WITHDRAWN_MESSAGE
+    else:
+        explanation = f"approval `{pending.id}` was not answered by a reviewer ({reason}); denied"
+        message = TIMEOUT_MESSAGE
     return Verdict(
-        decision=Decision.DENY,
-        rule_ids=rule_ids,
-        explanation=f"approval `{pending.id}` was not answered by a reviewer ({reason}); denied",
-        agent_message=TIMEOUT_MESSAGE,
+        decision=decision,
+        rule_ids=(f"review:{action}", *asked.rule_ids),
+        explanation=explanation,
+        agent_message=message,
         errors=asked.errors,
     )
 
