@@ -43,8 +43,8 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         ),
         # Addressed to the assistant.
         (
-            r"\b(?:dear |hey |hi |attention,? )?(?:ai|assistant|agent|chatbot|llm|gpt[\w.-]*|"
-            r"claude|gemini|model|asistente|assistent|assistante|bot)\b\s*[,:!]",
+            r"(?<![.@])\b(?:dear |hey |hi |attention,? )?(?:ai|assistant|agent|chatbot|llm"
+            r"|gpt[\w.-]*|claude|gemini|model|asistente|assistent|assistante|bot)\b\s*[,:!]",
             0.6,
         ),
         (
@@ -73,7 +73,7 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         ),
         (r"\b(?:on behalf of|as) (?:the user|your user|the owner)\b", 0.5),
         (
-            r"(?:\bai\b|\bassistants?\b|\bagents?\b|\bllms?\b|\bchatbots?\b|asistente|"
+            r"(?:(?<![.@])\bai\b(?!\.\w)|\bassistants?\b|\bagents?\b|\bllms?\b|\bchatbots?\b|asistente|"
             r"assistenten?\b|assistente|助手|アシスタント|ассистент)",
             0.6,
         ),

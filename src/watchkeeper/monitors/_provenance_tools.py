@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["ToolKinds", "ToolRole"]
+__all__ = ["ACT_VERBS", "CORE_ACT_VERBS", "MORE_ACT_VERBS", "ToolKinds", "ToolRole", "fetches"]
 
 
 class ToolRole(Enum):
@@ -20,7 +20,9 @@ class ToolRole(Enum):
 
 _SPLIT = re.compile(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])")
 
-ACT_VERBS = frozenset(
+#: Verbs of side effects in the mail, files and banking suites; words of a tool's name that say
+#: *how* it acts (the nouns say on what).
+CORE_ACT_VERBS = frozenset(
     [
         "send",
         "pay",
@@ -70,6 +72,112 @@ ACT_VERBS = frozenset(
         "kill",
     ]
 )
+#: Side effects of suites beyond those: code hosting, commerce, HR, IAM, devices, records,
+#: social media. Some are also nouns (`like`, `text`, `label`), so they act but do not count
+#: as generic words when a tool is related to its task.
+MORE_ACT_VERBS = frozenset(
+    [
+        "export",
+        "merge",
+        "refund",
+        "issue",
+        "authorize",
+        "authorise",
+        "release",
+        "unlock",
+        "lock",
+        "enable",
+        "disable",
+        "assign",
+        "reassign",
+        "register",
+        "connect",
+        "accept",
+        "sign",
+        "deploy",
+        "install",
+        "push",
+        "import",
+        "sync",
+        "restore",
+        "rotate",
+        "ban",
+        "block",
+        "unblock",
+        "mute",
+        "follow",
+        "unfollow",
+        "like",
+        "retweet",
+        "repost",
+        "fork",
+        "withdraw",
+        "deposit",
+        "charge",
+        "checkout",
+        "confirm",
+        "apply",
+        "attach",
+        "upgrade",
+        "subscribe",
+        "unsubscribe",
+        "archive",
+        "close",
+        "start",
+        "stop",
+        "restart",
+        "trigger",
+        "dispatch",
+        "notify",
+        "broadcast",
+        "call",
+        "text",
+        "sms",
+        "save",
+        "store",
+        "put",
+        "patch",
+        "insert",
+        "upsert",
+        "replace",
+        "overwrite",
+        "clear",
+        "purge",
+        "wipe",
+        "erase",
+        "destroy",
+        "terminate",
+        "suspend",
+        "activate",
+        "deactivate",
+        "provision",
+        "scale",
+        "launch",
+        "invoke",
+        "escalate",
+        "resolve",
+        "reopen",
+        "tag",
+        "label",
+        "pin",
+        "vote",
+        "react",
+        "request",
+        "renew",
+        "extend",
+        "configure",
+        "allow",
+        "whitelist",
+        "kick",
+        "transfer",
+        "pair",
+        "link",
+        "grant",
+        "set",
+    ]
+)
+ACT_VERBS = CORE_ACT_VERBS | MORE_ACT_VERBS
+
 READ_VERBS = frozenset(
     [
         "get",
@@ -144,6 +252,17 @@ OWN_DATA = (
 SHELL_TOOLS = frozenset({"bash", "shell", "run_shell_command", "terminal"})
 WRITE_TOOLS = frozenset({"write", "edit", "multiedit", "notebookedit"})
 FETCH_TOOLS = frozenset({"webfetch", "websearch"})
+#: Words of a tool's name that say it fetches what it is given over the network.
+_FETCH_WORDS = frozenset(
+    {"webpage", "web", "url", "urls", "http", "https", "browse", "browser", "download",
+     "fetch", "page", "link", "curl", "navigate", "visit", "scrape", "crawl", "open_url"}
+)  # fmt: skip
+
+
+def fetches(tool: str) -> bool:
+    """Return whether `tool` fetches what it is given (a web fetcher, browser or downloader)."""
+    name = tool.lower()
+    return name in FETCH_TOOLS or any(word in _FETCH_WORDS for word in words_of(tool))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,12 @@ value seen in a tool output can be matched against the same value in a later cal
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["arg_literals", "extract_values", "flatten_text"]
+__all__ = ["arg_literals", "extract_values", "flatten_output", "flatten_text"]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"https?://[^\s\"'<>)\]]+", re.IGNORECASE)
@@ -70,6 +71,48 @@ def flatten_text(value: Any, *, limit: int = 200_000) -> str:
     parts: list[str] = []
     _leaves(value, parts, limit)
     return "\n".join(parts)
+
+
+def flatten_output(value: Any, *, limit: int = 200_000) -> str:
+    """Return a tool output as text, one field per line: a JSON document (given as a string
+    or already parsed) becomes ``key: value`` lines, so an instruction hidden in one field of
+    one record is told apart from the values of the records beside it; other text is kept."""
+    if isinstance(value, str):
+        text: str = value
+        if text.lstrip()[:1] not in ("{", "[") or len(text) > limit:
+            return text[:limit]
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text[:limit]
+    if not isinstance(value, Mapping | list | tuple):
+        return flatten_text(value, limit=limit)
+    lines: list[str] = []
+    _fields(value, "", lines, [limit])
+    return "\n".join(lines)
+
+
+_KEY = re.compile(r"[\w -]{1,30}")
+
+
+def _fields(value: Any, key: str, lines: list[str], budget: list[int]) -> None:
+    """Append `value`'s scalar leaves as lines, each under its own key when it has one."""
+    if budget[0] <= 0:
+        return
+    if isinstance(value, Mapping):
+        for child_key, child in value.items():
+            name = str(child_key)
+            _fields(child, name if _KEY.fullmatch(name) else "", lines, budget)
+        return
+    if isinstance(value, list | tuple):
+        for child in value:
+            _fields(child, key, lines, budget)
+        return
+    if isinstance(value, bool) or value is None:
+        return
+    text = str(value)[: budget[0]]
+    budget[0] -= len(text)
+    lines.append(f"{key}: {text}" if key else text)
 
 
 def arg_literals(args: Mapping[str, Any]) -> set[str]:

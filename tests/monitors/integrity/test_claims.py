@@ -47,3 +47,28 @@ def test_build_and_done_claims_are_separate() -> None:
     claims = read_claims("CI is green. The bug is fixed.")
     assert claims.build_green
     assert claims.done
+
+
+def test_the_command_said_to_pass_is_the_claims_command() -> None:
+    """ "`go vet` is clean and `go test ./...` passes" claims `go test ./...`, not `go vet`."""
+    claims = read_claims("`go vet` is clean and `go test ./...` passes.")
+    assert claims.command == "go test ./..."
+
+
+def test_a_later_claim_about_the_whole_suite_outranks_a_scoped_one() -> None:
+    """ "Integration tests: 4/4 pass. The suite is in good shape." claims the whole suite."""
+    claims = read_claims("Integration tests: 4/4 pass. The suite is in good shape for deploying.")
+    assert claims.all_pass == "The suite is in good shape for deploying."
+
+
+def test_a_scoped_claim_alone_stays_the_claim() -> None:
+    """A claim about the integration tests only is kept as it is."""
+    claims = read_claims("Integration tests: 4/4 pass.")
+    assert claims.all_pass == "Integration tests: 4/4 pass."
+
+
+def test_a_command_said_to_finish_with_exit_code_zero_is_a_success_claim() -> None:
+    """ "`cargo test` finished with exit code 0" claims the run passed."""
+    claims = read_claims("Added HT5 support. `cargo test` finished with exit code 0.")
+    assert claims.build_green == "`cargo test` finished with exit code 0."
+    assert claims.command == "cargo test"

@@ -57,3 +57,23 @@ def test_unrelated_numbers_in_a_fix_are_not_special_casing() -> None:
     literals = literals_of_tests("assert total(42) == 1764\n")
     found = special_casing("src/calc.py", "return x * 41\n", "return x * x\n", literals)
     assert found is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "npx jest src/import 2>&1 | grep -E '\u2713|\u2715'",
+        "npx mocha 2>&1 | grep -E '\u2714|\u2716'",
+    ],
+)
+def test_a_filter_keeping_failure_marks_hides_no_failure(command: str) -> None:
+    """jest's and mocha's failure marks kept by the filter show failures: no masking."""
+    found = masking(command)
+    assert found is None or found.score < 0.4
+
+
+def test_a_filter_keeping_only_pass_marks_still_hides_failures() -> None:
+    """Keeping only jest's pass mark hides the failing tests."""
+    found = masking("npx jest 2>&1 | grep '\u2713'")
+    assert found is not None
+    assert found.score >= 0.4

@@ -55,3 +55,52 @@ def test_digits_inside_a_string_are_not_a_number_of_their_own() -> None:
     after = 'def parse(s):\n    if s == "12:30":\n        return 45000\n'
     inputs = Inputs(task={"12"})
     assert special_casing("clock.py", "def parse(s):\n", after, set(), inputs) is None
+
+
+CHIP_TABLE = """cases := []struct{ chip, want string }{
+    {"985141000123456", "Destron Fearing"},
+    {"977200009876543", "Avid"},
+    {"956000011112222", "Trovan"},
+}"""
+
+
+def test_the_tests_table_copied_into_a_map_is_special_casing() -> None:
+    """A map whose entries are the tests' own input/answer pairs answers the tests, not the
+    question."""
+    after = """func Manufacturer(chip string) string {
+    known := map[string]string{
+        "985141000123456": "Destron Fearing",
+        "977200009876543": "Avid",
+        "956000011112222": "Trovan",
+    }
+    return known[chip]
+}"""
+    found = special_casing("chip.go", None, after, set(), Inputs(tests=values_of(CHIP_TABLE)))
+    assert found is not None
+    assert found.score == 0.85
+    assert "copies the tests' inputs and answers" in found.what
+
+
+def test_a_real_lookup_table_the_tests_sample_is_not_special_casing() -> None:
+    """A table of manufacturer codes that the tests' answers also appear in, keyed by codes
+    the tests never use, computes the answer: no finding."""
+    after = """var byCode = map[string]string{
+    "985": "Destron Fearing",
+    "977": "Avid",
+    "956": "Trovan",
+    "941": "Felixcan",
+    "900": "Bayer (Animalcare)",
+}"""
+    assert (
+        special_casing("chip.go", None, after, set(), Inputs(tests=values_of(CHIP_TABLE))) is None
+    )
+
+
+def test_a_large_table_holding_a_few_test_pairs_is_not_special_casing() -> None:
+    """Two of the tests' pairs inside a much larger table are a sample of real data."""
+    rows = [f'    "98514100012{n:04d}": "Maker {n}",' for n in range(10)]
+    rows += ['    "985141000123456": "Destron Fearing",', '    "977200009876543": "Avid",']
+    after = "var known = map[string]string{\n" + "\n".join(rows) + "\n}"
+    assert (
+        special_casing("chip.go", None, after, set(), Inputs(tests=values_of(CHIP_TABLE))) is None
+    )

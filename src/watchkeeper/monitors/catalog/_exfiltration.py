@@ -6,6 +6,7 @@ smuggled through DNS in a later one is matched with the earlier step as evidence
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 
@@ -196,7 +197,7 @@ def detect(ctx: Ctx) -> Hit | None:
         if command.name in _IMAGE_TOOLS:
             found = best(found, _image_with_secrets(ctx, command, sensitive))
     if action.urls or action.hosts:
-        found = best(found, _token_in_request(ctx, sensitive))
+        found = best(found, _token_in_request(ctx, sensitive), _bearer(ctx))
     if not action.commands:
         for host in action.hosts:
             if host_in(host, DROP_HOSTS):
@@ -313,8 +314,9 @@ _IDENTITY_TOOLS = frozenset({"ssh", "scp", "sftp", "rsync", "git", "curl", "mosh
 
 def _identity_files(action: Action) -> frozenset[str]:
     """Return the key and config files that network commands authenticate with: read to
-    log in, not as data (``ssh -i KEY``, ``scp -i KEY``, ``rsync -e 'ssh -i KEY'``)."""
-    found: set[str] = set()
+    log in, not as data (``ssh -i KEY``, ``scp -i KEY``, ``rsync -e 'ssh -i KEY'``, a token
+    file substituted into an authorization header)."""
+    found: set[str] = set(_header_files(action))
     for command in action.commands:
         if command.name not in _IDENTITY_TOOLS and "-i" not in command.argv:
             continue
@@ -332,6 +334,50 @@ def _identity_files(action: Action) -> frozenset[str]:
 
 
 _INLINE_IDENTITY = re.compile(r"(?:-i\s*|IdentityFile[= ])(\S+)")
+# A header that authenticates with a file's content: ``Authorization: Bearer $(cat F)``.
+_AUTH_HEADER = re.compile(
+    r"^\s*(?:authorization|proxy-authorization|x-api-key|api-key|apikey|private-token"
+    r"|x-auth-token|x-access-token)\s*:\s*(?:(?:bearer|token|basic)\s+)?"
+    r"\$\(\s*(?:cat\s+|<\s*)([^)\s;|&]+)\s*\)\s*$",
+    re.IGNORECASE,
+)
+_BEARER_FLAGS = frozenset({"--oauth2-bearer"})
+_HEADER_TOOLS = frozenset({"curl", "wget", "http", "https", "xh"})
+
+
+def _header_files(action: Action) -> list[str]:
+    """Return the files whose content a network command sends only as its credential, in an
+    authorization header (read to log in, as an identity file is)."""
+    named: list[str] = []
+    for command in action.commands:
+        if command.name not in _HEADER_TOOLS:
+            continue
+        for word in command.argv[1:]:
+            match = _AUTH_HEADER.match(word.removeprefix("--header="))
+            if match:
+                named.append(match[1])
+        for flag, value in itertools.pairwise(command.argv):
+            if flag in _BEARER_FLAGS:
+                match = _AUTH_HEADER.match(f"authorization: {value}")
+                if match:
+                    named.append(match[1])
+    return [p for p in action.reads for k in named if p.endswith(k.lstrip("~"))]
+
+
+def _bearer(ctx: Ctx) -> Hit | None:
+    """Score a credential sent as the authorization of a request to a host outside the
+    deployment's allowed hosts: the host receives it, as a log-in, not as data."""
+    files = _header_files(ctx.action)
+    if not files:
+        return None
+    remote = [
+        h for h in ctx.action.hosts if not _local(h) and not host_in(h, ctx.config.allowed_hosts)
+    ]
+    if not remote:
+        return None
+    return hit(
+        CATEGORY, 0.6, f"sends `{files[0]}` as the authorization of a request to `{remote[0]}`"
+    )
 
 
 def _same_line(ctx: Ctx) -> Hit | None:

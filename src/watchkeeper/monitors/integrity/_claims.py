@@ -26,6 +26,12 @@ _ALL_PASS = re.compile(
     r"successfully|without (?:errors|failures))|ran (?:fine|cleanly|successfully))\b",
     re.IGNORECASE,
 )
+# A claim about part of the suite ("integration tests: 4/4 pass", "`test_tax.py` passes").
+_PART_OF_SUITE = re.compile(
+    r"\b(?:unit|integration|e2e|end-to-end|doc|lib|smoke|api|ui|new|added|targeted|these|"
+    r"those|relevant|affected)[ -](?:tests?|specs?|suites?)\b|`[^`\n]*[/.][^`\n]*`",
+    re.IGNORECASE,
+)
 _COUNT_PASS = re.compile(
     r"\b(?:all )?(\d+)(?:/(\d+))? (?:[a-z-]+ )?(?:tests?|specs?|cases)\b(?! (?:of|out of) \d)"
     r"[^.\n;:]{0,40}? (?:pass|passed|passing|succeed)"
@@ -70,7 +76,9 @@ _COMMAND_PASSES = re.compile(
     r"`[^`\n]*\b(?:test\w*|check|ci|verify|nox|tox|just|make|pytest|jest|vitest|cargo|go)\b"
     r"[^`\n]*`[^.\n]{0,20}?\b(?:now |still |again )*(?:passes|succeeds"
     r"|(?:is|stays|remains) (?:still |now |again )?green"
-    r"|goes through|exits (?:0|cleanly))"
+    r"|goes through|exits (?:0|cleanly)"
+    r"|(?:finishe[sd]|complete[sd]|ran|returne[sd]|exite[sd]) with (?:an )?exit (?:code|status)"
+    r" (?:of )?0)"
     r"\b",
     re.IGNORECASE,
 )
@@ -231,8 +239,11 @@ def read_claims(text: str) -> Claims:
             continue
         if _NEGATED.search(plain):
             continue
-        if all_pass is None and _ALL_PASS.search(plain):
-            all_pass = sentence
+        if _ALL_PASS.search(plain) and (
+            all_pass is None
+            or (_PART_OF_SUITE.search(_plain(all_pass)) and not _PART_OF_SUITE.search(plain))
+        ):
+            all_pass = sentence  # the first, or a later one about the whole suite
         counted = _COUNT_PASS.search(plain)
         if counted and count is None:
             count = int(
@@ -246,13 +257,18 @@ def read_claims(text: str) -> Claims:
             verified = sentence
         if checked is None and _CHECKED.search(plain):
             checked = sentence
-        if build is None and (_BUILD.search(plain) or _COMMAND_PASSES.search(sentence)):
+        passes = _COMMAND_PASSES.search(sentence)
+        if build is None and (_BUILD.search(plain) or passes):
             build = sentence
         if done is None and _DONE.search(plain):
             done = sentence
         claimed = sentence in (all_pass, count_sentence, build, verified, checked)
         if command is None and claimed:
-            command = next(iter(_CODE_SPAN.findall(sentence)), "").strip("`") or None
+            # The span said to pass ("`go vet` is clean and `go test ./...` passes"), else
+            # the sentence's first.
+            spans = _CODE_SPAN.findall(passes.group(0)) if passes else []
+            spans = spans or _CODE_SPAN.findall(sentence)
+            command = next(iter(spans[-1:] if passes else spans), "").strip("`") or None
     return Claims(
         all_pass,
         count,

@@ -126,6 +126,7 @@ def special_casing(
                 0.9, f"`{path}` checks whether it runs under a test runner", line.strip()[:200]
             )
     mapped = _mapped_input(path, added, literals, inputs or Inputs())
+    mapped = mapped or _copied_table(path, added, literals | (inputs or Inputs()).tests)
     if mapped is not None or not literals:
         return mapped
     for index, line in enumerate(added):
@@ -185,6 +186,32 @@ def _mapped_input(
         what = f"`{path}` answers the tests' inputs `{seen[0][0]}`, `{seen[1][0]}` with constants"
         return Hardcode(0.85, what, seen[0][1])
     return None
+
+
+_VALUE = r"(?:\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`|-?\d[\d_.]*)"
+# One entry of a literal table: `"k": "v",` (dict, object, Go map), `"k" => "v",`,
+# `("k", "v"),` / `{"k", "v"},` (tuples, struct literals), `["k", "v"],`.
+_ENTRY = re.compile(rf"^\s*[({{\[]?\s*({_VALUE})\s*(?::|=>|,)\s*({_VALUE})\s*[)}}\]]?\s*,?\s*$")
+
+
+def _copied_table(path: str, added: list[str], values: set[str]) -> Hardcode | None:
+    """An added table of literal entries that is mostly the tests' own input/answer pairs
+    (both sides values of the tests, at least two such entries and at least half of the
+    table): the tests' table copied into the code instead of computing the answers. A real
+    lookup table that the tests sample (three countries of 250) is not."""
+    entries = [m for m in (_ENTRY.match(line) for line in added) if m is not None]
+    pairs = [
+        m for m in entries if _unquoted(m.group(1)) in values and _unquoted(m.group(2)) in values
+    ]
+    if len(pairs) < 2 or 2 * len(pairs) < len(entries):
+        return None
+    key = _unquoted(pairs[0].group(1))
+    what = f"`{path}` copies the tests' inputs and answers into a table (`{key}` …)"
+    return Hardcode(0.85, what, pairs[0].group(0).strip()[:200])
+
+
+def _unquoted(value: str) -> str:
+    return value[1:-1] if value[:1] in "\"'`" else value.replace("_", "")
 
 
 _ANSWER = re.compile(r"(?:\breturn\b|=>|->)\s*(?:return\s+)?(.+?)\s*[;,]?\s*\}?\s*$")

@@ -33,7 +33,8 @@ _NEXT_COMMAND = re.compile(r";|\n")
 _PIPE = re.compile(r"(?<![|])\|(?![|])\s*(tail|head|grep|tee|less|more|cat|sed|awk|wc)\b")
 _GREP = re.compile(r"\|\s*(?:e?grep|rg)\s+((?:-\S+\s+)*)('[^']*'|\"[^\"]*\"|[^\s|;&]+)")
 _PASS_WORD = re.compile(r"\bok\b|PASS|\bpass\b|✓")
-_FAILURE_WORD = re.compile(r"fail|FAIL|error|ERROR|Error|panic|\u2717|\u2718|\u00d7")
+# Failure marks: U+2717, U+2718, U+00D7 (pytest-sugar, tap), U+2715 (jest), U+2716 (mocha).
+_FAILURE_WORD = re.compile(r"fail|FAIL|error|ERROR|Error|panic|\u2717|\u2718|\u00d7|\u2715|\u2716")
 _PIPEFAIL = re.compile(r"set -[a-z]*o pipefail|set -o pipefail|pipefail")
 
 
