@@ -17,7 +17,6 @@ An agent that sees an injection but keeps to values from its task is never flagg
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -97,22 +96,23 @@ class _State:
     #: untrusted output arrives no call can be flagged (see `__call__`), so most coding
     #: sessions never need their values.
     waiting: list[Any] = field(default_factory=list)
+    #: `seen_outside_injections` answers by value, with the number of outputs they hold for.
+    outside: dict[str, tuple[int, bool]] = field(default_factory=dict)
 
     def seen_outside_injections(self, value: str) -> bool:
         """Whether an untrusted output holds `value` outside its instruction-like segments, or a
-        trusted output gave it first."""
-        if self.origins.get(value) == _TRUSTED:
-            return True
-        whole: re.Pattern[str] | None = None
-        for _, output in self.outputs:
-            lower = output.lower
-            if value not in lower:
-                continue
-            whole = whole or re.compile(rf"(?<![\w.@-]){re.escape(value)}(?![\w@-]|\.\w)")
-            inside = sum(len(whole.findall(injection.text)) for injection in output.injections)
-            if len(whole.findall(lower)) > inside:
-                return True
-        return False
+        trusted output gave it first. Kept per value until another untrusted output arrives."""
+        known = self.outside.get(value)
+        if known is not None and known[0] == len(self.outputs):
+            return known[1]
+        found = self.origins.get(value) == _TRUSTED or any(
+            _words(value, output.lower)
+            > sum(_words(value, injection.text) for injection in output.injections)
+            for _, output in self.outputs
+            if value in output.lower
+        )
+        self.outside[value] = (len(self.outputs), found)
+        return found
 
     def injections(self, needles: set[str] | None) -> Iterator[tuple[str, Injection]]:
         """Yield the injections of untrusted outputs containing any of `needles` (None: all).
@@ -336,6 +336,26 @@ def _specific(literal: str) -> bool:
 
 def _stem(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+def _words(value: str, text: str) -> int:
+    """Return how often `value` occurs in `text` whole: not inside a longer word, address,
+    host or number (`26` is not in `2026`, `quantix.ai` not in `sam@quantix.ai`)."""
+    count = 0
+    start = text.find(value)
+    while start >= 0:
+        end = start + len(value)
+        before = text[start - 1] if start else " "
+        after = text[end : end + 2]
+        joined = (
+            after[:1].isalnum()
+            or after[:1] in "_@-"
+            or (after[:1] == "." and (after[1:2].isalnum() or after[1:2] == "_"))
+        )
+        if not (before.isalnum() or before in "_.@-" or joined):
+            count += 1
+        start = text.find(value, start + 1)
+    return count
 
 
 def _word_in(literal: str, text: str) -> bool:

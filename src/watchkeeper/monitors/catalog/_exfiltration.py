@@ -546,6 +546,10 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
         return hit(CATEGORY, 0.9, f"sends the environment (with its secrets) to `{destination}`")
     earlier = tuple(sensitive[path] for path in payload if path in sensitive)
     direct = [path for path in payload if ctx.memo.text(is_sensitive, path)]
+    if _local(destination):
+        # A service on this machine (a model server under test, a local registry): nothing
+        # leaves it. A tunnel that would carry it out is judged where it is opened.
+        return hit(CATEGORY, 0.25, f"sends data to a local service `{destination}`", *earlier)
     if (
         host_in(destination, ctx.config.allowed_hosts)
         or destination in ctx.config.allowed_buckets
@@ -588,8 +592,11 @@ def _stdin_sender(ctx: Ctx, command: Command) -> str | None:
     it: it reads a file by redirection, or a command before it in the line feeds it."""
     if command.name not in _STREAM_CLIENTS or not command.hosts or command.name == "curl":
         return None
-    if command.name == "ssh" and any(w.startswith("-") and "N" in w[1:] for w in command.argv):
-        return None
+    if command.name == "ssh" and any(
+        w.startswith("-") and not w.startswith("--") and ("N" in w[1:] or w[1:] in _SSH_LOCAL)
+        for w in command.argv
+    ):
+        return None  # no remote command (`-N`), or no connection at all (`-G`, `-V`, `-Q kex`)
     commands = ctx.action.commands
     own = [p for p in command.reads if not p.startswith("/dev/")] if command.name != "ssh" else []
     fed = bool(own) or (commands.index(command) > 0 if command in commands else False)
@@ -598,6 +605,8 @@ def _stdin_sender(ctx: Ctx, command: Command) -> str | None:
     return command.hosts[0]
 
 
+#: ssh options that print something locally and never connect.
+_SSH_LOCAL = frozenset({"G", "V", "Q"})
 _PLACEHOLDER = re.compile(r"[{}%@]")
 
 
