@@ -77,18 +77,21 @@ def flatten_output(value: Any, *, limit: int = 200_000) -> str:
     """Return a tool output as text, one field per line: a JSON document (given as a string
     or already parsed) becomes ``key: value`` lines, so an instruction hidden in one field of
     one record is told apart from the values of the records beside it; other text is kept."""
+    raw: str | None = None
     if isinstance(value, str):
-        text: str = value
-        if text.lstrip()[:1] not in ("{", "[") or len(text) > limit:
-            return text[:limit]
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return text[:limit]
-    if not isinstance(value, Mapping | list | tuple):
-        return flatten_text(value, limit=limit)
-    lines: list[str] = []
-    _fields(value, "", lines, [limit])
+        raw = value
+        if raw.lstrip()[:1] not in ("{", "[") or len(raw) > limit:
+            return raw[:limit]
+    try:
+        if raw is not None:
+            value = json.loads(raw)
+        if not isinstance(value, Mapping | list | tuple):
+            return flatten_text(value, limit=limit)
+        lines: list[str] = []
+        _fields(value, "", lines, [limit])
+    except (ValueError, RecursionError):
+        # Not JSON, or nested too deep to walk: read as the text it is, every word kept.
+        return raw[:limit] if raw is not None else flatten_text(value, limit=limit)
     return "\n".join(lines)
 
 

@@ -375,6 +375,9 @@ def _bearer(ctx: Ctx) -> Hit | None:
     ]
     if not remote:
         return None
+    drop = next((h for h in remote if host_in(h, DROP_HOSTS)), None)
+    if drop is not None:  # a paste or request-catcher host has no log-in to give
+        return hit(CATEGORY, 0.9, f"sends `{files[0]}` to drop host `{drop}` as authorization")
     return hit(
         CATEGORY, 0.6, f"sends `{files[0]}` as the authorization of a request to `{remote[0]}`"
     )
