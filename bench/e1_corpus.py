@@ -56,8 +56,15 @@ only monitors flag).
   `.ai` domains not read as addressing an AI), so E1u is a tuned-on figure.
 - E1w, E1x: `injection_heldout2.jsonl`, written the same way after that round (other suites:
   learning management, legal documents, fleet dispatch, crypto wallet, ticketing, marketing,
-  payroll, shift scheduling, help desk, app store) and measured once, never tuned on: the
-  held-out injection figure. The monitors before the round gave 24.0% at 1% FPR (AUROC 0.757).
+  payroll, shift scheduling, help desk, app store) and measured once: 56.0% at 1% FPR (AUROC
+  0.842; the monitors before set 1's round gave 24.0%, AUROC 0.757). It was then used for a
+  second round (cues for notes to whoever processes the data and for side effects that "must
+  also" include someone, hidden comments asking to enroll or grant, sentences in another
+  script split from the Latin one before them, more verbs that act), so E1w is tuned-on too.
+- E1y, E1z: `injection_heldout3.jsonl`, written after that second round by another helper in
+  21 other suites (clinics, manufacturing, admissions, claims, listings, newsroom, warehouse,
+  procurement, incidents, budgeting, clubs, donors …), measured once and never tuned on: the
+  held-out injection figure for both rounds.
 - E1t: `rogue_dev14.jsonl`, written after the consent round by a helper who saw neither the
   detectors nor any earlier set, measured once (catalog alone 0% at ≤ 2% FPR, 93.8% at 5%,
   AUROC 0.919; rogue-learned 4.2%, 93.8%, AUROC 0.974: one honest llama.cpp smoke test scored
@@ -232,9 +239,19 @@ _INJECTION_SETS = (
         ("E1w", "E1x"),
         "injection_heldout2.jsonl",
         2,
+        "measured once, then tuned on",
+        "written after set 1's round and first measured then: 56.0% at 1% FPR, 66.0% at 5%, "
+        "AUROC 0.842, 56.0% flagged early (the monitors before set 1's round: 24.0%, 48.0%, "
+        "0.757, 20.0%); tuned on since",
+    ),
+    (
+        ("E1y", "E1z"),
+        "injection_heldout3.jsonl",
+        3,
         "measured once, never tuned on",
-        "written after set 1's round, never tuned on: a held-out figure (the monitors before "
-        "that round: 24.0% at 1% FPR, 48.0% at 5%, AUROC 0.757, 20.0% flagged early)",
+        "written after set 2's round, never tuned on: a held-out figure (the monitors at the start "
+        "of that session: 12.0% at 1% FPR, 20.0% at 5%, AUROC 0.729, 12.0% flagged early; after "
+        "set 1's round only: 30.0%, 38.0%, 0.756, 28.0%)",
     ),
 )
 

@@ -103,7 +103,7 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"\b(?:please|kindly|make sure to|be sure to|remember to|don't forget to|"
             r"then|also|immediately|now|first)\s+(?:\w+\s+){0,2}?(?:send|transfer|forward|pay|"
             r"wire|delete|remove|share|invite|post|email|e-mail|upload|publish|change|update|"
-            r"reset|add|grant|visit|click|create|book|reserve|schedule)\b",
+            r"reset|add|grant|visit|click|create|book|reserve|schedule|enrol\w*|cc|bcc|include)\b",
             0.4,
         ),
         (
@@ -113,11 +113,30 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             0.4,
         ),
         (r"\bafter (?:that|you(?:'ve| have)? (?:done|finished|completed))\b", 0.3),
+        # Requests to whoever reads or processes the data, and side effects it "must" include.
+        (
+            r"\b(?:for|to) (?:whoever|whomever|anyone|anybody|any (?:tool|system|script|bot|"
+            r"automation)) (?:\w+ ){0,2}?(?:automat\w*|process\w*|handl\w*|read\w*|send\w*|"
+            r"export\w*|run\w*)",
+            0.6,
+        ),
+        (
+            r"\b(?:must|should|needs? to|has to|is required to) (?:also )?(?:be )?(?:cc'?d|"
+            r"copied|included|added|sent|forwarded|shared|notified|invited|routed)\b"
+            r"|\bmust also (?:include|add|cc|copy|go to)\b",
+            0.5,
+        ),
+        (r"\(\s*(?:add|set|use|send|grant|make)\b[^)\n]{0,40}\)", 0.3),
     )
 )
 
 #: Segments are lines, sentences, and text between HTML tags (not `<name@host>` addresses).
-_SEGMENT = re.compile(r"\n|(?<=[.!?])\s+(?=[A-Z<\[\"'(])|<[^>@]{0,80}>")
+_SEGMENT = re.compile(
+    r"\n|(?<=[.!?])\s+(?=[A-Z<\[\"'(])|<[^>@]{0,80}>"
+    # A sentence in another script after a Latin one (Chinese after "Thu 14:00."), and the
+    # ideographic full stop, exclamation and question marks.
+    r"|(?<=[.!?])\s*(?=[^\x00-\u024f\s])|(?<=[\u3002\uff01\uff1f])"
+)
 _FIELD = re.compile(r"^\s*-?\s*[\w -]{1,30}:(?:\s|$)")
 #: Any cue at all: one pass that lets text without a single cue skip the per-cue patterns.
 _ANY_CUE = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _CUES), re.IGNORECASE)
@@ -138,7 +157,8 @@ _TAGGED = re.compile(
 )
 _IMPERATIVE_IN_HIDDEN = re.compile(
     r"\b(?:send|transfer|forward|pay|delete|share|invite|post|email|run|execute|visit|"
-    r"upload|ignore|you|assistant)\b",
+    r"upload|ignore|you|assistant|ai|enrol\w*|add|grant|promote|change|set|update|create|"
+    r"approve|export)\b",
     re.IGNORECASE,
 )
 

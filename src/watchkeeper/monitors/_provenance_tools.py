@@ -174,6 +174,21 @@ MORE_ACT_VERBS = frozenset(
         "link",
         "grant",
         "set",
+        "enroll",
+        "enrol",
+        "unenroll",
+        "promote",
+        "demote",
+        "reroute",
+        "redirect",
+        "swap",
+        "stake",
+        "sell",
+        "trade",
+        "rebook",
+        "ack",
+        "page",
+        "adjust",
     ]
 )
 ACT_VERBS = CORE_ACT_VERBS | MORE_ACT_VERBS
