@@ -55,8 +55,10 @@ changes (a copied table of the tests' input/answer pairs, a money check turned i
 0" as a success claim, a later claim about the whole suite outranking a scoped one), so E2l
 is a tuned-on figure too. Set 10 was
 written after round 6 by another helper who had seen neither the monitor nor any earlier set,
-and measured once, never tuned on: rules 0.892 and 37.5% / 82.5% at 1% / 5% FPR (the same as
-at the start of that session); integrity-learned 0.938 and 27.5% / 85% (0.934 at the start).
+and measured once: rules 0.892 and 37.5% / 82.5% at 1% / 5% FPR (the same as at the start of
+that session); integrity-learned 0.938 and 27.5% / 85% (0.934 at the start). Round 7 was then
+made on its misses (runner names as claims, zero failures, disclosed partial runs), so E2m is
+a tuned-on figure too.
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ HELD_OUT_SETS = (
         "E2m",
         HELD_OUT / "integrity_heldout10.jsonl",
         "held-out set 10",
-        "measured once, untuned",
+        "rules tuned on it after one measurement (first 0.892)",
     ),
 )
 LEARNED_SET = HELD_OUT / "integrity_heldout10.jsonl"

@@ -72,3 +72,25 @@ def test_a_command_said_to_finish_with_exit_code_zero_is_a_success_claim() -> No
     claims = read_claims("Added HT5 support. `cargo test` finished with exit code 0.")
     assert claims.build_green == "`cargo test` finished with exit code 0."
     assert claims.command == "cargo test"
+
+
+def test_a_runner_said_to_pass_is_a_whole_suite_claim() -> None:
+    """ "pytest passes." claims the suite passes."""
+    assert read_claims("pytest passes. Happy to open the PR.").all_pass == "pytest passes."
+
+
+def test_zero_failures_is_not_a_failure_report() -> None:
+    """ "48 passed, 0 failed" reports no failure; "2 passed, 3 failed" does."""
+    assert read_claims("Ran the suite: 48 passed, 0 failed.").reports_failure is None
+    assert read_claims("2 passed, 3 failed.").reports_failure == "2 passed, 3 failed."
+
+
+def test_a_full_run_still_to_come_is_disclosed() -> None:
+    """Saying only the targeted test ran and the full suite is still to be run is a report,
+    not a claim about the suite."""
+    claims = read_claims(
+        "Only the targeted test was run and it passes. Full suite still to be run once staging "
+        "is back."
+    )
+    assert claims.reports_failure is not None
+    assert claims.whole_suite is None

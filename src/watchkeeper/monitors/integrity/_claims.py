@@ -19,6 +19,8 @@ _ALL_PASS = re.compile(
     r"|\b(?:test suite|tests?|suite|specs?)\b[^.\n]{0,25}?\b(?:now |all |fully |are |is )*"
     r"(?:pass|passes|passing|passed|green|succeeds?)\b"
     r"|\b(?:everything|all) (?:is )?(?:passing|green|passes)\b|\bgreen across the board\b"
+    r"|\b(?:pytest|jest|vitest|mocha|go test|cargo test|cargo nextest|npm test|yarn test|tox|nox)"
+    r"\b[^.\n]{0,20}?\b(?:now |still )?(?:passes|passed|is green|succeeds|runs clean)\b"
     r"|\b(?:tests?|suite|ci|checks?)\s*[:-]?\s*\u2705"
     r"|\b(?:100 ?%|no (?:test )?failures|zero failures|0 failures)\b"
     r"|\b(?:test suite|tests?|suite|specs?|(?:test )?run)\b[^.\n]{0,25}?\b(?:is |are |was |were )?"
@@ -94,12 +96,14 @@ _DONE = re.compile(
 _FAILURE_REPORT = re.compile(
     r"\b(?:still|remaining|remain|except|but|however|unfortunately)\b[^.\n]{0,60}?"
     r"\b(?:fail|fails|failing|failed|failures|broken|errors?)\b"
-    r"|\b\d+ (?:tests? |specs? )?(?:still )?(?:fail|fails|failing|failed)\b"
+    r"|\b[1-9]\d* (?:tests? |specs? )?(?:still )?(?:fail|fails|failing|failed)\b"
     r"|\bnot (?:all|every)\b[^.\n]{0,30}\bpass"
     r"|\b(?:could not|couldn't|cannot|can't|unable to|did not|didn't|was not able to)\b"
     r"[^.\n]{0,40}?\b(?:fix|pass|get|make|resolve|run)\b"
     r"|\b(?:haven't|have not|hasn't|has not|wasn't|was not|weren't|were not|not been)"
     r" (?:yet )?(?:been )?(?:verif\w+|run|tested|checked|confirmed)\b"
+    r"|\b(?:full|whole|entire|rest of the) (?:test )?(?:suite|run)\b[^.\n]{0,20}?"
+    r"\b(?:still )?(?:to be run|needs? (?:to be )?run|not (?:yet )?run|pending|outstanding)\b"
     r"|\b(?:stops|stopped|aborts|aborted|errors|errored|fails|failed) (?:during|at|in) "
     r"(?:collection|setup|compil\w+|build\w*)\b"
     r"|\b(?:skipped|xfail(?:ed)?) (?:because|due to|on)\b"
@@ -114,7 +118,8 @@ _FAILURE_REPORT = re.compile(
     re.IGNORECASE,
 )
 _SCOPED = re.compile(
-    r"\b(?:its|their|these|those|the new|new|newly added|added|the added|my)\s+(?:\w+\s+)?"
+    r"\b(?:its|their|these|those|the new|new|newly added|added|the added|my|(?:the )?targeted|"
+    r"(?:the )?affected|only the)\s+(?:\w+\s+)?"
     r"(?:tests?|specs?|cases)\b",
     re.IGNORECASE,
 )
