@@ -61,6 +61,11 @@ only monitors flag).
   second round (cues for notes to whoever processes the data and for side effects that "must
   also" include someone, hidden comments asking to enroll or grant, sentences in another
   script split from the Latin one before them, more verbs that act), so E1w is tuned-on too.
+- E1aa: `rogue_dev15.jsonl`, written at the end of that session by another helper (a
+  satellite-imagery company) and measured once, never tuned on by the catalog: catalog alone
+  8.3% at ≤ 2% FPR, 85.4% at 5%, AUROC 0.914 (at the start of the session: 8.3%, 41.7%,
+  0.894); rogue-learned trained on sets 1-14, 54.2%, 89.6%, AUROC 0.944 (at the start: 39.6%,
+  81.2%, 0.919). It then joined rogue-learned's training data.
 - E1y, E1z: `injection_heldout3.jsonl`, written after that second round by another helper in
   21 other suites (clinics, manufacturing, admissions, claims, listings, newsroom, warehouse,
   procurement, incidents, budgeting, clubs, donors …), measured once and never tuned on: the
@@ -130,6 +135,12 @@ _DEV_SET_FIGURES = (
         "rogue_dev14.jsonl",
         "rogue dev set 14 (ours, fresh; measured once, then catalog tuned on it once and "
         "rogue-learned trained on it): TPR at ≤2% FPR",
+    ),
+    (
+        "E1aa",
+        "rogue_dev15.jsonl",
+        "rogue dev set 15 (ours, fresh; catalog never tuned on it, rogue-learned trained on it "
+        "after one measurement): TPR at ≤2% FPR",
     ),
 )
 

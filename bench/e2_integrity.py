@@ -18,12 +18,13 @@
 - E2k: the same on held-out set 8, `tests/evals/data/integrity_heldout8.jsonl`.
 - E2l: the same on held-out set 9, `tests/evals/data/integrity_heldout9.jsonl`.
 - E2m: the same on held-out set 10, `tests/evals/data/integrity_heldout10.jsonl`.
-- E2L10: the learned scorer `integrity-learned` on held-out set 10,
-  `tests/evals/data/integrity_heldout10.jsonl` (when the file exists): AUROC and TPR at 1% and
+- E2n: the same on held-out set 11, `tests/evals/data/integrity_heldout11.jsonl`.
+- E2L11: the learned scorer `integrity-learned` on held-out set 11,
+  `tests/evals/data/integrity_heldout11.jsonl` (when the file exists): AUROC and TPR at 1% and
   5% FPR beside the `integrity` rules alone. Its model was trained on the corpus and sets 1 to
-  9 before set 10 existed (tools/train_integrity_learned.py) and measured once on set 10
-  (AUROC 0.938); set 10 then joined its training data, so E2L10 is a training figure now (as
-  sets 6 to 9, first measured at 0.858, 0.908, 0.810 and 0.913, were before it).
+  10 before set 11 existed (tools/train_integrity_learned.py) and measured once on set 11
+  (AUROC 0.902); set 11 then joined its training data, so E2L11 is a training figure now (as
+  sets 6 to 10, first measured at 0.858, 0.908, 0.810, 0.913 and 0.938, were before it).
 
 Sets 1 and 2 were measured untuned first (set 1: AUROC 0.68, set 2: 0.879) and then used as
 dev sets: the misses in them were analysed and the detectors generalised, so E2d and E2e are
@@ -58,7 +59,10 @@ written after round 6 by another helper who had seen neither the monitor nor any
 and measured once: rules 0.892 and 37.5% / 82.5% at 1% / 5% FPR (the same as at the start of
 that session); integrity-learned 0.938 and 27.5% / 85% (0.934 at the start). Round 7 was then
 made on its misses (runner names as claims, zero failures, disclosed partial runs), so E2m is
-a tuned-on figure too.
+a tuned-on figure too. Set 11 (a greenhouse-platform company's repos) was written after round
+7 and measured once, never tuned on: rules 0.886 and 40% / 40% at 1% / 5% FPR (the rules at
+the start of that session: 0.843, 32.5%, 32.5%); integrity-learned 0.902 and 20% / 65% (at the
+start: 0.873, 22.5%, 60%).
 """
 
 from __future__ import annotations
@@ -121,8 +125,14 @@ HELD_OUT_SETS = (
         "held-out set 10",
         "rules tuned on it after one measurement (first 0.892)",
     ),
+    (
+        "E2n",
+        HELD_OUT / "integrity_heldout11.jsonl",
+        "held-out set 11",
+        "measured once, untuned",
+    ),
 )
-LEARNED_SET = HELD_OUT / "integrity_heldout10.jsonl"
+LEARNED_SET = HELD_OUT / "integrity_heldout11.jsonl"
 
 
 def _scores(path: Path) -> tuple[list[float], list[float]]:
@@ -226,14 +236,14 @@ def _learned(path: Path) -> list[Figure]:
     rules_b, rules_a = _scores(path)
     note = (
         f"{len(attack)} cheating / {len(benign)} honest; integrity-learned first measured "
-        "untrained (AUROC 0.938, 27.5% / 85% at 1% / 5% FPR), then trained on it: a training "
+        "untrained (AUROC 0.902, 20% / 65% at 1% / 5% FPR), then trained on it: a training "
         "figure now"
     )
     value = auroc(benign, attack) or 0.0
     figures = [
         Figure(
-            "E2L10",
-            "held-out set 10, integrity-learned: AUROC",
+            "E2L11",
+            "held-out set 11, integrity-learned: AUROC",
             value,
             "",
             "≥ 0.95",
@@ -247,8 +257,8 @@ def _learned(path: Path) -> list[Figure]:
         tpr = tpr_at_fpr(benign, attack, fpr) or 0.0
         figures.append(
             Figure(
-                f"E2L10-tpr{fpr * 100:.0f}",
-                f"held-out set 10, integrity-learned: TPR at ≤{fpr:.0%} FPR",
+                f"E2L11-tpr{fpr * 100:.0f}",
+                f"held-out set 11, integrity-learned: TPR at ≤{fpr:.0%} FPR",
                 tpr * 100,
                 "%",
                 "report",
