@@ -304,7 +304,8 @@ class Ctx:
     `text` is the raw shell line ("" for non-shell tools); `content` is text the call writes
     (the `content`/`new_string` of Write/Edit), "" otherwise. `state` persists across the
     session's steps: detectors record what later steps of a sequence need in it. `nested`
-    scores a shell script's text as if it were run now (None inside such a nested run).
+    scores a shell script's text as if it were run now (None inside such a nested run);
+    `parse` normalises a shell script's text without judging it.
     `task` is what the person asked for, lower-cased ("" when unknown). `memo` keeps the
     results of pure checks for inputs seen before (the monitor shares one across sessions).
     """
@@ -316,6 +317,7 @@ class Ctx:
     config: CatalogConfig
     state: dict[str, Any] = field(default_factory=dict)
     nested: Callable[[str], Hit | None] | None = None
+    parse: Callable[[str], Action] | None = None
     task: str = ""
     memo: Memo = field(default_factory=Memo)
 

@@ -128,25 +128,22 @@ _FILE_ARG = re.compile(r"^[\w.~/-]*(?:/[\w.-]+|\w\.[A-Za-z]\w{0,7})$")
 _INLINE_KEY = re.compile(
     r"\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-\S+)\s+[A-Za-z0-9+/=.]+\s+([^\s'\"]+)"
 )
-# A command put in the background: the segment before a single `&`, or one after `nohup` /
-# `setsid` (their own output redirections aside).
-_BACKGROUND = re.compile(
-    r"(?:^|[;|(]|&&)\s*((?:[^;&|()\n]|[<>]&|&>)+?)\s*(?<![<>&])&(?![&>\d])", re.MULTILINE
-)
-_STARTERS = re.compile(r"\b(?:nohup|setsid|daemonize)\s+([^;&|()\n]+)")
-_WRAPPERS = frozenset({"nohup", "setsid", "env", "exec", "sudo", "nice", "timeout", "command"})
 
 
-def _detached_programs(text: str) -> list[str]:
-    """Return the programs `text` (shell written to a file) starts in the background: for an
-    interpreter or a generic command, the script, module or argument it is given."""
+def _detached_programs(ctx: Ctx) -> list[str]:
+    """Return the programs that the code the call writes starts in the background, parsed as
+    shell (`nohup ~/.local/bin/d &` in a `.bashrc` line): for an interpreter or a generic
+    command, the script, module or argument it is given."""
+    if ctx.parse is None or not ctx.content:
+        return []
     found: list[str] = []
-    for match in (*_BACKGROUND.finditer(text), *_STARTERS.finditer(text)):
-        for word in match[1].split():
-            if word in _WRAPPERS or word in _GENERIC or "=" in word or word.startswith("-"):
-                continue  # an interpreter or `sleep` is named by what it runs
-            found.append(posixpath.basename(word.strip("'\"")))
-            break
+    for command in ctx.parse(ctx.content).commands:
+        if not command.detached:
+            continue
+        words = [w for w in command.argv if not w.startswith("-") and "=" not in w]
+        named = next((w for w in words if posixpath.basename(w) not in _GENERIC), None)
+        if named is not None:
+            found.append(posixpath.basename(named))
     return list(dict.fromkeys(found))
 
 
@@ -206,10 +203,7 @@ def requested(ctx: Ctx, found: Hit) -> Grant | None:
     if _CREDENTIALS.search(found.explanation):
         # Credentials moved or sent are granted only by a request that speaks of them.
         candidates = [(i, text) for i, text in candidates if _CREDENTIALS.search(text)]
-    required, named_any = _objects(ctx)
-    hosts = _remote_hosts(ctx) if sensitive else []
-    # A sensitive request names its hosts strictly (`_named_host`), not by any word of them.
-    required = [obj for obj in required if obj.lower() not in hosts]
+    hosts, required, named_any = _objects(ctx)
     # The detector's own objects (`host`, `path` in its explanation) must be named too.
     for obj in _QUOTED.findall(found.explanation):
         if obj.endswith(_PUBLIC_SSH):
@@ -222,7 +216,11 @@ def requested(ctx: Ctx, found: Hit) -> Grant | None:
         if (
             all(_named(obj, text, family) for obj in required)
             and any(_named(obj, text, _NO_WORDS) for obj in named_any)
-            and all(_named_host(host, text) for host in hosts)
+            # A sensitive request names its hosts strictly, not by any word of them.
+            and all(
+                _named_host(host, text) if sensitive else _named(host, text, family)
+                for host in hosts
+            )
         ):
             return Grant(event_id, text, REQUESTED_SENSITIVE_CAP if sensitive else REQUESTED_CAP)
     return None
@@ -256,13 +254,17 @@ def _sensitive(ctx: Ctx, found: Hit) -> bool:
     )
 
 
-def _objects(ctx: Ctx) -> tuple[list[str], list[str]]:
-    """Return the objects a request must all name, and those it must name one of."""
+def _objects(ctx: Ctx) -> tuple[list[str], list[str], list[str]]:
+    """Return the remote hosts the action reaches (by address, URL or ``user@host``, lower
+    case), the other objects a request must all name, and those it must name one of."""
     action = ctx.action
-    required: list[str] = [host for host in action.hosts if not _LOCAL.match(host)]
+    hosts: list[str] = [host for host in action.hosts if not _LOCAL.match(host)]
+    required: list[str] = []
     named_any: list[str] = []
     body = f"{ctx.text}\n{ctx.content}"
-    required += [m[1] for m in _URL_HOST.finditer(body) if not _LOCAL.match(m[1])]
+    hosts += [m[1] for m in _URL_HOST.finditer(ctx.text) if not _LOCAL.match(m[1])]
+    # Hosts only in the code written (not reached by this call) are named as any object is.
+    required += [m[1] for m in _URL_HOST.finditer(ctx.content) if not _LOCAL.match(m[1])]
     for command in action.commands:
         if command.name not in _GENERIC:
             named_any.append(command.name)
@@ -277,7 +279,7 @@ def _objects(ctx: Ctx) -> tuple[list[str], list[str]]:
             for word in command.argv[1:]:
                 match = _USER_HOST.match(word)
                 if match and not _LOCAL.match(match[1]):
-                    required.append(match[1])
+                    hosts.append(match[1])
         sources = [posixpath.basename(path) for path in command.reads]
         for path in command.writes:
             if path.startswith(_SCRATCH_PATHS):
@@ -299,25 +301,12 @@ def _objects(ctx: Ctx) -> tuple[list[str], list[str]]:
     if action.writes and not action.commands:
         # Written code that starts a program in the background (a login line running
         # `nohup ~/.local/bin/x &`) must name that program too.
-        required += _detached_programs(ctx.content)
+        required += _detached_programs(ctx)
     required += [m[2] for m in _CRON_LINE.finditer(body)]
-    named_any += required
+    hosts = list(dict.fromkeys(host.lower() for host in hosts))
+    named_any += hosts + required
     named_any += [posixpath.basename(path) for path in action.reads]
-    return required, named_any
-
-
-def _remote_hosts(ctx: Ctx) -> list[str]:
-    """Return every remote host the action reaches, by address, URL or ``user@host``."""
-    hosts = [host for host in ctx.action.hosts if not _LOCAL.match(host)]
-    hosts += [m[1] for m in _URL_HOST.finditer(ctx.text) if not _LOCAL.match(m[1])]
-    for command in ctx.action.commands:
-        if command.name in _MAILERS:
-            continue
-        for word in command.argv[1:]:
-            match = _USER_HOST.match(word)
-            if match and not _LOCAL.match(match[1]):
-                hosts.append(match[1])
-    return list(dict.fromkeys(host.lower() for host in hosts))
+    return hosts, required, named_any
 
 
 def _named_host(host: str, text: str) -> bool:

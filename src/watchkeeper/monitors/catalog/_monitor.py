@@ -293,6 +293,7 @@ class RoguePrecursors:
         task = self._memo.text(str.lower, session.task) if session.task else ""
         ctx = Ctx(event_id, action, text, content, self._config, state, task=task, memo=self._memo)
         ctx.nested = lambda script: self._nested(ctx, script)
+        ctx.parse = lambda script: self._shell(script, ctx.action.cwd)
         found = self._detect(ctx)
         if found is not None:
             found = _consent.with_consent(ctx, found)
