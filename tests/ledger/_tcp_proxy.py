@@ -55,11 +55,13 @@ class TcpProxy:
             while data := source.recv(_CHUNK):
                 if not upward and self._swallowing.is_set():
                     continue
-                sink.sendall(data)
                 if upward and self._marker is not None and self._marker in data:
+                    # Swallow before forwarding: the server's reply must not slip through
+                    # between this send and the flag (a loaded machine made that happen).
                     self._marker = None
                     self._swallowing.set()
                     threading.Timer(0.3, self.reset).start()
+                sink.sendall(data)
         except OSError:
             pass
         finally:
