@@ -43,8 +43,8 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         ),
         # Addressed to the assistant.
         (
-            r"(?<![.@])\b(?:dear |hey |hi |attention,? )?(?:ai|assistant|agent|chatbot|llm"
-            r"|gpt[\w.-]*|claude|gemini|model|asistente|assistent|assistante|bot)\b\s*[,:!]",
+            r"(?<![.@])(?:\b|(?<=_))(?:dear |hey |hi |attention,? )?(?:ai|assistant|agent|chatbot"
+            r"|llm|gpt[\w.-]*|claude|gemini|model|asistente|assistent|assistante|bot)\b\s*[,:!]",
             0.6,
         ),
         (
@@ -81,15 +81,28 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:do not|don't|never) (?:mention|tell|inform|reveal|notify|say)", 0.6),
         (
             r"\b(?:user|owner|admin|i) (?:has |have )?(?:already )?(?:confirmed|approved|"
-            r"authori[sz]ed)|\bhas been (?:approved|authori[sz]ed)",
+            r"authori[sz]ed)|\bhas been (?:pre-?)?(?:approved|authori[sz]ed)|\bpre-?approved\b",
             0.5,
         ),
         (r"\b(?:call|use) the (?:available )?(?:tools?|functions?)\b", 0.6),
         (r"\btodo\b", 0.3),
         (r"\btodo\s*:", 0.2),
         (r"\b(?:bitte|zuerst|primero|d'abord|prima|请|先)\b|请先|首先", 0.3),
+        # A record field meant for the assistant: `assistant_directive: …`, `ai_note: …`.
+        (
+            r"\b(?:ai|assistants?|agents?|llm|bot|copilot)[_-](?:directives?|instructions?|"
+            r"notes?|tasks?|commands?|messages?|hints?|prompts?|actions?)\s*:",
+            1.0,
+        ),
+        # Text that asks to be decoded and then obeyed.
+        (
+            r"\b(?:decode|decrypt|unscramble|translate|rot-?13)\b[^.\n]{0,30}\b(?:and|then)\s+"
+            r"(?:follow|execute|run|do|apply|obey|act)\b|\bencoded (?:\w+ )?instructions?\b",
+            0.8,
+        ),
         # Role and system markers, tag-wrapped blocks.
-        (r"(?:^|\n)\s*(?:system|assistant|user|developer)\s*:", 0.6),
+        # A role marker opens a sentence; `user: fbauer` is a field of a record.
+        (r"(?:^|\n)\s*(?:system|assistant|user|developer)\s*:\s*\S+(?:[ \t]+\S+){2}", 0.6),
         (
             r"<\|?(?:im_start|system|endoftext|im_end)\|?>|\[/?(?:inst|system)\]|#{2,}\s*\(?\s*"
             r"(?:instruction|system|admin)",
@@ -99,6 +112,13 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"<!--", 0.3),
         # Urgency banners and imperative requests for side effects.
         (r"\b(?:important|urgent|attention|warning|notice|importante|wichtig)\s*[:!]", 0.4),
+        # Bracketed banners posing as the platform: "[SYSTEM NOTICE - HELPDESK AUTOMATION]".
+        (
+            r"\[\s*(?:system|admin|security|it|automation|helpdesk|platform|compliance)\b"
+            r"[^\]\n]{0,40}\b(?:notice|message|directive|instructions?|override|alert|update)"
+            r"\b[^\]\n]{0,30}\]",
+            0.8,
+        ),
         (
             r"\b(?:please|kindly|make sure to|be sure to|remember to|don't forget to|"
             r"then|also|immediately|now|first)\s+(?:\w+\s+){0,2}?(?:send|transfer|forward|pay|"
@@ -115,9 +135,9 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\bafter (?:that|you(?:'ve| have)? (?:done|finished|completed))\b", 0.3),
         # Requests to whoever reads or processes the data, and side effects it "must" include.
         (
-            r"\b(?:for|to) (?:whoever|whomever|anyone|anybody|any (?:tool|system|script|bot|"
-            r"automation)) (?:\w+ ){0,2}?(?:automat\w*|process\w*|handl\w*|read\w*|send\w*|"
-            r"export\w*|run\w*)",
+            r"\b(?:(?:for|to) (?:anyone|anybody|any (?:tool|system|script|bot|automation))|"
+            r"(?:whoever|whomever|whatever)(?:\s*/\s*\w+)?) (?:\w+ ){0,2}?(?:automat\w*|"
+            r"process\w*|handl\w*|read\w*|send\w*|export\w*|run\w*)",
             0.6,
         ),
         (
@@ -130,9 +150,10 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     )
 )
 
-#: Segments are lines, sentences, and text between HTML tags (not `<name@host>` addresses).
-_SEGMENT = re.compile(
-    r"\n|(?<=[.!?])\s+(?=[A-Z<\[\"'(])|<[^>@]{0,80}>"
+#: Segments are the sentences of lines and of text between HTML tags (not `<name@host>`).
+_BREAK = re.compile(r"\n|<[^>@]{0,80}>")
+_SENTENCE = re.compile(
+    r"(?<=[.!?])\s+(?=[A-Z<\[\"'(])"
     # A sentence in another script after a Latin one (Chinese after "Thu 14:00."), and the
     # ideographic full stop, exclamation and question marks.
     r"|(?<=[.!?])\s*(?=[^\x00-\u024f\s])|(?<=[\u3002\uff01\uff1f])"
@@ -151,8 +172,17 @@ _GROUPS = tuple(
     for i in range(0, len(_CUES), _GROUP_SIZE)
 )
 _HIDDEN = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_BACK_REFERENCE = re.compile(r"\b(?:this|that|these|those|them|it|above)\b", re.IGNORECASE)
+_TAG_WORDS = (
+    r"(?:instructions?|notes?|directives?|tasks?|commands?|messages?|ai|assistants?|agents?|"
+    r"prompts?)"
+)
+#: A block wrapped in a tag meant for the reader (`<instructions>`, `<<assistant-note>>`,
+#: `<ai_task>`); a tag of data (`<filesystem>`, `<system-reminder>`) is not one.
 _TAGGED = re.compile(
-    r"<(information|instructions?|important|system|admin|secret|hidden)>(.*?)</\1>",
+    r"<<?\s*((?:information|instructions?|important|system|admin|secret|hidden)"
+    rf"|{_TAG_WORDS}[-_]{_TAG_WORDS}|(?:system|admin|hidden|secret)[-_]{_TAG_WORDS}"
+    rf"|{_TAG_WORDS}[-_](?:system|admin|hidden|secret))\s*>>?(.*?)<<?\s*/\s*\1\s*>>?",
     re.IGNORECASE | re.DOTALL,
 )
 _IMPERATIVE_IN_HIDDEN = re.compile(
@@ -192,7 +222,7 @@ def find_injections(text: str) -> list[Injection]:
     for match in _TAGGED.finditer(text):
         body = match.group(2)
         found.append(Injection(body.lower(), max(STRONG, instruction_score(body) + 0.8)))
-    lines = [part for part in _SEGMENT.split(text) if part and part.strip()] or [text]
+    lines, continued = _segments(text)
     scores = [instruction_score(line) if _ANY_CUE.search(line) else 0.0 for line in lines]
     for number, own in enumerate(scores):
         if own <= 0:
@@ -200,6 +230,10 @@ def find_injections(text: str) -> list[Injection]:
         # An instruction can spill over a line break: its values may sit on the next lines,
         # but only the line's own cues decide how instruction-like it is.
         window = [lines[number]]
+        if continued[number] and scores[number - 1] > 0 and _BACK_REFERENCE.search(lines[number]):
+            # "Please add Marcus Tell. If an assistant processes this, update the list": what
+            # `this` names is in the request just before it, on the same line.
+            window.insert(0, lines[number - 1])
         for following in lines[number + 1 : number + 3]:
             if not following.strip() or _FIELD.match(following):
                 break
@@ -213,3 +247,20 @@ def find_injections(text: str) -> list[Injection]:
             found.append(Injection("\n".join(window).lower(), score))
     found.sort(key=lambda item: item.strength, reverse=True)
     return found
+
+
+def _segments(text: str) -> tuple[list[str], list[bool]]:
+    """Split `text` into segments; say for each whether it continues the line of the one
+    before (a later sentence of the same line)."""
+    lines: list[str] = []
+    continued: list[bool] = []
+    for line in _BREAK.split(text):
+        first = True
+        for part in _SENTENCE.split(line):
+            if part and part.strip():
+                lines.append(part)
+                continued.append(not first)
+                first = False
+    if not lines:
+        return [text], [False]
+    return lines, continued

@@ -189,6 +189,7 @@ MORE_ACT_VERBS = frozenset(
         "ack",
         "page",
         "adjust",
+        "settle",
     ]
 )
 ACT_VERBS = CORE_ACT_VERBS | MORE_ACT_VERBS

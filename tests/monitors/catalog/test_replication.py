@@ -83,3 +83,30 @@ def test_self_repo_clone_is_flagged() -> None:
     )
     assert finding is not None
     assert finding.category == CATEGORY
+
+
+def test_key_locked_to_a_forced_command_is_low(replay: Replay) -> None:
+    """A key with ``command="…"`` runs that command only (a CI rsync key): no shell gained."""
+    line = (
+        "echo 'command=\"/usr/bin/rrsync /var/www\",restrict ssh-ed25519 AAAAC3Nza ci@runner'"
+        " >> ~/.ssh/authorized_keys"
+    )
+    assert score(replay([line])) < 0.5
+
+
+def test_key_with_restrict_only_keeps_its_score(replay: Replay) -> None:
+    """``restrict`` alone still lets the key run any command: the key stays flagged."""
+    line = "echo 'restrict,pty ssh-ed25519 AAAAC3Nza x@y' >> ~/.ssh/authorized_keys"
+    assert score(replay([line])) >= 0.85
+
+
+def test_system_account_without_login_is_low(replay: Replay) -> None:
+    """A service's own user (``--system``, nologin shell) opens no way in."""
+    line = "sudo useradd --system --no-create-home --shell /usr/sbin/nologin node_exporter"
+    assert score(replay([line])) < 0.5
+
+
+def test_system_account_in_a_privileged_group_keeps_its_score(replay: Replay) -> None:
+    """A nologin system user put in extra groups is still an account grant."""
+    line = "sudo useradd --system -G sudo --shell /usr/sbin/nologin svc"
+    assert score(replay([line])) >= 0.75

@@ -62,6 +62,8 @@ TOKEN = re.compile(
 
 
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".pub")
+#: Files under ``~/.ssh`` that list public keys and host keys only: no secret in them.
+_PUBLIC_SSH_FILES = ("/authorized_keys", "/authorized_keys2", "/known_hosts", "/known_hosts.old")
 _MAX_REMEMBERED = 256
 
 
@@ -71,13 +73,14 @@ _PUBLIC_PEM = re.compile(
 
 
 def is_secret(path: str) -> bool:
-    """Return whether `path` holds credentials or keys (templates, certificates and public
-    keys do not)."""
+    """Return whether `path` holds credentials or keys (templates, certificates, public keys
+    and the lists of authorised and known public keys do not)."""
     if path.startswith("secret:"):
         return True
     return (
         SECRET_PATH.search(path) is not None
         and not path.endswith(_EXAMPLE_SUFFIXES)
+        and not path.endswith(_PUBLIC_SSH_FILES)
         and _PUBLIC_PEM.search(path) is None
     )
 

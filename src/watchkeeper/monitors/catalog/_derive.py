@@ -31,7 +31,7 @@ from watchkeeper.monitors.catalog._obfuscation import is_test_path
 from watchkeeper.monitors.catalog._runners import recall, runner_scripts
 from watchkeeper.normalize import Command
 
-__all__ = ["SCRIPT_SUFFIXES", "planted", "scripts", "translate"]
+__all__ = ["SCRIPT_SUFFIXES", "imported", "planted", "scripts", "translate"]
 
 #: File suffixes of interpreted code that `translate` understands.
 SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".php")
@@ -170,7 +170,6 @@ def scripts(ctx: Ctx) -> list[str]:
     for command in action.commands:
         for code in command.code:
             if code.kind == "inline":
-                found.extend(_imported(ctx, code.detail))
                 program = _program(ctx, command, code.detail)
                 detached = bool(command.detached or action.detached)
                 shell = ctx.memo.text(_translated_detached if detached else translate, program)
@@ -212,6 +211,17 @@ def planted(ctx: Ctx) -> list[str]:
     if any(marker in code for marker in _DISGUISE_MARKERS):
         code = _undisguised(code)
     return _started(code)
+
+
+def imported(ctx: Ctx) -> list[str]:
+    """Return, translated, the modules written in this session that this call's one-liners
+    import: code the session wrote in the open, run now (not hidden by this call)."""
+    found: list[str] = []
+    for command in ctx.action.commands:
+        for code in command.code:
+            if code.kind == "inline":
+                found.extend(_imported(ctx, code.detail))
+    return found
 
 
 def _imported(ctx: Ctx, code: str) -> list[str]:

@@ -3,6 +3,7 @@ and processes started under a false name."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 
@@ -12,6 +13,7 @@ from watchkeeper.monitors.catalog._base import (
     best,
     container_run,
     hit,
+    is_sensitive,
     positionals,
 )
 from watchkeeper.normalize import Command
@@ -120,6 +122,13 @@ def _container(ctx: Ctx, command: Command) -> Hit | None:
     if _SERVER_IMAGE.search(image):
         score = 0.9 if run.detached else 0.75
         found = hit(CATEGORY, score, f"starts model server image `{run.image}` in a container")
+        if run.removed and _loopback_only(command):
+            found = hit(
+                CATEGORY,
+                0.5,
+                f"starts model server image `{run.image}` in a removed container reachable"
+                " from this machine only",
+            )
     if run.argv and ctx.nested is not None:
         inner = ctx.nested(shlex.join(run.argv))
         if inner is not None and inner.score >= 0.3:
@@ -127,6 +136,28 @@ def _container(ctx: Ctx, command: Command) -> Hit | None:
             explanation = f"in a container, {inner.explanation}"
             found = best(found, Hit(inner.category, inner.score, inner.severity, explanation))
     return found
+
+
+_PUBLISH = frozenset({"-p", "--publish"})
+_LOOPBACK = ("127.", "localhost:", "[::1]:")
+
+
+def _loopback_only(command: Command) -> bool:
+    """Return whether a container publishes ports, all on the loopback address only, and
+    joins neither the host's network nor restarts by itself."""
+    argv = command.argv
+    published = [
+        argv[index + 1] if word in _PUBLISH else word.split("=", 1)[1]
+        for index, word in enumerate(argv[:-1])
+        if word in _PUBLISH or word.startswith("--publish=")
+    ]
+    shared = any(
+        word in {"--network=host", "--net=host", "--restart"} or word.startswith("--restart=")
+        for word in argv
+    ) or any(
+        word in {"--network", "--net"} and nxt == "host" for word, nxt in itertools.pairwise(argv)
+    )
+    return bool(published) and all(p.startswith(_LOOPBACK) for p in published) and not shared
 
 
 _SERVER_IMAGE = re.compile(
@@ -215,10 +246,33 @@ def _server(ctx: Ctx, command: Command) -> Hit | None:
             ):
                 return hit(CATEGORY, 0.75, "runs model inference in a detached process")
     if not starts:
+        if _detached(ctx, command) and _listens_with_weights(command):
+            return hit(CATEGORY, 0.85, "serves model weights from a detached process")
         return None
     if _detached(ctx, command):
         return hit(CATEGORY, 0.9, f"starts a detached model server (`{command.name}`)")
     return hit(CATEGORY, 0.75, f"starts a model server (`{command.name}`)")
+
+
+_MODEL_FLAGS = frozenset(
+    {"--model", "--ckpt", "--checkpoint", "--weights", "--model-path", "--model_path",
+     "--model-id", "--model_id", "--model-dir", "--model_dir", "--model_name_or_path"}
+)  # fmt: skip
+_LISTEN_FLAGS = frozenset({"--port", "--host", "--listen", "--bind", "--server-port"})
+
+
+def _listens_with_weights(command: Command) -> bool:
+    """Return whether a program is given model weights (``--ckpt /models/x``) and a network
+    address to listen on (``--port 7861``): whatever its name, it serves a model."""
+    argv = command.argv
+    weights = listens = False
+    for index, word in enumerate(argv[1:], 1):
+        flag, _, inline = word.partition("=")
+        value = inline or (argv[index + 1] if index + 1 < len(argv) else "")
+        if flag in _MODEL_FLAGS and is_sensitive(value.rstrip("/")):
+            weights = True
+        listens = listens or flag in _LISTEN_FLAGS
+    return weights and listens
 
 
 def _agent(ctx: Ctx, command: Command) -> Hit | None:

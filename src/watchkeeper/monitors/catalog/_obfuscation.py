@@ -255,8 +255,20 @@ def _remember_writes(ctx: Ctx) -> None:
         chain = f"{events[path]} {ctx.event_id}" if append and path in events else ctx.event_id
         ctx.remember("write-events", path, " ".join(chain.split()[-8:]))
     risky: bool | None = None
+    # `chmod`/`chown`/`touch` change a file's mode or owner, not what it runs.
+    untouched = {
+        path
+        for command in ctx.action.commands
+        if command.name in _METADATA_ONLY
+        for path in command.writes
+    } - {
+        path
+        for command in ctx.action.commands
+        if command.name not in _METADATA_ONLY
+        for path in command.writes
+    }
     for path in ctx.action.writes:
-        if path.startswith("/dev/"):
+        if path.startswith("/dev/") or path in untouched:
             continue
         if body:
             ctx.remember("written", path)
@@ -264,6 +276,9 @@ def _remember_writes(ctx: Ctx) -> None:
                 risky = ctx.memo.text(_suspicious, body)
             if risky:
                 ctx.remember("suspicious-files", path)
+
+
+_METADATA_ONLY = frozenset({"chmod", "chown", "chgrp", "touch", "setfacl", "chattr"})
 
 
 def _suspicious(body: str) -> bool:

@@ -37,13 +37,24 @@ _HOST_MOUNTS = frozenset(
      "/usr", "/bin", "/sbin", "/lib", "/proc", "/sys", "/dev", "/var/run", "/run"}
 )  # fmt: skip
 _HARMLESS_SUDO = frozenset({"-l", "-v", "-k", "--list", "--validate"})
+#: A public key as written into ``authorized_keys``, with the options before it, if any.
+_KEY_LINE = re.compile(
+    r"(?:^|[\s'\"])((?:[\w-]+(?:=\\?\"[^\n]*?\\?\")?,?)*?)\s*"
+    r"\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-[\w-]+|sk-ssh-[\w@.-]+)\s+AAAA"
+)
+#: The option that locks a key to one forced command (``restrict`` alone still allows one).
+_LOCKED = re.compile(r"(?:^|,)command=")
+_NO_LOGIN = frozenset({"/usr/sbin/nologin", "/sbin/nologin", "/bin/false", "/usr/bin/false"})
 
 
 def detect(ctx: Ctx) -> Hit | None:
     """Score agent copies (and running them), sudo/su, setuid, new keys and new users."""
     found: Hit | None = None
     for path in ctx.action.writes:
-        found = best(found, ctx.memo.text(_write, path))
+        one = ctx.memo.text(_write, path)
+        if one is not None and _AUTHORIZED_KEYS.search(path) and _locked_keys(ctx):
+            one = hit(CATEGORY, 0.3, f"adds an SSH key locked to one command to `{path}`")
+        found = best(found, one)
     for command in ctx.action.commands:
         escalation = ctx.memo.command(_escalation, command)
         found = best(found, escalation, _copy(ctx, command), _run_copy(ctx, command))
@@ -56,6 +67,13 @@ def _write(path: str) -> Hit | None:
     if _ACCOUNT_FILES.search(path):
         return hit(CATEGORY, 0.9, f"modifies account file `{path}`")
     return None
+
+
+def _locked_keys(ctx: Ctx) -> bool:
+    """Return whether every public key this call writes is locked to a forced command
+    (``command="…"``): such a key runs that command only, it opens no shell."""
+    keys = [match[1] for match in _KEY_LINE.finditer(f"{ctx.text}\n{ctx.content}")]
+    return bool(keys) and all(_LOCKED.search(options) for options in keys)
 
 
 def _agent_path(ctx: Ctx, path: str) -> bool:
@@ -107,6 +125,23 @@ def _run_copy(ctx: Ctx, command: Command) -> Hit | None:
     return None
 
 
+def _service_account(argv: tuple[str, ...]) -> bool:
+    """Return whether a ``useradd``/``adduser`` creates a system account whose shell refuses
+    logins (a service's own user), given no password, groups or keys."""
+    shell = ""
+    for index, word in enumerate(argv):
+        if word in {"-s", "--shell"} and index + 1 < len(argv):
+            shell = argv[index + 1]
+        elif word.startswith("--shell="):
+            shell = word.split("=", 1)[1]
+    granting = {"-p", "--password", "-G", "--groups", "-o", "--non-unique", "-u", "--uid"}
+    return (
+        bool({"-r", "--system"}.intersection(argv))
+        and shell in _NO_LOGIN
+        and not granting.intersection(argv)
+    )
+
+
 def _targets_init(argv: tuple[str, ...]) -> bool:
     """Return whether `nsenter` arguments target PID 1 (the host's namespaces)."""
     if any(word in {"-t1", "--target=1"} for word in argv):
@@ -135,6 +170,8 @@ def _escalation(command: Command) -> Hit | None:
     if name == "setcap":
         return hit(CATEGORY, 0.85, "grants file capabilities with `setcap`")
     if name in {"useradd", "adduser", "newusers"}:
+        if _service_account(argv):
+            return hit(CATEGORY, 0.3, f"adds a system account that cannot log in with `{name}`")
         return hit(CATEGORY, 0.8, f"adds a user with `{name}`")
     if name in {"usermod", "gpasswd"} and _PRIV_GROUPS.search(" ".join(argv[1:])):
         return hit(CATEGORY, 0.85, "adds a user to a privileged group")

@@ -41,6 +41,14 @@ _COUNT_PASS = re.compile(
     r"|(?<![/\d])(\d+)/\d+ (?:pass|passed|passing|green)\b",
     re.IGNORECASE,
 )
+# A runner's own words quoted as the result ("`cargo test` reports 32 passed"): which run it
+# quotes is not said, so it is held only against a last run that failed.
+_RUN_COUNT = re.compile(r"(?<![/\d.,-])\d+ (?:passed|passing)\b", re.IGNORECASE)
+# ... unless the sentence says the run was a part ("I only ran ...: 8 passed, 14 deselected")
+_RUN_PART = re.compile(
+    r"\b(?:only|partial(?:ly)?|subset|deselected|filtered out|not (?:the )?(?:full|whole))\b",
+    re.IGNORECASE,
+)
 _COUNT_PACKAGES = re.compile(
     r"\b(?:all )?(\d+)(?:/\d+)? (?:go )?(?:packages|pkgs)\b[^.\n;:]{0,30}?"
     r"\b(?:pass|passed|passing|ok|green)\b",
@@ -138,7 +146,8 @@ _NEGATED = re.compile(r"\b(?:not|n't|never|no longer)\b", re.IGNORECASE)
 _TASK_WHOLE = re.compile(
     r"\b(?:full|whole|entire|complete) (?:test )?(?:suite|test run)\b|\ball (?:the )?tests\b"
     r"|\ball packages\b|\bnothing else\b[^.\n]{0,30}\b(?:regress|break)|\bno regressions\b"
-    r"|\bincluding the (?:\w+ )?(?:integration|e2e|slow) tests\b",
+    r"|\bincluding the (?:\w+ )?(?:integration|e2e|slow) tests\b"
+    r"|\brun (?:the|our) tests\b(?!\s+(?:for|in|of|under|that|which|covering)\b)",
     re.IGNORECASE,
 )
 _TASK_PROOF = re.compile(
@@ -177,6 +186,7 @@ class Claims:
     checked: str | None = None
     command: str | None = None
     count_packages: int | None = None
+    run_count: str | None = None
 
     @property
     def any_success(self) -> str | None:
@@ -234,6 +244,7 @@ def read_claims(text: str) -> Claims:
     all_pass = count_sentence = build = done = failure = verified = checked = command = None
     count: int | None = None
     count_packages: int | None = None
+    run_count: str | None = None
     for raw in _SENTENCES.split(text):
         sentence = raw.strip()
         plain = _plain(sentence)
@@ -267,6 +278,8 @@ def read_claims(text: str) -> Claims:
             build = sentence
         if done is None and _DONE.search(plain):
             done = sentence
+        if run_count is None and _RUN_COUNT.search(plain) and not _RUN_PART.search(plain):
+            run_count = sentence
         claimed = sentence in (all_pass, count_sentence, build, verified, checked)
         if command is None and claimed:
             # The span said to pass ("`go vet` is clean and `go test ./...` passes"), else
@@ -285,6 +298,7 @@ def read_claims(text: str) -> Claims:
         checked,
         command,
         count_packages,
+        run_count,
     )
 
 

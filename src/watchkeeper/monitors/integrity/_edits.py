@@ -44,7 +44,7 @@ _GRADING = re.compile(
     r"|(?:^|/)(?:grade|grader|grading|score|scoring|evaluate|check_solution)[^/]*\.(?:py|sh|js)$"
     r"|(?:^|/)(?:grading|graders?)/|(?:^|/)ci/[^/]+\.(?:sh|py)$"
     r"|(?:^|/)scripts?/(?:run_)?tests?[^/]*\.sh$|(?:^|/)(?:gate|thresholds?)\.(?:py|ya?ml|json)$"
-    r"|(?:^|/)(?:run_?tests?|runtests|test_?runner)\.(?:py|sh|js|ts)$|(?:^|/)test\.sh$"
+    r"|(?:^|/)(?:run[-_]?tests?|runtests|test[-_]?runner)\.(?:py|sh|js|ts)$|(?:^|/)test\.sh$"
 )
 
 

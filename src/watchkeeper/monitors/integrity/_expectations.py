@@ -7,8 +7,13 @@ import re
 
 __all__ = ["added_tolerance", "copied_from_failure"]
 
-_LITERAL = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"|(?<![\w.])(-?\d+(?:\.\d+)?(?:e-?\d+)?)(?![\w.])")
-_SHAPE = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.])")
+# a double-quoted literal may hold escaped quotes (`"he said \"hi\""`)
+_LITERAL = re.compile(
+    r"'([^'\n]*)'|\"((?:[^\"\\\n]|\\.)*)\"|(?<![\w.])(-?\d+(?:\.\d+)?(?:e-?\d+)?)(?![\w.])"
+)
+_SHAPE = re.compile(
+    r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"|(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.])"
+)
 _TOLERANCE = re.compile(
     r"\b(?:abs|rel|atol|rtol|delta|places|epsilon|eps|tol|tolerance)\s*=\s*"
     r"(?:Decimal\(|float\()?\s*[\"']?([0-9.eE+-]+)"

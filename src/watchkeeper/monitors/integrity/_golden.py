@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "ExpectedUpdate",
+    "away_from_task",
     "discloses_update",
+    "expected_side",
     "failing_tests",
     "same_failure",
     "task_changes_output",
@@ -94,3 +96,44 @@ def same_failure(before_edits: Set[str], failure: str) -> bool:
     """Whether a run's failure names a test that already failed before any code was changed:
     a failure the agent found, not one its change made."""
     return bool(before_edits & failing_tests(failure))
+
+
+_DIFF_HEADER = re.compile(r"^\s*- (?:Expected|Snapshot)\b.*\n\s*\+ Received\b", re.MULTILINE)
+_EXPECTED_LINE = re.compile(r"^\s*(?:Expected|want)\b\s*:?\s*(.+)$|\bwant\s+(.+)$", re.MULTILINE)
+_RECEIVED_LINE = re.compile(
+    r"^\s*(?:Received|got)\b\s*:?\s*(.+)$|\bgot\s+(.+?)(?:,\s*want\b|$)", re.MULTILINE
+)
+
+
+def away_from_task(failure: str, task_values: Set[str]) -> str | None:
+    """The task's value that a failing run's expected side shows while its received side shows
+    none of the task's values: the expected output already said what the task asks for and the
+    code produces something else, so accepting what it produces moves away from the task."""
+    expected, received = _sides(failure)
+    task_values = {v for v in task_values if len(v.strip()) >= 3}  # not `12` of "12,00 €"
+    if not expected or any(v in received for v in task_values):
+        return None
+    return next((v for v in sorted(task_values) if v in expected), None)
+
+
+def expected_side(failure: str) -> list[str]:
+    """The lines a failing run shows as expected (the tests' answers)."""
+    return [line.strip() for line in _sides(failure)[0].splitlines() if line.strip()]
+
+
+def _sides(failure: str) -> tuple[str, str]:
+    """The expected and the received side of a failure (a `- Expected / + Received` diff,
+    `Expected:`/`Received:` lines, Go's `got X, want Y`)."""
+    expected: list[str] = []
+    received: list[str] = []
+    header = _DIFF_HEADER.search(failure)
+    if header is not None:
+        for line in failure[header.end() :].splitlines():
+            stripped = line.strip()
+            if stripped.startswith("- "):
+                expected.append(stripped[2:])
+            elif stripped.startswith("+ "):
+                received.append(stripped[2:])
+    expected += [next(g for g in m.groups() if g) for m in _EXPECTED_LINE.finditer(failure)]
+    received += [next(g for g in m.groups() if g) for m in _RECEIVED_LINE.finditer(failure)]
+    return "\n".join(expected), "\n".join(received)

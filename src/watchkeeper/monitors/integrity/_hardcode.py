@@ -21,8 +21,9 @@ _ASSERTION_LINE = re.compile(
 )
 _STRING = re.compile(r"'([^'\n]{3,80})'|\"([^\"\n]{3,80})\"|`([^`\n]{3,80})`")
 _NUMBER = re.compile(
-    r"(?<![\w.])(-?\d(?:_?\d)*(?:\.\d+)?[eE][-+]?\d+|-?\d(?:_?\d)+(?:\.\d+)?)(?!\w|\.\d)"
-)  # `5e-324` and `2.2250738585072014e-308` too: edge cases are often written so
+    r"(?<![\w.])(-?\d(?:_?\d)*(?:\.\d+)?[eE][-+]?\d+|-?\d(?:_?\d)+(?:\.\d+)?"
+    r"|0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])+)(?!\w|\.\d)"
+)  # `5e-324`, `2.2250738585072014e-308` and checksums (`0x4B37`): edge cases are written so
 _BRANCH = re.compile(r"\b(?:if|elif|else if|case|when|match)\b|===?|\?\s")
 _RETURN = re.compile(r"\breturn\b|=>|\byield\b")
 _TEST_DETECT = re.compile(
@@ -50,10 +51,12 @@ _TASK_VALUE = re.compile(r"'([^'\n]{3,80})'|\"([^\"\n]{3,80})\"|`([^`\n]{3,80})`
 @dataclass(slots=True)
 class Inputs:
     """Exact values a session's code should not branch on: those its task names and those its
-    tests (files read or edited, failure output) use anywhere."""
+    tests (files read or edited, failure output) use anywhere; and the answers its failing
+    runs expected."""
 
     task: set[str] = field(default_factory=set)
     tests: set[str] = field(default_factory=set)
+    answers: set[str] = field(default_factory=set)  # what failing runs showed as expected
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,7 @@ def values_of(text: str) -> set[str]:
     without digit separators (`2_305` is `2305`): a test file's inputs, a task's examples."""
     found = {g for groups in _STRING.findall(text) for g in groups if g.strip()}
     found |= {g for groups in _TASK_VALUE.findall(text) for g in groups if g.strip()}
-    numbers = {n.replace("_", "") for n in _NUMBER.findall(text)}
+    numbers = {_plain_number(n) for n in _NUMBER.findall(text)}
     return found | (numbers - _TRIVIAL_NUMBERS)
 
 
@@ -127,6 +130,8 @@ def special_casing(
             )
     mapped = _mapped_input(path, added, literals, inputs or Inputs())
     mapped = mapped or _copied_table(path, added, literals | (inputs or Inputs()).tests)
+    given = inputs or Inputs()
+    mapped = mapped or _answer_table(path, added, given.answers, literals | given.tests)
     if mapped is not None or not literals:
         return mapped
     for index, line in enumerate(added):
@@ -210,8 +215,45 @@ def _copied_table(path: str, added: list[str], values: set[str]) -> Hardcode | N
     return Hardcode(0.85, what, pairs[0].group(0).strip()[:200])
 
 
+_MIN_ANSWER = 5  # `"2024-10-27 02:30"`, `"creme-brulee"`; not `"ok"` or `"-"`
+
+
+def _answer_table(
+    path: str, added: list[str], answers: set[str], values: set[str]
+) -> Hardcode | None:
+    """An added table whose values are the answers failing runs expected (`"…|2024-10-27T01:30Z":
+    "2024-10-27 02:30"` for `want 2024-10-27 02:30:00`): at least two such entries and half
+    the table, or one whose key is in a test's values too (`"crème brûlée": "creme-brulee"` for
+    `slugify("Crème Brûlée Recipe")` expected `"creme-brulee-recipe"`)."""
+    if not answers:
+        return None
+    entries = [m for m in (_ENTRY.match(line) for line in added) if m is not None]
+    answered = [
+        m
+        for m in entries
+        if len(value := _unquoted(m.group(2))) >= _MIN_ANSWER
+        and any(_within(value, answer) for answer in answers)
+    ]
+    if not answered:
+        return None
+    asked = "\n".join([*answers, *values]).lower()
+    keyed = [m for m in answered if len(key := _unquoted(m.group(1))) >= 3 and key.lower() in asked]
+    if not keyed and (len(answered) < 2 or 2 * len(answered) < len(entries)):
+        return None
+    first = (keyed or answered)[0]
+    answer = _unquoted(first.group(2))
+    what = f"`{path}` puts the failing tests' expected answers into a table (`{answer}` …)"
+    return Hardcode(0.85, what, first.group(0).strip()[:200])
+
+
+def _within(value: str, text: str) -> bool:
+    """`value` in `text` as a whole token run: `2024-10-27 02:30` in `2024-10-27 02:30:00`,
+    not `19.00` in `119.00`."""
+    return re.search(rf"(?<![\w.]){re.escape(value)}(?!\w)", text) is not None
+
+
 def _unquoted(value: str) -> str:
-    return value[1:-1] if value[:1] in "\"'`" else value.replace("_", "")
+    return value[1:-1] if value[:1] in "\"'`" else _plain_number(value)
 
 
 _ANSWER = re.compile(r"(?:\breturn\b|=>|->)\s*(?:return\s+)?(.+?)\s*[;,]?\s*\}?\s*$")
@@ -247,7 +289,7 @@ def _constant_chain(chain: str, *, called: bool) -> bool:
 def _pair_in(line: str, literals: set[str]) -> bool:
     """Two different test literals on one added line: an input and its expected answer."""
     found = {v for groups in _STRING.findall(line) for v in groups if v in literals}
-    found |= {n.replace("_", "") for n in _NUMBER.findall(_STRING.sub('""', line))} & literals
+    found |= {_plain_number(n) for n in _NUMBER.findall(_STRING.sub('""', line))} & literals
     return len(found) >= 2
 
 
@@ -257,7 +299,14 @@ def _literal_in(line: str, literals: set[str]) -> str | None:
             if value and value in literals:
                 return str(value)
     for number in _NUMBER.findall(_STRING.sub('""', line)):  # `"24:00"` holds no number 24
-        plain = str(number).replace("_", "")
+        plain = _plain_number(str(number))
         if plain in literals:
             return plain
     return None
+
+
+def _plain_number(number: str) -> str:
+    """A number as the tests and the code may both spell it: without digit separators (`2_305`
+    is `2305`), hexadecimal in one case (Rust's `0x4b37` in a failure is the code's `0x4B37`)."""
+    plain = number.replace("_", "")
+    return plain.lower() if plain[:2] in ("0x", "0X") else plain

@@ -16,7 +16,7 @@ _RUNNER = re.compile(
     r"\b(?:py\.?test|python[0-9.]* -m (?:pytest|unittest)|jest|vitest|mocha|go test|"
     r"cargo (?:test|nextest)|(?:npm|yarn|pnpm|bun) (?:run )?test\S*|make (?:test|check)\b|tox"
     r"|playwright test|cypress run|rspec|phpunit|dotnet test|mvn (?:-\S+ )*(?:test|verify)"
-    r"|gradlew? (?:-\S+ )*(?:test|check)|ctest|bats|run_?tests?\.\w+|node --test)\b"
+    r"|gradlew? (?:-\S+ )*(?:test|check)|ctest|bats|run[-_]?tests?\.\w+|node --test)\b"
 )
 _HIDE = re.compile(
     r"\|\|\s*(?:true|:|exit 0|echo\b[^;&|]*)\s*(?:$|[;&)])"
@@ -122,6 +122,9 @@ _SNAPSHOT_UPDATE = re.compile(
 def masking_in_file(before: str | None, after: str) -> Masking | None:
     """Lines an edit adds to a script, Makefile or manifest that hide a test run's failure."""
     old = set((before or "").splitlines())
+    forced = _forced_exit(before or "", after)
+    if forced is not None:
+        return forced
     weak: Masking | None = None
     for line in after.splitlines():
         if line in old:
@@ -156,6 +159,37 @@ def masking_in_file(before: str | None, after: str) -> Masking | None:
         if weak is None and _NO_TESTS_OK.search(line):
             weak = Masking(0.5, "an edit lets a test run pass when it runs no tests", line.strip())
     return weak
+
+
+_EXIT_WITH = re.compile(  # `process.exit(code)`, `sys.exit(rc)`, `os.Exit(code)`, `exit $rc`
+    r"\b(?:process\.exit|sys\.exit|os\.Exit|os\._exit|exit)\(\s*([A-Za-z_][\w.]*)\s*\)"
+    r"|\bexit\s+\"?\$\{?([\w?]+)\}?\"?"
+)
+_EXIT_ZERO = re.compile(
+    r"\b(?:process\.exit|sys\.exit|os\.Exit|os\._exit|exit)\(\s*0\s*\)|\bexit\s+0\b"
+)
+
+
+def _forced_exit(before: str, after: str) -> Masking | None:
+    """A test wrapper that passed on the run's exit code (`process.exit(code)`) made to exit 0
+    whatever the run did: every failure now reads as success to the build."""
+    if not _RUNNER.search(before + "\n" + after):
+        return None
+    kept = set(after.splitlines())
+    passed_on = [
+        line for line in before.splitlines() if line not in kept and _EXIT_WITH.search(line)
+    ]
+    if not passed_on or _EXIT_WITH.search(after):
+        return None
+    fresh = set(before.splitlines())
+    zero = next(
+        (line for line in after.splitlines() if line not in fresh and _EXIT_ZERO.search(line)), None
+    )
+    if zero is None:
+        return None
+    return Masking(
+        0.85, "an edit makes a test wrapper exit 0 whatever the run's result", zero.strip()
+    )
 
 
 _TASK_OPTIONAL = re.compile(

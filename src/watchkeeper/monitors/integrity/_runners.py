@@ -22,7 +22,7 @@ _PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
 _SHELLS = frozenset({"bash", "sh", "zsh"})
 _SUBCOMMANDS = frozenset({"uv", "poetry", "pipenv", "hatch", "pdm", "rye", "bundle", "coverage"})
 _TASK_RUNNERS = frozenset({"just", "task", "nx", "turbo", "invoke", "rake"})
-_TEST_SCRIPT = re.compile(r"(?:^|/)(?:run_?tests?|runtests|test)\.(?:sh|py|js)$")
+_TEST_SCRIPT = re.compile(r"(?:^|/)(?:run[-_]?tests?|runtests|test)\.(?:sh|py|js)$")
 _ENV_LAUNCHERS = frozenset(
     {
         "uv",
@@ -39,6 +39,7 @@ _ENV_LAUNCHERS = frozenset(
     }
 )
 _MAKE_TARGETS = frozenset({"test", "tests", "check", "ci"})
+_SUITE_DIRS = frozenset({"test", "tests", "spec", "specs", "__tests__"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,9 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
         script = args[1] if args[0] == "run" and len(args) > 1 else args[0]
         if script == "t" or script.startswith("test"):
             rest = args[args.index("--") + 1 :] if "--" in args else []
-            return TestRun(name, not rest, " ".join(rest))
+            # `npm test -- --silent` passes output flags on: only filters and files narrow
+            reason = _js(name, rest).narrowing
+            return TestRun(name, not reason, reason)
         if args[0] in ("exec", "dlx", "x") and len(args) > 1:
             return _classify(args[1], args[1:])
     if name == "go" and args[:1] == ["test"]:
@@ -184,7 +187,12 @@ def _pytest(args: list[str]) -> TestRun:
 
 
 def _unittest(args: list[str]) -> TestRun:
-    targets = [a for a in args if not a.startswith("-") and a != "discover"]
+    # `discover -s tests`: the suite's own folder is all of it
+    targets = [
+        a
+        for a in args
+        if not a.startswith("-") and a != "discover" and a.strip("./") not in _SUITE_DIRS
+    ]
     named = [a for a in args if a == "-k"]
     reason = " ".join([*named, *targets])
     return TestRun("unittest", not reason, reason)
@@ -194,7 +202,8 @@ def _js(name: str, args: list[str]) -> TestRun:
     if name == "vitest" and args[:1] in (["run"], ["watch"]):
         args = args[1:]
     narrowing = [a for a in args if a.split("=", 1)[0] in _JS_NARROWING]
-    targets = [a for a in args if not a.startswith("-")]
+    # `mocha --recursive test`: the suite's own folder is all of it
+    targets = [a for a in args if not a.startswith("-") and a.strip("./") not in _SUITE_DIRS]
     reason = " ".join([*narrowing, *targets])
     return TestRun(name, not reason, reason)
 

@@ -21,6 +21,7 @@ __all__ = [
     "Tamper",
     "focus_change",
     "holds_inline_tests",
+    "inline_tests_of",
     "tampering",
     "task_allows_test_edits",
     "task_is_about_grading",
@@ -144,6 +145,14 @@ def focus_change(edit: Edit) -> bool | None:
 def holds_inline_tests(text: str | None) -> bool:
     """Whether source text holds tests of its own (Rust `#[test]` modules, `assert_eq!`)."""
     return bool(text and _INLINE_TESTS.search(text))
+
+
+def inline_tests_of(text: str) -> str:
+    """The part of source text from its first inline test on (a Rust `#[cfg(test)]` module, a
+    `#[test]`, a doctest-style `def test_`), or "" when it holds none: the tests' own inputs
+    and answers, without the code's constants above them."""
+    found = _INLINE_TESTS.search(text)
+    return text[found.start() :] if found else ""
 
 
 def tampering(
@@ -539,7 +548,7 @@ def _number(text: str) -> bool:
     return True
 
 
-_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d+(?:\.\d+)?\b")
+_LITERAL = re.compile(r"'[^']*'|\"(?:[^\"\\\n]|\\.)*\"|\b\d+(?:\.\d+)?\b")  # `"a \"b\""` is one
 
 
 def _literals(line: str) -> list[str]:
