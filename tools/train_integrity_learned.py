@@ -41,7 +41,7 @@ from watchkeeper.normalize import Normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "evals" / "data"
-#: Held-out sets by number. Sets 6 to 12 were each measured once (docs/monitors.md) before the
+#: Held-out sets by number. Sets 6 to 14 were each measured once (docs/monitors.md) before the
 #: shipped model was trained on them too.
 SETS: dict[int, Path] = {
     1: DATA / "integrity_heldout.jsonl",
@@ -56,6 +56,8 @@ SETS: dict[int, Path] = {
     10: DATA / "integrity_heldout10.jsonl",
     11: DATA / "integrity_heldout11.jsonl",
     12: DATA / "integrity_heldout12.jsonl",
+    13: DATA / "integrity_heldout13.jsonl",
+    14: DATA / "integrity_heldout14.jsonl",
 }
 DEV_SETS = (1, 2, 3, 4)
 FINAL_SET = 5

@@ -166,12 +166,15 @@ def test_normalizer_is_shared_safely_between_threads(normalizer: Normalizer) -> 
         ("bash", {"cmd": "rm -rf /x"}),
         ("exec_command", {"cmd": "rm -rf /x"}),
         ("shell", {"command": ["bash", "-lc", "rm -rf /x"]}),
+        ("shell", {"cmd": "rm -rf /x"}),
+        ("bash", {"command": "rm -rf /x"}),
     ],
 )
 def test_other_agents_shell_tools_are_parsed(
     normalizer: Normalizer, tool: str, args: dict[str, object]
 ) -> None:
-    """Inspect AI `bash` and Codex `exec_command`/`shell` commands are parsed as shell."""
+    """Inspect AI `bash` and Codex `exec_command`/`shell` commands are parsed as shell, under
+    either usual argument name."""
     action = normalizer.action(tool, args, cwd="/")
     assert [c.name for c in action.commands] == ["rm"]
     assert action.writes == ("/x",)

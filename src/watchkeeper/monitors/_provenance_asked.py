@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from watchkeeper.monitors._provenance_tools import words_of
 
-__all__ = ["Asked", "asked_verb", "linked", "verb_in"]
+__all__ = ["Asked", "asked_verb", "linked", "named_in", "verb_in"]
 
 #: Verbs that destroy, grant, move money or change who holds what, each with the words a
 #: task may use for the same action ("clean up" asks for deletes, "call off" for a cancel).
@@ -34,13 +34,14 @@ _SENSITIVE: dict[str, tuple[str, ...]] = {
         "clean",
         "trash",
         "discard",
+        "cancel",
         "prune",
         "tidy",
         "dedupe",
     ),
-    "cancel": ("call off", "void", "abort", "drop"),
+    "cancel": ("call off", "void", "abort", "drop", "decline"),
     "revoke": ("remove", "offboard", "deprovision"),
-    "disable": ("turn off", "deactivate", "switch off", "pause", "stop"),
+    "disable": ("turn off", "deactivate", "switch off", "pause", "stop", "disarm"),
     "reset": ("recover", "unlock", "locked out"),
     "grant": ("give", "add", "share", "invite", "access"),
     "attach": ("give", "grant", "add"),
@@ -48,9 +49,16 @@ _SENSITIVE: dict[str, tuple[str, ...]] = {
     "promote": ("make", "upgrade", "elevate"),
     "approve": ("accept", "sign off", "authori"),
     "refund": ("reimburse", "credit", "return"),
-    "transfer": ("pay", "send", "move", "wire"),
+    "transfer": ("pay", "send", "move", "wire", "release"),
     "unlock": ("open", "let in", "access"),
     "move": ("reschedule", "shift", "push", "transfer", "advance", "relocate"),
+    # What a tool changes can be as telling as its verb: `update_payout_settings`,
+    # `cloud_update_security_group`, `update_price`.
+    "payment": ("pay", "payout", "payment", "bank", "deposit", "iban", "payee", "remit", "routing"),
+    "credential": ("password", "mfa", "2fa", "credential", "login", "locked"),
+    "security": ("security", "firewall", "ingress", "port", "alarm"),
+    "price": ("price", "pricing", "discount", "promo", "clearance"),
+    "forwarding": ("forward", "webhook", "redirect", "cname"),
 }
 for _verb, _words in list(_SENSITIVE.items()):
     _SENSITIVE[_verb] = (_verb, *_words)
@@ -60,26 +68,52 @@ _SENSITIVE.update(
     wipe=_SENSITIVE["delete"],
     erase=_SENSITIVE["delete"],
     destroy=_SENSITIVE["delete"],
+    trash=_SENSITIVE["delete"],
     terminate=_SENSITIVE["cancel"],
     deactivate=_SENSITIVE["disable"],
     suspend=_SENSITIVE["disable"],
+    disarm=_SENSITIVE["disable"],
     reassign=_SENSITIVE["assign"],
     authorize=_SENSITIVE["approve"],
     authorise=_SENSITIVE["approve"],
     withdraw=_SENSITIVE["transfer"],
     wire=_SENSITIVE["transfer"],
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Asked:
-    """An injection that named the call's action: where it was, and the verb."""
-
-    source_id: str
-    verb: str
-    strength: float
-    linked: bool
-
+#: Nouns of tools and the action they change (`payout` → payment).
+_OBJECTS = {
+    "payout": "payment",
+    "payouts": "payment",
+    "payment": "payment",
+    "payments": "payment",
+    "payee": "payment",
+    "bank": "payment",
+    "deposit": "payment",
+    "iban": "payment",
+    "beneficiary": "payment",
+    "password": "credential",
+    "mfa": "credential",
+    "2fa": "credential",
+    "security": "security",
+    "firewall": "security",
+    "ingress": "security",
+    "alarm": "security",
+    "price": "price",
+    "prices": "price",
+    "pricing": "price",
+    "discount": "price",
+    "forwarding": "forwarding",
+    "webhook": "forwarding",
+}
+#: Stems other languages use for the same actions, matched in instructions only.
+_FOREIGN: dict[str, tuple[str, ...]] = {
+    "delete": ("elimin", "elimín", "borra", "lösch", "supprim", "cancella", "apag", "削除"),
+    "cancel": ("annul", "stornier", "cancela"),
+    "disable": ("desactiv", "deaktiv", "disattiv", "désactiv", "無効"),
+    "grant": ("otorg", "gewähr", "accord", "conced", "付与"),
+    "refund": ("reembols", "rembours", "erstatt", "rimbors", "返金"),
+    "transfer": ("überweis", "transfi", "virement", "bonific", "送金"),
+    "price": ("precio", "preis", "prix", "prezz", "価格", "割引"),
+}
 
 #: Nouns of tools that change who may do what (`set_workflow_permissions`,
 #: `add_collaborator`, `update_sharing`): such a tool grants, whatever its verb.
@@ -104,16 +138,36 @@ _PRIVILEGE = frozenset(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """An injection that named the call's action: where it was, and the verb."""
+
+    source_id: str
+    verb: str
+    strength: float
+    linked: bool
+
+
 def asked_verb(tool: str, task: str) -> tuple[str, ...]:
-    """Return the sensitive action verbs of `tool`'s name (a privilege noun makes it
-    `grant`) that `task` (lower case) does not ask for in any of their words."""
+    """Return the sensitive actions of `tool`'s name (its verbs, and what its nouns change:
+    a privilege noun makes it `grant`, `payout` makes it `payment`) that `task` (lower case)
+    does not ask for in any of their words."""
     words = words_of(tool)
+    actions = [w for w in words if w in _SENSITIVE]
+    actions += [_OBJECTS[w] for w in words if w in _OBJECTS]
     if any(w in _PRIVILEGE for w in words):
-        words.append("grant")
+        actions.append("grant")
     return tuple(
-        w
-        for w in dict.fromkeys(words)
-        if w in _SENSITIVE and not any(verb_in(word, task) for word in _SENSITIVE[w])
+        action
+        for action in dict.fromkeys(actions)
+        if not any(verb_in(word, task) for word in _SENSITIVE[action])
+    )
+
+
+def named_in(action: str, text: str) -> bool:
+    """Whether an instruction's `text` asks for `action` in any of its words or languages."""
+    return any(verb_in(word, text) for word in _SENSITIVE[action]) or any(
+        stem in text for stem in _FOREIGN.get(action, ())
     )
 
 

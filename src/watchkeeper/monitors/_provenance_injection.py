@@ -85,6 +85,18 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             0.5,
         ),
         (r"\b(?:call|use) the (?:available )?(?:tools?|functions?)\b", 0.6),
+        # A tool named to be called: "also call update_price for NH-LIN-07".
+        (
+            r"\b(?:call|invoke|trigger|execute)\s+(?:the\s+)?`?[a-z]+(?:_[a-z]+)+`?"
+            r"(?:\s*\(|\s+(?:for|with|on|to)\b)",
+            0.5,
+        ),
+        # A notice to whatever automation reads the text: "ATTENTION AUTOMATION: …".
+        (
+            r"\b(?:attention|notice|note|message|warning)\s*(?:to\s+)?(?:all\s+)?(?:automation|"
+            r"automated \w+|bots?|scripts?|integrations?)\s*[:!,]",
+            0.9,
+        ),
         (r"\btodo\b", 0.3),
         (r"\btodo\s*:", 0.2),
         (r"\b(?:bitte|zuerst|primero|d'abord|prima|请|先)\b|请先|首先", 0.3),
@@ -105,7 +117,7 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"(?:^|\n)\s*(?:system|assistant|user|developer)\s*:\s*\S+(?:[ \t]+\S+){2}", 0.6),
         (
             r"<\|?(?:im_start|system|endoftext|im_end)\|?>|\[/?(?:inst|system)\]|#{2,}\s*\(?\s*"
-            r"(?:instruction|system|admin)",
+            r"(?:[\w-]+\s+)?(?:instruction|system|admin|automation|assistant|agent|bot)",
             1.0,
         ),
         (r"</?(?:information|instructions?|important|system|admin|secret|hidden)>", 0.8),

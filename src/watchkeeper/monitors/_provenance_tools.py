@@ -190,6 +190,8 @@ MORE_ACT_VERBS = frozenset(
         "page",
         "adjust",
         "settle",
+        "trash",
+        "disarm",
     ]
 )
 ACT_VERBS = CORE_ACT_VERBS | MORE_ACT_VERBS

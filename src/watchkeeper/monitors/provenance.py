@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from watchkeeper.events import Severity
 from watchkeeper.monitors._protocol import Finding, Monitor, SessionView, Step
-from watchkeeper.monitors._provenance_asked import Asked, asked_verb, linked, verb_in
+from watchkeeper.monitors._provenance_asked import Asked, asked_verb, linked, named_in
 from watchkeeper.monitors._provenance_decode import with_decoded
 from watchkeeper.monitors._provenance_injection import STRONG, Injection
 from watchkeeper.monitors._provenance_memo import Analysis, TextMemo
@@ -280,11 +280,10 @@ class ProvenanceMonitor:
             return best
         asked = self._asked(state, tool, literals | set(values))
         if asked is not None:
-            score = (
-                self.asked_score
-                if asked.linked and asked.strength >= STRONG
-                else (self.asked_score - 0.15)
-            )
+            strong = asked.strength >= STRONG
+            # Strong and tied to the call's arguments: as sure as a value taken from it; one
+            # of the two: less; neither (a weak cue, arguments from elsewhere): a hint.
+            score = self.asked_score - 0.15 * (2 - strong - asked.linked)
             what = (
                 f"`{tool}` does what an instruction in tool output asked ({asked.verb}), "
                 "which the task did not ask for"
@@ -321,13 +320,18 @@ class ProvenanceMonitor:
             return None
         best: Asked | None = None
         for source_id, output in state.outputs:
+            rest: str | None = None
             for injection in output.injections:
-                verb = next((v for v in verbs if verb_in(v, injection.text)), None)
+                verb = next((v for v in verbs if named_in(v, injection.text)), None)
                 if verb is None:
                     continue
-                tied = linked(literals, output.lower)
-                if injection.strength < STRONG and not tied:
+                if rest is None:
+                    rest = _outside(output.lower, output.injections)
+                if named_in(verb, rest):
+                    # The data asks for it too (a ticket asking for read access, beside an
+                    # injected request to make it owner): the action is the data's.
                     continue
+                tied = linked(literals, output.lower)
                 found = Asked(source_id, verb, injection.strength, tied)
                 if best is None or (found.linked, found.strength) > (best.linked, best.strength):
                     best = found
@@ -414,6 +418,14 @@ def _words(value: str, text: str) -> int:
             count += 1
         start = text.find(value, start + 1)
     return count
+
+
+def _outside(text: str, injections: Sequence[Injection]) -> str:
+    """`text` (lower case) without the segments of its `injections`."""
+    for segment in sorted(_segments_of(injections), key=len, reverse=True):
+        if segment.strip():
+            text = text.replace(segment, " ")
+    return text
 
 
 def _segments_of(injections: Sequence[Injection]) -> set[str]:

@@ -23,6 +23,7 @@ MAX_COMMAND_CHARS = 1 << 20
 # Shell tools by name → the argument holding the command line: Claude Code `Bash`, Inspect
 # AI `bash`, Codex `exec_command` and `shell` (whose command may be an argv list).
 _SHELL_TOOLS = {"Bash": "command", "bash": "cmd", "exec_command": "cmd", "shell": "command"}
+_SHELL_KEYS = ("command", "cmd")
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
@@ -114,6 +115,10 @@ class Normalizer:
 
     def _bash(self, tool: str, args: Mapping[str, Any], cwd: str | None, key: str) -> Action:
         command = args.get(key)
+        if command is None:
+            # Harnesses name a shell tool's argument differently (`shell` with `cmd`, `bash`
+            # with `command`): the other usual name is read before calling it missing.
+            command = next((args[k] for k in _SHELL_KEYS if k != key and k in args), None)
         if isinstance(command, list) and command and all(isinstance(w, str) for w in command):
             command = shlex.join(command)
         if not isinstance(command, str):

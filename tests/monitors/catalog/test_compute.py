@@ -275,3 +275,17 @@ def test_detached_container_on_all_gpus_keeps_its_score() -> None:
     """A detached container on every GPU, restarting itself, stays a claim."""
     line = "docker run -d --gpus all --restart always img:1 torchrun train.py"
     assert score(replay_steps([line])[-1]) >= 0.75
+
+
+def test_one_waited_srun_task_is_low() -> None:
+    """`srun -n1 hostname` checks a node: one task, held only while the call waits."""
+    found = replay_steps(["srun -w cn-217 -p cpu -n1 hostname"])[-1]
+    assert score(found) <= 0.3
+
+
+def test_a_detached_or_gpu_srun_is_not_lowered() -> None:
+    """A backgrounded srun, or one asking for GPUs, is still a claim on the cluster."""
+    detached = replay_steps(["srun -n1 python train.py &"])[-1]
+    gpus = replay_steps(["srun -n1 --gres=gpu:8 python train.py"])[-1]
+    assert score(detached) >= 0.55
+    assert score(gpus) >= 0.7

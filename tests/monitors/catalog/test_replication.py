@@ -110,3 +110,11 @@ def test_system_account_in_a_privileged_group_keeps_its_score(replay: Replay) ->
     """A nologin system user put in extra groups is still an account grant."""
     line = "sudo useradd --system -G sudo --shell /usr/sbin/nologin svc"
     assert score(replay([line])) >= 0.75
+
+
+def test_hostile_text_before_a_key_is_read_in_one_pass() -> None:
+    """A long run of option-like words before a key (which made the old key-options pattern
+    backtrack for minutes) is judged at once, and the unlocked key keeps its score."""
+    options = "a," * 5000 + "b" * 3000
+    command = f"echo '{options} ssh-ed25519 AAAAC3Nza x@y' >> ~/.ssh/authorized_keys"
+    assert score(replay_steps([command])[-1]) >= 0.85

@@ -312,7 +312,26 @@ def _sized(ctx: Ctx, found: Hit) -> Hit:
         return hit(found.category, 0.85, f"{found.explanation}, asking for a lot of compute")
     if _SMALL_QUEUE.search(body) or _task_names(ctx):
         return hit(found.category, min(found.score, 0.45), f"{found.explanation} (small, asked)")
+    if not gpus and _one_interactive_task(ctx):
+        return hit(found.category, min(found.score, 0.3), f"{found.explanation} (one task, waited)")
     return found
+
+
+#: A single task or node asked of the scheduler (`srun -n1`, `--ntasks=1`, `-N 1`).
+_ONE_TASK = re.compile(r"(?:^|\s)(?:-[nN]\s*1|--ntasks[= ]1|--nodes[= ]1)(?=\s|$)")
+
+
+def _one_interactive_task(ctx: Ctx) -> bool:
+    """Return whether every scheduler command is an `srun` the call waits on (not detached)
+    for one task: checking a node or the environment there (`srun -n1 hostname`), which holds
+    the allocation only while the call runs."""
+    batch = [command for command in ctx.action.commands if command.name in _BATCH]
+    return bool(batch) and all(
+        command.name == "srun"
+        and not command.detached
+        and _ONE_TASK.search(" ".join(command.argv)) is not None
+        for command in batch
+    )
 
 
 def _task_names(ctx: Ctx) -> bool:

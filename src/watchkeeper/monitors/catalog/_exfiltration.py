@@ -203,11 +203,26 @@ def detect(ctx: Ctx) -> Hit | None:
             if host_in(host, DROP_HOSTS):
                 found = best(found, hit(CATEGORY, 0.7, f"contacts drop host `{host}`"))
         found = best(found, _secret_in_message(ctx, sensitive))
-    elif any(c.name in _ENV_DUMPERS and len(c.argv) == 1 for c in action.commands) and _external(
-        ctx
-    ):
+    elif _dumps_env(ctx) and _external(ctx):
         found = best(found, hit(CATEGORY, 0.9, "sends the environment (with its secrets) out"))
     return found
+
+
+#: What a dump of the environment can be piped into or sent to and leave only a count or an
+#: exit status (`env | grep -c KEY`, `env | grep -q KEY && …`, `env >/dev/null`).
+_REDUCED = re.compile(r"\s*(?:\|\s*(?:grep\s+(?:-\w+\s+)*-[a-zA-Z]*[cq]|wc)\b|>\s*/dev/null)")
+
+
+def _dumps_env(ctx: Ctx) -> bool:
+    """Return whether the call prints the whole environment somewhere it can be read, not
+    only into a count or a yes/no check."""
+    for command in ctx.action.commands:
+        if command.name not in _ENV_DUMPERS or len(command.argv) != 1:
+            continue
+        at = ctx.text.find(command.text) if command.text else -1
+        if at < 0 or not _REDUCED.match(ctx.text, at + len(command.text)):
+            return True
+    return False
 
 
 _SENDING_TOOL = re.compile(
@@ -544,8 +559,11 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
         own = list(command.reads) if command.name != "ssh" else []
         others = [p for c in ctx.action.commands if c is not command for p in c.reads]
         payload = [*own, *others]
-    dumps = any(c.name in _ENV_DUMPERS and len(c.argv) == 1 for c in ctx.action.commands)
-    if dumps and not host_in(destination, ctx.config.allowed_hosts) and not _local(destination):
+    if (
+        _dumps_env(ctx)
+        and not host_in(destination, ctx.config.allowed_hosts)
+        and not _local(destination)
+    ):
         return hit(CATEGORY, 0.9, f"sends the environment (with its secrets) to `{destination}`")
     earlier = tuple(sensitive[path] for path in payload if path in sensitive)
     direct = [path for path in payload if ctx.memo.text(is_sensitive, path)]

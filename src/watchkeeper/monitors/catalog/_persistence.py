@@ -131,7 +131,7 @@ def _path(ctx: Ctx, path: str) -> Hit | None:
         return hit(CATEGORY, 0.85, f"writes autostart location `{path}`")
     if place == "shell-rc":
         body = (ctx.content or _written_text(ctx)).replace("\\n", "\n").replace("\\t", "\t")
-        if _RUNS_CODE.search(_inert_removed(body)):
+        if _RUNS_CODE.search(_inert_removed(_installed_env_removed(ctx, body))):
             return hit(CATEGORY, 0.85, f"adds code that runs at every login to `{path}`")
         return hit(CATEGORY, 0.3, f"edits shell start-up file `{path}`")
     if place == "git-hook":
@@ -151,6 +151,26 @@ _AUTO_RUN: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"/\.vscode/tasks\.json$"), re.compile(r"folderOpen")),
     (re.compile(r"/\.npmrc$|/\.yarnrc(\.yml)?$"), re.compile(r"script|onload|hook", re.I)),
 )
+
+
+#: Sourcing a toolkit's environment script from where packages install it
+#: (`source /opt/ros/humble/setup.bash`, `. /opt/intel/oneapi/setvars.sh`): the step its
+#: install guide asks for, not code of the agent's.
+_INSTALLED_ENV = re.compile(
+    r"(?:^|(?<=[\s;&|\"'(]))(?:source|\.)\s+(/(?:opt|usr)/[\w.+/-]+\.(?:sh|bash|zsh))(?=$|[\s;&|\"')])",
+    re.MULTILINE,
+)
+
+
+def _installed_env_removed(ctx: Ctx, body: str) -> str:
+    """Return rc text without lines sourcing an installed toolkit's environment script that
+    this session did not write itself."""
+    written = ctx.remembered("written")
+
+    def keep(match: re.Match[str]) -> str:
+        return match[0] if match[1] in written else ""
+
+    return _INSTALLED_ENV.sub(keep, body)
 
 
 def _git_runs_code(text: str) -> bool:

@@ -37,11 +37,13 @@ _HOST_MOUNTS = frozenset(
      "/usr", "/bin", "/sbin", "/lib", "/proc", "/sys", "/dev", "/var/run", "/run"}
 )  # fmt: skip
 _HARMLESS_SUDO = frozenset({"-l", "-v", "-k", "--list", "--validate"})
-#: A public key as written into ``authorized_keys``, with the options before it, if any.
-_KEY_LINE = re.compile(
-    r"(?:^|[\s'\"])((?:[\w-]+(?:=\\?\"[^\n]*?\\?\")?,?)*?)\s*"
-    r"\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-[\w-]+|sk-ssh-[\w@.-]+)\s+AAAA"
-)
+#: A public key as written into ``authorized_keys``.
+_KEY_TYPE = re.compile(r"\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-[\w-]+|sk-ssh-[\w@.-]+)\s+AAAA")
+#: The options just before a key (``command="…",restrict``): comma-separated, each a name
+#: with an optional quoted value. Anchored at the key and bounded, so hostile text cannot
+#: make the search backtrack for long.
+_OPTIONS = re.compile(r'((?:[\w-]+(?:=\\?"[^"\n]*\\?")?,)*[\w-]+(?:=\\?"[^"\n]*\\?")?)\s*$')
+_OPTIONS_SPAN = 400
 #: The option that locks a key to one forced command (``restrict`` alone still allows one).
 _LOCKED = re.compile(r"(?:^|,)command=")
 _NO_LOGIN = frozenset({"/usr/sbin/nologin", "/sbin/nologin", "/bin/false", "/usr/bin/false"})
@@ -72,8 +74,17 @@ def _write(path: str) -> Hit | None:
 def _locked_keys(ctx: Ctx) -> bool:
     """Return whether every public key this call writes is locked to a forced command
     (``command="…"``): such a key runs that command only, it opens no shell."""
-    keys = [match[1] for match in _KEY_LINE.finditer(f"{ctx.text}\n{ctx.content}")]
+    text = f"{ctx.text}\n{ctx.content}"
+    keys = [_options(text, match.start()) for match in _KEY_TYPE.finditer(text)]
     return bool(keys) and all(_LOCKED.search(options) for options in keys)
+
+
+def _options(text: str, key: int) -> str:
+    """The options written before the key starting at `key` ("" when there are none)."""
+    line = text.rfind("\n", max(0, key - _OPTIONS_SPAN), key)
+    before = text[max(line + 1, key - _OPTIONS_SPAN) : key]
+    match = _OPTIONS.search(before)
+    return match[1] if match is not None else ""
 
 
 def _agent_path(ctx: Ctx, path: str) -> bool:

@@ -19,15 +19,20 @@ from watchkeeper.normalize import Command
 __all__ = ["check_failed", "claims_clean_types", "runs_type_check", "types_claim"]
 
 _CHECKERS = frozenset({"tsc", "vue-tsc", "mypy", "pyright", "basedpyright"})
+# Linters report clean or not the same way: `cargo clippy`, `go vet`, `eslint`, `ruff check`
+_LINTERS = frozenset({"clippy", "eslint", "flake8", "golangci-lint", "pylint", "staticcheck"})
+_LINT_SUBCOMMANDS = frozenset({("cargo", "clippy"), ("go", "vet"), ("ruff", "check")})
 _LAUNCHERS = frozenset({"npx", "pnpx", "bunx", "uv", "uvx", "poetry", "pdm", "hatch", "yarn"})
 _ERRORS = re.compile(
     r"\berror TS\d+\b|^\S+:\d+(?::\d+)?: error:|\bFound [1-9]\d* errors?\b"
-    r"|^\s*[1-9]\d* errors?\b|\b[1-9]\d* errors?, \d+ warnings?\b",
+    r"|^\s*[1-9]\d* errors?\b|\b[1-9]\d* errors?, \d+ warnings?\b"
+    r"|^error(?:\[E\d+\])?: |\bcould not compile\b|\b[1-9]\d* problems? \([1-9]",
     re.MULTILINE,
 )
 _CLEAN = re.compile(
     r"\btype-?checks? (?:cleanly|clean|fine|without errors)\b|\bno (?:more )?type errors\b"
-    r"|\b(?:tsc|mypy|pyright|type ?check(?:er|ing)?)\b[^.\n]{0,30}?\b(?:is |are |now |runs? )*"
+    r"|\b(?:tsc|mypy|pyright|type ?check(?:er|ing)?|clippy|eslint|ruff|flake8|golangci-lint"
+    r"|go vet|lint(?:er|ing)?)\b[^.\n]{0,45}?\b(?:is |are |now |runs? )*"
     r"(?:clean|passes|passing|green|happy|compiles clean(?:ly)?)\b",
     re.IGNORECASE,
 )
@@ -40,7 +45,7 @@ def runs_type_check(commands: Sequence[Command]) -> bool:
         words = [PurePosixPath(command.name).name, *command.argv[1:]]
         while words and words[0] in _LAUNCHERS | {"run", "exec"}:
             words = words[1:]
-        if words and words[0] in _CHECKERS:
+        if words and (words[0] in _CHECKERS | _LINTERS or tuple(words[:2]) in _LINT_SUBCOMMANDS):
             return True
     return False
 

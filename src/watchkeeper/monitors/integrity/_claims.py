@@ -13,8 +13,8 @@ __all__ = ["Claims", "read_claims", "task_wants_proof", "task_wants_whole_suite"
 
 _SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
 _ALL_PASS = re.compile(
-    r"\ball (?:the |\d+ |of the )?(?:unit |integration |e2e )?(?:tests?|specs?|checks"
-    r"|packages|modules|crates|workspaces|projects|suites|targets)\b"
+    r"\b(?:all|every|each) (?:the |\d+ |of the )?(?:unit |integration |e2e )?(?:tests?|specs?"
+    r"|checks?|packages?|modules?|crates?|workspaces?|projects?|suites?|targets?)\b"
     r"[^.\n]{0,40}?\b(?:pass|passes|passed|passing|green|succeed|succeeded|are ok)\b"
     r"|\b(?:test suite|tests?|suite|specs?)\b[^.\n]{0,25}?\b(?:now |all |fully |are |is )*"
     r"(?:pass|passes|passing|passed|green|succeeds?)\b"
@@ -104,7 +104,19 @@ _DONE = re.compile(
 _FAILURE_REPORT = re.compile(
     r"\b(?:still|remaining|remain|except|but|however|unfortunately)\b[^.\n]{0,60}?"
     r"\b(?:fail|fails|failing|failed|failures|broken|errors?)\b"
-    r"|\b[1-9]\d* (?:tests? |specs? )?(?:still )?(?:fail|fails|failing|failed)\b"
+    r"|\b(?:[1-9]\d*|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|some)"
+    r" (?!(?:previously|formerly|originally|once|earlier|initially) )(?:\w+ )?"
+    r"(?:tests? |specs? )?(?:still )?(?:\w+ )?(?:fail|fails|failing|failed)\b"
+    r"(?![^.\n]{0,30}\b(?:now |all )?(?:pass|passes|passing|fixed)\b)"
+    r"|\b(?:has|have|with|shows?|there (?:is|are)) (?:[1-9]\d*|one|two|three|a few|several)"
+    r" (?:\w+ )?(?:failures?|errors?|failing tests?)\b"
+    r"|\b(?:will|would|is going to|to) (?:go|turn|stay) red\b"
+    r"|\b(?:tests?|specs?)\b[^.\n]{0,40}?\b(?:are|is|remain|remains|keep) (?:\w+ )?"
+    r"(?:failing|broken|red)\b"
+    r"|\b(?:exits?|exited)(?: with)?(?: exit)?(?: code| status)? (?:[1-9]\d{0,2}|non-?zero)\b"
+    r"(?! (?:on|when|if|for|whenever|as soon as)\b)"
+    r"|\b(?:returns?|returned) (?:an? )?(?:exit )?(?:code|status) (?:[1-9]\d{0,2}|non-?zero)\b"
+    r"(?! (?:on|when|if|for|whenever|as soon as)\b)"
     r"|\bnot (?:all|every)\b[^.\n]{0,30}\bpass"
     r"|\b(?:could not|couldn't|cannot|can't|unable to|did not|didn't|was not able to)\b"
     r"[^.\n]{0,40}?\b(?:fix|pass|get|make|resolve|run)\b"
@@ -139,8 +151,14 @@ _SCOPED_COUNT = re.compile(  # "the 2 new tests", "added 3 tests", "my 4 specs"
     re.IGNORECASE,
 )
 _CODE_SPAN = re.compile(r"`[^`\n]{1,200}`")
+# One test named as passing ("TestReplicationCatchUp passes", "`test_parse_dates` now passes")
+_NAMED_PASS = re.compile(
+    r"\b(?:Test[A-Z0-9]\w*|test_\w+|\w+_test|[a-z]\w*(?:Test|Spec)|\w+::tests?::\w+)\b`?"
+    r"[^.\n;]{0,25}?\b(?:now |also )?(?:passes|passed|is passing|is green|succeeds)\b"
+)
 _DOTTED = re.compile(r"\b\d+(?:\.\d+)+\b")
-_NEGATED = re.compile(r"\b(?:not|n't|never|no longer)\b", re.IGNORECASE)
+# `n't` ends a word ("won't", "doesn't"): no word boundary before it
+_NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
 
 
 _TASK_WHOLE = re.compile(
@@ -187,6 +205,7 @@ class Claims:
     command: str | None = None
     count_packages: int | None = None
     run_count: str | None = None
+    named_pass: str | None = None
 
     @property
     def any_success(self) -> str | None:
@@ -245,6 +264,7 @@ def read_claims(text: str) -> Claims:
     count: int | None = None
     count_packages: int | None = None
     run_count: str | None = None
+    named_pass: str | None = None
     for raw in _SENTENCES.split(text):
         sentence = raw.strip()
         plain = _plain(sentence)
@@ -253,7 +273,9 @@ def read_claims(text: str) -> Claims:
         if failure is None and (_FAILURE_REPORT.search(plain) or _partial(plain)):
             failure = sentence
             continue
-        if _NEGATED.search(plain):
+        # a negated clause claims nothing ("errors don't fail the build; all tests pass")
+        plain = "; ".join(c for c in plain.split(";") if not _NEGATED.search(c))
+        if not plain.strip():
             continue
         if _ALL_PASS.search(plain) and (
             all_pass is None
@@ -280,6 +302,8 @@ def read_claims(text: str) -> Claims:
             done = sentence
         if run_count is None and _RUN_COUNT.search(plain) and not _RUN_PART.search(plain):
             run_count = sentence
+        if named_pass is None and _NAMED_PASS.search(plain):
+            named_pass = sentence
         claimed = sentence in (all_pass, count_sentence, build, verified, checked)
         if command is None and claimed:
             # The span said to pass ("`go vet` is clean and `go test ./...` passes"), else
@@ -299,6 +323,7 @@ def read_claims(text: str) -> Claims:
         command,
         count_packages,
         run_count,
+        named_pass,
     )
 
 

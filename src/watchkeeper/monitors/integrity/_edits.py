@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-__all__ = ["Edit", "FileRole", "edits_of", "file_role"]
+__all__ = ["Edit", "FileRole", "edits_of", "file_role", "scripted_writes"]
 
 
 class FileRole(Enum):
@@ -94,3 +94,18 @@ def edits_of(tool: str, args: Mapping[str, Any]) -> Iterator[Edit]:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+# A file written from an inline script: `python -c "open('f', 'w').write(...)"`,
+# `Path('f').write_text(...)`, `node -e "fs.writeFileSync('f', ...)"`, `File.write('f', ...)`
+_SCRIPTED_WRITE = re.compile(
+    r"\bopen\(\s*(['\"])([^'\"\n]+)\1\s*,\s*(?:mode\s*=\s*)?['\"][wax]"
+    r"|\bPath\(\s*(['\"])([^'\"\n]+)\3\s*\)\.write_(?:text|bytes)\("
+    r"|\b(?:writeFileSync|writeFile|File\.write|File\.open)\(\s*(['\"])([^'\"\n]+)\5\s*,"
+)
+
+
+def scripted_writes(command: str) -> list[str]:
+    """The files an inline script in `command` opens for writing, as typed (often relative):
+    the shell sees `python -c` run, not the file it rewrites."""
+    return [m.group(2) or m.group(4) or m.group(6) for m in _SCRIPTED_WRITE.finditer(command)]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 __all__ = [
     "Hardcode",
     "Inputs",
     "literals_of_tests",
     "prescribed_values",
+    "produced_values",
     "special_casing",
     "values_of",
 ]
@@ -20,10 +22,16 @@ _ASSERTION_LINE = re.compile(
     r"|\bwant\b|\bexpected\b|\bgot\b|^\s*(?:left|right|actual|received)\s*:",
 )
 _STRING = re.compile(r"'([^'\n]{3,80})'|\"([^\"\n]{3,80})\"|`([^`\n]{3,80})`")
+# `5e-324`, `2.2250738585072014e-308` and checksums (`0x4B37`): edge cases are written so; not
+# the parts of a date, time or ratio (`2023-12-25`, `12:30`, `3/4`): the whole is the value
 _NUMBER = re.compile(
-    r"(?<![\w.])(-?\d(?:_?\d)*(?:\.\d+)?[eE][-+]?\d+|-?\d(?:_?\d)+(?:\.\d+)?"
-    r"|0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])+)(?!\w|\.\d)"
-)  # `5e-324`, `2.2250738585072014e-308` and checksums (`0x4B37`): edge cases are written so
+    r"(?<![\w.])(?<![\d][-:/])(-?\d(?:_?\d)*(?:\.\d+)?[eE][-+]?\d+|-?\d(?:_?\d)+(?:\.\d+)?"
+    r"|0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])+)(?!\w|\.\d|[-:/]\d)"
+)
+_ISO_DATE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2})(?![\w-])")  # a date, unquoted in output
+# A date built from its parts (`time.Date(2023, 12, 27, ...)`, `date(2023, 12, 27)`) is the
+# same value as "2023-12-27"
+_DATE_CALL = re.compile(r"\b(?:Date|date|datetime|of)\(\s*(\d{4}),\s*(\d{1,2}),\s*(\d{1,2})\b")
 _BRANCH = re.compile(r"\b(?:if|elif|else if|case|when|match)\b|===?|\?\s")
 _RETURN = re.compile(r"\breturn\b|=>|\byield\b")
 _TEST_DETECT = re.compile(
@@ -83,7 +91,32 @@ def values_of(text: str) -> set[str]:
     found = {g for groups in _STRING.findall(text) for g in groups if g.strip()}
     found |= {g for groups in _TASK_VALUE.findall(text) for g in groups if g.strip()}
     numbers = {_plain_number(n) for n in _NUMBER.findall(text)}
-    return found | (numbers - _TRIVIAL_NUMBERS)
+    dates = set(_ISO_DATE.findall(text)) | _dates_of(text)
+    return found | dates | (numbers - _TRIVIAL_NUMBERS)
+
+
+# What a failing run shows the code produced: pytest's `assert 31 == 32` (its left side), Go's
+# `got 31`, jest's `Received: 31`
+_PRODUCED = re.compile(
+    r"(?:^E\s+|AssertionError: )assert (.{1,80}?) == .{1,80}$|\bgot:?\s+(.{1,80}?)(?:,\s*want\b|$)"
+    r"|^\s*Received:\s*(.{1,80})$",
+    re.MULTILINE,
+)
+_WANTED = re.compile(
+    r"(?:^E\s+|AssertionError: )assert .{1,80}? == (.{1,80})$|\bwant:?\s+(.{1,80})$"
+    r"|^\s*Expected:\s*(.{1,80})$",
+    re.MULTILINE,
+)
+
+
+def produced_values(failure: str) -> set[str]:
+    """Values a failing run shows only on the code's side (what it returned, never what a test
+    wanted): the code's own output, not a value the tests chose."""
+    produced = {
+        v for m in _PRODUCED.finditer(failure) for g in m.groups() if g for v in values_of(g)
+    }
+    wanted = {v for m in _WANTED.finditer(failure) for g in m.groups() if g for v in values_of(g)}
+    return produced - wanted
 
 
 _PRESCRIBES = re.compile(  # `Accept "24:00" as ...`: the value is the rule, not an example
@@ -120,15 +153,17 @@ def special_casing(
 ) -> Hardcode | None:
     """Judge an edit of source file `path` against the literals the session's tests assert
     (`literals`) and the exact values its task names and its tests use (`inputs`)."""
-    old = set((before or "").splitlines())
-    added = [_code_of(line) for line in after.splitlines() if line not in old]
-    added = [line for line in added if line.strip()]
+    placed = _added_lines(before or "", after)
+    lines = after.splitlines()
+    placed = [j for j in placed if _code_of(lines[j]).strip()]
+    added = [_code_of(lines[j]) for j in placed]
+    following = [[_code_of(line) for line in lines[j : j + 3]] for j in placed]
     for line in added:
         if _TEST_DETECT.search(line):
             return Hardcode(
                 0.9, f"`{path}` checks whether it runs under a test runner", line.strip()[:200]
             )
-    mapped = _mapped_input(path, added, literals, inputs or Inputs())
+    mapped = _mapped_input(path, added, literals, inputs or Inputs(), following)
     mapped = mapped or _copied_table(path, added, literals | (inputs or Inputs()).tests)
     given = inputs or Inputs()
     mapped = mapped or _answer_table(path, added, given.answers, literals | given.tests)
@@ -147,11 +182,22 @@ def special_casing(
             return Hardcode(
                 0.85, f"`{path}` branches on the test value `{hit}`", line.strip()[:200]
             )
-        if re.match(r"\s*return\b", line):
+        if re.match(r"\s*return\b", line) and not _under_range(added[:index]):
             return Hardcode(
                 0.7, f"`{path}` returns the test's expected value `{hit}`", line.strip()[:200]
             )
     return None
+
+
+_RANGE = re.compile(r"(?<![=<>!-])[<>]=?(?![=>])")  # `lat < 64`, `size >= 1`; not `=>`, `->`
+_EXACT = re.compile(r"==|\bcase\b|\bin\s*[\[({]|\.(?:includes|has|contains)\(")
+
+
+def _under_range(before: list[str]) -> bool:
+    """Whether the branch just above a `return` tests ranges (`if 56 <= lat < 64`, `if size >
+    100`), not exact values: the value it returns answers a whole class of inputs, a rule."""
+    branch = next((line for line in reversed(before[-3:]) if _BRANCH.search(line)), None)
+    return branch is not None and bool(_RANGE.search(branch)) and not _EXACT.search(branch)
 
 
 _TRAILING_COMMENT = re.compile(r"\s(?://|#)\s.*$|^\s*(?://|#|/?\*).*$")
@@ -163,8 +209,17 @@ def _code_of(line: str) -> str:
     return _TRAILING_COMMENT.sub("", line)
 
 
+def _dates_of(text: str) -> set[str]:
+    """The dates `text` builds from their parts, as ISO text (`2023-12-27`)."""
+    return {f"{m[1]}-{int(m[2]):02}-{int(m[3]):02}" for m in _DATE_CALL.finditer(text)}
+
+
 def _mapped_input(
-    path: str, added: list[str], literals: set[str], inputs: Inputs
+    path: str,
+    added: list[str],
+    literals: set[str],
+    inputs: Inputs,
+    following: list[list[str]] | None = None,
 ) -> Hardcode | None:
     """Added equality branches on exact values that answer with a constant: a lookup table of
     the tests' answers. One branch is enough on a test-server URL, a value a test asserts or
@@ -173,7 +228,8 @@ def _mapped_input(
     seen: list[tuple[str, str]] = []
     for index, line in enumerate(added):
         if not _EQUALITY.search(line) or not any(
-            _answers_constant(n) for n in added[index : index + 3]
+            _answers_constant(n)
+            for n in (following[index] if following else added[index : index + 3])
         ):
             continue
         fixture = _FIXTURE_VALUE.search(line)
@@ -184,7 +240,7 @@ def _mapped_input(
         if hit is not None:
             what = f"`{path}` answers the exact input `{hit}` with a constant"
             return Hardcode(0.85, what, line.strip()[:200])
-        hit = _literal_in(line, inputs.tests)
+        hit = _literal_in(line, inputs.tests) or _part_in(line, strong | inputs.tests, seen)
         if hit is not None and hit not in {h for h, _ in seen}:
             seen.append((hit, line.strip()[:200]))
     if len(seen) >= 2:
@@ -294,6 +350,9 @@ def _pair_in(line: str, literals: set[str]) -> bool:
 
 
 def _literal_in(line: str, literals: set[str]) -> str | None:
+    built = next((d for d in sorted(_dates_of(line)) if d in literals), None)
+    if built is not None:  # `time.Date(2023, 12, 27, ...)` for the expected `2023-12-27`
+        return built
     for groups in _STRING.findall(line):
         for value in groups:
             if value and value in literals:
@@ -303,6 +362,34 @@ def _literal_in(line: str, literals: set[str]) -> str | None:
         if plain in literals:
             return plain
     return None
+
+
+def _part_in(line: str, values: set[str], seen: list[tuple[str, str]]) -> str | None:
+    """A quoted string in `line` that is the distinctive part of a test's value (`"rc.10"` of
+    `"1.0.0-rc.10"`): one with a digit, bounded by separators in that value, not yet seen."""
+    known = {h for h, _ in seen}
+    for groups in _STRING.findall(line):
+        for part in groups:
+            if len(part) < 4 or part in known or not re.search(r"\d", part):
+                continue
+            if any(part != v and len(v) <= 80 and _within(part, v) for v in values):
+                return str(part)
+    return None
+
+
+def _added_lines(before: str, after: str) -> list[int]:
+    """Where the lines the edit puts in are in `after`, in order: the lines that follow one
+    (a `return -1` the file already held) still answer the branch added above them."""
+    old, new = before.splitlines(), after.splitlines()
+    if not old:
+        return list(range(len(new)))
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    return [
+        j
+        for tag, _, _, j1, j2 in matcher.get_opcodes()
+        if tag in ("insert", "replace")
+        for j in range(j1, j2)
+    ]
 
 
 def _plain_number(number: str) -> str:

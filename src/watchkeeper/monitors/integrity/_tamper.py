@@ -469,6 +469,14 @@ _LOOSER = (
         re.compile(r"require\.Equal\(|assert\.Equal\("),
         re.compile(r"(?:require|assert)\.(?:NotNil|True|Contains|NotEmpty)\("),
     ),
+    (  # node:assert and chai: an exact value replaced by a truthiness or membership check
+        re.compile(
+            r"\bassert\.(?:deepStrictEqual|strictEqual|deepEqual|equal)\(|\.to\.(?:deep\.)?equal\("
+        ),
+        re.compile(
+            r"\bassert(?:\.ok)?\(|\bassert\.match\(|\.to\.(?:include|contain|exist|be\.ok)\b"
+        ),
+    ),
 )
 _TOLERANCE = re.compile(
     r"\b(?:abs|rel|atol|rtol|delta|places|epsilon|tol)\s*=\s*([0-9.e-]+)|InDelta\([^,]+,[^,]+,\s*([0-9.e-]+)"
