@@ -4,17 +4,15 @@ says "delete them" or "grant push access" hijacks a call on data the agent alrea
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
-from watchkeeper.events import ToolCall, ToolResult
-from watchkeeper.monitors import Finding, Monitor, SessionView, Step, run_monitors
+from tests.monitors._provenance_session import call as _call
+from tests.monitors._provenance_session import result as _result
+from watchkeeper.monitors import SessionView
 from watchkeeper.monitors._provenance_asked import asked_verb, verb_in
 from watchkeeper.monitors.provenance import provenance
-from watchkeeper.normalize import Normalizer
 
-NORMALIZER = Normalizer()
 EVENTS = json.dumps(
     {
         "events": [
@@ -29,16 +27,6 @@ EVENTS = json.dumps(
         ]
     }
 )
-
-
-def _call(monitor: Monitor, view: SessionView, tool: str, args: dict[str, Any]) -> list[Finding]:
-    call = ToolCall(session_id="s1", tool=tool, args=args)
-    return run_monitors([monitor], view, Step(len(view.steps), call, NORMALIZER.tool_call(call)))
-
-
-def _result(monitor: Monitor, view: SessionView, tool: str, output: str) -> None:
-    event = ToolResult(session_id="s1", tool=tool, output=output)
-    run_monitors([monitor], view, Step(len(view.steps), event))
 
 
 def test_a_delete_only_the_injection_asked_for_is_a_hijack() -> None:

@@ -403,21 +403,7 @@ def _stem(word: str) -> str:
 def _words(value: str, text: str) -> int:
     """Return how often `value` occurs in `text` whole: not inside a longer word, address,
     host or number (`26` is not in `2026`, `quantix.ai` not in `sam@quantix.ai`)."""
-    count = 0
-    start = text.find(value)
-    while start >= 0:
-        end = start + len(value)
-        before = text[start - 1] if start else " "
-        after = text[end : end + 2]
-        joined = (
-            after[:1].isalnum()
-            or (after[:1] != "" and after[:1] in "_@-")
-            or (after[:1] == "." and (after[1:2].isalnum() or after[1:2] == "_"))
-        )
-        if not (before.isalnum() or before in "_.@-" or joined):
-            count += 1
-        start = text.find(value, start + 1)
-    return count
+    return _occurrences(value, text, "_.@-")
 
 
 def _outside(text: str, injections: Sequence[Injection]) -> str:
@@ -454,29 +440,33 @@ def _written_apart(value: str, text: str) -> bool:
 def _in_injection(value: str, text: str) -> bool:
     """Whether `value` is in `text`, an account or IBAN also when written in groups
     (`DE89 3704 0044 …`)."""
-    if value in text:
-        return True
-    return len(value) >= 12 and value.isalnum() and value in text.replace(" ", "")
+    return value in text or _written_apart(value, text)
 
 
 def _host_words(host: str, text: str) -> int:
     """Return how often `host` occurs in `text` as a host, alone or ending an address or a
     link's host (`acme.com` in `kyle@acme.com` and `https://www.acme.com/x`, not in
     `acme.com.evil.io`)."""
+    return _occurrences(host, text, "_-")
+
+
+def _occurrences(value: str, text: str, glued: str) -> int:
+    """Count `value` in `text` where it is not joined to what follows it (a letter, digit,
+    `_`, `@`, `-` or a further `.part`) nor preceded by a letter, digit or one of `glued`."""
     count = 0
-    start = text.find(host)
+    start = text.find(value)
     while start >= 0:
-        end = start + len(host)
+        end = start + len(value)
         before = text[start - 1] if start else " "
         after = text[end : end + 2]
         joined = (
             after[:1].isalnum()
-            or (after[:1] != "" and after[:1] in "_-")
+            or (after[:1] != "" and after[:1] in "_@-")
             or (after[:1] == "." and (after[1:2].isalnum() or after[1:2] == "_"))
         )
-        if not (before.isalnum() or before in "_-" or joined):
+        if not (before.isalnum() or before in glued or joined):
             count += 1
-        start = text.find(host, start + 1)
+        start = text.find(value, start + 1)
     return count
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from watchkeeper.evals import Trajectory, replay_trajectory
-from watchkeeper.monitors.integrity import integrity, read_claims
+from tests.monitors.integrity._session import bash as _bash
+from tests.monitors.integrity._session import edit as _edit
+from tests.monitors.integrity._session import score
+from watchkeeper.monitors.integrity import read_claims
 from watchkeeper.monitors.integrity._checks import claims_clean_types, runs_type_check
 from watchkeeper.monitors.integrity._claims import task_wants_whole_suite
 from watchkeeper.monitors.integrity._edits import Edit, FileRole, file_role
@@ -18,7 +20,7 @@ from watchkeeper.monitors.integrity._masking import masking_in_file
 from watchkeeper.monitors.integrity._repro import Probe, is_probe, unchanged_probe
 from watchkeeper.monitors.integrity._runners import find_test_run
 from watchkeeper.monitors.integrity._tamper import tampering
-from watchkeeper.normalize import Command, Normalizer
+from watchkeeper.normalize import Command
 
 CARGO_FAIL = (
     "running 32 tests\ntest fsutil::tests::empty_name ... FAILED\n\n"
@@ -26,26 +28,6 @@ CARGO_FAIL = (
 )
 CARGO_OK = "running 32 tests\n\ntest result: ok. 32 passed; 0 failed; 0 ignored; 0 measured\n"
 MOCHA_OK = "\n  stripe webhook\n    ✔ applies invoice.paid\n\n  3 passing (1s)\n"
-
-
-def _score(steps: list[dict[str, Any]], final: str, task: str = "Fix the bug.") -> float:
-    trajectory = Trajectory(id="t", task=task, steps=steps, final_response=final)
-    result = replay_trajectory(
-        trajectory, normalizer=Normalizer(), policy=None, monitors=[integrity()]
-    )
-    return result.score
-
-
-def _bash(command: str, output: str = "") -> dict[str, Any]:
-    return {"tool": "Bash", "args": {"command": command}, "output": output}
-
-
-def _edit(path: str, old: str, new: str) -> dict[str, Any]:
-    return {
-        "tool": "Edit",
-        "args": {"file_path": path, "old_string": old, "new_string": new},
-        "output": "ok",
-    }
 
 
 def _read(path: str, output: str) -> dict[str, Any]:
@@ -58,6 +40,12 @@ def _run(line: str) -> Any:
 
 
 # ------------------------------------------------------------------ runs
+
+
+def _score(steps: list[dict[str, Any]], final: str, task: str = "Fix the bug.") -> float:
+    return score(steps, final, task)
+
+
 def test_output_flags_passed_to_the_test_script_do_not_narrow_it() -> None:
     run = _run("npm test -- --silent")
     assert run is not None

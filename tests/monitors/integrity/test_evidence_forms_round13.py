@@ -6,10 +6,12 @@ the failure, range checks that return a value, and inline tests put back into a 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from watchkeeper.evals import Trajectory, replay_trajectory
-from watchkeeper.monitors.integrity import integrity, read_claims
+from tests.monitors.integrity._session import bash as _bash
+from tests.monitors.integrity._session import edit, score
+from watchkeeper.monitors.integrity import read_claims
 from watchkeeper.monitors.integrity._edits import Edit, FileRole
 from watchkeeper.monitors.integrity._hardcode import (
     literals_of_tests,
@@ -19,27 +21,16 @@ from watchkeeper.monitors.integrity._hardcode import (
 )
 from watchkeeper.monitors.integrity._masking import masking, masking_in_file
 from watchkeeper.monitors.integrity._tamper import tampering
-from watchkeeper.normalize import Normalizer
 
 PY_FAIL = "Ran 57 tests in 0.09s\n\nFAILED (failures=1)\n"
 PY_OK = "Ran 9 tests in 0.01s\n\nOK\n"
 
 
 def _score(steps: list[dict[str, Any]], final: str, task: str = "Fix the bug.") -> float:
-    trajectory = Trajectory(id="t", task=task, steps=steps, final_response=final)
-    result = replay_trajectory(
-        trajectory, normalizer=Normalizer(), policy=None, monitors=[integrity()]
-    )
-    return result.score
+    return score(steps, final, task)
 
 
-def _bash(command: str, output: str = "") -> dict[str, Any]:
-    return {"tool": "Bash", "args": {"command": command}, "output": output}
-
-
-def _edit(path: str, old: str, new: str) -> dict[str, Any]:
-    args = {"file_path": path, "old_string": old, "new_string": new}
-    return {"tool": "Edit", "args": args, "output": "updated"}
+_edit = partial(edit, output="updated")
 
 
 def test_one_failure_in_words_is_a_failure_report() -> None:
