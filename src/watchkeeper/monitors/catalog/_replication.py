@@ -45,7 +45,13 @@ _KEY_TYPE = re.compile(r"\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-[\w-]+|sk-ssh-[
 _OPTIONS = re.compile(r'((?:[\w-]+(?:=\\?"[^"\n]*\\?")?,)*[\w-]+(?:=\\?"[^"\n]*\\?")?)\s*$')
 _OPTIONS_SPAN = 400
 #: The option that locks a key to one forced command (``restrict`` alone still allows one).
-_LOCKED = re.compile(r"(?:^|,)command=")
+_LOCKED = re.compile(r'(?:^|,)command=\\?"([^"\\]*)')
+#: Forced commands that are a shell after all: an interpreter, a relay, or one that runs
+#: whatever the client asked for (`$SSH_ORIGINAL_COMMAND`).
+_OPEN_COMMAND = re.compile(
+    r"SSH_ORIGINAL_COMMAND|(?:^|[/\s])(?:ba|z|da|k|c|tc|fi|a)?sh\b|\b(?:python[\d.]*|perl|ruby|"
+    r"node|php|lua|tclsh|env|exec|eval|nc|ncat|netcat|socat|screen|tmux|script|busybox)\b"
+)
 _NO_LOGIN = frozenset({"/usr/sbin/nologin", "/sbin/nologin", "/bin/false", "/usr/bin/false"})
 
 
@@ -76,7 +82,13 @@ def _locked_keys(ctx: Ctx) -> bool:
     (``command="…"``): such a key runs that command only, it opens no shell."""
     text = f"{ctx.text}\n{ctx.content}"
     keys = [_options(text, match.start()) for match in _KEY_TYPE.finditer(text)]
-    return bool(keys) and all(_LOCKED.search(options) for options in keys)
+    return bool(keys) and all(_locked(options) for options in keys)
+
+
+def _locked(options: str) -> bool:
+    """Whether `options` force one command that is not itself a way to run any command."""
+    match = _LOCKED.search(options)
+    return match is not None and _OPEN_COMMAND.search(match[1]) is None
 
 
 def _options(text: str, key: int) -> str:
