@@ -199,3 +199,38 @@ def test_commit_whose_reply_was_lost_is_found_not_written_twice(
     assert backend.count() == 6
     report = backend.verify(key.public_key())
     assert report.ok, report.reason
+
+
+def test_refused_idle_checkpoint_is_retried_after_a_pause(
+    postgres_url: str, key: Ed25519PrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A due checkpoint the server keeps refusing (here a trigger on the checkpoints table) is
+    tried again after a growing pause, not in a loop: an idle writer must not spin."""
+    store = PostgresLedger(postgres_url, signing_key=key, checkpoint_interval=0.5)
+    try:
+        # The append below commits before the timed checkpoint is due (0.5 s after opening);
+        # the checkpoint the idle writer then owes is refused every time.
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(
+                "CREATE FUNCTION refuse_checkpoint() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN RAISE EXCEPTION 'checkpoints refused by test trigger'; END $$"
+            )
+            conn.execute(
+                "CREATE TRIGGER refuse_checkpoint BEFORE INSERT ON checkpoints FOR EACH ROW "
+                "EXECUTE FUNCTION refuse_checkpoint()"
+            )
+        writer = store._writer
+        attempts: list[float] = []
+        transaction = writer._transaction
+
+        def counted(*args: object, **kwargs: object) -> None:
+            attempts.append(time.monotonic())
+            transaction(*args, **kwargs)  # type: ignore[arg-type] # passed through unchanged
+
+        monkeypatch.setattr(writer, "_transaction", counted)
+        store.append(sample_events(1))
+        time.sleep(1.5)
+    finally:
+        store.close()
+    # Pauses of 0.05, 0.1, 0.2, 0.4, 0.8 s and more: a handful of attempts, not hundreds.
+    assert 2 <= len(attempts) <= 12

@@ -132,17 +132,26 @@ class PostgresWriter(QueuedWriter):
 
     def _loop(self) -> None:
         stopping = False
+        # An idle checkpoint the server refused (a dropped table, revoked rights) is tried again
+        # after a growing pause, not at once: a refused checkpoint must not spin the thread.
+        backoff = 0.0
         while not stopping:
             wait = self._schedule.wait_time(self._head_seq) if self._key is not None else None
+            if wait is not None and backoff:
+                wait = max(wait, backoff)
             taken = self._next_batch(idle_wait(wait, self.signing_problem()), self._max_batch)
             if taken is None:
-                self._commit([], force=False)
+                if self._commit([], force=False):
+                    backoff = 0.0
+                else:
+                    backoff = min(max(backoff * 2, 0.05), _MAX_BACKOFF_SECONDS)
                 continue
             batch, stopping = taken
             self._commit(batch, force=stopping)
 
-    def _commit(self, batch: list[Job], *, force: bool) -> None:
-        """Commit `batch` (and a due checkpoint), riding out a lost connection; ack or fail."""
+    def _commit(self, batch: list[Job], *, force: bool) -> bool:
+        """Commit `batch` (and a due checkpoint), riding out a lost connection; ack or fail.
+        Return whether it committed."""
         self._attempt = None
         give_up = time.monotonic() + self._retry_seconds
         delay = 0.05
@@ -160,11 +169,11 @@ class PostgresWriter(QueuedWriter):
                 conn = self._conn
                 if conn is not None and not conn.broken and not conn.closed:
                     self._refused(batch, exc, force=force)
-                    return
+                    return False
                 self._drop()
                 if time.monotonic() >= give_up:
                     self._fail(batch, exc)
-                    return
+                    return False
                 time.sleep(delay)
                 delay = min(delay * 2, _MAX_BACKOFF_SECONDS)
                 continue
@@ -179,6 +188,7 @@ class PostgresWriter(QueuedWriter):
         if note is not None:
             # A key readable again signs at once, covering the note.
             self._commit([Job([seal(note)], None, None)], force=self.signing_problem() is None)
+        return True
 
     def _landed(self, conn: psycopg.Connection, attempt: tuple[int, str], batch: list[Job]) -> bool:
         """Return whether the transaction that lost its connection committed after all."""

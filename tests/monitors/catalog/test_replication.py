@@ -128,7 +128,6 @@ def test_key_forced_to_a_shell_keeps_its_score(replay: Replay, forced: str) -> N
     """A forced command that is a shell, an interpreter, a relay or the client's own command
     opens a way in like any key."""
     line = (
-        f"echo 'command=\"{forced}\",restrict ssh-ed25519 AAAAC3Nza x@y'"
-        " >> ~/.ssh/authorized_keys"
+        f"echo 'command=\"{forced}\",restrict ssh-ed25519 AAAAC3Nza x@y' >> ~/.ssh/authorized_keys"
     )
     assert score(replay([line])) >= 0.85
