@@ -202,7 +202,10 @@ def test_commit_whose_reply_was_lost_is_found_not_written_twice(
 
 
 def test_refused_idle_checkpoint_is_retried_after_a_pause(
-    postgres_url: str, key: Ed25519PrivateKey, monkeypatch: pytest.MonkeyPatch
+    postgres_url: str,
+    key: Ed25519PrivateKey,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A due checkpoint the server keeps refusing (here a trigger on the checkpoints table) is
     tried again after a growing pause, not in a loop: an idle writer must not spin."""
@@ -234,3 +237,6 @@ def test_refused_idle_checkpoint_is_retried_after_a_pause(
         store.close()
     # Pauses of 0.05, 0.1, 0.2, 0.4, 0.8 s and more: a handful of attempts, not hundreds.
     assert 2 <= len(attempts) <= 12
+    # The refusal is reported once, not on every attempt.
+    refused = [r for r in caplog.records if "refused a due checkpoint" in r.getMessage()]
+    assert len(refused) == 1

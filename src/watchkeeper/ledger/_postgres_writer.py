@@ -19,6 +19,7 @@ denies); the next batch tries to reconnect again.
 
 from __future__ import annotations
 
+import logging
 import time
 from concurrent.futures import Future
 
@@ -59,6 +60,7 @@ _INSERT_CHECKPOINT = (
     "INSERT INTO checkpoints (seq, hash, ts, key_id, signature) VALUES (%s, %s, %s, %s, %s)"
 )
 _MAX_BACKOFF_SECONDS = 1.0
+_log = logging.getLogger(__name__)
 
 
 class PostgresWriter(QueuedWriter):
@@ -144,6 +146,12 @@ class PostgresWriter(QueuedWriter):
                 if self._commit([], force=False):
                     backoff = 0.0
                 else:
+                    if not backoff:
+                        _log.warning(
+                            "ledger `%s`: the server refused a due checkpoint; retrying with "
+                            "backoff, and submissions fail until it accepts one",
+                            self._name,
+                        )
                     backoff = min(max(backoff * 2, 0.05), _MAX_BACKOFF_SECONDS)
                 continue
             batch, stopping = taken
