@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,18 @@ def test_an_unreachable_gateway_rejects(home: Path, tmp_path: Path) -> None:
     )
     _run(tmp_path, task, model, approval)
     assert executed == []
+
+
+def test_an_approver_inspect_replaced_closes_its_pipeline(home: Path, tmp_path: Path) -> None:
+    """Each eval builds its approvers; the previous eval's in-process pipeline is closed once
+    Inspect lets go of it, instead of every pipeline staying open until the process exits."""
+    before = {t.ident for t in threading.enumerate()}
+    for run in range(3):
+        task, model = _task([], ["ls"])
+        _run(tmp_path / f"run{run}", task, model, _approval(tmp_path, home))
+    writers = [
+        t.name
+        for t in threading.enumerate()
+        if t.ident not in before and t.is_alive() and t.name.startswith("ledger-writer")
+    ]
+    assert len(writers) <= 1, writers

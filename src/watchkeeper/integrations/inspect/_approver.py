@@ -20,9 +20,9 @@ Each Inspect sample is one ledger session (``inspect-<sample uuid>``).
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import uuid
+import weakref
 from pathlib import Path
 from typing import Any, Literal
 
@@ -120,7 +120,6 @@ def gateway(
             review_wait=_review_wait(review_wait),
         )
     )
-    atexit.register(stack.close)
     decider: Decider = wiring.decider
     fallback = f"inspect-{uuid.uuid4().hex}"
 
@@ -164,4 +163,8 @@ def gateway(
             )
         return _answer(verdict, ask)
 
+    # The pipeline (ledger writer, monitors) closes when Inspect lets go of the approver, or
+    # at interpreter exit at the latest; an `atexit` hook would keep every approver's
+    # pipeline open until exit.
+    weakref.finalize(approve, stack.close)
     return approve
