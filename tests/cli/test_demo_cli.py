@@ -12,19 +12,20 @@ CLI = [str(Path(sys.executable).with_name("watchkeeper"))]
 
 
 def _demo(home: Path) -> subprocess.CompletedProcess[str]:
+    """Run the demo on `home` as `make run` does: the watchkeeper home is ~/.watchkeeper."""
     return subprocess.run(
         [*CLI, "demo", "--home", str(home), "--port", "0", "--exit"],
         capture_output=True,
         text=True,
         check=False,
         timeout=240,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(home), "COLUMNS": "200"},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(home.parent), "COLUMNS": "200"},
     )
 
 
 def test_demo_replays_the_session_and_verifies_the_ledger(tmp_path: Path) -> None:
     """The demo decides every call as the built-in policy says and the ledger verifies."""
-    result = _demo(tmp_path / "home")
+    result = _demo(tmp_path / ".watchkeeper")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
 
@@ -43,6 +44,7 @@ def test_demo_replays_the_session_and_verifies_the_ledger(tmp_path: Path) -> Non
     assert "allow" in row("pytest -q tests/test_parser.py")
     assert "allow-git-local" in row("git status --short")
     assert "allow" in row("Edit")
+    assert "deny" not in row("Edit")
     assert "ledger verify: ok" in result.stdout
     assert "/docs" in result.stdout
     assert "ledger.db" in result.stdout
@@ -50,7 +52,7 @@ def test_demo_replays_the_session_and_verifies_the_ledger(tmp_path: Path) -> Non
 
 def test_demo_runs_twice_on_one_home(tmp_path: Path) -> None:
     """A second run reuses the home (token, key, ledger) and the ledger still verifies."""
-    home = tmp_path / "home"
+    home = tmp_path / ".watchkeeper"
     assert _demo(home).returncode == 0
     token = (home / "demo.token").read_text()
     second = _demo(home)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -127,12 +128,16 @@ def run_demo(home: Path, *, port: int = DEFAULT_DEMO_PORT, exit_after: bool = Fa
     gateway = _start(home, port, console)
     try:
         console.print(f"gateway serving at {gateway.url} (pid {gateway.pid}); replaying…")
-        steps = replay(
-            load_session(),
-            env=hook_env(gateway.url, token, home),
-            project=home / "demo-project",
-            session_id=session_id,
-        )
+        # The demo agent's project (its cwd, holding its transcript) lies outside the
+        # watchkeeper home: the policy denies an agent's writes inside that home, so a
+        # project there would have its ordinary edits denied.
+        with tempfile.TemporaryDirectory(prefix="watchkeeper-demo-") as project:
+            steps = replay(
+                load_session(),
+                env=hook_env(gateway.url, token, home),
+                project=Path(project),
+                session_id=session_id,
+            )
         rules = rules_by_tool_use(gateway.url, token, session_id)
         console.print(_table(steps, rules))
         verified, verdict = _verify(home)
