@@ -15,7 +15,16 @@ from typer.testing import CliRunner
 
 from tests._backends import sqlite_only, tamper
 from watchkeeper.cli.ledger import app
-from watchkeeper.events import Decision, Reasoning, ToolCall, VerdictEvent
+from watchkeeper.events import (
+    AlertEvent,
+    Decision,
+    ProcessEvent,
+    Reasoning,
+    ReviewEvent,
+    Severity,
+    ToolCall,
+    VerdictEvent,
+)
 from watchkeeper.ledger import (
     key_id,
     ledger_location,
@@ -107,6 +116,29 @@ def test_tail_prints_one_line_per_event(home: Path) -> None:
     assert "rm -rf /1" in lines[0]
     assert "deny [no-rm] destructive [command]" in lines[1]
     assert "secret thought 1" in lines[2]
+
+
+def test_tail_summarises_alerts_processes_and_reviews(tmp_path: Path) -> None:
+    """Oversight records get a readable line too: an alert's severity, category, score and
+    monitor; a process's pid and how it ended; a review's action, target and reviewer."""
+    alert = AlertEvent(
+        session_id="s",
+        monitor="integrity",
+        category="falsified-verification",
+        severity=Severity.HIGH,
+        score=0.92,
+        explanation="claims success, but the last test run failed",
+    )
+    process = ProcessEvent(session_id="s", phase="exit", pid=41, argv=("sleep", "9"), signal=9)
+    review = ReviewEvent(session_id="review", action="dismiss", reviewer="ana", target="alert:1")
+    with open_ledger(tmp_path) as store:
+        store.append([alert, process, review])
+    result = runner.invoke(app, ["tail", "--home", str(tmp_path), "-n", "3"])
+    assert result.exit_code == 0, result.output
+    alert_line, process_line, review_line = result.output.splitlines()
+    assert "high falsified-verification 0.92 (integrity) claims success" in alert_line
+    assert "exit pid 41 signal 9 sleep 9" in process_line
+    assert "dismiss alert:1 by ana" in review_line
 
 
 def test_tail_follow_prints_events_appended_later(home: Path) -> None:

@@ -14,11 +14,15 @@ from rich.console import Console
 from rich.text import Text
 
 from watchkeeper.events import (
+    AlertEvent,
+    DeploymentEvent,
     ErrorEvent,
     Event,
     Lifecycle,
     Message,
+    ProcessEvent,
     Reasoning,
+    ReviewEvent,
     ToolCall,
     ToolResult,
     VerdictEvent,
@@ -166,6 +170,27 @@ def _summary(event: Event) -> tuple[str, str]:
         return f"{event.phase} {_short(event.detail) if event.detail else ''}".rstrip(), "cyan"
     if isinstance(event, ErrorEvent):
         return f"{event.where}: {_short(event.message)}", "red"
+    return _oversight_summary(event)
+
+
+def _oversight_summary(event: Event) -> tuple[str, str]:
+    """Summaries of what the oversight itself records: alerts, processes, deployments, reviews."""
+    if isinstance(event, AlertEvent):
+        head = f"{event.severity.value} {event.category} {event.score:.2f} ({event.monitor})"
+        return f"{head} {_short(event.explanation)}".rstrip(), "bold magenta"
+    if isinstance(event, ProcessEvent):
+        ended = ""
+        if event.phase == "exit":
+            ended = f" signal {event.signal}" if event.signal else f" exit {event.exit_code}"
+        argv = _short(" ".join(event.argv)) if event.argv else event.exe or "?"
+        return f"{event.phase} pid {event.pid}{ended} {argv}", "cyan"
+    if isinstance(event, DeploymentEvent):
+        actor = f" by {event.actor}" if event.actor else ""
+        return f"{event.action} {event.name}{actor}", "cyan"
+    if isinstance(event, ReviewEvent):
+        target = f" {event.target}" if event.target else ""
+        reason = f": {_short(event.reason)}" if event.reason else ""
+        return f"{event.action}{target} by {event.reviewer}{reason}", "yellow"
     return "", ""
 
 
