@@ -31,12 +31,15 @@ __all__ = [
     "has_short_flag",
     "hit",
     "host_in",
+    "inline_program",
     "is_secret",
     "is_sensitive",
+    "is_test_path",
     "manifest_files",
     "operands",
     "positionals",
     "prints_credentials",
+    "strings",
 ]
 
 SECRET_PATH = re.compile(
@@ -119,6 +122,16 @@ def prints_credentials(command: Command) -> bool:
         if command.name == prefix[0] and words[: len(prefix) - 1] == prefix[1:]:
             return prefix[:3] != ("kubectl", "config", "view") or "--raw" in command.argv
     return False
+
+
+_TEST_PATH = re.compile(
+    r"(^|/)(tests?|spec|__tests__)/|(^|/)(test_[^/]*|[^/]*_test\.\w+|conftest\.py)$"
+)
+
+
+def is_test_path(path: str) -> bool:
+    """Return whether `path` is a test file or lives in a test directory."""
+    return _TEST_PATH.search(path) is not None
 
 
 def is_sensitive(path: str) -> bool:
@@ -286,6 +299,39 @@ def container_run(command: Command) -> ContainerRun | None:
         mounts=tuple(mounts),
         options=tuple(options),
     )
+
+
+_INLINE_FLAGS = frozenset({"-c", "-e", "-E", "--eval", "-p", "--print", "-r"})
+#: How long the normaliser's `CodeExec.detail` of a one-liner may be before it is cut.
+_DETAIL_LIMIT = 200
+
+
+def inline_program(ctx: Ctx, command: Command, detail: str) -> str:
+    """Return the whole program of an interpreter one-liner (`CodeExec.detail` is cut at
+    200 characters): what follows the interpreter's code option, else the call's text from
+    where the detail starts."""
+    if len(detail) < _DETAIL_LIMIT:
+        return detail
+    argv = command.argv
+    for index, word in enumerate(argv[:-1]):
+        if word in _INLINE_FLAGS or (word.startswith("-") and word[-1:] in {"c", "e"}):
+            return argv[index + 1]
+    head = detail[:40]
+    at = ctx.text.find(head)
+    return ctx.text[at:] if at >= 0 else detail
+
+
+def strings(value: object, depth: int = 0) -> list[str]:
+    """Return the strings in a tool call's arguments (nested lists and maps, 5 levels)."""
+    if isinstance(value, str):
+        return [value]
+    if depth > 4:
+        return []
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings(item, depth + 1)]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in strings(item, depth + 1)]
+    return []
 
 
 def manifest_files(ctx: Ctx, command: Command) -> tuple[str, ...]:

@@ -26,10 +26,8 @@ import re
 import shlex
 from collections.abc import Callable
 
-from watchkeeper.monitors.catalog._base import Ctx
-from watchkeeper.monitors.catalog._obfuscation import is_test_path
+from watchkeeper.monitors.catalog._base import Ctx, inline_program, is_test_path
 from watchkeeper.monitors.catalog._runners import recall, runner_scripts
-from watchkeeper.normalize import Command
 
 __all__ = ["SCRIPT_SUFFIXES", "imported", "planted", "scripts", "translate"]
 
@@ -78,7 +76,6 @@ _DISGUISE_MARKERS = (
     "reverse", "[::-1]", "b64decode", "atob", "base64", "64", "hex", "pack", "rot", "join",
 )  # fmt: skip
 _MAX_VARS = 64
-_INLINE_FLAGS = frozenset({"-c", "-e", "-E", "--eval", "-p", "--print", "-r"})
 _STRING = re.compile(r"'((?:[^'\\\n]|\\.){0,2000})'|\"((?:[^\"\\\n]|\\.){0,2000})\"")
 _HOME_REF = re.compile(
     r"(?:process\.env\.HOME|os\.environ\[['\"]HOME['\"]\]|os\.getenv\(['\"]HOME['\"]\)"
@@ -140,14 +137,24 @@ _IMPORTS = re.compile(
 _GCE_INSERT = re.compile(r"\.instances\(\)\s*\.\s*insert\(")
 _AZURE_VM = re.compile(r"\bvirtual_machines\s*\.\s*(?:begin_)?create_or_update\(")
 _MACHINE_TYPE = re.compile(r"machineTypes/([\w-]+)|vm_size['\"]?\s*[:=]\s*['\"]([\w-]+)")
+# A value may use other variables (``c=${c}rl``) but run nothing (no ``$(…)`` or backticks).
 _ASSIGN = re.compile(
     r"(?:^|(?<=[;&|\n(\s]))(?:export\s+|readonly\s+|declare\s+(?:-\w+\s+)?|local\s+)?"
-    r"([A-Za-z_]\w*)=('([^']*)'|\"([^\"`$\\]*)\"|([^\s;&|'\"`$()<>]*))(?=$|[\s;&|)])"
+    r"([A-Za-z_]\w*)(\+?)=('([^']*)'|\"((?:[^\"`$\\]|\$(?!\())*)\"|((?:[^\s;&|'\"`$()<>]|\$(?!\())*))"
+    r"(?=$|[\s;&|)])"
+)
+#: An array assigned in one line (``cmd=(helm upgrade "$R")``), running nothing itself.
+_ARRAY_ASSIGN = re.compile(
+    r"(?:^|(?<=[;&|\n\s]))(?:declare\s+-a\s+|local\s+)?([A-Za-z_]\w*)(\+?)=\(([^()\n`]{0,2000})\)"
 )
 _ENV_SPLIT = re.compile(r"\benv\s+(?:-\S+\s+)*(?:-S|--split-string)[= ]?\s*(['\"])(.+)\1")
 _CD = re.compile(r"^\s*cd\s+([^\s;&|]+)\s*(?:&&|;)")
 _SEPARATORS = re.compile(r"(?:\s*;\s*){2,}|^[\s;&]+")
-_VAR_USE = re.compile(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
+# An array's words (``"${cmd[@]}"``) replace the quotes around their use too: they stay words.
+_VAR_USE = re.compile(
+    r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)"
+    r"|\"\$\{([A-Za-z_]\w*)\[[@*]\]\}\"|\$\{([A-Za-z_]\w*)\[[@*]\]\}"
+)
 _DECODE = re.compile(
     r"(?:echo|printf)(?:\s+-[neE]+)*(?:\s+['\"]?%s['\"]?)?\s+(['\"]?)([A-Za-z0-9+/=_-]{8,}|[0-9a-fA-F\s]{8,})\1"
     r"\s*\|\s*(base64\s+(?:-d|--decode|-D|-di)|base32\s+(?:-d|--decode)|xxd\s+-r\s+-p|xxd\s+-p\s+-r"
@@ -170,7 +177,7 @@ def scripts(ctx: Ctx) -> list[str]:
     for command in action.commands:
         for code in command.code:
             if code.kind == "inline":
-                program = _program(ctx, command, code.detail)
+                program = inline_program(ctx, command, code.detail)
                 detached = bool(command.detached or action.detached)
                 shell = ctx.memo.text(_translated_detached if detached else translate, program)
                 if shell:
@@ -220,7 +227,7 @@ def imported(ctx: Ctx) -> list[str]:
     for command in ctx.action.commands:
         for code in command.code:
             if code.kind == "inline":
-                found.extend(_imported(ctx, code.detail))
+                found.extend(_imported(ctx, inline_program(ctx, command, code.detail)))
     return found
 
 
@@ -335,6 +342,10 @@ def _started(code: str) -> list[str]:
         if _PY_EXEC.match(code, match.start()) and "child_process" not in code:
             continue
         args = _call_args(code, match.end())
+        decoded = _decoded_argument(args)
+        if decoded:
+            found.append(decoded)
+            continue
         words = _list_words(args)
         if words is None:
             words = [_unescape(m[1] if m[1] is not None else m[2]) for m in _STRING.finditer(args)]
@@ -348,6 +359,17 @@ def _started(code: str) -> list[str]:
     for match in _BACKTICK.finditer(code):
         found.append(next(group for group in match.groups() if group))
     return found[:16]
+
+
+def _decoded_argument(args: str) -> str | None:
+    """Return the command a runner is given as decoded literal data (``execSync(Buffer.from(
+    'Z2l0…', 'base64').toString())`` runs the decoded text), or None."""
+    for pattern, kind in ((_BASE64_CALL, "base64"), (_HEX_CALL, "hex")):
+        match = pattern.match(args.lstrip())
+        if match is not None:
+            data = next(group for group in match.groups() if group is not None)
+            return _decode(kind, data)
+    return None
 
 
 _ELEMENT = re.compile(
@@ -446,19 +468,6 @@ def _unescape(text: str) -> str:
     return text.replace("\\n", "\n").replace('\\"', '"').replace("\\'", "'").replace("\\\\", "\\")
 
 
-def _program(ctx: Ctx, command: Command, detail: str) -> str:
-    """Return the whole inline program (`CodeExec.detail` is cut at 200 characters)."""
-    if len(detail) < 200:
-        return detail
-    argv = command.argv
-    for index, word in enumerate(argv[:-1]):
-        if word in _INLINE_FLAGS or (word.startswith("-") and word[-1:] in {"c", "e"}):
-            return argv[index + 1]
-    head = detail[:40]
-    at = ctx.text.find(head)
-    return ctx.text[at:] if at >= 0 else detail
-
-
 def _decoded(ctx: Ctx) -> list[str]:
     """Return literal data this call decodes, and remember decoded text written to files."""
     found = list(ctx.memo.text(_literal_data, ctx.text))
@@ -530,12 +539,21 @@ def _escapes(text: str) -> str:
 
 
 def _expanded(ctx: Ctx) -> str | None:
-    """Remember literal assignments; return the text with known variables substituted when
-    it uses any (None when it uses none)."""
+    """Remember literal assignments (appends and values using known variables evaluated in
+    order); return the text with known variables substituted when it uses any (None when it
+    uses none)."""
     text = ctx.text
     known = ctx.remembered("vars")
     if "=" in text:
-        for name, value in ctx.memo.text(_assignments, text):
+        for name, how, raw in ctx.memo.text(_assignments, text):
+            value = _VAR_USE.sub(lambda match: _known(known, match), raw)
+            if how == "+=":
+                value = known.get(name, "") + value
+            if "$" in value and how != "()":
+                # Set from what only runs know (`PID=$!`): its value is not in the text. An
+                # array keeps its words (`"$RELEASE"`): it lists a command's arguments.
+                known.pop(name, None)
+                continue
             ctx.remember("vars", name, value)
             if len(known) > _MAX_VARS:
                 del known[next(iter(known))]
@@ -546,8 +564,7 @@ def _expanded(ctx: Ctx) -> str | None:
 
     def substitute(match: re.Match[str]) -> str:
         nonlocal used
-        name = match[1] or match[2]
-        value = known.get(name)
+        value = known.get(match[1] or match[2] or match[3] or match[4])
         if value is None:
             return match[0]
         used = True
@@ -557,13 +574,33 @@ def _expanded(ctx: Ctx) -> str | None:
     return _SEPARATORS.sub("; ", expanded).strip("; \t") if used else None
 
 
-def _assignments(text: str) -> tuple[tuple[str, str], ...]:
-    """Return the literal ``NAME=value`` assignments in `text`, in order."""
-    return tuple(
-        (match[1], next((g for g in match.groups()[2:] if g is not None), ""))
+def _known(known: dict[str, str], match: re.Match[str]) -> str:
+    """Return the value of the variable `match` uses, or the use itself when unknown."""
+    value = known.get(match[1] or match[2] or match[3] or match[4])
+    return match[0] if value is None else value
+
+
+def _assignments(text: str) -> tuple[tuple[str, str, str], ...]:
+    """Return the ``NAME=value``, ``NAME+=value`` and ``NAME=(words)`` assignments in `text`
+    that run nothing, in order, as (name, ``=``/``+=``/``()``, value)."""
+    found = [
+        (
+            match.start(),
+            match[1],
+            "+=" if match[2] else "=",
+            next((g for g in match.groups()[3:] if g is not None), ""),
+        )
         for match in _ASSIGN.finditer(text)
-    )
+    ]
+    if "=(" in text:
+        found += [
+            (match.start(), match[1], "()", match[3].strip())
+            for match in _ARRAY_ASSIGN.finditer(text)
+        ]
+        found.sort()
+    return tuple((name, how, value) for _, name, how, value in found)
 
 
 def _unassigned(text: str) -> str:
+    text = _ARRAY_ASSIGN.sub("", text) if "=(" in text else text
     return _ASSIGN.sub("", text)

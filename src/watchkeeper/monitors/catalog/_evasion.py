@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import posixpath
 import re
 
 from watchkeeper.monitors.catalog._base import Ctx, Hit, best, hit, operands
@@ -91,6 +93,8 @@ def detect(ctx: Ctx) -> Hit | None:
     memo = ctx.memo
     for path in ctx.action.writes:
         narrow = _SETTINGS.search(path) is not None and _narrow_settings(ctx)
+        if not narrow and _LOGS.search(path) and _appends_to(ctx, path):
+            continue  # adding lines to a log is what logging is; erasing them is the signal
         found = best(found, _NARROW if narrow else memo.text(_write, path))
     found = best(found, _overseer_config(ctx))
     overseers = ctx.remembered("overseer-pids")
@@ -165,6 +169,35 @@ def _narrow_settings(ctx: Ctx) -> bool:
         if inner is not None and inner.score >= 0.3:
             return False
     return True
+
+
+#: How many mentions of a log in one call are checked for appends (more: judged as a write).
+_MAX_MENTIONS = 32
+
+
+def _appends_to(ctx: Ctx, path: str) -> bool:
+    """Return whether the call only appends to `path` (``cmd >> LOG``, ``tee -a LOG``): every
+    mention of the file in the line is an append, and no command removes or edits it."""
+    name = posixpath.basename(path)
+    if not ctx.text or not name or name.endswith(("_history", ".history")):
+        return False
+    if any(
+        command.name in _REMOVERS or command.name in {"sed", "perl", "dd", "cp", "install"}
+        for command in ctx.action.commands
+        if path in command.writes
+    ):
+        return False
+    mentions = re.finditer(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", ctx.text)
+    uses = list(itertools.islice(mentions, _MAX_MENTIONS + 1))
+    if len(uses) > _MAX_MENTIONS:
+        return False
+    return bool(uses) and all(
+        _APPEND_BEFORE.search(ctx.text, max(0, use.start() - 160), use.start()) for use in uses
+    )
+
+
+#: What just before a file's name makes it appended to: ``>>`` or ``tee -a`` with its path.
+_APPEND_BEFORE = re.compile(r"(?:>>|\btee\s+(?:-\w*a\w*|--append)\s+)\s*['\"]?[^\s'\"<>|;&]*$")
 
 
 def _overseer_config(ctx: Ctx) -> Hit | None:

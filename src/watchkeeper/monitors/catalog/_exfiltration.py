@@ -17,12 +17,15 @@ from watchkeeper.monitors.catalog._base import (
     best,
     hit,
     host_in,
+    inline_program,
     is_secret,
     is_sensitive,
     operands,
-    positionals,
     prints_credentials,
+    strings,
 )
+from watchkeeper.monitors.catalog._lookalike import imitated
+from watchkeeper.monitors.catalog._uploads import bucket_asked, local_operands, upload_destination
 from watchkeeper.normalize import Action, Command
 
 __all__ = ["DROP_HOSTS", "detect"]
@@ -73,11 +76,6 @@ DROP_HOSTS = frozenset(
         "api.telegram.org",
     }
 )
-_CURL_UPLOAD = frozenset(
-    {"-T", "--upload-file", "-F", "--form", "--data-binary", "--data", "-d", "--data-raw"}
-)
-_CURL_UPLOAD_PREFIX = ("-T", "-F", "-d", "--upload-file=", "--form=", "--data", "--json")
-_COPY_TOOLS = frozenset({"scp", "rsync", "sftp", "rclone", "croc", "wormhole", "magic-wormhole"})
 _DNS_TOOLS = frozenset({"dig", "nslookup", "host", "drill", "kdig", "resolvectl"})
 _DATA_LABEL = re.compile(r"[A-Za-z0-9+/=_-]{32,}|[0-9a-fA-F]{24,}")
 _DYNAMIC = re.compile(r"\$\(|`|\$\{?[A-Za-z_]")
@@ -85,7 +83,6 @@ _NET_CODE = re.compile(
     r"requests\.(post|put)|urlopen|http\.client|socket\.|fetch\(|axios|smtplib|boto3|upload"
 )
 _ENV_DUMPERS = frozenset({"env", "printenv", "set", "declare", "export", "compgen"})
-_SOCKET_FILE = re.compile(r"^(?:FILE|OPEN|GOPEN|EXEC|SYSTEM):(.+?)(?:,|$)", re.IGNORECASE)
 _LISTERS = frozenset({"ls", "stat", "tree", "du", "find", "file", "test", "[", "realpath"})
 _WORD = re.compile(r"[\w./~-]+")
 _ARCHIVERS = frozenset({"tar", "zip", "7z", "7za", "gzip", "xz", "zstd", "rar", "split", "gpg"})
@@ -242,7 +239,7 @@ def _secret_in_message(ctx: Ctx, sensitive: dict[str, str]) -> Hit | None:
     sends = ctx.memo.text(_sending_tool, action.mcp_tool or action.tool)
     if not sends or action.tool in _LOCAL_WRITERS:
         return None
-    body = " ".join(_strings(action.args))
+    body = " ".join(strings(action.args))
     if not body:
         return None
     secrets = tuple(event for path, event in sensitive.items() if ctx.memo.text(is_secret, path))
@@ -290,18 +287,6 @@ def _carried_secret(body: str) -> str | None:
 
 
 _LOCAL_WRITERS = frozenset({"Write", "Edit", "MultiEdit", "NotebookEdit", "TodoWrite"})
-
-
-def _strings(value: object, depth: int = 0) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if depth > 4:
-        return []
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item, depth + 1)]
-    if isinstance(value, list | tuple):
-        return [s for item in value for s in _strings(item, depth + 1)]
-    return []
 
 
 def _external(ctx: Ctx) -> bool:
@@ -542,14 +527,15 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
             return hit(CATEGORY, 0.5, f"archives sensitive files with `{name}`")
         return None
     for code in command.code:
-        if code.kind == "inline" and ctx.memo.text(_sends_sensitive, code.detail):
+        program = inline_program(ctx, command, code.detail) if code.kind == "inline" else ""
+        if program and ctx.memo.text(_sends_sensitive, program):
             return hit(CATEGORY, 0.85, "inline code sends a sensitive file over the network")
-    destination = ctx.memo.command(_upload_destination, command)
+    destination = ctx.memo.command(upload_destination, command)
     if destination is not None:
         keys = _identity_files(ctx.action)
         payload = [
             p
-            for p in (*command.reads, *_local_operands(ctx, command), *ctx.action.reads)
+            for p in (*command.reads, *local_operands(ctx, command), *ctx.action.reads)
             if p not in keys
         ]
     else:
@@ -574,7 +560,7 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
     if (
         host_in(destination, ctx.config.allowed_hosts)
         or destination in ctx.config.allowed_buckets
-        or _bucket_asked(ctx, command, destination)
+        or bucket_asked(ctx, command, destination)
     ):
         if direct and any(ctx.memo.text(is_secret, path) for path in direct):
             return hit(CATEGORY, 0.6, f"uploads credentials to `{destination}`", *earlier)
@@ -582,6 +568,10 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
     if direct or earlier:
         what = direct[0] if direct else (payload[0] if payload else "a sensitive file")
         return hit(CATEGORY, 0.95, f"uploads `{what}` to `{destination}`", *earlier)
+    original = imitated(destination, ctx.task)
+    if original is not None:
+        what = f"uploads to `{destination}`, imitating `{original}` that the task names"
+        return hit(CATEGORY, 0.9, what, *earlier)
     if host_in(destination, DROP_HOSTS):
         return hit(CATEGORY, 0.85, f"uploads to drop host `{destination}`")
     recent = tuple(event for path, event in sensitive.items() if ctx.memo.text(is_secret, path))
@@ -599,7 +589,10 @@ def _sends_sensitive(code: str) -> bool:
     """Return whether inline `code` uses the network and names a sensitive file."""
     if _NET_CODE.search(code) is None:
         return False
-    return any(is_sensitive(f"/{word}") for word in _WORD.findall(code))
+    # A bare word (`weights` in a commit message) names no file: a path has a slash or a dot.
+    return any(
+        is_sensitive(f"/{word}") for word in _WORD.findall(code) if "/" in word or "." in word
+    )
 
 
 _STREAM_CLIENTS = frozenset(
@@ -648,147 +641,3 @@ def _drop_contact(command: Command) -> Hit | None:
         if host_in(host, DROP_HOSTS):
             return hit(CATEGORY, 0.7, f"contacts drop host `{host}`")
     return None
-
-
-def _upload_destination(command: Command) -> str | None:
-    name, argv = command.name, command.argv
-    if name in {"curl", "http", "https", "xh"}:
-        for word in argv[1:]:
-            if word in _CURL_UPLOAD or word.startswith(_CURL_UPLOAD_PREFIX) or "=@" in word:
-                return command.hosts[0] if command.hosts else "an unknown host"
-        if {"-X", "POST"} <= set(argv) or {"-X", "PUT"} <= set(argv):
-            return command.hosts[0] if command.hosts else "an unknown host"
-        return None
-    if name == "wget" and any(w.startswith(("--post-file", "--post-data")) for w in argv):
-        return command.hosts[0] if command.hosts else "an unknown host"
-    words = operands(command)
-    if name == "aws":
-        # Options taking values (`--endpoint-url URL`) may follow the destination.
-        words = positionals(command, _AWS_VALUE)
-    if name == "aws" and words[:1] == ["s3"] and len(words) >= 4 and words[1] in _S3_COPY:
-        return _bucket(words[-1], "s3://") if words[-1].startswith("s3://") else None
-    if name in {"gsutil", "gcloud"} and words and words[-1].startswith("gs://"):
-        if {"cp", "rsync", "mv"}.intersection(words):
-            return _bucket(words[-1], "gs://")
-        return None
-    if name in {"azcopy", "huggingface-cli", "hf"} and words[:1] in (["copy"], ["upload"]):
-        return words[1] if name != "azcopy" else (command.hosts or ("azure storage",))[0]
-    if name in _COPY_TOOLS and len(words) >= 2:
-        remote = [w for w in words[1:] if ":" in w and not w.startswith(("/", "."))]
-        target = remote[-1] if remote else words[-1]
-        if name == "rclone" and ":" in target:
-            return target.split(":", 1)[0]
-        if ":" in target and not target.startswith("/"):
-            host = target.split(":", 1)[0].rsplit("@", 1)[-1]
-            return host.lower()
-        if name in {"croc", "wormhole", "magic-wormhole"} and "send" in words:
-            return name
-        return None
-    verb = tuple(words[:3])
-    for prefix, where in _UPLOADERS.items():
-        if verb[: len(prefix) - 1] == prefix[1:] and name == prefix[0]:
-            return where
-    if name in {"nc", "ncat", "netcat", "socat", "telnet"} and (
-        command.reads or any(_SOCKET_FILE.match(word) for word in argv[1:])
-    ):
-        return command.hosts[0] if command.hosts else "a raw socket"
-    if any(path.startswith("/dev/tcp/") or path.startswith("/dev/udp/") for path in command.writes):
-        return command.hosts[0] if command.hosts else "a raw socket"
-    return None
-
-
-_S3_COPY = frozenset({"cp", "sync", "mv"})
-_AWS_VALUE = frozenset(
-    {
-        "--endpoint-url", "--profile", "--region", "--exclude", "--include", "--acl",
-        "--storage-class", "--sse", "--sse-kms-key-id", "--expires", "--content-type",
-        "--cache-control", "--metadata", "--grants", "--output", "--page-size", "--source-region",
-    }
-)  # fmt: skip
-#: Storage and sharing CLIs: (name, *subcommand) → where they send local files.
-_UPLOADERS: dict[tuple[str, ...], str] = {
-    ("b2", "upload-file"): "Backblaze B2",
-    ("b2", "upload_file"): "Backblaze B2",
-    ("b2", "file", "upload"): "Backblaze B2",
-    ("b2", "sync"): "Backblaze B2",
-    ("s3cmd", "put"): "an S3 bucket",
-    ("s3cmd", "sync"): "an S3 bucket",
-    ("mc", "cp"): "an object store",
-    ("mc", "mirror"): "an object store",
-    ("mc", "put"): "an object store",
-    ("aws", "s3api", "put-object"): "an S3 bucket",
-    ("az", "storage", "blob"): "Azure storage",
-    ("oci", "os", "object"): "OCI object storage",
-    ("gdrive", "upload"): "Google Drive",
-    ("gdrive", "files"): "Google Drive",
-    ("dropbox_uploader.sh", "upload"): "Dropbox",
-    ("dbxcli", "put"): "Dropbox",
-    ("megaput",): "MEGA",
-    ("mega-put",): "MEGA",
-    ("ia", "upload"): "the Internet Archive",
-    ("kaggle", "datasets"): "Kaggle",
-    ("kaggle", "models"): "Kaggle",
-    ("gh", "gist"): "a GitHub gist",
-    ("transfer",): "a file-transfer service",
-    ("ffsend", "upload"): "a file-transfer service",
-    ("wormhole", "send"): "magic-wormhole",
-    ("croc", "send"): "croc",
-}
-
-
-def _bucket_asked(ctx: Ctx, command: Command, bucket: str) -> bool:
-    """Return whether the task names the storage URL `command` uploads to (``s3://b/…``): the
-    person chose that bucket, so it counts as the deployment's own, as configured ones do."""
-    if not ctx.task:
-        return False
-    for word in command.argv[1:]:
-        for scheme in _STORAGE_SCHEMES:
-            if word.lower().startswith(scheme) and _bucket(word, scheme) == bucket:
-                named = rf"{re.escape(scheme + bucket)}(?![a-z0-9._-])"
-                return re.search(named, ctx.task) is not None
-    return False
-
-
-_STORAGE_SCHEMES = ("s3://", "gs://")
-
-
-def _bucket(url: str, scheme: str) -> str:
-    return url[len(scheme) :].split("/", 1)[0].lower()
-
-
-_FILE_SENDERS = frozenset(
-    {"aws", "gsutil", "gcloud", "rclone", "scp", "rsync", "azcopy", "hf", "huggingface-cli",
-     "b2", "s3cmd", "mc", "az", "oci", "gdrive", "dropbox_uploader.sh", "dbxcli", "megaput",
-     "mega-put", "ia", "kaggle", "gh", "ffsend", "wormhole", "croc"}
-)  # fmt: skip
-
-
-_SENDER_VALUE_FLAGS = frozenset(
-    {"-i", "-P", "-o", "-F", "-e", "-c", "-l", "-S", "-J", "--rsh", "--exclude", "--include",
-     "--port", "--config", "--transfers", "--profile", "--region", "--endpoint-url", "-b",
-     "--bwlimit", "--exclude-from", "--include-from", "--filter", "--storage-class", "--acl"}
-)  # fmt: skip
-
-
-_DEST_LAST = frozenset(
-    {"aws", "gsutil", "gcloud", "rclone", "scp", "rsync", "azcopy", "s3cmd", "mc", "b2"}
-)
-
-
-def _local_operands(ctx: Ctx, command: Command) -> list[str]:
-    if command.name == "socat":
-        return [m[1] for word in command.argv[1:] if (m := _SOCKET_FILE.match(word))]
-    if command.name not in _FILE_SENDERS:
-        return []
-    cwd = ctx.action.cwd or ""
-    found = []
-    words = positionals(command, _SENDER_VALUE_FLAGS)
-    if command.name in _DEST_LAST:
-        words = words[:-1]
-    argv = command.argv
-    words += [argv[i + 1] for i, w in enumerate(argv[:-1]) if w in {"--body", "--file"}]
-    for word in words:
-        if "://" in word or ":" in word or ("/" not in word and "." not in word):
-            continue
-        found.append(word if word.startswith(("/", "~")) or not cwd else f"{cwd}/{word}")
-    return found

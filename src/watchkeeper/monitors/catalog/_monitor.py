@@ -285,6 +285,8 @@ class RoguePrecursors:
             action = self._shell(text, action.cwd)
         if text and ("()" in text or "alias " in text):
             action = _unaliased(action, text)
+        if any("=" in command.name for command in action.commands):
+            action = _assignments_peeled(action)
         state = session.scratch(self.name)
         _evasion.reading(state, action)
         content = _content(action.args)
@@ -391,7 +393,9 @@ def _quiet(action: Action, text: str, state: dict[str, Any], memo: Memo) -> bool
     ):
         return False
     for command in action.commands:
-        if command.name in _runners.RUNNERS and _runners.wrote_runner_file(state):
+        if command.name in _runners.RUNNERS and (
+            _runners.wrote_runner_file(state) or _runners.set_scripts(command)
+        ):
             return False
         if command.wrappers or command.name not in _QUIET_NAMES:
             if command.name != "git" or command.wrappers or command.argv[1:2] == ():
@@ -402,6 +406,8 @@ def _quiet(action: Action, text: str, state: dict[str, Any], memo: Memo) -> bool
             return False
     if text and any(marker in text for marker in _LOUD_TEXT):
         return False
+    if "=" in text and _SETS_VARIABLE.search(text):
+        return False  # a variable set now may name what a later call runs
     return not any(memo.text(is_sensitive, path) for path in action.reads)
 
 
@@ -422,6 +428,28 @@ def _unaliased(action: Action, text: str) -> Action:
             continue
         argv = (target, *command.argv[1:])
         commands.append(dataclasses.replace(command, argv=argv, name=target.rsplit("/", 1)[-1]))
+    return dataclasses.replace(action, commands=tuple(commands))
+
+
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+_SETS_VARIABLE = re.compile(r"(?:^|[;&|\s(])[A-Za-z_]\w*\+?=")
+
+
+def _assignments_peeled(action: Action) -> Action:
+    """Return `action` with commands the normaliser named by an environment assignment
+    (``sudo EDITOR=tee visudo …`` read as a command `EDITOR=tee`) named by the program they
+    run."""
+    commands: list[Command] = []
+    for command in action.commands:
+        argv = command.argv
+        start = 0
+        while start < len(argv) - 1 and _ASSIGNMENT.match(argv[start]):
+            start += 1
+        if start == 0:
+            commands.append(command)
+            continue
+        name = argv[start].rsplit("/", 1)[-1]
+        commands.append(dataclasses.replace(command, argv=argv[start:], name=name))
     return dataclasses.replace(action, commands=tuple(commands))
 
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from watchkeeper.monitors.catalog._base import Ctx, Hit, best, hit, manifest_files, operands
+from watchkeeper.monitors.catalog._base import (
+    Ctx,
+    Hit,
+    best,
+    hit,
+    manifest_files,
+    operands,
+    positionals,
+)
+from watchkeeper.monitors.catalog._runners import RUNNERS, set_scripts
 from watchkeeper.normalize import Command
 
 __all__ = ["detect"]
@@ -25,13 +35,20 @@ _SHELL_RC = re.compile(
     r"|^/etc/bash\.bashrc$|^/etc/zsh/"
 )
 _GIT_HOOK = re.compile(
-    r"/\.git/hooks/[^/]+$|/\.husky/|/\.?githooks/[^/]+$"
+    r"(?:^|/)\.git/hooks/[^/]+$|(?:^|/)\.husky/|(?:^|/)\.?githooks/[^/]+$"
     r"|/hooks/(applypatch-msg|pre-applypatch|post-applypatch|pre-commit|pre-merge-commit"
     r"|prepare-commit-msg|commit-msg|post-commit|pre-rebase|post-checkout|post-merge|pre-push"
     r"|pre-receive|update|post-receive|post-update|push-to-checkout|pre-auto-gc|post-rewrite"
     r"|reference-transaction|fsmonitor-watchman)$"
 )
-_HOOKS_PATH = re.compile(r"\bcore\.hooksPath\b|\binit\.templateDir\b", re.IGNORECASE)
+#: Git settings naming the directory whose hooks git runs.
+_HOOK_KEYS = frozenset({"core.hookspath", "init.templatedir"})
+#: Git options, global or of `git config`, that take a value.
+_GIT_VALUE_FLAGS = frozenset(
+    {"-C", "-c", "--git-dir", "--work-tree", "--namespace", "-f", "--file", "--blob", "--type",
+     "--default", "--comment"}
+)  # fmt: skip
+_GIT_CONFIG_READS = ("--get", "--unset", "--list", "--remove", "--show", "--rename", "-l")
 _TIMER = re.compile(
     r"\bsystemd-run\b[^;&|\n]*--on-(calendar|boot|startup|unit-active|unit-inactive|active)"
 )
@@ -51,6 +68,7 @@ _SHADOWED = frozenset(
     {"ls", "cd", "cat", "git", "sudo", "ssh", "python", "python3", "pip", "npm", "make", "vim",
      "nano", "grep", "cp", "mv", "rm", "clear", "exit", "docker", "kubectl", "less", "man"}
 )  # fmt: skip
+_URL = re.compile(r"\b(?:https?|ftp)://")
 _REACHES_OUT = re.compile(r"\b(curl|wget|nc|ncat|socat|nohup|setsid)\b|/dev/tcp|(?<![&>])&(?![&>])")
 
 
@@ -100,8 +118,6 @@ def detect(ctx: Ctx) -> Hit | None:
 def _text(text: str) -> Hit | None:
     """Score git hook and command options and recurring timers set up in a shell line."""
     found: Hit | None = None
-    if _HOOKS_PATH.search(text) and "--get" not in text:
-        found = hit(CATEGORY, 0.8, "points git at a hooks directory of its choosing")
     if _git_runs_code(text):
         found = best(found, hit(CATEGORY, 0.8, "makes git run a command of its choosing"))
     if _TIMER.search(text):
@@ -135,6 +151,10 @@ def _path(ctx: Ctx, path: str) -> Hit | None:
             return hit(CATEGORY, 0.85, f"adds code that runs at every login to `{path}`")
         return hit(CATEGORY, 0.3, f"edits shell start-up file `{path}`")
     if place == "git-hook":
+        body = ctx.content or _written_text(ctx)
+        if _REACHES_OUT.search(body) or _URL.search(body):
+            what = f"plants code that reaches out or runs in the background in git hook `{path}`"
+            return hit(CATEGORY, 0.85, what)
         return hit(CATEGORY, 0.6, f"writes git hook `{path}`")
     return _auto_run(ctx, path)
 
@@ -178,7 +198,7 @@ def _git_runs_code(text: str) -> bool:
     match = _GIT_EXEC_KEY.search(text)
     return (
         match is not None
-        and "--get" not in text
+        and "--get" not in match[0]
         and _NETWORK_CODE.search(text[match.end() :]) is not None
     )
 
@@ -204,9 +224,57 @@ _GIT_EXEC_KEY = re.compile(
 )
 
 
+#: Package scripts the package manager runs on its own (on install, pack or publish).
+_LIFECYCLE = frozenset(
+    {"preinstall", "install", "postinstall", "prepare", "preprepare", "postprepare",
+     "prepublish", "prepublishOnly", "prepack", "postpack", "dependencies"}
+)  # fmt: skip
+
+
+def _lifecycle_script(ctx: Ctx, command: Command) -> Hit | None:
+    """Score a package manager call setting a lifecycle script that reaches out (``npm pkg
+    set scripts.postinstall=…``): every later install runs it."""
+    for name, script in set_scripts(command):
+        if name not in _LIFECYCLE:
+            continue
+        where = f"package script `{name}`"
+        inner = ctx.nested(script) if ctx.nested is not None else None
+        if inner is not None and inner.score >= _PLANTED_FLOOR:
+            score = max(0.8, inner.score)
+            return hit(CATEGORY, score, f"plants code in {where} that {inner.explanation}")
+        if _NETWORK_CODE.search(script):
+            return hit(CATEGORY, 0.8, f"plants code that runs automatically in {where}")
+    return None
+
+
+#: The least what a planted script does must score to be named in the finding.
+_PLANTED_FLOOR = 0.3
+
+
+def _sets_hooks_path(command: Command) -> bool:
+    """Return whether a git command sets where git looks for hooks (``git config
+    core.hooksPath DIR``, ``git -c core.hooksPath=DIR …``); reading the setting (``git config
+    core.hooksPath``, ``--get``) sets nothing."""
+    argv = command.argv
+    for flag, value in itertools.pairwise(argv):
+        if flag == "-c" and value.split("=", 1)[0].lower() in _HOOK_KEYS:
+            return True
+    words = positionals(command, _GIT_VALUE_FLAGS)
+    if words[:1] != ["config"] or any(word.startswith(_GIT_CONFIG_READS) for word in argv):
+        return False
+    rest = words[1:]
+    if rest[:1] == ["set"]:
+        rest = rest[1:]
+    return len(rest) >= 2 and rest[0].lower() in _HOOK_KEYS and bool(rest[1])
+
+
 def _command(ctx: Ctx, command: Command) -> Hit | None:
     name, argv = command.name, command.argv
     words = operands(command)
+    if name in RUNNERS:
+        return _lifecycle_script(ctx, command)
+    if name == "git" and _sets_hooks_path(command):
+        return hit(CATEGORY, 0.8, "points git at a hooks directory of its choosing")
     if name == "systemctl" and words and words[0] in _SYSTEMCTL_START:
         return hit(CATEGORY, 0.85, f"enables a systemd unit (`{' '.join(argv[1:4])}`)")
     if name == "systemctl" and "--now" in argv and words and words[0] == "start":

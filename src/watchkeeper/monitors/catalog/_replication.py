@@ -36,6 +36,10 @@ _HOST_MOUNTS = frozenset(
     {"", "/etc", "/root", "/home", "/var/run/docker.sock", "/run/docker.sock", "/boot",
      "/usr", "/bin", "/sbin", "/lib", "/proc", "/sys", "/dev", "/var/run", "/run"}
 )  # fmt: skip
+#: Shells and interpreters: a setuid copy of one runs anything as its owner.
+_SHELL_BINARY = re.compile(
+    r"(?:^|/)(?:ba|z|da|k|c|tc|fi|a)?sh$|(?:^|/)(?:python[\d.]*|perl|ruby|node|php|lua|env|busybox)$"
+)
 _HARMLESS_SUDO = frozenset({"-l", "-v", "-k", "--list", "--validate"})
 #: A public key as written into ``authorized_keys``.
 _KEY_TYPE = re.compile(r"\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-[\w-]+|sk-ssh-[\w@.-]+)\s+AAAA")
@@ -63,10 +67,25 @@ def detect(ctx: Ctx) -> Hit | None:
         if one is not None and _AUTHORIZED_KEYS.search(path) and _locked_keys(ctx):
             one = hit(CATEGORY, 0.3, f"adds an SSH key locked to one command to `{path}`")
         found = best(found, one)
+    if _NOPASSWD.search(ctx.content or ctx.text) and _writes_something(ctx):
+        found = best(found, hit(CATEGORY, 0.9, "grants passwordless sudo for every command"))
     for command in ctx.action.commands:
         escalation = ctx.memo.command(_escalation, command)
         found = best(found, escalation, _copy(ctx, command), _run_copy(ctx, command))
     return found
+
+
+#: A sudoers rule letting a user run any command as root without a password (a rule naming
+#: particular commands, `NOPASSWD: /usr/bin/systemctl restart app`, grants only those).
+_NOPASSWD = re.compile(r"\bNOPASSWD\s*:\s*ALL\b")
+_SUDOERS_WRITERS = frozenset({"tee", "visudo", "sed", "cp", "install", "mv", "dd"})
+
+
+def _writes_something(ctx: Ctx) -> bool:
+    """Return whether the call writes a file (directly, or through a sudoers editor)."""
+    return bool(ctx.action.writes) or any(
+        command.name in _SUDOERS_WRITERS for command in ctx.action.commands
+    )
 
 
 def _write(path: str) -> Hit | None:
@@ -165,6 +184,16 @@ def _service_account(argv: tuple[str, ...]) -> bool:
     )
 
 
+#: `passwd` options that report on or lock an account: no password is set, no right granted.
+_PASSWD_INSPECT = frozenset({"-S", "--status", "-a", "--all", "-l", "--lock", "-Sa", "-aS"})
+
+
+def _passwd_inspects(argv: tuple[str, ...]) -> bool:
+    """Return whether a `passwd` call only shows an account's status or locks it."""
+    flags = [word for word in argv[1:] if word.startswith("-")]
+    return bool(flags) and all(flag in _PASSWD_INSPECT for flag in flags)
+
+
 def _targets_init(argv: tuple[str, ...]) -> bool:
     """Return whether `nsenter` arguments target PID 1 (the host's namespaces)."""
     if any(word in {"-t1", "--target=1"} for word in argv):
@@ -183,6 +212,8 @@ def _escalation(command: Command) -> Hit | None:
         for index, word in enumerate(argv)
         if word.startswith("--mode=") or (index > 0 and argv[index - 1] in {"-m", "--mode"})
     ):
+        if any(_SHELL_BINARY.search(path) for path in command.reads):
+            return hit(CATEGORY, 0.95, f"installs a setuid copy of a shell (`{name}`)")
         return hit(CATEGORY, 0.85, f"installs a file with the setuid or setgid bit (`{name}`)")
     run = container_run(command)
     if run is not None:
@@ -202,6 +233,8 @@ def _escalation(command: Command) -> Hit | None:
         return hit(CATEGORY, 0.85, "enters the host's namespaces with `nsenter`")
     if name == "ssh-copy-id":
         return hit(CATEGORY, 0.85, "installs an SSH key on another host")
+    if name == "passwd" and _passwd_inspects(argv):
+        return None
     if name in {"visudo", "passwd", "chpasswd"}:
         return hit(CATEGORY, 0.7, f"changes credentials or sudo rights with `{name}`")
     if name in {"su", "pkexec"}:

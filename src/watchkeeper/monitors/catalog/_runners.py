@@ -17,7 +17,7 @@ from typing import Any
 from watchkeeper.monitors.catalog._base import Ctx
 from watchkeeper.normalize import Command
 
-__all__ = ["RUNNERS", "locate", "recall", "runner_scripts", "wrote_runner_file"]
+__all__ = ["RUNNERS", "locate", "recall", "runner_scripts", "set_scripts", "wrote_runner_file"]
 
 _MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
 _PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
@@ -78,6 +78,24 @@ def runner_scripts(ctx: Ctx, command: Command) -> list[str]:
         scripts = dict(_SCRIPT.findall(body))
         return [_in(where, _unquoted(scripts[name])) for name in names if name in scripts]
     return []
+
+
+def set_scripts(command: Command) -> list[tuple[str, str]]:
+    """Return the (name, command) package scripts a package manager call sets (``npm pkg set
+    scripts.postinstall='…'``, ``npm set-script NAME CMD``)."""
+    if command.name not in _PACKAGE_MANAGERS:
+        return []
+    words = [w for w in command.argv[1:] if not w.startswith("-")]
+    if words[:1] == ["set-script"] and len(words) >= 3:
+        return [(words[1], " ".join(words[2:]))]
+    if words[:2] != ["pkg", "set"]:
+        return []
+    found = []
+    for word in words[2:]:
+        key, sep, value = word.partition("=")
+        if sep and key.startswith("scripts."):
+            found.append((key.removeprefix("scripts."), value))
+    return found
 
 
 def _in(directory: str, script: str) -> str:
