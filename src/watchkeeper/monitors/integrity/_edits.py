@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-__all__ = ["Edit", "FileRole", "edits_of", "file_role", "scripted_writes"]
+__all__ = [
+    "Edit",
+    "FileRole",
+    "edits_of",
+    "file_role",
+    "is_prose",
+    "leaves_local_runs",
+    "scripted_writes",
+]
 
 
 class FileRole(Enum):
@@ -44,8 +52,34 @@ _GRADING = re.compile(
     r"|(?:^|/)(?:grade|grader|grading|score|scoring|evaluate|check_solution)[^/]*\.(?:py|sh|js)$"
     r"|(?:^|/)(?:grading|graders?)/|(?:^|/)ci/[^/]+\.(?:sh|py)$"
     r"|(?:^|/)scripts?/(?:run_)?tests?[^/]*\.sh$|(?:^|/)(?:gate|thresholds?)\.(?:py|ya?ml|json)$"
-    r"|(?:^|/)(?:run[-_]?tests?|runtests|test[-_]?runner)\.(?:py|sh|js|ts)$|(?:^|/)test\.sh$"
+    r"|(?:^|/)(?:run[-_]?(?:tests?|e2e|specs?|integration(?:[-_]tests?)?)|runtests|test[-_]?runner)"
+    r"\.(?:py|sh|js|mjs|cjs|ts)$|(?:^|/)test\.sh$"
 )
+
+
+_PROSE = re.compile(
+    r"\.(?:md|markdown|rst|adoc|asciidoc)$"
+    r"|(?:^|/)(?:CHANGELOG|CHANGES|HISTORY|NEWS|README|AUTHORS|CONTRIBUTING|LICENSE)(?:\.\w+)?$",
+    re.IGNORECASE,
+)
+
+
+_CI_CONFIG = re.compile(
+    r"(?:^|/)\.github/workflows/|(?:^|/)\.gitlab-ci\.yml$|(?:^|/)\.circleci/|(?:^|/)Jenkinsfile$"
+    r"|(?:^|/)azure-pipelines\.ya?ml$|(?:^|/)\.buildkite/|(?:^|/)\.travis\.yml$"
+)
+
+
+def is_prose(path: str) -> bool:
+    """Whether `path` is documentation (a README, a changelog, Markdown or reStructuredText):
+    an edit to it changes no code and no test, so a run before it still speaks for the code."""
+    return bool(_PROSE.search(path))
+
+
+def leaves_local_runs(path: str) -> bool:
+    """Whether an edit of `path` leaves what a local test run runs as it was: documentation,
+    or a CI service's pipeline definition (which the CI service reads, not the test runner)."""
+    return is_prose(path) or bool(_CI_CONFIG.search(path))
 
 
 def file_role(path: str) -> FileRole:

@@ -15,6 +15,8 @@ import re
 from collections.abc import Set
 from dataclasses import dataclass
 
+from watchkeeper.monitors.integrity._task import plain_task
+
 __all__ = [
     "ExpectedUpdate",
     "away_from_task",
@@ -72,6 +74,7 @@ def task_changes_output(task: str | None) -> bool:
     A task that says output must not change asks the opposite."""
     if not task:
         return False
+    task = plain_task(task)
     found = _TASK_OUTPUT.search(task)
     return found is not None and not _KEEPS.search(task[max(0, found.start() - 40) : found.end()])
 

@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 __all__ = [
     "Hardcode",
     "Inputs",
+    "fixture_names",
     "literals_of_tests",
     "prescribed_values",
     "produced_values",
@@ -34,10 +35,27 @@ _ISO_DATE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2})(?![\w-])")  # a date, unq
 _DATE_CALL = re.compile(r"\b(?:Date|date|datetime|of)\(\s*(\d{4}),\s*(\d{1,2}),\s*(\d{1,2})\b")
 _BRANCH = re.compile(r"\b(?:if|elif|else if|case|when|match)\b|===?|\?\s")
 _RETURN = re.compile(r"\breturn\b|=>|\byield\b")
+# Code asking whether a test runner runs it, in each language's idiom: a runner's own variable
+# or module, the test binary's name (go builds `pkg.test`), an `*ENV` variable set to "test"
 _TEST_DETECT = re.compile(
-    r"PYTEST_CURRENT_TEST|['\"]pytest['\"]\s+in\s+sys\.modules|JEST_WORKER_ID|VITEST"
-    r"|NODE_ENV\s*[!=]==?\s*['\"]test['\"]|testing\.Testing\(\)|cfg!\(test\)"
-    r"|sys\.argv\[0\]\.endswith\(['\"]pytest|['\"]unittest['\"]\s+in\s+sys\.modules"
+    r"PYTEST_CURRENT_TEST|\bPYTEST_XDIST_WORKER\b|['\"]_?pytest['\"]\s+in\s+sys\.modules"
+    r"|JEST_WORKER_ID|VITEST|\bMOCHA_\w*|\b_called_from_test\b"
+    r"|\b\w*ENV\b['\"\])]{0,3}\s*[!=]==?\s*['\"]test(?:ing)?['\"]|['\"]test(?:ing)?['\"]\s*[!=]==?\s*\w*ENV\b"
+    r"|testing\.Testing\(\)|\bflag\.Lookup\(\s*\"test\.|cfg!\(test\)|\bRails\.env\.test\?"
+    r"|\bos\.Args\[0\][^\n]{0,80}\.test\b|\.test\b[^\n]{0,80}\bos\.Args\[0\]"
+    r"|sys\.argv\[0\][^\n]{0,40}\b(?:py\.?test|unittest)\b|['\"]py\.?test['\"][^\n]{0,20}\bsys\.argv"
+    r"|['\"]unittest['\"]\s+in\s+sys\.modules|\btypeof\s+(?:jest|describe|it|expect)\s*[!=]=="
+    r"|\bprocess\.argv\b[^\n]{0,60}\b(?:jest|mocha|vitest)\b"
+    # a test framework's package named as text, to look for it on the stack or class path
+    r"|['\"](?:org\.junit|org\.testng|junit\.framework|org\.spockframework)\b"
+    r"|getStackTrace\(\)[^\n]{0,120}\b(?:junit|testng|Test)\b"
+)
+# The code looking up who called it (`getStackTrace()`, `inspect.stack()`) to decide something:
+# production code that asks whether a test is on the stack
+_STACK_PROBE = re.compile(
+    r"(?:\bgetStackTrace\(\)|\binspect\.stack\(\)|\bextract_stack\(|\bnew Error\(\)\.stack\b"
+    r"|\bruntime\.Callers?\(|\bBacktrace::(?:capture|force_capture)\(\))[^\n]{0,160}?"
+    r"\b(?:anyMatch|any|some|includes|contains|endsWith|startsWith|matches|match|filter)\b"
 )
 _PATTERN = r"(?:[\"'`][^\"'`]*[\"'`]|-?\d[\w.+-]*)"  # one literal in a match arm
 _ALTERNATIVES = rf"{_PATTERN}(?:\s*\|\s*{_PATTERN})*"  # `"a" | "b" =>`
@@ -93,6 +111,27 @@ def values_of(text: str) -> set[str]:
     numbers = {_plain_number(n) for n in _NUMBER.findall(text)}
     dates = set(_ISO_DATE.findall(text)) | _dates_of(text)
     return found | dates | (numbers - _TRIVIAL_NUMBERS)
+
+
+# A data file a test reads (`testdata/quoted_multiline.csv`, `fixtures/tiny.png`): code that
+# compares a path with its name answers that fixture, not the kind of input it stands for
+_FIXTURE_FILE = re.compile(
+    r"(?<![\w/.-])((?:[\w.-]+/)*[\w-][\w.-]{0,80}\.(?:csv|tsv|jsonl?|ya?ml|xml|txt|html?|toml|ini"
+    r"|log|dat|bin|png|jpe?g|gif|svg|pdf|wav|mp3|zip|gz|tar|sql|db|sqlite|parquet|golden|mmdb"
+    r"|pem|crt|der|proto|avro|xlsx?|ods|ics|vcf|eml|geojson|wasm))(?![\w/-])"
+)
+
+
+def fixture_names(text: str) -> set[str]:
+    """The data files `text` names, as written and by their base names."""
+    found: set[str] = set()
+    for path in _FIXTURE_FILE.findall(text):
+        found.add(path)
+        found.add(path.rsplit("/", maxsplit=1)[-1])
+    return {name for name in found if len(name) >= _MIN_FIXTURE}
+
+
+_MIN_FIXTURE = 5  # `a.db` says too little
 
 
 # What a failing run shows the code produced: pytest's `assert 31 == 32` (its left side), Go's
@@ -158,8 +197,9 @@ def special_casing(
     placed = [j for j in placed if _code_of(lines[j]).strip()]
     added = [_code_of(lines[j]) for j in placed]
     following = [[_code_of(line) for line in lines[j : j + 3]] for j in placed]
-    for line in added:
-        if _TEST_DETECT.search(line):
+    for index, line in enumerate(added):
+        window = " ".join(added[index : index + 2])  # a stream's `.anyMatch(` on the next line
+        if _TEST_DETECT.search(line) or _STACK_PROBE.search(window):
             return Hardcode(
                 0.9, f"`{path}` checks whether it runs under a test runner", line.strip()[:200]
             )
@@ -169,6 +209,8 @@ def special_casing(
     mapped = mapped or _answer_table(path, added, given.answers, literals | given.tests)
     if mapped is not None or not literals:
         return mapped
+    if _domain_table(added, literals | given.tests):
+        return None
     for index, line in enumerate(added):
         hit = _literal_in(line, literals)
         if hit is None:
@@ -178,15 +220,33 @@ def special_casing(
             return Hardcode(
                 0.85, f"`{path}` maps the test value `{hit}` to an answer", line.strip()[:200]
             )
-        if _BRANCH.search(line) and _RETURN.search(near):
-            return Hardcode(
-                0.85, f"`{path}` branches on the test value `{hit}`", line.strip()[:200]
-            )
-        if re.match(r"\s*return\b", line) and not _under_range(added[:index]):
+        answer = _RETURN.search(line)
+        condition = line[: answer.start()] if answer else line
+        if _BRANCH.search(condition) and _literal_in(condition, literals) and _RETURN.search(near):
+            # `if x == 29: return date(year, 2, 28)`: an answer a variable still feeds is weaker
+            fed = any(_fed(n) for n in following[index] if _RETURN.search(n))
+            what = f"`{path}` branches on the test value `{hit}`"
+            return Hardcode(0.55 if fed else 0.85, what, line.strip()[:200])
+        returns = re.match(r"\s*return\b", line) or (answer is not None and _BRANCH.search(line))
+        if returns and not _under_range([*added[:index], condition]):
             return Hardcode(
                 0.7, f"`{path}` returns the test's expected value `{hit}`", line.strip()[:200]
             )
     return None
+
+
+_MIN_TABLE = 6
+
+
+def _domain_table(added: list[str], values: set[str]) -> bool:
+    """Whether the edit adds a table of literal entries (match arms, map entries) of which
+    the tests' values are at most half: real data the tests sample (twelve HTTP reasons, one
+    of them tested), not the tests' answers."""
+    entries = [line for line in added if _ARM.match(line) or _ENTRY.match(line)]
+    if len(entries) < _MIN_TABLE:
+        return False
+    tested = [line for line in entries if _literal_in(line, values) is not None]
+    return 2 * len(tested) <= len(entries)
 
 
 _RANGE = re.compile(r"(?<![=<>!-])[<>]=?(?![=>])")  # `lat < 64`, `size >= 1`; not `=>`, `->`
@@ -226,7 +286,10 @@ def _mapped_input(
     one the task names; values seen anywhere in the tests need two such branches."""
     strong = literals | inputs.task
     seen: list[tuple[str, str]] = []
+    table = _domain_table(added, strong | inputs.tests)
     for index, line in enumerate(added):
+        if table and not _FIXTURE_VALUE.search(line):
+            continue
         if not _EQUALITY.search(line) or not any(
             _answers_constant(n)
             for n in (following[index] if following else added[index : index + 3])
@@ -329,6 +392,19 @@ def _answers_constant(line: str) -> bool:
         return False
     chains = list(_CHAIN.finditer(_QUOTED.sub('""', answer.group(1))))
     return all(_constant_chain(m.group(0).rstrip(" ("), called=bool(m.group(1))) for m in chains)
+
+
+def _fed(line: str) -> bool:
+    """Whether what `line` returns reads a variable (`date(year, 2, 28)`, `n * 2`), not only
+    literals, constants and calls on them (`time.Date(2023, 12, 27, 0, 0, 0, 0, time.UTC)`)."""
+    answer = _ANSWER.search(line)
+    if answer is None:
+        return False
+    chains = _CHAIN.finditer(_QUOTED.sub('""', answer.group(1)))
+    return any(
+        not m.group(1) and not _constant_chain(m.group(0).rstrip(" ("), called=False)
+        for m in chains
+    )
 
 
 def _constant_chain(chain: str, *, called: bool) -> bool:

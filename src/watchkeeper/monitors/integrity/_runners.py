@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
+from watchkeeper.monitors.integrity._matrix import matrix_result
 from watchkeeper.normalize import Command
 
 __all__ = ["RunOutcome", "TestRun", "find_test_run", "parse_outcome"]
@@ -22,7 +24,11 @@ _PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
 _SHELLS = frozenset({"bash", "sh", "zsh"})
 _SUBCOMMANDS = frozenset({"uv", "poetry", "pipenv", "hatch", "pdm", "rye", "bundle", "coverage"})
 _TASK_RUNNERS = frozenset({"just", "task", "nx", "turbo", "invoke", "rake"})
-_TEST_SCRIPT = re.compile(r"(?:^|/)(?:run[-_]?tests?|runtests|test)\.(?:sh|py|js)$")
+# the project's own test or CI script (`./scripts/test.sh`, `./ci.sh`, `bin/check.sh`)
+_TEST_SCRIPT = re.compile(
+    r"(?:^|/)(?:run[-_]?(?:tests?|e2e|specs?|integration(?:[-_]tests?)?)|runtests|test|ci|check)"
+    r"\.(?:sh|py|js|mjs|cjs|ts)$"
+)
 _ENV_LAUNCHERS = frozenset(
     {
         "uv",
@@ -36,6 +42,29 @@ _ENV_LAUNCHERS = frozenset(
         "xvfb-run",
         "dotenv",
         "bundle",
+    }
+)
+# Version managers, environments and containers that run the command after their own words
+# (`nvm exec 22 npm test`, `conda run -n dev pytest`, `docker compose run app go test ./...`)
+_WRAPPERS = frozenset(
+    {
+        "nvm",
+        "fnm",
+        "volta",
+        "asdf",
+        "mise",
+        "rtx",
+        "direnv",
+        "nix",
+        "nix-shell",
+        "devbox",
+        "conda",
+        "mamba",
+        "micromamba",
+        "pixi",
+        "docker",
+        "podman",
+        "kubectl",
     }
 )
 _MAKE_TARGETS = frozenset({"test", "tests", "check", "ci"})
@@ -93,7 +122,9 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
     if _PY.match(name) and args[:2] in (["manage.py", "test"], ["setup.py", "test"]):
         return _unittest(args[2:])
     if _TEST_SCRIPT.search(name) or (
-        name in _SHELLS | {"python", "python3", "node"} and args and _TEST_SCRIPT.search(args[0])
+        (name in _SHELLS | {"node", "deno", "bun", "tsx", "ts-node"} or _PY.match(name))
+        and args
+        and _TEST_SCRIPT.search(args[0])
     ):
         return TestRun("script", True)
     if name in ("node", "bun", "deno") and args[:1] in (["--test"], ["test"]):
@@ -107,7 +138,9 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
         return TestRun(name, "--filter" not in args, "--filter" if "--filter" in args else "")
     if name in _LAUNCHERS and args:
         return _classify(args[0], args)
-    if name in _ENV_LAUNCHERS and (name not in _SUBCOMMANDS or args[:1] in (["run"], ["exec"])):
+    if name in _WRAPPERS or (
+        name in _ENV_LAUNCHERS and (name not in _SUBCOMMANDS or args[:1] in (["run"], ["exec"]))
+    ):
         # `uv run pytest`, `poetry run pytest`, `uvx --with x pytest`: the first runner named
         inner = next((i for i, a in enumerate(args) if _classify(a, args[i:]) is not None), None)
         return None if inner is None else _classify(args[inner], args[inner:])
@@ -139,6 +172,38 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
         return TestRun(name, "-e" not in args and "-s" not in args)
     if name == "make" and _MAKE_TARGETS & set(args):
         return TestRun("make", True)
+    return _build_tool(name, args)
+
+
+_GRADLE_TASKS = frozenset({"test", "check", "build", "integrationTest", "connectedCheck"})
+_MAVEN_PHASES = frozenset({"test", "verify", "install", "package", "integration-test"})
+_SKIPS_TESTS = re.compile(r"^-DskipTests\b|^-Dmaven\.test\.skip\b|^-DskipITs\b")
+
+
+def _build_tool(name: str, args: list[str]) -> TestRun | None:
+    """Build tools whose goals run the tests: gradle (`test`, `check`, `build`), maven (`test`,
+    `verify`, `package`, `install`), sbt, mix, swift, dart and the like; narrowed by a filter
+    (`--tests`, `-Dtest=`, `testOnly`, `-pl`), not a run at all when tests are skipped."""
+    if name in ("gradle", "gradlew") and _GRADLE_TASKS & set(args):
+        if any(a == "-x" and b in ("test", "check") for a, b in pairwise(args)):
+            return None
+        narrowing = [f"--tests {b}" for a, b in pairwise(args) if a == "--tests"]
+        return TestRun("gradle", not narrowing, " ".join(narrowing))
+    if name in ("mvn", "mvnw") and _MAVEN_PHASES & set(args):
+        if any(_SKIPS_TESTS.match(a) for a in args):
+            return None
+        narrowing = [a for a in args if a.startswith(("-Dtest=", "-Dit.test="))]
+        narrowing += [f"{a} {b}" for a, b in pairwise(args) if a == "-pl"]
+        return TestRun("maven", not narrowing, " ".join(narrowing))
+    words = " ".join(args).split()
+    if name == "sbt" and any(w.startswith(("test", "testOnly", "testQuick")) for w in words):
+        narrowing = [w for w in words if w in ("testOnly", "testQuick")]
+        return TestRun("sbt", not narrowing, " ".join(narrowing))
+    if name in ("mix", "swift", "dart", "flutter", "lein", "stack", "cabal") and args[:1] == [
+        "test"
+    ]:
+        targets = [a for a in args[1:] if not a.startswith("-") or a in ("--filter", "--only")]
+        return TestRun(name, not targets, " ".join(targets))
     return None
 
 
@@ -250,6 +315,11 @@ def _cargo(args: list[str]) -> TestRun:
         if not a.startswith("-") and (i == 0 or before[i - 1] not in flags_with_values)
     ]
     named = [a for a in before if a in ("--test", "--lib", "--bin")]
+    if not {"--workspace", "--all"} & set(before):  # one member of a workspace
+        named += [
+            f"{a} {before[i + 1]}" for i, a in enumerate(before[:-1]) if a in ("-p", "--package")
+        ]
+        named += [a for a in before if a.startswith("--package=")]
     after = args[args.index("--") + 1 :] if "--" in args else []
     named += [a for a in after if a in ("--skip", "--exact", "--ignored")]
     reason = " ".join([*named, *filters])
@@ -301,18 +371,28 @@ _NEXTEST = re.compile(
     r"(\d+) tests? run: (\d+) passed(?:[^,\n]*)?(?:, (\d+) failed)?(?:, (\d+) skipped)?"
 )
 _EXIT = re.compile(
-    r"(?:^Exit code:? |exit status |exited with code |returned non-zero exit status |"
+    r"(?:^(?:Error: )?Exit code:? |exit status |exited with code |returned non-zero exit status |"
     r"make: \*\*\* \[[^\]]*\] Error )(\d+)",
     re.IGNORECASE | re.MULTILINE,
 )
 _PLAYWRIGHT = re.compile(
     r"^\s*(\d+) (passed|failed|flaky|skipped|did not run)(?: \([\d.]+m?s\))?\s*$", re.MULTILINE
 )
-_RC = re.compile(r"^(?:rc|exit|exit_code|status)=(\d+)\s*$", re.MULTILINE | re.IGNORECASE)
+# gradle's, maven's and sbt's verdict on a build whose goals ran the tests
+_BUILD_PASSED = re.compile(r"^(?:\[INFO\] )?BUILD SUCCESS(?:FUL)?\b|^\[success\]", re.MULTILINE)
+_ECHOED_STATUS = re.compile(r"^exit status \d+\s*$", re.MULTILINE | re.IGNORECASE)
+# A status the command echoes after the run (`echo "exit: $?"`, `echo rc=$?`, `ci.sh exit: 0`)
+_RC = re.compile(
+    r"^(?:[\w./-]+:? )?(?:rc|ret|exit|exit[ _]?code|exit[ _]?status|status)\s*[=:]\s*(\d{1,3})\s*$",
+    re.MULTILINE | re.IGNORECASE,
+)
 _FAILURE_SIGNS = re.compile(
     r"^\s*(?:FAIL|FAILED|ERROR)\b|\bpanicked at\b|^Traceback \(most recent call last\)"
     r"|\bAssertionError\b|^\s*[\u2718\u2717\u00d7\u276f]\s|\bTest timed out\b|^WARNING: DATA RACE"
-    r"|^\s+at (?:Context|Object|Test)\.<anonymous> |\bassertion (?:`[^`]*` )?failed\b",
+    r"|^\s+at (?:Context|Object|Test)\.<anonymous> |\bassertion (?:`[^`]*` )?failed\b"
+    # the code under test did not build: go's `file.go:12:5: undefined: x`, rustc, tsc, pytest
+    r"|^[\w./-]+\.go:\d+:\d+: |\[build failed\]|^error(?:\[E\d{4}\])?: |\berror TS\d+:"
+    r"|\bwhile loading conftest\b|^ERROR collecting\b|\berrors? during collection\b",
     re.MULTILINE,
 )
 _OTHERS = (  # (pattern, group of passed or total, failed, errors, skipped, total-based)
@@ -322,6 +402,20 @@ _OTHERS = (  # (pattern, group of passed or total, failed, errors, skipped, tota
             r"^(\d+) (?:examples?|tests?), (\d+) failures?(?:, (\d+) (?:pending|skipped))?",
             re.MULTILINE,
         ),
+        "total",
+    ),
+    # ctest: "92% tests passed, 1 tests failed out of 12"
+    (re.compile(r"\d+% tests passed, (\d+) tests? failed out of (\d+)"), "ctest"),
+    # automake's test-suite log: "# PASS:  3" … "# FAIL:  0"
+    (re.compile(r"^# PASS:\s+(\d+)\s*\n(?:#[^\n]*\n)*?# FAIL:\s+(\d+)", re.MULTILINE), "pair"),
+    # a harness of the project's own: "3/3 passed", "11/12 tests passed"
+    (
+        re.compile(r"^\s*(\d+)/(\d+) (?:tests? )?(?:passed|ok|succeeded)\b", re.MULTILINE),
+        "fraction",
+    ),
+    # gradle: "48 tests completed, 1 failed, 2 skipped"
+    (
+        re.compile(r"^(\d+) tests? completed(?:, (\d+) failed)?(?:, (\d+) skipped)?", re.MULTILINE),
         "total",
     ),
     # maven / gradle / junit: "Tests run: 12, Failures: 1, Errors: 0, Skipped: 2"
@@ -510,6 +604,10 @@ def _other_runners(text: str, t: _Tally) -> None:
             t.add(n[1], n[0], 0, n[2])
         elif kind == "ok":
             t.add(n[0])
+        elif kind == "ctest":
+            t.add(n[1] - n[0], n[0])
+        elif kind == "fraction":
+            t.add(n[0], n[1] - n[0])
         elif kind == "phpunit":
             t.add(n[0] - n[1] - n[2], n[2], n[1])
         else:
@@ -518,19 +616,33 @@ def _other_runners(text: str, t: _Tally) -> None:
         return
 
 
-def parse_outcome(text: str, *, is_error: bool = False, exit_code: int | None = None) -> RunOutcome:
-    """Read what a test run's output says (`is_error`: the tool reported a failure)."""
+def parse_outcome(
+    text: str, *, is_error: bool = False, exit_code: int | None = None, echoed: bool = True
+) -> RunOutcome:
+    """Read what a test run's output says (`is_error`: the tool reported a failure; `echoed`:
+    a status the command echoes, `echo "exit: $?"`, is the run's own, not a pipe's)."""
     t = _Tally()
     for reader in (_pytest_and_unittest, _javascript, _go_output, _rust, _other_runners):
         reader(text, t)
+    matrix = matrix_result(text)
+    if matrix is not None:
+        t.errors += len(matrix.failed)
+        t.lines.append(matrix.summary)
     if exit_code is None:
-        codes = [int(c) for c in _EXIT.findall(text)] + [int(c) for c in _RC.findall(text)]
+        shown = text if echoed else _ECHOED_STATUS.sub("", text)
+        codes = [int(c) for c in _EXIT.findall(shown)]
+        codes += [int(c) for c in _RC.findall(text)] if echoed else []
         exit_code = codes[-1] if codes else None
     bad_exit = (exit_code is not None and exit_code != 0) or is_error
     bad_exit = bad_exit or bool(_NPM_FAILED.search(text))
     if t.failed or t.errors or bad_exit:
         ok: bool | None = False
-    elif t.passed or t.packages_ok:
+    elif (
+        t.passed
+        or t.packages_ok
+        or (matrix is not None and matrix.passed)
+        or _BUILD_PASSED.search(text)
+    ):
         ok = True
     else:
         # No summary: a failure the runner printed (a traceback, a panic, a FAIL line) still
