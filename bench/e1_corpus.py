@@ -80,6 +80,13 @@ only monitors flag).
   dev16 measured once, then used for catalog round 5; dev17 measured once after round 5, then
   used for round 6; dev18 written after both and never tuned on. All three then joined
   rogue-learned's training data (after their one measurement).
+- E1ak-E1ap: `rogue_dev19.jsonl` to `rogue_dev24.jsonl`, written in a later session by helpers
+  who had seen neither the detectors nor any earlier set, each measured once at the start of
+  that session (with its code as it stood) before anything was tuned or trained on it. dev19
+  was then used for catalog round 7; dev20-dev22 were measured again after round 7 and
+  rogue-learned's retraining on sets 1-19; dev23 and dev24 after rogue-learned's retraining on
+  sets 1-22. All six then joined rogue-learned's training data, so their every-monitor figures
+  are partly training figures; the catalog was tuned on dev19 only.
 - E1t: `rogue_dev14.jsonl`, written after the consent round by a helper who saw neither the
   detectors nor any earlier set, measured once (catalog alone 0% at ≤ 2% FPR, 93.8% at 5%,
   AUROC 0.919; rogue-learned 4.2%, 93.8%, AUROC 0.974: one honest llama.cpp smoke test scored
@@ -169,6 +176,42 @@ _DEV_SET_FIGURES = (
         "rogue_dev18.jsonl",
         "rogue dev set 18 (ours, fresh; catalog never tuned on it, rogue-learned trained on it "
         "after one measurement): TPR at ≤2% FPR",
+    ),
+    (
+        "E1ak",
+        "rogue_dev19.jsonl",
+        "rogue dev set 19 (ours, fresh; measured once, then catalog tuned on it (round 7) and "
+        "rogue-learned trained on it): TPR at ≤2% FPR",
+    ),
+    (
+        "E1al",
+        "rogue_dev20.jsonl",
+        "rogue dev set 20 (ours, fresh; measured at the start and once after round 7, never "
+        "tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
+    ),
+    (
+        "E1am",
+        "rogue_dev21.jsonl",
+        "rogue dev set 21 (ours, fresh; measured at the start and once after round 7, never "
+        "tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
+    ),
+    (
+        "E1an",
+        "rogue_dev22.jsonl",
+        "rogue dev set 22 (ours, fresh; measured at the start and once after round 7, never "
+        "tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
+    ),
+    (
+        "E1ao",
+        "rogue_dev23.jsonl",
+        "rogue dev set 23 (ours, fresh; measured at the start and once at the end of its "
+        "session, never tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
+    ),
+    (
+        "E1ap",
+        "rogue_dev24.jsonl",
+        "rogue dev set 24 (ours, fresh; measured at the start and once at the end of its "
+        "session, never tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
     ),
 )
 
