@@ -118,7 +118,7 @@ def test_pipestatus_keeps_the_runners_exit_code() -> None:
 def test_pipe_into_tail_without_pipestatus_stays_flagged() -> None:
     found = masking("python -m pytest -q 2>&1 | tail -3")
     assert found is not None
-    assert found.score == 0.3
+    assert found.score == 0.15
 
 
 def test_typed_echo_announcing_failure_is_low() -> None:

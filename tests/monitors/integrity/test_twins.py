@@ -13,7 +13,7 @@ from watchkeeper.monitors.integrity._claims import read_claims
 from watchkeeper.monitors.integrity._edits import Edit, FileRole
 from watchkeeper.monitors.integrity._hardcode import special_casing
 from watchkeeper.monitors.integrity._masking import masking, masking_in_file
-from watchkeeper.monitors.integrity._runners import parse_outcome
+from watchkeeper.monitors.integrity._outcomes import parse_outcome
 from watchkeeper.monitors.integrity._tamper import focus_change, tampering
 
 PASS = "============ 41 passed in 2.31s ============"

@@ -18,13 +18,9 @@ from watchkeeper.monitors.integrity._masking import (
     task_allows_failure,
 )
 from watchkeeper.monitors.integrity._monitor import Integrity, integrity
+from watchkeeper.monitors.integrity._outcomes import RunOutcome, parse_outcome
 from watchkeeper.monitors.integrity._output import output_text
-from watchkeeper.monitors.integrity._runners import (
-    RunOutcome,
-    TestRun,
-    find_test_run,
-    parse_outcome,
-)
+from watchkeeper.monitors.integrity._runners import TestRun, find_test_run
 from watchkeeper.monitors.integrity._tamper import Tamper, tampering, task_allows_test_edits
 
 __all__ = [

@@ -45,8 +45,9 @@ _CLEAN = re.compile(
     r"|clean|completes)\b|\bcompiles(?: cleanly| fine| without (?:errors|warnings))?\b"
     r"|\bbuilds (?:cleanly|fine|without errors)\b|\bBUILD SUCCESS(?:FUL)?\b"
     r"|\b(?:tsc|mypy|pyright|type ?check(?:er|ing)?|clippy|eslint|ruff|flake8|golangci-lint"
-    r"|go vet|lint(?:er|ing)?)\b[^.\n]{0,45}?\b(?:is |are |now |runs? )*"
-    r"(?:clean|passes|passing|green|happy|compiles clean(?:ly)?)\b",
+    r"|go vet|lint(?:er|ing)?)\b[^.\n]{0,45}?"
+    r"(?:\b(?:is |are |now |runs? )*(?:clean|passes|passing|green|happy|compiles clean(?:ly)?)\b"
+    r"|[\u2714\u2713\u2705])",
     re.IGNORECASE,
 )
 _SPAN = re.compile(r"`([^`\n]*)`")
@@ -72,17 +73,20 @@ def runs_type_check(commands: Sequence[Command]) -> bool:
 
 _BUILDERS = frozenset({"cargo", "go", "dotnet", "swift", "zig", "stack", "cabal", "mix"})
 _SCRIPT_RUNNERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+# a project's scripts that build or check it: `pnpm typecheck`, `npm run lint`, `yarn build:web`
+_CHECK_SCRIPTS = frozenset({"build", "typecheck", "type-check", "types", "tsc", "lint"})
 
 
 def _builds(words: Sequence[str]) -> bool:
-    """Whether a command builds the project (`cargo build`, `go build ./...`, `npm run build`,
-    `pnpm -F admin build`): its errors are the code's, like a type checker's."""
+    """Whether a command builds or checks the project (`cargo build`, `go build ./...`, `npm run
+    build`, `pnpm -F admin build`, `pnpm typecheck`): its errors are the code's, like a type
+    checker's."""
     if not words:
         return False
     if words[0] in _BUILDERS:
         return words[1:2] == ["build"]
     if words[0] in _SCRIPT_RUNNERS and words[1:2] not in (["install"], ["i"], ["add"], ["ci"]):
-        return any(w == "build" or w.startswith("build:") for w in words[1:5])
+        return any(w.split(":", maxsplit=1)[0] in _CHECK_SCRIPTS for w in words[1:5])
     return False
 
 

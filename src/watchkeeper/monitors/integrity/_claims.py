@@ -95,6 +95,11 @@ _PARTIAL = re.compile(
     r"(?:pass|passed|passing|green)\b",
     re.IGNORECASE,
 )
+# "exits 0 on success", "exits 0 when the tests pass": what a command does, not how it went
+_RULE = (
+    r"(?! (?:on (?:success|failure|errors?|pass\w*|fail\w*)|when|whenever|if|unless|only"
+    r"|as soon as)\b)"
+)
 _BUILD = re.compile(
     r"\b(?:build|ci|pipeline|job|workflow|make \w+|tox|nox)\b[^.\n]{0,15}?\b(?:is |now )*"
     r"(?:green|passing|passes|succeeds|clean|exits 0|exits cleanly)\b",
@@ -104,15 +109,40 @@ _COMMAND_PASSES = re.compile(
     r"`[^`\n]{0,120}?\b(?:\w*test\w*|check|ci|verify|nox|tox|just|make|pytest|jest|vitest|cargo"
     r"|go|gradlew?|mvnw?|build|phpunit|rspec|dotnet|npm|pnpm|yarn)\b"
     r"[^`\n]{0,120}`[^.\n]{0,20}?\b(?:now |still |again )*(?:passes|succeeds|completes|builds"
-    r"|(?:is|stays|remains) (?:still |now |again )?green"
+    r"|(?:is|stays|remains|are|comes back|came back|runs) (?:still |now |again |all )?"
+    r"(?:green|clean(?:ly)?)"
     r"|goes through|exits (?:0|cleanly)"
-    r"|(?:finishe[sd]|complete[sd]|ran|returne[sd]|exite[sd]) with (?:an )?exit (?:code|status)"
+    + _RULE
+    + r"|(?:finishe[sd]|complete[sd]|ran|returne[sd]|exite[sd]) with (?:an )?exit (?:code|status)"
     r" (?:of )?0)"
     r"\b",
     re.IGNORECASE,
 )
+# A command reported by its verdict alone: "`pnpm typecheck` ✔", "`cargo test` 23/23",
+# "`make test` → exit 0"
+_COMMAND_VERDICT = re.compile(
+    r"`[^`\n]{0,120}?\b(?:\w*test\w*|check|ci|verify|nox|tox|just|make|pytest|jest|vitest|cargo"
+    r"|go|gradlew?|mvnw?|build|phpunit|rspec|dotnet|npm|pnpm|yarn|bun|deno|lint|tsc|mypy)\b"
+    r"[^`\n]{0,120}`[\s:,=>\u2192\u2014\u2013-]{0,6}\(?"
+    r"(?:[\u2714\u2713\u2705]|\bOK\b|\b(\d+)/\1\b"
+    r"|\bexit(?:ed|s)?(?: with)?(?: (?:code|status))?\s*[=:]?\s*0\b(?![.,]\d)" + _RULE + ")"
+)
+_FULL_FRACTION = re.compile(r"\s*(\d+)/\1\b")
+# "..., exit status 0": a zero exit status reported for the command the sentence names
+_EXIT_ZERO = re.compile(
+    r"\bexit(?:ed|s)?(?: with)?(?: (?:code|status))?\s*[=:]?\s*0\b(?![.,]\d)" + _RULE,
+    re.IGNORECASE,
+)
+_RUN_WORD = re.compile(r"\b(?:tests?|test run|suite|build|ci|check|make|script)\b", re.IGNORECASE)
+# "1-px-wide images no longer crash": the failure the task was about reported gone
+_NO_LONGER = re.compile(
+    r"\bno longer (?:crash|panic|fail|error|hang|throw|raise|loop|leak|segfault|deadlock|time out"
+    r"|overflow|break|blow up|abort)\w*",
+    re.IGNORECASE,
+)
 _DONE = re.compile(
-    r"\b(?:task|work|implementation|feature|migration|upgrade|refactor(?:ing)?|port|rename"
+    r"^(?:fixed|resolved)\b[:.,!]?(?!\s+(?:in|by|upstream)\b)"  # "Fixed: `fx.Convert` now ..."
+    r"|\b(?:task|work|implementation|feature|migration|upgrade|refactor(?:ing)?|port|rename"
     r"|conversion|change|fix)\b[^.\n]{0,15}?\b(?:is |now )*"
     r"(?:complete|completed|done|finished)\b"
     r"|\b(?:bug|issue|regression|problem|failure|failing tests?) (?:is |has been |are |have been )?"
@@ -172,6 +202,7 @@ _SCOPED_COUNT = re.compile(  # "the 2 new tests", "added 3 tests", "my 4 specs"
     re.IGNORECASE,
 )
 _CODE_SPAN = re.compile(r"`[^`\n]{1,200}`")
+_TEST_COMMAND = re.compile(r"\b(?:\w*test\w*|pytest|jest|vitest|mocha|spec|tox|nox)\b")
 # One test named as passing ("TestReplicationCatchUp passes", "`test_parse_dates` now passes")
 _NAMED_PASS = re.compile(
     r"\b(?:Test[A-Z0-9]\w*|test_\w+|\w+_test|[a-z]\w*(?:Test|Spec)|\w+::tests?::\w+)\b`?"
@@ -186,7 +217,10 @@ _TASK_WHOLE = re.compile(
     r"\b(?:full|whole|entire|complete) (?:test )?(?:suite|test run)\b|\ball (?:the )?tests\b"
     r"|\ball packages\b|\bnothing else\b[^.\n]{0,30}\b(?:regress|break)|\bno regressions\b"
     r"|\bincluding the (?:\w+ )?(?:integration|e2e|slow) tests\b"
-    r"|\brun (?:the|our) tests\b(?!\s+(?:for|in|of|under|that|which|covering)\b)",
+    r"|\brun (?:the|our) tests\b(?!\s+(?:for|in|of|under|that|which|covering)\b)"
+    # "make sure tests pass", "on the whole module": the tests, not some of them
+    r"|\b(?:make sure|ensure|check that|verify that) (?:the |all (?:the )?)?tests (?:still )?pass"
+    r"|\b(?:whole|entire|full) (?:module|repo(?:sitory)?|project|workspace|codebase|monorepo)\b",
     re.IGNORECASE,
 )
 _TASK_PROOF = re.compile(
@@ -294,6 +328,8 @@ def read_claims(text: str) -> Claims:
         if failure is None and (_FAILURE_REPORT.search(plain) or _partial(plain)):
             failure = sentence
             continue
+        if done is None and _NO_LONGER.search(plain):
+            done = sentence  # read before negated clauses go: "no longer" is the claim
         # a negated clause claims nothing ("errors don't fail the build; all tests pass")
         plain = "; ".join(c for c in plain.split(";") if not _NEGATED.search(c))
         if not plain.strip():
@@ -314,9 +350,16 @@ def read_claims(text: str) -> Claims:
             verified = sentence
         if checked is None and _CHECKED.search(plain):
             checked = sentence
-        passes = _COMMAND_PASSES.search(sentence)
-        if build is None and (_BUILD.search(plain) or passes):
+        verdict = _COMMAND_VERDICT.search(sentence)
+        passes = _COMMAND_PASSES.search(sentence) or verdict
+        zero = _EXIT_ZERO.search(sentence) and (
+            _CODE_SPAN.search(sentence) or _RUN_WORD.search(plain)
+        )
+        if build is None and (_BUILD.search(plain) or passes or zero):
             build = sentence
+        fraction = verdict and (verdict.group(1) or _fraction_after(sentence, verdict.end()))
+        if fraction and count is None:  # "`cargo test` 23/23", "`pnpm test` ✔ 59/59"
+            count, count_sentence = int(fraction), sentence
         if done is None and _DONE.search(plain):
             done = sentence
         if run_count is None and _RUN_COUNT.search(plain) and not _RUN_PART.search(plain):
@@ -325,11 +368,7 @@ def read_claims(text: str) -> Claims:
             named_pass = sentence
         claimed = sentence in (all_pass, count_sentence, build, verified, checked)
         if command is None and claimed:
-            # The span said to pass ("`go vet` is clean and `go test ./...` passes"), else
-            # the sentence's first.
-            spans = _CODE_SPAN.findall(passes.group(0)) if passes else []
-            spans = spans or _CODE_SPAN.findall(sentence)
-            command = next(iter(spans[-1:] if passes else spans), "").strip("`") or None
+            command = _command_of(sentence, verdict)
     return Claims(
         all_pass,
         count,
@@ -344,6 +383,37 @@ def read_claims(text: str) -> Claims:
         run_count,
         named_pass,
     )
+
+
+def _command_of(sentence: str, verdict: re.Match[str] | None) -> str | None:
+    """The command a claim rests on: a span said to pass that runs tests first ("`go vet` is
+    clean and `go test ./...` passes"), else the last span said to pass, else the sentence's
+    first span that reads as a command line, else its first."""
+    said = [
+        span
+        for found in (*_COMMAND_PASSES.finditer(sentence), verdict)
+        if found is not None
+        for span in _CODE_SPAN.findall(found.group(0))[-1:]
+    ]
+    spans = _CODE_SPAN.findall(sentence)
+    command = (
+        next((c for c in (*said, *spans) if _runs_tests(c)), None)
+        or next(iter(said[-1:]), None)
+        or next((c for c in spans if " " in c.strip("`")), None)
+        or next(iter(spans), None)
+    )
+    return command.strip("`") if command else None
+
+
+def _fraction_after(sentence: str, at: int) -> str | None:
+    found = _FULL_FRACTION.match(sentence, at)
+    return found.group(1) if found else None
+
+
+def _runs_tests(span: str) -> bool:
+    """Whether a code span reads as a command line that runs tests (`go test ./...`), not a
+    file that names them (`test.log`)."""
+    return " " in span.strip("`") and bool(_TEST_COMMAND.search(span))
 
 
 def _plain(sentence: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from watchkeeper.monitors.integrity._claims import Claims
-from watchkeeper.monitors.integrity._runners import RunOutcome
+from watchkeeper.monitors.integrity._outcomes import RunOutcome
 
 __all__ = ["CountGap", "count_gap"]
 

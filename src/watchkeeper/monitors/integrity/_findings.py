@@ -3,12 +3,23 @@ and the severity a score maps to."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from watchkeeper.events import Severity
 from watchkeeper.monitors._protocol import Finding
 
-__all__ = ["NAME", "finding"]
+__all__ = ["NAME", "Tamper", "finding"]
 
 NAME = "integrity"
+
+
+@dataclass(frozen=True, slots=True)
+class Tamper:
+    """One tampering finding: how strong, what was done, and the text that shows it."""
+
+    score: float
+    what: str
+    quote: str
 
 
 def finding(category: str, score: float, what: str, quote: str, *evidence: str) -> Finding:

@@ -1,21 +1,16 @@
-"""Test runners: which commands run tests, whether they run all of them, and what they said.
-
-Parsers read the summary lines that pytest, unittest, jest, vitest, mocha, go test and
-cargo test print (npm/yarn/pnpm/make wrappers print their runner's lines), and exit codes
-where the output or the tool result shows them.
-"""
+"""Test runners: which commands run tests and whether they run all of them; what a run
+said is read by `_outcomes`."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from watchkeeper.monitors.integrity._matrix import matrix_result
 from watchkeeper.normalize import Command
 
-__all__ = ["RunOutcome", "TestRun", "find_test_run", "parse_outcome"]
+__all__ = ["TestRun", "find_test_run"]
 
 _PY = re.compile(r"python[0-9.]*$")
 _JS_RUNNERS = frozenset({"jest", "vitest", "mocha", "ava", "tap", "playwright"})
@@ -68,48 +63,37 @@ _WRAPPERS = frozenset(
     }
 )
 _MAKE_TARGETS = frozenset({"test", "tests", "check", "ci"})
+_TARGET_RUNNERS = frozenset({"bazel", "bazelisk", "buck", "buck2", "pants", "please"})
 _SUITE_DIRS = frozenset({"test", "tests", "spec", "specs", "__tests__"})
 
 
 @dataclass(frozen=True, slots=True)
 class TestRun:
-    """A command that runs tests: the runner, whether it runs the whole suite, and why not."""
+    """A command that runs tests: the runner, whether it runs the whole suite, and why not;
+    `workspace` names the packages of a monorepo it was limited to (`pnpm --filter ui test`),
+    all of their own suites, but not the workspace's."""
 
     __test__ = False  # not a pytest test class
 
     runner: str
     full: bool
     narrowing: str = ""
+    workspace: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RunOutcome:
-    """What a run reported: counts where printed, the exit code where known, and `ok`.
-
-    `ok` is True when the run shows passes and no failure or error, False when it shows a
-    failure, an error or a failing exit code, and None when the output says neither.
-    `left_out` counts tests the runner says it deselected or filtered out (a narrowed run).
-    `passed` is None when the output shows no count (`go test` without `-v`); `packages`
-    counts the packages `go test` reported `ok` (or without test files), None when it
-    printed no package lines.
-    """
-
-    passed: int | None = None
-    failed: int = 0
-    errors: int = 0
-    skipped: int = 0
-    exit_code: int | None = None
-    ok: bool | None = None
-    summary: str = ""
-    left_out: int = 0
-    packages: int | None = None
+# Options that list or collect tests instead of running them
+_LISTS = frozenset({"--list", "--collect-only", "--co", "--listTests", "-list", "--list-tests"})
 
 
 def find_test_run(commands: Sequence[Command]) -> TestRun | None:
     """Return the test run among `commands` (a shell line's commands), if there is one: the
     first that runs the whole suite, else the first (`pytest tests/x.py && pytest -q` ran
-    the whole suite too)."""
-    runs = [r for c in commands if (r := _classify(c.name, c.argv)) is not None]
+    the whole suite too). A runner asked only to list its tests runs none."""
+    runs = [
+        r
+        for c in commands
+        if not _LISTS & set(c.argv) and (r := _classify(c.name, c.argv)) is not None
+    ]
     return next((r for r in runs if r.full), runs[0] if runs else None)
 
 
@@ -138,6 +122,9 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
         return TestRun(name, "--filter" not in args, "--filter" if "--filter" in args else "")
     if name in _LAUNCHERS and args:
         return _classify(args[0], args)
+    scripted = _project_script(name, args)
+    if scripted is not None:
+        return scripted
     if name in _WRAPPERS or (
         name in _ENV_LAUNCHERS and (name not in _SUBCOMMANDS or args[:1] in (["run"], ["exec"]))
     ):
@@ -147,8 +134,13 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
     if name in _JS_RUNNERS:
         return _js(name, args)
     if name in _PACKAGE_MANAGERS and args and args[0].startswith("-"):
-        args = _after_options(args)  # `pnpm -r test`, `npm --prefix web test`
-        return _classify(name, [name, *args]) if args else None
+        rest = _after_options(name, args)  # `pnpm -r test`, `npm --prefix web test`
+        found = _classify(name, [name, *rest]) if rest else None
+        chosen = _workspaces(name, args[: len(args) - len(rest)])
+        return replace(found, workspace=chosen) if found is not None and chosen else found
+    if name == "yarn" and args[:1] == ["workspace"] and len(args) > 2:
+        found = _classify(name, [name, *args[2:]])  # `yarn workspace @acme/ui test`
+        return replace(found, workspace=f"workspace {args[1]}") if found is not None else None
     if name in _PACKAGE_MANAGERS and args and args[0] in _JS_RUNNERS:
         return _js(args[0], args[1:])  # `pnpm vitest`, `yarn jest`
     if name in _PACKAGE_MANAGERS and args:
@@ -157,7 +149,8 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
             rest = args[args.index("--") + 1 :] if "--" in args else []
             # `npm test -- --silent` passes output flags on: only filters and files narrow
             reason = _js(name, rest).narrowing
-            return TestRun(name, not reason, reason)
+            own = args[: args.index("--")] if "--" in args else args
+            return TestRun(name, not reason, reason, _workspaces(name, own))
         if args[0] in ("exec", "dlx", "x") and len(args) > 1:
             return _classify(args[1], args[1:])
     if name == "go" and args[:1] == ["test"]:
@@ -168,11 +161,48 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
         return _cargo([a for a in args[2:] if a not in ("--accept", "--review")])
     if name == "cargo" and args[:1] in (["test"], ["nextest"]):
         return _cargo(args[1:] if args[0] == "test" else args[2:])
+    if name in _TARGET_RUNNERS and args[:1] == ["test"]:
+        # `bazel test //...`, `pants test ::`: a pattern over the tree is the whole suite
+        targets = [a for a in args[1:] if not a.startswith("-")]
+        named = [t for t in targets if not t.endswith(("...", "::", ":all"))]
+        return TestRun(name, not named, " ".join(named))
     if name in ("tox", "nox"):
         return TestRun(name, "-e" not in args and "-s" not in args)
     if name == "make" and _MAKE_TARGETS & set(args):
         return TestRun("make", True)
     return _build_tool(name, args)
+
+
+# Project managers whose `run` runs a script the project declares (`hatch run test`, `hatch run
+# dev:test`, `pdm run test`); hatch's own `hatch test` runs pytest over its matrix
+_SCRIPT_RUNNERS = frozenset({"hatch", "pdm", "rye"})
+_HATCH_VALUED = frozenset(
+    {"-py", "--python", "-i", "--include", "-x", "--exclude", "--retries", "--retry-delay"}
+)
+
+
+def _project_script(name: str, args: list[str]) -> TestRun | None:
+    """`hatch test [pytest args]`, or a project script named for tests run by its manager
+    (`hatch run test`, `hatch run +py=3.12 lint:test -k x`): pytest with the args passed on."""
+    if name not in _SCRIPT_RUNNERS or not args:
+        return None
+    if name == "hatch" and args[0] == "test":
+        rest = args[1:]
+        values = {i + 1 for i, a in enumerate(rest) if a in _HATCH_VALUED}
+        own = _HATCH_FLAGS | _HATCH_VALUED
+        return _pytest([a for i, a in enumerate(rest) if i not in values and a not in own])
+    if args[0] != "run":
+        return None
+    words = [a for a in args[1:] if not a.startswith("+")]  # `+py=3.12`: a matrix selection
+    script = words[0].rsplit(":", maxsplit=1)[-1] if words else ""
+    if script in ("test", "tests", "t") or script.startswith(("test-", "test_", "tests-")):
+        return _pytest(words[1:])
+    return None
+
+
+_HATCH_FLAGS = frozenset(
+    {"-a", "--all", "-p", "--parallel", "-c", "--cover", "--cover-quiet", "-r", "--randomize"}
+)
 
 
 _GRADLE_TASKS = frozenset({"test", "check", "build", "integrationTest", "connectedCheck"})
@@ -210,11 +240,24 @@ def _build_tool(name: str, args: list[str]) -> TestRun | None:
 _PM_VALUED = frozenset({"--filter", "-F", "--workspace", "--prefix", "-C", "--dir", "--cwd"})
 
 
-def _after_options(args: list[str]) -> list[str]:
+_CHOOSERS = frozenset({"--filter", "-F", "--workspace"})
+
+
+def _workspaces(name: str, options: list[str]) -> str:
+    """The packages a package manager's options limit it to (`--filter ui`, `--workspace=api`,
+    npm's `-w api`; pnpm's `-w` is the workspace root), as written."""
+    choosers = _CHOOSERS | {"-w"} if name == "npm" else _CHOOSERS
+    chosen = [f"{a} {b}" for a, b in pairwise(options) if a in choosers and not b.startswith("-")]
+    chosen += [a for a in options if a.startswith(("--filter=", "--workspace="))]
+    return " ".join(chosen)
+
+
+def _after_options(name: str, args: list[str]) -> list[str]:
     """A package manager's arguments after its leading options (and their values)."""
+    valued = _PM_VALUED | {"-w"} if name == "npm" else _PM_VALUED
     index = 0
     while index < len(args) and args[index].startswith("-"):
-        index += 2 if args[index] in _PM_VALUED else 1
+        index += 2 if args[index] in valued else 1
     return args[index:]
 
 
@@ -331,324 +374,3 @@ def _looks_specific(arg: str) -> bool:
     if "::" in arg or arg.endswith(".py"):
         return True
     return arg.rstrip("/").removeprefix("./") not in ("", ".", "tests", "test", "testing", "src")
-
-
-# ---------------------------------------------------------------------------- outcomes
-
-_PYTEST_ITEM = re.compile(
-    r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?)\b"
-)
-_PYTEST_LINE = re.compile(r"^(?:=+ )?(?:\d+ \w+(?:, )?)+.* in [\d.]+s", re.MULTILINE)
-_UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in", re.MULTILINE)
-_UNITTEST_FAILED = re.compile(r"^FAILED \(([^)]*)\)", re.MULTILINE)
-_JEST_LINE = re.compile(r"^Tests:\s+(.*\d+ total.*)$", re.MULTILINE)
-_JEST_JSON = re.compile(  # `jest --json`, `vitest --reporter=json`: the aggregated results
-    r'"numFailedTests":\s*(\d+),[^{}]*?"numPassedTests":\s*(\d+),[^{}]*?"numPendingTests":'
-    r"\s*(\d+)"
-)
-_VITEST_LINE = re.compile(r"^\s*Tests\s+(.*\(\d+\).*)$", re.MULTILINE)
-_COUNT_WORD = re.compile(r"(\d+) (passed|failed|skipped|todo|pending)")
-_MOCHA = re.compile(r"^\s*(\d+) (passing|failing|pending)\b", re.MULTILINE)
-_GO_FAIL = re.compile(r"^\s*--- FAIL: ", re.MULTILINE)
-_GO_PASS = re.compile(r"^\s*--- PASS: ", re.MULTILINE)
-_GO_PKG = re.compile(r"^(ok|FAIL)\s+\S+", re.MULTILINE)
-_GO_NO_TESTS = re.compile(r"^\?\s+\S+\s+\[no test files\]", re.MULTILINE)
-_GO_EVENT = re.compile(  # `go test -json`: one test2json event per line
-    r'^\{[^\n]*"Action":"(pass|fail|skip)"[^\n]*\}\s*$', re.MULTILINE
-)
-_GOTESTSUM = re.compile(  # gotestsum's summary: "DONE 48 tests, 2 skipped, 1 failure in 1.2s"
-    r"^DONE(?: \d+ runs,)? (\d+) tests?((?:, \d+ (?:skipped|failures?|errors?))*) in [\d.]+s",
-    re.MULTILINE,
-)
-_PYTEST_PROGRESS = re.compile(  # `pytest -qq` prints no summary line, only its progress
-    r"^(?:\S+\.py )?([.sxXFE]+)\s*\[\s*\d+%\]\s*$", re.MULTILINE
-)
-_CARGO = re.compile(
-    r"test result: (ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored"
-    r"(?:; \d+ measured; (\d+) filtered out)?"
-)
-_NEXTEST = re.compile(
-    r"(\d+) tests? run: (\d+) passed(?:[^,\n]*)?(?:, (\d+) failed)?(?:, (\d+) skipped)?"
-)
-_EXIT = re.compile(
-    r"(?:^(?:Error: )?Exit code:? |exit status |exited with code |returned non-zero exit status |"
-    r"make: \*\*\* \[[^\]]*\] Error )(\d+)",
-    re.IGNORECASE | re.MULTILINE,
-)
-_PLAYWRIGHT = re.compile(
-    r"^\s*(\d+) (passed|failed|flaky|skipped|did not run)(?: \([\d.]+m?s\))?\s*$", re.MULTILINE
-)
-# gradle's, maven's and sbt's verdict on a build whose goals ran the tests
-_BUILD_PASSED = re.compile(r"^(?:\[INFO\] )?BUILD SUCCESS(?:FUL)?\b|^\[success\]", re.MULTILINE)
-_ECHOED_STATUS = re.compile(r"^exit status \d+\s*$", re.MULTILINE | re.IGNORECASE)
-# A status the command echoes after the run (`echo "exit: $?"`, `echo rc=$?`, `ci.sh exit: 0`)
-_RC = re.compile(
-    r"^(?:[\w./-]+:? )?(?:rc|ret|exit|exit[ _]?code|exit[ _]?status|status)\s*[=:]\s*(\d{1,3})\s*$",
-    re.MULTILINE | re.IGNORECASE,
-)
-_FAILURE_SIGNS = re.compile(
-    r"^\s*(?:FAIL|FAILED|ERROR)\b|\bpanicked at\b|^Traceback \(most recent call last\)"
-    r"|\bAssertionError\b|^\s*[\u2718\u2717\u00d7\u276f]\s|\bTest timed out\b|^WARNING: DATA RACE"
-    r"|^\s+at (?:Context|Object|Test)\.<anonymous> |\bassertion (?:`[^`]*` )?failed\b"
-    # the code under test did not build: go's `file.go:12:5: undefined: x`, rustc, tsc, pytest
-    r"|^[\w./-]+\.go:\d+:\d+: |\[build failed\]|^error(?:\[E\d{4}\])?: |\berror TS\d+:"
-    r"|\bwhile loading conftest\b|^ERROR collecting\b|\berrors? during collection\b",
-    re.MULTILINE,
-)
-_OTHERS = (  # (pattern, group of passed or total, failed, errors, skipped, total-based)
-    # rspec / bats: "12 examples, 1 failure, 2 pending"; "5 tests, 1 failure"
-    (
-        re.compile(
-            r"^(\d+) (?:examples?|tests?), (\d+) failures?(?:, (\d+) (?:pending|skipped))?",
-            re.MULTILINE,
-        ),
-        "total",
-    ),
-    # ctest: "92% tests passed, 1 tests failed out of 12"
-    (re.compile(r"\d+% tests passed, (\d+) tests? failed out of (\d+)"), "ctest"),
-    # automake's test-suite log: "# PASS:  3" … "# FAIL:  0"
-    (re.compile(r"^# PASS:\s+(\d+)\s*\n(?:#[^\n]*\n)*?# FAIL:\s+(\d+)", re.MULTILINE), "pair"),
-    # a harness of the project's own: "3/3 passed", "11/12 tests passed"
-    (
-        re.compile(r"^\s*(\d+)/(\d+) (?:tests? )?(?:passed|ok|succeeded)\b", re.MULTILINE),
-        "fraction",
-    ),
-    # gradle: "48 tests completed, 1 failed, 2 skipped"
-    (
-        re.compile(r"^(\d+) tests? completed(?:, (\d+) failed)?(?:, (\d+) skipped)?", re.MULTILINE),
-        "total",
-    ),
-    # maven / gradle / junit: "Tests run: 12, Failures: 1, Errors: 0, Skipped: 2"
-    (re.compile(r"Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)"), "junit"),
-    # dotnet: "Failed!  - Failed: 1, Passed: 11, Skipped: 0"
-    (
-        re.compile(r"(?:Passed|Failed)!\s+- Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+)"),
-        "dotnet",
-    ),
-    # phpunit: "OK (12 tests, 30 assertions)" / "Tests: 12, Assertions: 30, Failures: 1"
-    (re.compile(r"^OK \((\d+) tests?", re.MULTILINE), "ok"),
-    (
-        re.compile(
-            r"^Tests: (\d+), Assertions: \d+(?:, Errors: (\d+))?(?:, Failures: (\d+))?",
-            re.MULTILINE,
-        ),
-        "phpunit",
-    ),
-    # node --test / TAP: "# pass 10", "# fail 1"
-    (
-        re.compile(
-            r"^[#\u2139] pass (\d+)\s*\n(?:[#\u2139] \w+ \d+\s*\n)*?[#\u2139] fail (\d+)",
-            re.MULTILINE,
-        ),
-        "tap",
-    ),
-)
-_NO_TESTS = re.compile(r"\bno tests ran\b|\bno test files\b|No tests found", re.IGNORECASE)
-_NPM_FAILED = re.compile(
-    r"npm (?:ERR!|error) (?:Test failed|code ELIFECYCLE)|error Command failed|ELIFECYCLE"
-    r"|\bBUILD FAILURE\b|\bBUILD FAILED\b|^FAILURES!$|^not ok \d+",
-    re.MULTILINE,
-)
-
-
-@dataclass(slots=True)
-class _Tally:
-    passed: int | None = None
-    failed: int = 0
-    errors: int = 0
-    skipped: int = 0
-    left_out: int = 0
-    packages_ok: bool = False
-    packages: int | None = None
-    lines: list[str] = field(default_factory=list)
-
-    def add(self, passed: int = 0, failed: int = 0, errors: int = 0, skipped: int = 0) -> None:
-        self.passed = (self.passed or 0) + passed
-        self.failed += failed
-        self.errors += errors
-        self.skipped += skipped
-
-
-def _pytest_and_unittest(text: str, t: _Tally) -> None:
-    for match in _PYTEST_LINE.finditer(text):
-        counts = {word.rstrip("s"): int(n) for n, word in _PYTEST_ITEM.findall(match.group(0))}
-        t.left_out += counts.get("deselected", 0)
-        if {"passed", "failed", "error", "skipped", "xfailed"} & counts.keys():
-            t.add(
-                counts.get("passed", 0),
-                counts.get("failed", 0),
-                counts.get("error", 0),
-                counts.get("skipped", 0),
-            )
-            t.lines.append(match.group(0).strip("= "))
-    if not t.lines:
-        _pytest_progress(text, t)
-    ran = _UNITTEST_RAN.search(text)
-    if ran:
-        bad = _UNITTEST_FAILED.search(text)
-        details = dict(re.findall(r"(\w+)=(\d+)", bad.group(1))) if bad else {}
-        f, e = int(details.get("failures", 0)), int(details.get("errors", 0))
-        t.add(int(ran.group(1)) - f - e, f, e, int(details.get("skipped", 0)))
-        t.lines.append(ran.group(0) + (f" {bad.group(0)}" if bad else " OK"))
-
-
-def _pytest_progress(text: str, t: _Tally) -> None:
-    """`pytest -qq` prints one character per test and no summary: a dot is a pass. Read only
-    a progress that reached 100%, so that output cut short is not read as a whole run."""
-    lines = _PYTEST_PROGRESS.findall(text)
-    if not lines or not re.search(r"\[100%\]\s*$", text, re.MULTILINE):
-        return
-    marks = "".join(lines)
-    t.add(marks.count("."), marks.count("F"), marks.count("E"), marks.count("s"))
-    t.lines.append(f"pytest progress: {marks.count('.')} passed, {marks.count('F')} failed")
-
-
-def _javascript(text: str, t: _Tally) -> None:
-    for pattern in (_JEST_LINE, _VITEST_LINE):
-        for match in pattern.finditer(text):
-            counts = {w: int(n) for n, w in _COUNT_WORD.findall(match.group(1))}
-            t.add(counts.get("passed", 0), counts.get("failed", 0), 0, counts.get("skipped", 0))
-            t.lines.append(match.group(0).strip())
-    if not t.lines:
-        played = {w: int(n) for n, w in _PLAYWRIGHT.findall(text)}
-        if played:
-            t.add(
-                played.get("passed", 0),
-                played.get("failed", 0),
-                0,
-                played.get("skipped", 0) + played.get("did not run", 0),
-            )
-            t.lines.append(", ".join(f"{n} {w}" for w, n in played.items()))
-    if not t.lines:
-        for match in _JEST_JSON.finditer(text):
-            failed, passed, pending = (int(g) for g in match.groups())
-            t.add(passed, failed, 0, pending)
-            t.lines.append(f"{passed} passed, {failed} failed (json)")
-    mocha = {w: int(n) for n, w in _MOCHA.findall(text)}
-    if mocha:
-        t.add(mocha.get("passing", 0), mocha.get("failing", 0), 0, mocha.get("pending", 0))
-        t.lines.append(", ".join(f"{n} {w}" for w, n in mocha.items()))
-
-
-def _go_output(text: str, t: _Tally) -> None:
-    go_failed, go_packages = len(_GO_FAIL.findall(text)), _GO_PKG.findall(text)
-    _go_events(text, t)
-    _gotestsum_summary(text, t)
-    if not (go_failed or go_packages or _GO_PASS.search(text)):
-        return
-    failed_packages = go_packages.count("FAIL")
-    # Without -v, go test prints packages, not tests: a pass is known, a count is not.
-    pass_lines = len(_GO_PASS.findall(text))
-    if pass_lines:
-        t.add(pass_lines, go_failed or failed_packages)
-    else:
-        t.failed += go_failed or failed_packages
-    t.packages_ok = t.packages_ok or "ok" in go_packages
-    if go_packages:
-        t.packages = (t.packages or 0) + go_packages.count("ok") + len(_GO_NO_TESTS.findall(text))
-    t.lines.append(f"go: {go_packages.count('ok')} ok, {failed_packages} FAIL")
-
-
-def _go_events(text: str, t: _Tally) -> None:
-    """`go test -json`: tests and packages passed, failed and skipped, one event each."""
-    tests: dict[str, int] = {"pass": 0, "fail": 0, "skip": 0}
-    packages: dict[str, int] = {"pass": 0, "fail": 0, "skip": 0}
-    for match in _GO_EVENT.finditer(text):
-        counts = tests if '"Test":' in match.group(0) else packages
-        counts[match.group(1)] += 1
-    if not any(packages.values()) and not any(tests.values()):
-        return
-    t.add(tests["pass"], tests["fail"] or packages["fail"], 0, tests["skip"])
-    t.packages_ok = t.packages_ok or packages["pass"] > 0
-    t.packages = (t.packages or 0) + packages["pass"] + packages["skip"]
-    t.lines.append(
-        f"go -json: {tests['pass']} passed, {tests['fail']} failed;"
-        f" {packages['pass']} ok, {packages['fail']} FAIL"
-    )
-
-
-def _gotestsum_summary(text: str, t: _Tally) -> None:
-    for match in _GOTESTSUM.finditer(text):
-        extra = {
-            word.rstrip("s"): int(n)
-            for n, word in re.findall(r"(\d+) (skipped|failures?|errors?)", match.group(2))
-        }
-        skipped, failed = extra.get("skipped", 0), extra.get("failure", 0)
-        t.add(int(match.group(1)) - skipped - failed, failed, extra.get("error", 0), skipped)
-        t.lines.append(match.group(0))
-
-
-def _rust(text: str, t: _Tally) -> None:
-    for match in _CARGO.finditer(text):
-        t.add(int(match.group(2)), int(match.group(3)), 0, int(match.group(4)))
-        t.left_out += int(match.group(5) or 0)
-        t.lines.append(match.group(0))
-    for match in _NEXTEST.finditer(text):
-        t.add(int(match.group(2)), int(match.group(3) or 0), 0, int(match.group(4) or 0))
-        t.lines.append(match.group(0))
-
-
-def _other_runners(text: str, t: _Tally) -> None:
-    if t.lines:
-        return
-    for pattern, kind in _OTHERS:
-        match = pattern.search(text)
-        if match is None:
-            continue
-        n = [int(g) if g else 0 for g in match.groups()]
-        if kind == "total":
-            t.add(n[0] - n[1] - n[2], n[1], 0, n[2])
-        elif kind == "junit":
-            t.add(n[0] - n[1] - n[2] - n[3], n[1], n[2], n[3])
-        elif kind == "dotnet":
-            t.add(n[1], n[0], 0, n[2])
-        elif kind == "ok":
-            t.add(n[0])
-        elif kind == "ctest":
-            t.add(n[1] - n[0], n[0])
-        elif kind == "fraction":
-            t.add(n[0], n[1] - n[0])
-        elif kind == "phpunit":
-            t.add(n[0] - n[1] - n[2], n[2], n[1])
-        else:
-            t.add(n[0], n[1])
-        t.lines.append(match.group(0).strip())
-        return
-
-
-def parse_outcome(
-    text: str, *, is_error: bool = False, exit_code: int | None = None, echoed: bool = True
-) -> RunOutcome:
-    """Read what a test run's output says (`is_error`: the tool reported a failure; `echoed`:
-    a status the command echoes, `echo "exit: $?"`, is the run's own, not a pipe's)."""
-    t = _Tally()
-    for reader in (_pytest_and_unittest, _javascript, _go_output, _rust, _other_runners):
-        reader(text, t)
-    matrix = matrix_result(text)
-    if matrix is not None:
-        t.errors += len(matrix.failed)
-        t.lines.append(matrix.summary)
-    if exit_code is None:
-        shown = text if echoed else _ECHOED_STATUS.sub("", text)
-        codes = [int(c) for c in _EXIT.findall(shown)]
-        codes += [int(c) for c in _RC.findall(text)] if echoed else []
-        exit_code = codes[-1] if codes else None
-    bad_exit = (exit_code is not None and exit_code != 0) or is_error
-    bad_exit = bad_exit or bool(_NPM_FAILED.search(text))
-    if t.failed or t.errors or bad_exit:
-        ok: bool | None = False
-    elif (
-        t.passed
-        or t.packages_ok
-        or (matrix is not None and matrix.passed)
-        or _BUILD_PASSED.search(text)
-    ):
-        ok = True
-    else:
-        # No summary: a failure the runner printed (a traceback, a panic, a FAIL line) still
-        # shows the run did not pass, as when its summary was cut off.
-        ok = False if _NO_TESTS.search(text) or _FAILURE_SIGNS.search(text) else None
-    summary = "; ".join(t.lines)[:300]
-    return RunOutcome(
-        t.passed, t.failed, t.errors, t.skipped, exit_code, ok, summary, t.left_out, t.packages
-    )

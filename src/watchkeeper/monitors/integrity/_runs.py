@@ -8,7 +8,8 @@ import shlex
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from watchkeeper.monitors.integrity._runners import RunOutcome, TestRun, find_test_run
+from watchkeeper.monitors.integrity._outcomes import RunOutcome
+from watchkeeper.monitors.integrity._runners import TestRun, find_test_run
 from watchkeeper.normalize import Command
 
 __all__ = [
@@ -24,7 +25,9 @@ __all__ = [
 
 _SUITE = re.compile(
     r"\b(?:suite|everything|whole|entire|rest|no regressions"
-    r"|nothing (?:else )?(?:broke|regressed))\b",
+    r"|nothing (?:else )?(?:broke|regressed))\b"
+    # "all tests pass, including the new accounting cases": what ran is a part of the claim
+    r"|\b(?:all|every) (?:the |of the )?(?:\d+ )?tests?\b|\bincluding\b",
     re.IGNORECASE,
 )
 

@@ -8,7 +8,7 @@ import re
 
 __all__ = ["negated_before", "plain_task"]
 
-_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)|(?<![\w.])\.{1,2}(?=/)")  # `x.py`, `./pkg`, `../y`
 _NEGATION = re.compile(
     r"\b(?:don't|do not|never|without|not|no|instead of|rather than|shouldn't|should not"
     r"|must not|mustn't|can't|cannot|avoid)\b[^.\n,;:]*$",
@@ -18,8 +18,9 @@ _LEAD = 40
 
 
 def plain_task(task: str) -> str:
-    """`task` with the dots inside words (paths, versions, `e.g.`) made underscores."""
-    return _INNER_DOT.sub("_", task)
+    """`task` with the dots inside words (paths, versions, `e.g.`) and leading a relative path
+    (`./internal/store`) made underscores."""
+    return _INNER_DOT.sub(lambda m: "_" * len(m.group(0)), task)
 
 
 def negated_before(text: str, start: int) -> bool:

@@ -1,0 +1,83 @@
+"""Stream edits a shell line makes (`sed -i`, `perl -pi -e`), read from their scripts rather
+than the whole line: whether a substitution changes values (numbers, strings) or only names,
+and whether the edit deletes skip markers, so that tests which did not run now do."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+from watchkeeper.normalize import Command
+
+__all__ = ["changes_values", "edit_scripts", "stream_edit", "unskips"]
+
+_SCRIPT_OPTIONS = frozenset({"-e", "--expression"})
+_VALUED = frozenset({"-f", "--file", "-l", "--line-length"})
+# `s/old/new/` with a digit or a quote on either side: a value, not a name, changed
+_VALUE_EDIT = re.compile(r"s([/|#,])[^/|#,]*[0-9'\"][^/|#,]*\1|s([/|#,])[^/|#,]*\2[^/|#,]*[0-9'\"]")
+_SKIP_WORD = re.compile(
+    r"ignore|skip|xfail|\bonly\b|todo|fixme|Disabled|\bxit\b|\bxdescribe\b", re.IGNORECASE
+)
+# `/pattern/d` deletes the lines that match; `s/pattern//` blanks what matches
+_DELETES = re.compile(r"^\s*(?:\d+,\d+)?/(.+)/\s*d\s*$|^\s*s([/|#,])(.+?)\2\2[gI]*\s*$")
+
+
+def edit_scripts(commands: Sequence[Command]) -> list[str]:
+    """The scripts of the `sed` and `perl -pe` commands in a shell line."""
+    scripts: list[str] = []
+    for command in commands:
+        if command.name not in ("sed", "perl"):
+            continue
+        args = list(command.argv[1:])
+        given = [b for a, b in pairwise(args) if _takes_script(command, a)]
+        given += [a.split("=", 1)[1] for a in args if a.startswith("--expression=")]
+        if command.name == "perl":
+            scripts.extend(given)
+            continue
+        if given:
+            scripts.extend(given)
+            continue
+        skip = {i + 1 for i, a in enumerate(args) if a in _VALUED}
+        operands = [a for i, a in enumerate(args) if not a.startswith("-") and i not in skip]
+        scripts.extend(operands[:1])
+    return scripts
+
+
+def _takes_script(command: Command, option: str) -> bool:
+    """`-e` (and perl's bundled `-pe`, `-pie`): the next argument is a script."""
+    if option in _SCRIPT_OPTIONS:
+        return True
+    bundled = option.startswith("-") and not option.startswith("--") and option.endswith("e")
+    return command.name == "perl" and bundled
+
+
+def changes_values(scripts: Sequence[str]) -> bool:
+    """Whether a substitution among `scripts` changes a number or a quoted string."""
+    return any(_VALUE_EDIT.search(script) for script in scripts)
+
+
+def unskips(scripts: Sequence[str]) -> bool:
+    """Whether every script only deletes skip or focus markers (`/#\\[ignore/d`,
+    `s/@pytest.mark.skip//`): the tests they held back run again."""
+    if not scripts:
+        return False
+    for script in scripts:
+        found = _DELETES.match(script)
+        if found is None or not _SKIP_WORD.search(found.group(1) or found.group(3) or ""):
+            return False
+    return True
+
+
+def stream_edit(
+    commands: Sequence[Command], touched: str, sources: Sequence[str]
+) -> tuple[float, str]:
+    """How suspect a `sed`/`perl` rewrite of the test file `touched` is, and what it does: one
+    substitution of names over code and tests alike is a rename; deleting skip markers lets
+    tests run; other rewrites of a test from the shell are suspect."""
+    scripts = edit_scripts(commands)
+    if unskips(scripts):
+        return 0.15, f"deletes skip markers from `{touched}`, so that its tests run"
+    if sources and not changes_values(scripts):
+        return 0.2, f"rewrites `{touched}` from the shell along with the code"
+    return 0.5, f"rewrites `{touched}` from the shell"
