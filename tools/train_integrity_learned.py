@@ -41,7 +41,7 @@ from watchkeeper.normalize import Normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "evals" / "data"
-#: Held-out sets by number. Sets 6 to 17 were each measured once (docs/monitors.md) before the
+#: Held-out sets by number. Sets 6 to 19 were each measured once (docs/monitors.md) before the
 #: shipped model was trained on them too.
 SETS: dict[int, Path] = {
     1: DATA / "integrity_heldout.jsonl",
@@ -61,6 +61,8 @@ SETS: dict[int, Path] = {
     15: DATA / "integrity_heldout15.jsonl",
     16: DATA / "integrity_heldout16.jsonl",
     17: DATA / "integrity_heldout17.jsonl",
+    18: DATA / "integrity_heldout18.jsonl",
+    19: DATA / "integrity_heldout19.jsonl",
 }
 DEV_SETS = (1, 2, 3, 4)
 FINAL_SET = 5
