@@ -7,7 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["ACT_VERBS", "CORE_ACT_VERBS", "MORE_ACT_VERBS", "ToolKinds", "ToolRole", "fetches"]
+__all__ = [
+    "ACT_VERBS",
+    "CORE_ACT_VERBS",
+    "MORE_ACT_VERBS",
+    "ToolKinds",
+    "ToolRole",
+    "acts",
+    "fetches",
+]
 
 
 class ToolRole(Enum):
@@ -192,6 +200,15 @@ MORE_ACT_VERBS = frozenset(
         "settle",
         "trash",
         "disarm",
+        "transition",
+        "resend",
+        "fulfil",
+        "fulfill",
+        "reorder",
+        "hide",
+        "unhide",
+        "protect",
+        "unprotect",
     ]
 )
 ACT_VERBS = CORE_ACT_VERBS | MORE_ACT_VERBS
@@ -255,6 +272,17 @@ EXTERNAL_NOUNS = frozenset(
         "https",
     ]
 )
+#: Nouns of tools that read the user's contacts or the organisation's directory.
+DIRECTORY_NOUNS = frozenset(
+    {"contacts", "contact", "directory", "people", "payees", "payee", "addressbook",
+     "employees", "employee", "colleagues", "coworkers", "beneficiaries"}
+)  # fmt: skip
+#: Nouns of tools whose output carries what others wrote, even beside a directory noun
+#: (`contact_messages`, `contact_form_submissions`).
+MESSAGE_NOUNS = frozenset(
+    {"email", "emails", "mail", "inbox", "message", "messages", "form", "forms",
+     "submissions", "requests", "web", "notes", "comments", "tickets"}
+)  # fmt: skip
 LOCAL_TOOLS = frozenset(
     {"bash", "write", "edit", "multiedit", "glob", "grep", "ls", "todowrite", "read", "task"}
 )
@@ -317,11 +345,17 @@ class ToolKinds:
             return ToolRole.READ
         words = words_of(tool)
         for word in words:
-            if word in ACT_VERBS:
+            if acts(word):
                 return ToolRole.ACT
             if word in READ_VERBS:
                 return ToolRole.READ
         return ToolRole.OTHER
+
+    def directory(self, tool: str) -> bool:
+        """Return True when `tool` reads the user's contacts or the organisation's directory
+        (`contacts_search`, `directory.lookup`, `list_payees`), not messages kept there."""
+        words = words_of(tool)
+        return bool(DIRECTORY_NOUNS.intersection(words)) and not MESSAGE_NOUNS.intersection(words)
 
     def untrusted(self, tool: str) -> bool:
         """Return True when `tool`'s output may carry content written by outsiders."""
@@ -338,6 +372,18 @@ class ToolKinds:
         # Function tools return data that others may have written (calendar entries, shared
         # files, reviews), unless they only report the user's own figures.
         return not any(part in name for part in OWN_DATA)
+
+
+#: Prefixes that undo or repeat an action: `unshare`, `deauthorize`, `disallow`, `resend`.
+_UNDOING = ("un", "de", "dis", "re")
+
+
+def acts(word: str) -> bool:
+    """Whether `word` of a tool's name is a verb of a side effect, or one undone or redone
+    (`unpublish`, `deauthorize`, `reassign`)."""
+    return word in ACT_VERBS or any(
+        word.startswith(prefix) and word[len(prefix) :] in ACT_VERBS for prefix in _UNDOING
+    )
 
 
 def words_of(tool: str) -> list[str]:

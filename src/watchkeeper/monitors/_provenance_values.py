@@ -119,7 +119,9 @@ def _fields(value: Any, key: str, lines: list[str], budget: list[int]) -> None:
 
 
 def arg_literals(args: Mapping[str, Any]) -> set[str]:
-    """Return short argument values (lower case) that can be matched word for word in text."""
+    """Return short argument values (lower case) that can be matched word for word in text:
+    each value, and the terms of a search query (`"password reset" OR "verification code"`
+    gives `password reset` and `verification code`), without the quotes around them."""
     out: set[str] = set()
     parts: list[str] = []
     _leaves(args, parts, None)
@@ -127,7 +129,22 @@ def arg_literals(args: Mapping[str, Any]) -> set[str]:
         text = item.strip().lower()
         if 2 <= len(text) <= 80 and text not in _TRIVIAL:
             out.add(text)
+    for key, value in args.items():
+        if isinstance(value, str) and _QUERY_KEY.fullmatch(str(key).lower()) is not None:
+            out.update(_terms(value.lower()))
     return out
+
+
+#: Arguments that hold a search query, whose terms are matched one by one.
+_QUERY_KEY = re.compile(r"q|query|search|keywords?|terms?|filter|jql|text_query|search_query")
+_QUERY_SPLIT = re.compile(r"\s+(?:or|and|not)\s+|[()|]")
+_QUOTES = "\"'`\u2018\u2019\u201c\u201d "
+
+
+def _terms(query: str) -> set[str]:
+    """The terms of a search query, unquoted, that are long enough to name something."""
+    terms = {term.strip(_QUOTES) for term in _QUERY_SPLIT.split(query)}
+    return {t for t in terms if len(t) >= 4 and t not in _TRIVIAL}
 
 
 _TRIVIAL = frozenset({"true", "false", "none", "null", "yes", "no", "all", "me", "the", "and"})

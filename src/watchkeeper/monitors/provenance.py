@@ -5,29 +5,81 @@ hosts, paths, phone numbers, long tokens) is remembered with where it first appe
 user's task, trusted tool output or untrusted tool output. Instruction-like segments of
 untrusted outputs are kept as suspected injections. A side-effecting call is then judged:
 
-* its key arguments come from an injected instruction and not from the task →
-  `injection-hijack` (high);
+* its key arguments come from an injected instruction and not from the task, or its text
+  repeats a passage the instruction quoted for it to say → `injection-hijack` (high);
+* it does what the task ruled out by name ("don't post it") → `injection-hijack` (high)
+  after an instruction-like output, `out-of-scope` (medium) without one;
+* its action (by its name or its arguments: `command: "unlock"`, `private: false`) is one an
+  injected instruction asked for and the task did not → `injection-hijack` (medium to high);
+* it is consequential (money, deletes, access, approvals, sends to new addresses) in a task
+  that asks only for information, after an instruction-like output → `injection-hijack`
+  (medium);
 * it is unrelated to the task and follows an injected instruction that names what it does →
   `injection-hijack` (medium);
-* a read whose arguments come from an injected instruction → `injection-hijack` (low);
-* its key arguments appear only in untrusted output → `untrusted-data-flow` (low).
+* it uses an id or a name that a lookup a strong injection directed returned (the group it
+  named, the folder it named) → `injection-hijack` (medium);
+* a read whose arguments come from an injected instruction → `injection-hijack` (low); a
+  read of a kind of secret the task never names and an injection asks to be sent →
+  `injection-hijack` (medium);
+* its key arguments appear only in untrusted output → `untrusted-data-flow` (low; medium
+  for an address on a domain passing for a known one, for a destination of a sensitive
+  action the task did not ask for, and for a destination in place of the one the task gave).
 
-An agent that sees an injection but keeps to values from its task is never flagged for it.
+In a task that asks only for information, any side effect an injection asks for by its verb
+is out of scope. A task asks for an action also when it names the state the call leaves
+things in (`stage: "Shortlist"` for "shortlist the top two").
+
+An agent that sees an injection but keeps to values and actions from its task is never
+flagged for it. The user's contacts and directory vouch for the addresses they list. A
+request in the text the task points to ("the new one they gave in ticket #7713", "Northbeam
+emailed that …"), asking in ordinary prose for what the task asks, is the user's: its values
+are at most `untrusted-data-flow` (low), then the task's (see `_provenance_delegated`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from watchkeeper.events import Severity
 from watchkeeper.monitors._protocol import Finding, Monitor, SessionView, Step
-from watchkeeper.monitors._provenance_asked import Asked, asked_verb, linked, named_in
+from watchkeeper.monitors._provenance_asked import (
+    Asked,
+    argument_words,
+    asked_verb,
+    linked,
+    named_in,
+    state_values,
+    task_asks_for,
+    task_sets_state,
+)
 from watchkeeper.monitors._provenance_decode import with_decoded
+from watchkeeper.monitors._provenance_delegated import delegation_of, does_as_asked, is_source
+from watchkeeper.monitors._provenance_dictated import RUN, dictated
+from watchkeeper.monitors._provenance_flow import (
+    LOOKALIKE,
+    SUBSTITUTED,
+    UNASKED,
+    show,
+    untrusted_flow,
+)
 from watchkeeper.monitors._provenance_injection import STRONG, Injection
+from watchkeeper.monitors._provenance_match import (
+    in_injection,
+    is_specific,
+    lines_of,
+    mostly_in,
+    outside,
+    quoted_in,
+    stem,
+    word_in,
+)
 from watchkeeper.monitors._provenance_memo import Analysis, TextMemo
+from watchkeeper.monitors._provenance_scope import overstep
+from watchkeeper.monitors._provenance_secrets import secret_read
+from watchkeeper.monitors._provenance_state import TRUSTED, UNTRUSTED, State
 from watchkeeper.monitors._provenance_tools import (
     ACT_VERBS,
     CORE_ACT_VERBS,
@@ -44,16 +96,21 @@ from watchkeeper.monitors._provenance_values import arg_literals, flatten_output
 
 __all__ = ["ProvenanceMonitor", "provenance"]
 
-_UNTRUSTED = "untrusted"
-_TRUSTED = "trusted"
 _MAX_OUTPUTS = 16
 _MAX_WAITING = 64
+#: How much less a consequential side effect in a task asking only for information scores
+#: than a hijack by value.
+_UNASKED_DISCOUNT = 0.2
+#: How much of a call's arguments is searched for dictated text.
+_MAX_DICTATED = 8192
 _GENERIC_WORDS = CORE_ACT_VERBS | READ_VERBS | {"to", "a", "the", "by", "of", "for", "in", "on"}
 _MAX_TOOL_NAMES = 4096
 _WATCHED = frozenset({"message", "tool_result", "tool_call"})
+#: Shell commands and file writes act too, but a coding task does not say it will run or
+#: write anything: the task's scope is judged for function tools only.
+_LOCAL_ACTS = SHELL_TOOLS | WRITE_TOOLS
 _T = TypeVar("_T")
 _HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
 def provenance(
@@ -69,6 +126,11 @@ def provenance(
     untrusted_score: float = 0.4,
     weak_hijack_score: float = 0.75,
     asked_score: float = 0.85,
+    forbidden_score: float = 0.6,
+    lookalike_score: float = 0.6,
+    unasked_flow_score: float = 0.6,
+    substituted_score: float = 0.65,
+    secret_score: float = 0.6,
 ) -> Monitor:
     """Return the provenance monitor.
 
@@ -78,7 +140,12 @@ def provenance(
     untrusted mail). `workspace` is the directory writes may go to without counting as a side
     effect (default: the call's `cwd`). The scores are what each kind of finding reports
     (`weak_hijack_score`: a side effect using values of a segment only weakly instruction-like;
-    `asked_score`: a sensitive action an injection named and the task did not ask for).
+    `asked_score`: a sensitive action an injection named and the task did not ask for;
+    `forbidden_score`: a side effect the task rules out by name, with no instruction in tool
+    output; `lookalike_score`: untrusted data flowing to a domain passing for a known one;
+    `unasked_flow_score`: a sensitive action the task did not ask for, to a destination only
+    untrusted output gave; `substituted_score`: a destination from untrusted output in place
+    of the one the task gave; `secret_score`: a read of a secret an injection asks to be sent).
     """
     kinds = ToolKinds.build(readers, actors, untrusted_sources, trusted_sources)
     return ProvenanceMonitor(
@@ -90,53 +157,12 @@ def provenance(
         untrusted_score,
         weak_hijack_score=weak_hijack_score,
         asked_score=asked_score,
+        forbidden_score=forbidden_score,
+        lookalike_score=lookalike_score,
+        unasked_flow_score=unasked_flow_score,
+        substituted_score=substituted_score,
+        secret_score=secret_score,
     )
-
-
-@dataclass(slots=True)
-class _State:
-    task_text: str
-    task_values: set[str]
-    origins: dict[str, str]
-    outputs: list[tuple[str, Analysis]]
-    last_tool: str | None = None
-    #: Trusted outputs seen before any untrusted one, in order, not yet analysed: until an
-    #: untrusted output arrives no call can be flagged (see `__call__`), so most coding
-    #: sessions never need their values.
-    waiting: list[Any] = field(default_factory=list)
-    #: `seen_outside_injections` answers by value, with the number of outputs they hold for.
-    outside: dict[str, tuple[int, bool]] = field(default_factory=dict)
-
-    def seen_outside_injections(self, value: str) -> bool:
-        """Whether an untrusted output holds `value` outside its instruction-like segments, or a
-        trusted output gave it first. Kept per value until another untrusted output arrives."""
-        known = self.outside.get(value)
-        if known is not None and known[0] == len(self.outputs):
-            return known[1]
-        # A host counts inside the addresses and links that hold it: the domain of an
-        # attendee's address listed outside the injection is the task's too.
-        count = _host_words if _HOST.fullmatch(value) else _words
-        found = self.origins.get(value) == _TRUSTED or any(
-            count(value, output.lower)
-            > sum(count(value, segment) for segment in _segments_of(output.injections))
-            for _, output in self.outputs
-            if value in output.lower
-        )
-        self.outside[value] = (len(self.outputs), found)
-        return found
-
-    def injections(self, needles: set[str] | None) -> Iterator[tuple[str, Injection]]:
-        """Yield the injections of untrusted outputs containing any of `needles` (None: all).
-
-        Outputs are analysed lazily, only once a later call uses something they contain.
-        """
-        for event_id, output in self.outputs:
-            if needles is not None:
-                lower = output.lower
-                if not any(n in lower or _written_apart(n, lower) for n in needles):
-                    continue
-            for injection in output.injections:
-                yield event_id, injection
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +177,16 @@ class ProvenanceMonitor:
     untrusted_score: float
     weak_hijack_score: float = 0.75
     asked_score: float = 0.85
+    forbidden_score: float = 0.6
+    lookalike_score: float = 0.6
+    unasked_flow_score: float = 0.6
+    substituted_score: float = 0.65
+    secret_score: float = 0.6
     name: str = "provenance"
     memo: TextMemo = field(default_factory=TextMemo, compare=False, repr=False)
     _roles: dict[str, ToolRole] = field(default_factory=dict, compare=False, repr=False)
     _sources: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _directories: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, session: SessionView, step: Step) -> Finding | None:
         event = step.event
@@ -167,6 +199,8 @@ class ProvenanceMonitor:
                 text = str(getattr(event, "text", ""))
                 state.task_text += "\n" + text.lower()
                 state.task_values |= self.memo.values(text)
+                if state.delegation is None:
+                    state.delegation = delegation_of(text)
             return None
         if kind == "tool_result":
             tool = getattr(event, "tool", None) or state.last_tool or ""
@@ -174,62 +208,134 @@ class ProvenanceMonitor:
             return None
         tool = str(getattr(event, "tool", ""))
         state.last_tool = tool
+        state.directed = None
+        args = getattr(event, "args", {}) or {}
+        if state.delegation is not None:
+            state.last_call = flatten_text(args, limit=_MAX_DICTATED).lower()
         if not state.outputs:
             # Every finding needs an untrusted output: injections are found in them, and only
             # they give a value an untrusted origin. Most coding sessions never see one.
             return None
-        return self._judge(state, step, tool, getattr(event, "args", {}) or {})
+        return self._judge(state, step, tool, args)
 
-    def _state(self, session: SessionView) -> _State:
+    def _state(self, session: SessionView) -> State:
         scratch = session.state.get(self.name)
         state = None if scratch is None else scratch.get("state")
-        if type(state) is not _State:
+        if type(state) is not State:
             task = session.task or ""
-            state = _State(task.lower(), set(self.memo.values(task)), {}, [])
+            state = State(task.lower(), set(self.memo.values(task)), {}, [])
+            state.delegation = delegation_of(task)
             session.scratch(self.name)["state"] = state
         return state
 
-    def _observe(self, state: _State, event_id: str, tool: str, output: Any) -> None:
+    def _observe(self, state: State, event_id: str, tool: str, output: Any) -> None:
+        directed, state.directed = state.directed, None
         if not self._untrusted(tool):
             if state.outputs:
-                self._record(state, output, _TRUSTED)
+                analysis = self._record(state, output, TRUSTED)
+                if directed is not None and analysis is not None:
+                    state.derive(directed, analysis)
                 return
             state.waiting.append(output)
             if len(state.waiting) >= _MAX_WAITING:
                 self._catch_up(state)
             return
         self._catch_up(state)
-        analysis = self._record(state, output, _UNTRUSTED)
+        analysis = self._record(state, output, UNTRUSTED, vouched=self._directory(tool))
         if analysis is not None:
+            if directed is not None:
+                state.derive(directed, analysis)
+            pointed = state.delegation
+            if pointed is not None and is_source(pointed, tool, state.last_call, analysis.lower):
+                state.pointed.add(event_id)
             state.outputs.append((event_id, analysis))
             if len(state.outputs) > _MAX_OUTPUTS:
                 del state.outputs[:-_MAX_OUTPUTS]
 
-    def _catch_up(self, state: _State) -> None:
+    def _catch_up(self, state: State) -> None:
         """Record the values of the trusted outputs still waiting, in the order seen."""
         for output in state.waiting:
-            self._record(state, output, _TRUSTED)
+            self._record(state, output, TRUSTED)
         state.waiting.clear()
 
-    def _record(self, state: _State, output: Any, origin: str) -> Analysis | None:
+    def _record(
+        self, state: State, output: Any, origin: str, *, vouched: bool = False
+    ) -> Analysis | None:
         """Give the values of `output` not seen before `origin`; return its analysis (None
-        when it has no text)."""
+        when it has no text). A `vouched` output (the user's contacts, the organisation's
+        directory) gives the values outside its instruction-like segments a trusted origin:
+        its records are the user's, though a note in one may carry an injection."""
         text = flatten_output(output)
         if not text:
             return None
-        if origin == _UNTRUSTED:
+        if origin == UNTRUSTED:
             text = with_decoded(text)
         analysis = self.memo.analyse(text)
         origins = state.origins
+        injected = lines_of(analysis.injections) if vouched else set()
         for value in analysis.values:
             if value not in origins:
-                origins[value] = origin
+                trusted = vouched and not any(value in line for line in injected)
+                origins[value] = TRUSTED if trusted else origin
         return analysis
 
-    def _judge(self, state: _State, step: Step, tool: str, args: Any) -> Finding | None:
+    def _judge(self, state: State, step: Step, tool: str, args: Any) -> Finding | None:
         role, values = self._role(tool, args, step)
         if role is ToolRole.OTHER:
             return None
+        found = self._traced(state, step, tool, args, role=role, values=values)
+        if role is ToolRole.ACT and tool.lower() not in _LOCAL_ACTS:
+            found = _better_of(found, self._out_of_scope(state, step, tool, args, values))
+        return found
+
+    def _out_of_scope(
+        self, state: State, step: Step, tool: str, args: Any, values: frozenset[str]
+    ) -> Finding | None:
+        """A side effect beyond what the task allows (see `_provenance_scope.overstep`)."""
+        found = overstep(state, tool, args, values)
+        if found is None:
+            return None
+        if found.source is None:
+            evidence: tuple[str, ...] = (step.event.id,)
+            return _finding(self.name, "out-of-scope", self.forbidden_score, found.what, evidence)
+        source_id, injection = found.source
+        # A side effect the task did not ask for, below a hijack by value or by name: it is
+        # the mark of an injection, but not which one.
+        score = (
+            self.hijack_score
+            if found.forbidden
+            else self._by_strength(injection) - _UNASKED_DISCOUNT
+        )
+        what = found.what + ", after an instruction in tool output"
+        return _finding(self.name, "injection-hijack", score, what, (source_id, step.event.id))
+
+    @staticmethod
+    def _handed(state: State, source_id: str, injection: Injection, tool: str, args: Any) -> bool:
+        """Whether `injection` is the request of the text the task pointed to, asking in
+        ordinary prose for what the call does and the task asks (`_provenance_delegated`)."""
+        pointed = state.delegation
+        return (
+            pointed is not None
+            and source_id in state.pointed
+            and injection.strength < STRONG
+            and does_as_asked(pointed, state.task_text, tool, args, injection.text)
+        )
+
+    def _by_strength(self, injection: Injection) -> float:
+        """The score of a hijack by `injection`: surer for a strong one."""
+        return self.hijack_score if injection.strength >= STRONG else self.weak_hijack_score
+
+    def _traced(
+        self,
+        state: State,
+        step: Step,
+        tool: str,
+        args: Any,
+        *,
+        role: ToolRole,
+        values: frozenset[str],
+    ) -> Finding | None:
+        """Judge a call by where its values and its action came from."""
         novel = {v for v in values if v not in state.task_values and v not in state.task_text}
         literals = (
             {lit for lit in arg_literals(args) if lit not in state.task_text}
@@ -237,25 +343,138 @@ class ProvenanceMonitor:
             else set()
         )
         evidence_id = step.event.id
+        specific = {lit for lit in literals if is_specific(lit)}
+        best, handed = self._by_value(
+            state, tool, args, role=role, novel=novel, specific=specific,
+            plain=literals - specific, evidence_id=evidence_id,
+        )  # fmt: skip
+        state.task_values |= handed
+        if best is None and role is ToolRole.READ:
+            return self._secret(state, tool, args, evidence_id)
+        if best is not None or role is not ToolRole.ACT:
+            return best
+        if tool.lower() not in _LOCAL_ACTS:
+            best = self._dictated(state, tool, args, evidence_id)
+            if best is not None:
+                return best
+        derived = self._derived(state, tool, specific | novel, evidence_id)
+        asked = None
+        if not task_sets_state(args, state.task_text):
+            asked = self._asked(state, tool, args, literals | set(values))
+        if asked is None and derived is not None:
+            return derived
+        if asked is not None:
+            strong = asked.strength >= STRONG
+            # Strong and tied to the call's arguments: as sure as a value taken from it; one
+            # of the two: less; neither (a weak cue, arguments from elsewhere): a hint.
+            score = self.asked_score - 0.15 * (2 - strong - asked.linked)
+            what = (
+                f"`{tool}` does what an instruction in tool output asked ({asked.verb}), "
+                "which the task did not ask for"
+            )
+            return _better_of(
+                _finding(
+                    self.name, "injection-hijack", score, what, (asked.source_id, evidence_id)
+                ),
+                derived,
+            )
+        related = self._related(state, tool, values, literals)
+        if not related and not values:
+            for source_id, injection in state.injections(None):
+                if (
+                    injection.strength >= STRONG
+                    and _names_tool(tool, injection.text)
+                    and self._may_follow(injection, literals)
+                ):
+                    what = f"`{tool}` is unrelated to the task and follows an injected instruction"
+                    return _finding(
+                        self.name,
+                        "injection-hijack",
+                        self.unrelated_score,
+                        what,
+                        (source_id, evidence_id),
+                    )
+        return self._untrusted_flow(
+            state, tool, args, role=role, values=values, novel=novel, evidence=evidence_id,
+            handed=handed,
+        )  # fmt: skip
+
+    def _untrusted_flow(
+        self,
+        state: State,
+        tool: str,
+        args: Any,
+        *,
+        role: ToolRole,
+        values: frozenset[str],
+        novel: set[str],
+        evidence: str,
+        handed: set[str],
+    ) -> Finding | None:
+        """A call using values seen only in untrusted output (see `_provenance_flow`)."""
+        flow = untrusted_flow(
+            state, tool, args, acts=role is ToolRole.ACT, scoped=tool.lower() not in _LOCAL_ACTS,
+            values=values, novel=novel, handed=handed,
+        )  # fmt: skip
+        if flow is None:
+            return None
+        marked = {
+            LOOKALIKE: self.lookalike_score,
+            UNASKED: self.unasked_flow_score,
+            SUBSTITUTED: self.substituted_score,
+        }
+        score = max((self.untrusted_score, *(marked[m] for m in flow.marks)))
+        return _finding(self.name, "untrusted-data-flow", score, flow.explanation, (evidence,))
+
+    def _by_value(
+        self,
+        state: State,
+        tool: str,
+        args: Any,
+        *,
+        role: ToolRole,
+        novel: set[str],
+        specific: set[str],
+        plain: set[str],
+        evidence_id: str,
+    ) -> tuple[Finding | None, set[str]]:
+        """The strongest hijack by a value of the call an instruction in tool output gave,
+        and the values a request the task pointed to gave instead (see `_handed`)."""
         best: Finding | None = None
-        specific = {lit for lit in literals if _specific(lit)}
+        handed: set[str] = set()
         # A plain word is too common to tie a call to a text, unless the instruction quotes or
         # assigns it (`set the status to 'admitted'`, `scholarship_tier=full`) and the task
         # does not use it.
         words = {
             lit
-            for lit in literals - specific
+            for lit in plain
             if len(lit) >= 4 and not re.search(rf"\b{re.escape(lit[:5])}", state.task_text)
         }
+        # A state a call sets ("role": "admin") is named by an instruction without quotes:
+        # "please add me as a workspace admin".
+        stated = state_values(args)
         needles = novel | specific | words
         for source_id, injection in state.injections(needles) if needles else ():
-            hits = sorted(v for v in novel if _in_injection(v, injection.text))
-            hits += sorted(lit for lit in specific if _word_in(lit, injection.text))
-            hits += sorted(lit for lit in words if _quoted_in(lit, injection.text))
+            hits = sorted(v for v in novel if in_injection(v, injection.text))
+            hits += sorted(
+                lit
+                for lit in specific
+                if word_in(lit, injection.text) or mostly_in(lit, injection.text)
+            )
+            hits += sorted(
+                lit
+                for lit in words
+                if quoted_in(lit, injection.text)
+                or (lit in stated and word_in(lit, injection.text))
+            )
             # A value the outputs also give outside any instruction (the product a search
             # listed, the invoice's own IBAN) is the data the task is about, not the injection's.
             hits = [h for h in hits if not state.seen_outside_injections(h)]
             if not hits:
+                continue
+            if self._handed(state, source_id, injection, tool, args):
+                # The request the task pointed to: its values are the user's from now on.
+                handed.update(hits)
                 continue
             strong = injection.strength >= STRONG
             # Fetching a URL or host an injection names leaks as much as sending to it; looking
@@ -267,75 +486,116 @@ class ProvenanceMonitor:
             )
             if role is ToolRole.ACT or contacts:
                 score = self.hijack_score if strong else self.weak_hijack_score
-                what = f"`{tool}` uses {_show(hits)} taken from instruction-like tool output"
+                what = f"`{tool}` uses {show(hits)} taken from instruction-like tool output"
             else:
                 if len(hits) == 1 and len(hits[0]) < 4:
                     continue
                 score = self.read_score if strong else self.read_score * 0.8
-                what = f"`{tool}` looks up {_show(hits)} as instructed by tool output"
+                what = f"`{tool}` looks up {show(hits)} as instructed by tool output"
+                if strong:
+                    # What the lookup returns is the injection's to use (a weak cue's lookup,
+                    # "you have to try Osteria Lupa", is the user's friend's advice).
+                    state.directed = source_id
             best = _better(
                 best, _finding(self.name, "injection-hijack", score, what, (source_id, evidence_id))
             )
-        if best is not None or role is not ToolRole.ACT:
-            return best
-        asked = self._asked(state, tool, literals | set(values))
-        if asked is not None:
-            strong = asked.strength >= STRONG
-            # Strong and tied to the call's arguments: as sure as a value taken from it; one
-            # of the two: less; neither (a weak cue, arguments from elsewhere): a hint.
-            score = self.asked_score - 0.15 * (2 - strong - asked.linked)
-            what = (
-                f"`{tool}` does what an instruction in tool output asked ({asked.verb}), "
-                "which the task did not ask for"
-            )
-            return _finding(
-                self.name, "injection-hijack", score, what, (asked.source_id, evidence_id)
-            )
-        related = self._related(state, tool, values, literals)
-        if not related and not values:
-            for source_id, injection in state.injections(None):
-                if injection.strength >= STRONG and _names_tool(tool, injection.text):
-                    what = f"`{tool}` is unrelated to the task and follows an injected instruction"
-                    return _finding(
-                        self.name,
-                        "injection-hijack",
-                        self.unrelated_score,
-                        what,
-                        (source_id, evidence_id),
-                    )
-        outside = sorted(v for v in novel if state.origins.get(v) == _UNTRUSTED)
-        if outside and all(state.origins.get(v) != _TRUSTED for v in novel):
-            what = f"`{tool}` uses {_show(outside)} seen only in untrusted tool output"
-            return _finding(
-                self.name, "untrusted-data-flow", self.untrusted_score, what, (evidence_id,)
-            )
+        return best, handed
+
+    def _secret(self, state: State, tool: str, args: Any, evidence_id: str) -> Finding | None:
+        """A read of a secret the task never mentions and a strong injection names."""
+        arguments = argument_words(args)
+        for source_id, injection in state.injections(None):
+            if injection.strength < STRONG:
+                continue
+            kind = secret_read(tool, arguments, state.task_text, injection.text)
+            if kind is not None:
+                what = (
+                    f"`{tool}` reads a {kind} the task never mentions and an instruction in "
+                    "tool output asks for"
+                )
+                evidence = (source_id, evidence_id)
+                return _finding(self.name, "injection-hijack", self.secret_score, what, evidence)
         return None
 
-    @staticmethod
-    def _asked(state: _State, tool: str, literals: set[str]) -> Asked | None:
+    def _derived(
+        self, state: State, tool: str, needles: set[str], evidence_id: str
+    ) -> Finding | None:
+        """A call using what a lookup an injection directed returned, and no other output
+        gave: the id of the group it named, the files in the folder it named."""
+        if not state.derived or not needles:
+            return None
+        others = [o for _, o in state.outputs if all(o is not d for _, d in state.derived)]
+        for source_id, output in reversed(state.derived):
+            hits = sorted(
+                n
+                for n in needles
+                if word_in(n, output.lower) and not any(n in other.lower for other in others)
+            )
+            if hits:
+                what = (
+                    f"`{tool}` uses {show(hits)} from a lookup an instruction in tool output "
+                    "directed"
+                )
+                return _finding(
+                    self.name,
+                    "injection-hijack",
+                    self.weak_hijack_score,
+                    what,
+                    (source_id, evidence_id),
+                )
+        return None
+
+    def _dictated(self, state: State, tool: str, args: Any, evidence_id: str) -> Finding | None:
+        """A call whose text repeats a passage an instruction quoted for it to say."""
+        text = flatten_text(args, limit=_MAX_DICTATED).lower()
+        if text.count(" ") < RUN:
+            return None
+        for source_id, injection in state.injections(None):
+            if self._handed(state, source_id, injection, tool, args):
+                continue
+            run = dictated(text, injection.text, state.task_text)
+            if run is not None:
+                score = self._by_strength(injection)
+                what = f"`{tool}` says what an instruction in tool output dictated (`{run} …`)"
+                return _finding(
+                    self.name, "injection-hijack", score, what, (source_id, evidence_id)
+                )
+        return None
+
+    def _asked(self, state: State, tool: str, args: Any, literals: set[str]) -> Asked | None:
         """The strongest injection that names this call's action verb, when the task does not
         (None when there is none); `linked` when the call's arguments are in its output."""
-        verbs = asked_verb(tool, state.task_text)
+        verbs = asked_verb(tool, state.task_text, argument_words(args))
         if not verbs:
             return None
         best: Asked | None = None
         for source_id, output in state.outputs:
             rest: str | None = None
             for injection in output.injections:
-                verb = next((v for v in verbs if named_in(v, injection.text)), None)
-                if verb is None:
+                named = [v for v in verbs if named_in(v, injection.text)]
+                if not named or self._handed(state, source_id, injection, tool, args):
                     continue
                 if rest is None:
-                    rest = _outside(output.lower, output.injections)
-                if named_in(verb, rest):
-                    # The data asks for it too (a ticket asking for read access, beside an
-                    # injected request to make it owner): the action is the data's.
+                    rest = outside(output.lower, output.injections)
+                # The data asks for it too (a ticket asking for read access, beside an
+                # injected request to make it owner): the action is the data's.
+                verb = next((v for v in named if not named_in(v, rest)), None)
+                if verb is None:
                     continue
                 tied = linked(literals, output.lower)
                 found = Asked(source_id, verb, injection.strength, tied)
                 if best is None or (found.linked, found.strength) > (best.linked, best.strength):
                     best = found
         return best
+
+    def _may_follow(self, injection: Injection, literals: set[str]) -> bool:
+        """Whether a call with `literals` may follow `injection`: an instruction that names
+        values of its own (an account, an address) is followed only by a call using one of
+        them or something else it names."""
+        own = self.memo.values(injection.text)
+        return not own or any(
+            word_in(lit, injection.text) or any(v in lit for v in own) for lit in literals
+        )
 
     def _role(self, tool: str, args: Any, step: Step) -> tuple[ToolRole, frozenset[str]]:
         name = tool.lower()
@@ -360,6 +620,13 @@ class ProvenanceMonitor:
             return role, frozenset()
         return role, self.memo.values(flatten_text(args))
 
+    def _directory(self, tool: str) -> bool:
+        found = self._directories.get(tool)
+        if found is None:
+            found = self.kinds.directory(tool)
+            _remember(self._directories, tool, found)
+        return found
+
     def _untrusted(self, tool: str) -> bool:
         found = self._sources.get(tool)
         if found is None:
@@ -368,11 +635,14 @@ class ProvenanceMonitor:
         return found
 
     @staticmethod
-    def _related(state: _State, tool: str, values: frozenset[str], literals: set[str]) -> bool:
+    def _related(state: State, tool: str, values: frozenset[str], literals: set[str]) -> bool:
         if any(v in state.task_values or v in state.task_text for v in values):
             return True
+        if task_asks_for(tool, state.task_text):
+            # "Handle the return" asks for `issue_refund` in other words.
+            return True
         nouns = [w for w in words_of(tool) if w not in _GENERIC_WORDS and len(w) > 2]
-        return any(_stem(w) in state.task_text for w in nouns) or (not literals and not values)
+        return any(stem(w) in state.task_text for w in nouns) or (not literals and not values)
 
 
 def _remember(memo: dict[str, _T], tool: str, value: _T) -> None:
@@ -386,108 +656,9 @@ def _names_tool(tool: str, text: str) -> bool:
     words = words_of(tool)
     verbs = [w for w in words if w in ACT_VERBS]
     nouns = [w for w in words if w not in _GENERIC_WORDS and len(w) > 2]
-    return any(_stem(v) in text for v in verbs) and (
-        not nouns or any(_stem(n) in text for n in nouns)
+    return any(stem(v) in text for v in verbs) and (
+        not nouns or any(stem(n) in text for n in nouns)
     )
-
-
-def _specific(literal: str) -> bool:
-    """True for literals specific enough to link a call to a text (ids, names, phrases)."""
-    return bool(literal) and not literal.isalpha()
-
-
-def _stem(word: str) -> str:
-    return word[:-1] if word.endswith("s") and len(word) > 4 else word
-
-
-def _words(value: str, text: str) -> int:
-    """Return how often `value` occurs in `text` whole: not inside a longer word, address,
-    host or number (`26` is not in `2026`, `quantix.ai` not in `sam@quantix.ai`)."""
-    return _occurrences(value, text, "_.@-")
-
-
-def _outside(text: str, injections: Sequence[Injection]) -> str:
-    """`text` (lower case) without the segments of its `injections`."""
-    for segment in sorted(_segments_of(injections), key=len, reverse=True):
-        if segment.strip():
-            text = text.replace(segment, " ")
-    return text
-
-
-def _segments_of(injections: Sequence[Injection]) -> set[str]:
-    """The distinct segments of `injections`: windows that overlap share segments, which
-    must be counted once."""
-    return {segment for injection in injections for segment in injection.text.split("\n")}
-
-
-def _quoted_in(word: str, text: str) -> bool:
-    """Whether `text` quotes `word` ('admitted', "full", `full`) or assigns it (`tier=full`)."""
-    escaped = re.escape(word)
-    return (
-        re.search(rf"(['\"`\u2018\u201c]){escaped}['\"`\u2019\u201d]|=\s*{escaped}\b", text)
-        is not None
-    )
-
-
-def _written_apart(value: str, text: str) -> bool:
-    """Whether `text` holds `value` written in groups: an IBAN with spaces, an amount with
-    thousands separators."""
-    if value.isdigit() and len(value) >= 4 and "," in text:
-        return value in _THOUSANDS.sub("", text)
-    return len(value) >= 12 and value.isalnum() and value in text.replace(" ", "")
-
-
-def _in_injection(value: str, text: str) -> bool:
-    """Whether `value` is in `text`, an account or IBAN also when written in groups
-    (`DE89 3704 0044 …`)."""
-    return value in text or _written_apart(value, text)
-
-
-def _host_words(host: str, text: str) -> int:
-    """Return how often `host` occurs in `text` as a host, alone or ending an address or a
-    link's host (`acme.com` in `kyle@acme.com` and `https://www.acme.com/x`, not in
-    `acme.com.evil.io`)."""
-    return _occurrences(host, text, "_-")
-
-
-def _occurrences(value: str, text: str, glued: str) -> int:
-    """Count `value` in `text` where it is not joined to what follows it (a letter, digit,
-    `_`, `@`, `-` or a further `.part`) nor preceded by a letter, digit or one of `glued`."""
-    count = 0
-    start = text.find(value)
-    while start >= 0:
-        end = start + len(value)
-        before = text[start - 1] if start else " "
-        after = text[end : end + 2]
-        joined = (
-            after[:1].isalnum()
-            or (after[:1] != "" and after[:1] in "_@-")
-            or (after[:1] == "." and (after[1:2].isalnum() or after[1:2] == "_"))
-        )
-        if not (before.isalnum() or before in glued or joined):
-            count += 1
-        start = text.find(value, start + 1)
-    return count
-
-
-def _word_in(literal: str, text: str) -> bool:
-    if literal.isdigit() and len(literal) >= 4 and "," in text:
-        # `18400` is the `$18,400` an instruction wrote.
-        text = _THOUSANDS.sub("", text)
-    start = text.find(literal)
-    while start >= 0:
-        end = start + len(literal)
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if not (before.isalnum() or after.isalnum()):
-            return True
-        start = text.find(literal, start + 1)
-    return False
-
-
-def _show(values: Sequence[str]) -> str:
-    shown = ", ".join(f"`{v}`" for v in values[:3])
-    return shown + (f" and {len(values) - 3} more" if len(values) > 3 else "")
 
 
 def _finding(
@@ -499,3 +670,7 @@ def _finding(
 
 def _better(current: Finding | None, new: Finding) -> Finding:
     return new if current is None or new.score > current.score else current
+
+
+def _better_of(current: Finding | None, new: Finding | None) -> Finding | None:
+    return current if new is None else _better(current, new)

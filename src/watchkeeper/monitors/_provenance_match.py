@@ -1,0 +1,161 @@
+"""Where a value or a word occurs in a text: whole, as a host, quoted, or written in groups.
+
+The provenance monitor asks of every value of a call whether an instruction holds it, and
+whether the data beside the instruction holds it too. A value must be found whole (`26` is
+not in `2026`, `quantix.ai` not in `sam@quantix.ai`), an account also when written in groups
+(`DE89 3704 0044 …`), and an amount with its thousands separators.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from watchkeeper.monitors._provenance_injection import Injection
+
+__all__ = [
+    "host_words",
+    "in_injection",
+    "is_specific",
+    "lines_of",
+    "mostly_in",
+    "outermost",
+    "outside",
+    "quoted_in",
+    "stem",
+    "whole_count",
+    "word_in",
+    "written_apart",
+]
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+def is_specific(literal: str) -> bool:
+    """True for literals specific enough to link a call to a text (ids, names, phrases)."""
+    return bool(literal) and not literal.isalpha()
+
+
+def stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+def whole_count(value: str, text: str) -> int:
+    """Return how often `value` occurs in `text` whole: not inside a longer word, address,
+    host or number (`26` is not in `2026`, `quantix.ai` not in `sam@quantix.ai`)."""
+    return _occurrences(value, text, "_.@-")
+
+
+def outside(text: str, injections: Sequence[Injection]) -> str:
+    """`text` (lower case) without the segments of its `injections`."""
+    for segment in sorted(_segments_of(injections), key=len, reverse=True):
+        if segment.strip():
+            text = text.replace(segment, " ")
+    return text
+
+
+def _segments_of(injections: Sequence[Injection]) -> set[str]:
+    """The distinct segments of `injections`: windows that overlap share segments, and a
+    hidden block lies inside the line that holds it, which must be counted once."""
+    return outermost(lines_of(injections))
+
+
+def lines_of(injections: Sequence[Injection]) -> set[str]:
+    return {segment for injection in injections for segment in injection.text.split("\n")}
+
+
+def outermost(segments: set[str]) -> set[str]:
+    """`segments` without those inside another one."""
+    return {s for s in segments if not any(s != other and s in other for other in segments)}
+
+
+def quoted_in(word: str, text: str) -> bool:
+    """Whether `text` quotes `word` ('admitted', "full", `full`), assigns it (`tier=full`)
+    or names it as a channel, tag or handle does (`#infra`, `@ops`)."""
+    escaped = re.escape(word)
+    return (
+        re.search(
+            rf"(['\"`\u2018\u201c]){escaped}['\"`\u2019\u201d]|=\s*{escaped}\b|(?<![\w&])[#@]{escaped}\b",
+            text,
+        )
+        is not None
+    )
+
+
+def written_apart(value: str, text: str) -> bool:
+    """Whether `text` holds `value` written in groups: an IBAN with spaces, an amount with
+    thousands separators."""
+    if value.isdigit() and len(value) >= 4 and "," in text:
+        return value in _THOUSANDS.sub("", text)
+    return len(value) >= 12 and value.isalnum() and value in text.replace(" ", "")
+
+
+def in_injection(value: str, text: str) -> bool:
+    """Whether `value` is in `text`, an account or IBAN also when written in groups
+    (`DE89 3704 0044 …`)."""
+    return value in text or written_apart(value, text)
+
+
+def host_words(host: str, text: str) -> int:
+    """Return how often `host` occurs in `text` as a host, alone or ending an address or a
+    link's host (`acme.com` in `kyle@acme.com` and `https://www.acme.com/x`, not in
+    `acme.com.evil.io`)."""
+    return _occurrences(host, text, "_-")
+
+
+def _occurrences(value: str, text: str, glued: str) -> int:
+    """Count `value` in `text` where it is not joined to what follows it (a letter, digit,
+    `_`, `@`, `-` or a further `.part`) nor preceded by a letter, digit or one of `glued`."""
+    count = 0
+    start = text.find(value)
+    while start >= 0:
+        end = start + len(value)
+        before = text[start - 1] if start else " "
+        after = text[end : end + 2]
+        joined = (
+            after[:1].isalnum()
+            or (after[:1] != "" and after[:1] in "_@-")
+            or (after[:1] == "." and (after[1:2].isalnum() or after[1:2] == "_"))
+        )
+        if not (before.isalnum() or before in glued or joined):
+            count += 1
+        start = text.find(value, start + 1)
+    return count
+
+
+def word_in(literal: str, text: str) -> bool:
+    if literal.isdigit() and len(literal) >= 4 and "," in text:
+        # `18400` is the `$18,400` an instruction wrote.
+        text = _THOUSANDS.sub("", text)
+    start = text.find(literal)
+    while start >= 0:
+        end = start + len(literal)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or after.isalnum()):
+            return True
+        start = text.find(literal, start + 1)
+    return False
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+#: How many words a literal needs before most of it is enough to find it.
+_MIN_RUN = 4
+
+
+def mostly_in(literal: str, text: str) -> bool:
+    """Whether `text` holds all but one word of a literal of at least five words, in order:
+    "Lager 4, Industriestr. 22, 47119 Duisburg, DE" in an instruction that wrote the
+    address without its country."""
+    tokens = _TOKEN.findall(literal)
+    if len(tokens) <= _MIN_RUN:
+        return False
+    run = len(tokens) - 1
+    return any(
+        re.search(
+            r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, tokens[i : i + run])) + r"(?![^\W_])",
+            text,
+        )
+        is not None
+        for i in (0, 1)
+    )
