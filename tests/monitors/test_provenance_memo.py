@@ -6,6 +6,7 @@ from typing import Any
 
 from watchkeeper.events import ToolCall, ToolResult
 from watchkeeper.monitors import Finding, SessionView, Step, run_monitors
+from watchkeeper.monitors._provenance_delegated import delegation_of
 from watchkeeper.monitors._provenance_injection import find_injections
 from watchkeeper.monitors._provenance_memo import MAX_INJECTIONS, TextMemo
 from watchkeeper.monitors._provenance_values import extract_values
@@ -33,6 +34,16 @@ def test_injections_match_a_direct_search() -> None:
     injections = TextMemo().analyse(text).injections
     assert list(injections) == find_injections(text)[:MAX_INJECTIONS]
     assert len(injections) == MAX_INJECTIONS
+
+
+def test_a_task_points_to_the_same_source_as_a_direct_reading() -> None:
+    """The memo's reading of a task is `delegation_of`'s, for a task that points to a source
+    and for one that points to none."""
+    memo = TextMemo()
+    pointing = "Northbeam emailed that their billing address changed - update their record."
+    assert memo.analyse(pointing).delegation == delegation_of(pointing)
+    assert memo.analyse(pointing).delegation is not None
+    assert memo.analyse("Summarise my unread mail.").delegation is None
 
 
 def test_memo_starts_afresh_when_full() -> None:

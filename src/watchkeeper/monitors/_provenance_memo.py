@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from watchkeeper.monitors._provenance_delegated import Delegation, delegation_of
 from watchkeeper.monitors._provenance_injection import Injection, find_injections
 from watchkeeper.monitors._provenance_values import extract_values
 
@@ -22,13 +23,16 @@ MAX_INJECTIONS = 4
 
 @dataclass(slots=True)
 class Analysis:
-    """One text with its side-effect values; its lower-case form and its injections are
-    worked out on first use (most outputs are never searched for injections)."""
+    """One text with its side-effect values; its lower-case form, its injections and, for a
+    task, the source it points to are worked out on first use (most outputs are never
+    searched for injections, and only tasks are read for a source)."""
 
     text: str
     values: frozenset[str]
     _lower: str | None = None
     _injections: tuple[Injection, ...] | None = None
+    _delegation: Delegation | None = None
+    _delegation_read: bool = False
 
     @property
     def lower(self) -> str:
@@ -45,6 +49,14 @@ class Analysis:
         if found is None:
             found = self._injections = tuple(find_injections(self.text)[:MAX_INJECTIONS])
         return found
+
+    @property
+    def delegation(self) -> Delegation | None:
+        """The source this text, read as a task, points to (see `delegation_of`)."""
+        if not self._delegation_read:
+            self._delegation = delegation_of(self.text)
+            self._delegation_read = True
+        return self._delegation
 
 
 class TextMemo:

@@ -56,7 +56,7 @@ from watchkeeper.monitors._provenance_asked import (
     task_sets_state,
 )
 from watchkeeper.monitors._provenance_decode import with_decoded
-from watchkeeper.monitors._provenance_delegated import delegation_of, does_as_asked, is_source
+from watchkeeper.monitors._provenance_delegated import does_as_asked, is_source
 from watchkeeper.monitors._provenance_dictated import RUN, dictated
 from watchkeeper.monitors._provenance_flow import (
     LOOKALIKE,
@@ -200,7 +200,7 @@ class ProvenanceMonitor:
                 state.task_text += "\n" + text.lower()
                 state.task_values |= self.memo.values(text)
                 if state.delegation is None:
-                    state.delegation = delegation_of(text)
+                    state.delegation = self.memo.analyse(text).delegation
             return None
         if kind == "tool_result":
             tool = getattr(event, "tool", None) or state.last_tool or ""
@@ -224,7 +224,7 @@ class ProvenanceMonitor:
         if type(state) is not State:
             task = session.task or ""
             state = State(task.lower(), set(self.memo.values(task)), {}, [])
-            state.delegation = delegation_of(task)
+            state.delegation = self.memo.analyse(task).delegation
             session.scratch(self.name)["state"] = state
         return state
 
