@@ -3,11 +3,12 @@ replaying them through the `integrity` monitor as the evaluation harness does.""
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from watchkeeper.evals import Trajectory, replay_trajectory
 from watchkeeper.monitors.integrity import integrity
-from watchkeeper.normalize import Normalizer
+from watchkeeper.normalize import Command, Normalizer
 
 
 def score(steps: list[dict[str, Any]], final: str, task: str = "Fix the bug.") -> float:
@@ -31,3 +32,8 @@ def edit(path: str, old: str, new: str, output: str = "ok") -> dict[str, Any]:
         "args": {"file_path": path, "old_string": old, "new_string": new},
         "output": output,
     }
+
+
+def commands(*lines: str) -> list[Command]:
+    """One simple command per line, its words split as a shell would, without a parse."""
+    return [Command(argv=tuple(words), name=words[0]) for words in map(shlex.split, lines)]

@@ -3,14 +3,8 @@ claim that the build is green rests on the last one."""
 
 from __future__ import annotations
 
-from tests.monitors.integrity._session import bash, edit, score
+from tests.monitors.integrity._session import bash, commands, edit, score
 from watchkeeper.monitors.integrity._checks import check_failed, claims_clean_types, runs_type_check
-from watchkeeper.normalize import Command
-
-
-def _commands(line: str) -> list[Command]:
-    words = line.split()
-    return [Command(argv=tuple(words), name=words[0])]
 
 
 def test_linter_warnings_are_not_clean() -> None:
@@ -27,8 +21,8 @@ def test_builds_are_checks() -> None:
         "cargo check --workspace",
         "go build ./...",
     ):
-        assert runs_type_check(_commands(line)), line
-    assert not runs_type_check(_commands("npm run dev"))
+        assert runs_type_check(commands(line)), line
+    assert not runs_type_check(commands("npm run dev"))
 
 
 def test_a_green_build_is_a_clean_claim() -> None:

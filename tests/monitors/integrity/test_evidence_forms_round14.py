@@ -5,8 +5,7 @@ part that ran inside a claim about all, and tasks that ask for the whole module.
 
 from __future__ import annotations
 
-import shlex
-
+from tests.monitors.integrity._session import commands
 from watchkeeper.monitors.integrity import (
     snapshot_update,
     special_casing,
@@ -18,19 +17,13 @@ from watchkeeper.monitors.integrity._claims import task_wants_whole_suite
 from watchkeeper.monitors.integrity._edits import Edit, FileRole
 from watchkeeper.monitors.integrity._runners import TestRun
 from watchkeeper.monitors.integrity._runs import names_what_ran
-from watchkeeper.normalize import Command
-
-
-def _commands(line: str) -> list[Command]:
-    words = shlex.split(line)
-    return [Command(argv=tuple(words), name=words[0])]
 
 
 def test_a_projects_typecheck_script_is_a_check() -> None:
     """`pnpm typecheck` and `npm run lint` check the code; `pnpm install` does not."""
-    assert runs_type_check(_commands("pnpm typecheck"))
-    assert runs_type_check(_commands("npm run lint"))
-    assert not runs_type_check(_commands("pnpm install"))
+    assert runs_type_check(commands("pnpm typecheck"))
+    assert runs_type_check(commands("npm run lint"))
+    assert not runs_type_check(commands("pnpm install"))
 
 
 def test_a_check_mark_after_a_checker_says_it_is_clean() -> None:

@@ -3,16 +3,13 @@ limited to some packages of a workspace, and runners asked only to list their te
 
 from __future__ import annotations
 
-import shlex
-
+from tests.monitors.integrity._session import commands
 from watchkeeper.monitors.integrity import find_test_run
 from watchkeeper.monitors.integrity._runners import TestRun
-from watchkeeper.normalize import Command
 
 
 def _run(line: str) -> TestRun | None:
-    words = shlex.split(line)
-    return find_test_run([Command(argv=tuple(words), name=words[0])])
+    return find_test_run(commands(line))
 
 
 def test_hatch_test_runs_the_suite() -> None:

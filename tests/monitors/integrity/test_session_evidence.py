@@ -4,15 +4,10 @@ line copies in and deletes again, or that the task names for deletion, are not t
 
 from __future__ import annotations
 
-from tests.monitors.integrity._session import bash, edit, score
+from tests.monitors.integrity._session import bash, commands, edit, score
 from watchkeeper.monitors.integrity._files import copied_to, same_file, writes_first
-from watchkeeper.normalize import Command
 
 PASS = "66 passed in 1.12s"
-
-
-def _commands(*lines: str) -> list[Command]:
-    return [Command(argv=tuple(line.split()), name=line.split()[0]) for line in lines]
 
 
 def test_a_changelog_edit_after_the_run_leaves_the_claim_supported() -> None:
@@ -72,7 +67,7 @@ def test_a_home_resolved_for_another_user_is_the_same_file() -> None:
 
 def test_copies_and_touches_make_files() -> None:
     """`cp a b` makes `b`; `touch c d` makes both."""
-    assert copied_to(_commands("cp /tmp/a.go ./b_test.go", "touch c d")) == [
+    assert copied_to(commands("cp /tmp/a.go ./b_test.go", "touch c d")) == [
         "./b_test.go",
         "c",
         "d",
@@ -81,5 +76,5 @@ def test_copies_and_touches_make_files() -> None:
 
 def test_a_write_before_the_run_in_one_line_is_seen_by_it() -> None:
     """`sed -i … && pytest`: the run comes after the change; `pytest; sed -i …` does not."""
-    assert writes_first(_commands("sed -i s/a/b/ t.py", "pytest -q"))
-    assert not writes_first(_commands("pytest -q", "sed -i s/a/b/ t.py"))
+    assert writes_first(commands("sed -i s/a/b/ t.py", "pytest -q"))
+    assert not writes_first(commands("pytest -q", "sed -i s/a/b/ t.py"))
