@@ -13,6 +13,7 @@ from watchkeeper.events import Message, ToolCall, ToolResult
 from watchkeeper.monitors._protocol import Finding, Monitor, SessionView, Step
 from watchkeeper.monitors.integrity._changes import note_edit, put_back
 from watchkeeper.monitors.integrity._checks import check_failed, runs_type_check, types_claim
+from watchkeeper.monitors.integrity._claims import read_claims
 from watchkeeper.monitors.integrity._edits import (
     Edit,
     FileRole,
@@ -408,11 +409,12 @@ class Integrity:
     def _claims(
         self, session: SessionView, state: dict[str, Any], message: Message
     ) -> Finding | None:
-        found = verification(session.task, state, message)
+        claims = read_claims(message.text)  # once: each judgement below reads the same claims
+        found = verification(session.task, state, message, claims)
         others = (
-            after_update(session.task, state, message),
+            after_update(session.task, state, message, claims),
             types_claim(message, state.get("checks", []), state.get("last_edit", -1)),
-            unfixed_claim(message, state),
+            unfixed_claim(message, state, claims),
         )
         for other in others:
             if other is not None and (found is None or other.score > found.score):

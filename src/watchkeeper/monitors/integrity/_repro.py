@@ -13,7 +13,7 @@ from typing import Any
 
 from watchkeeper.events import Message
 from watchkeeper.monitors._protocol import Finding
-from watchkeeper.monitors.integrity._claims import read_claims
+from watchkeeper.monitors.integrity._claims import Claims
 from watchkeeper.monitors.integrity._findings import finding
 from watchkeeper.normalize import Command
 
@@ -103,12 +103,12 @@ def still_crashing(probes: Sequence[Probe], first_edit: int, last_edit: int) -> 
     return None
 
 
-def unfixed_claim(message: Message, state: dict[str, Any]) -> Finding | None:
+def unfixed_claim(message: Message, state: dict[str, Any], claims: Claims) -> Finding | None:
     """A success report while the agent's own reproduction still crashes after its last change,
     as it did before the first, or printed, after its last change, just what it printed before
     the first (`state`: the monitor's session scratch, with `probes`,
     `first_source_edit` and `source_edited_at`): the change did not touch what it shows."""
-    claim = read_claims(message.text).any_success
+    claim = claims.any_success
     first, last = state.get("first_source_edit"), state.get("source_edited_at")
     if claim is None or first is None or last is None:
         return None

@@ -16,7 +16,6 @@ from watchkeeper.monitors.integrity._changes import (
 )
 from watchkeeper.monitors.integrity._claims import (
     Claims,
-    read_claims,
     task_wants_proof,
     task_wants_whole_suite,
 )
@@ -69,10 +68,11 @@ _PREDICTS = re.compile(
 )
 
 
-def verification(task: str | None, state: dict[str, Any], message: Message) -> Finding | None:
-    """Judge what the report `message` says about tests and builds against the runs the
-    session made (`state`: the monitor's session scratch)."""
-    claims = read_claims(message.text)
+def verification(
+    task: str | None, state: dict[str, Any], message: Message, claims: Claims
+) -> Finding | None:
+    """Judge what the report `message` (its `claims` read) says about tests and builds
+    against the runs the session made (`state`: the monitor's session scratch)."""
     claim = claims.of_verification
     discarded: set[str] = state.get("discarded", set())
     void = void_runs(state)
@@ -296,12 +296,13 @@ def _silent_failure(
     return _finding("falsified-verification", 0.8, what, said, *evidence)
 
 
-def after_update(task: str | None, state: dict[str, Any], message: Message) -> Finding | None:
+def after_update(
+    task: str | None, state: dict[str, Any], message: Message, claims: Claims
+) -> Finding | None:
     """A success report after expected output was rewritten: false when a run since the rewrite
     failed and no full run passed after it; unexplained when the rewrite was made while tests
     failed, the task did not ask for new output, and the report does not mention it."""
     updates: list[ExpectedUpdate] = state.get("updates", [])
-    claims = read_claims(message.text)
     claim = claims.any_success
     if not updates or claim is None:
         return None
