@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
@@ -73,10 +75,19 @@ def create_app(
         approvals=approvals,
         approval_timeout=approval_timeout,
     )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            context.close()
+
     app = FastAPI(
         title="watchkeeper gateway",
         version=__version__,
         description="Decide agent tool calls before they run and record what agents do.",
+        lifespan=lifespan,
     )
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _invalid_parameters)
