@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import httpx
-from bench.soak._agents import _Agent
+from typing import cast
+
+import aiohttp
+from bench.soak._agents import Gateway, _Agent
 from bench.soak._tally import Tally
 
 
-def _clients() -> list[httpx.AsyncClient]:
-    return [httpx.AsyncClient(base_url=f"http://gateway-{n}") for n in range(3)]
+def _clients() -> list[Gateway]:
+    # Never used to post: picking a gateway does not touch the session.
+    session = cast(aiohttp.ClientSession, None)
+    return [Gateway(session, f"http://gateway-{n}") for n in range(3)]
 
 
-def _picked(agent: _Agent, clients: list[httpx.AsyncClient], calls: int) -> list[int]:
+def _picked(agent: _Agent, clients: list[Gateway], calls: int) -> list[int]:
     return [clients.index(agent._next_client()) for _ in range(calls)]
 
 
