@@ -90,6 +90,35 @@ def test_background_thread_refreshes_on_its_own(review: Review) -> None:
     assert cache.snapshot.verify is not None
 
 
+def _computed_at(cache: StatusCache) -> object:
+    return cache._snapshot.computed_at  # read without counting as a look
+
+
+def test_nobody_looking_means_nothing_is_computed(review: Review) -> None:
+    """A started cache whose snapshot nobody reads does not read the ledger."""
+    with StatusCache(review.home, interval=0.02) as cache:
+        time.sleep(0.3)
+        assert _computed_at(cache) is None
+
+
+def test_refreshing_pauses_when_nobody_looks_and_resumes_on_the_next_look(review: Review) -> None:
+    """After `idle_after` seconds without a read the thread stops refreshing; a read wakes it."""
+    with StatusCache(review.home, interval=0.02, idle_after=0.2) as cache:
+        assert cache.snapshot.computed_at is None  # the first look starts the work
+        deadline = time.monotonic() + 10
+        while _computed_at(cache) is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.4)  # no reads: the thread goes idle
+        paused = _computed_at(cache)
+        time.sleep(0.3)
+        assert _computed_at(cache) == paused
+        cache.snapshot  # noqa: B018 - a look
+        deadline = time.monotonic() + 10
+        while _computed_at(cache) == paused and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _computed_at(cache) != paused
+
+
 def test_verification_and_last_checkpoint_come_from_the_ledger(tmp_path: Path) -> None:
     """The status verifies the home's ledger (on either backend) and shows its newest
     signed checkpoint."""

@@ -12,6 +12,12 @@ unchanged); the whole ledger, checkpoint signatures included, is verified at sta
 `pg_terminate_backend`) logs one line, and the status says "unknown" with that line until
 the next pass succeeds, on the next refresh.
 
+The thread works only while someone looks: it refreshes from the first read of `snapshot`
+(the overview page polls it every 3 s) until `idle_after` seconds pass without one, then
+waits for the next read. A gateway whose pages nobody opens (one of several behind a
+balancer, say) does not verify the shared ledger over and over; the first look after a pause
+sees the last snapshot, with its times, and a fresh one seconds later.
+
 Unsigned checkpoints: a ledger writer that cannot read its signing key notes it in the
 ledger (`UNSIGNED_PHASE`). The snapshot reports the latest such note until a checkpoint
 newer than it shows that signing works again; only the writers can sign checkpoints, so a
@@ -22,8 +28,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import sqlite3
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -100,7 +108,8 @@ class StatusSnapshot:
 
 
 class StatusCache:
-    """Computes `StatusSnapshot`s of `home` every `interval` seconds on its own thread.
+    """Computes `StatusSnapshot`s of `home` every `interval` seconds on its own thread, while
+    `snapshot` was read in the last `idle_after` seconds.
 
     `start()` launches the thread, `close()` stops it; `refresh()` computes one snapshot on
     the calling thread (the thread calls it too). `snapshot` is always safe to read.
@@ -113,6 +122,7 @@ class StatusCache:
         interval: float = 10.0,
         verify_interval: float = 60.0,
         full_verify_interval: float = 3600.0,
+        idle_after: float = 600.0,
     ) -> None:
         self._home = home
         self._source = ledger_source(home)
@@ -128,6 +138,9 @@ class StatusCache:
         self._fires: deque[tuple[datetime, tuple[str, ...]]] = deque()
         self._fire_seq = 0
         self._stop = threading.Event()
+        self._idle_after = idle_after
+        self._read_at = -math.inf  # monotonic time of the last `snapshot` read
+        self._wake = threading.Event()  # set by a read after a pause, and by `close`
         self._thread: threading.Thread | None = None
         self._coverage = _Coverage(home, self._source)
         # The latest unsigned-checkpoints note (its seq) and how far notes were read.
@@ -136,7 +149,12 @@ class StatusCache:
 
     @property
     def snapshot(self) -> StatusSnapshot:
-        """The latest snapshot (empty before the first refresh)."""
+        """The latest snapshot (empty before the first refresh); reading it keeps the
+        background thread refreshing."""
+        now = time.monotonic()
+        if now - self._read_at > self._idle_after:
+            self._wake.set()
+        self._read_at = now
         return self._snapshot
 
     def start(self) -> Self:
@@ -149,6 +167,7 @@ class StatusCache:
     def close(self) -> None:
         """Stop the background thread and wait for it."""
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
 
@@ -165,6 +184,10 @@ class StatusCache:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            if time.monotonic() - self._read_at > self._idle_after:
+                self._wake.wait()  # nobody looked for a while: wait for the next look
+                self._wake.clear()
+                continue
             try:
                 self.refresh()
             except Exception:  # noqa: BLE001 - the thread must outlive one bad pass
