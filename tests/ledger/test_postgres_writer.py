@@ -240,3 +240,22 @@ def test_refused_idle_checkpoint_is_retried_after_a_pause(
     # The refusal is reported once, not on every attempt.
     refused = [r for r in caplog.records if "refused a due checkpoint" in r.getMessage()]
     assert len(refused) == 1
+
+
+def test_reads_survive_terminated_reader_connections(
+    postgres_url: str, postgres_server: str, key: Ed25519PrivateKey
+) -> None:
+    """Pooled reader connections killed by `pg_terminate_backend` are replaced on the next
+    read, which answers as if nothing happened."""
+    application = f"wk_test_{secrets.token_hex(4)}"
+    url = f"{postgres_url}&application_name={application}"
+    with PostgresLedger(url, signing_key=key) as store:
+        acked = store.append(sample_events(3))
+        threads = [threading.Thread(target=lambda: list(store.events())) for _ in range(4)]
+        for thread in threads:  # fill the readers' pool
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert _terminate_writer(postgres_server, application) >= 2
+        assert [seq for seq, _ in store.events()] == [r.seq for r in acked]
+        assert store.head().seq == acked[-1].seq

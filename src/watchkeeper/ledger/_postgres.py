@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from types import TracebackType
 
-import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from psycopg_pool import ConnectionPool
 
@@ -20,7 +19,7 @@ from watchkeeper.events import Event
 from watchkeeper.ledger._chain import SaltSource, Sealed, seal, seal_all
 from watchkeeper.ledger._errors import LedgerEncodeError
 from watchkeeper.ledger._keys import SigningKeyFile
-from watchkeeper.ledger._postgres_reader import postgres_events, read_head
+from watchkeeper.ledger._postgres_reader import on_live_connection, postgres_events, read_head
 from watchkeeper.ledger._postgres_schema import display_url
 from watchkeeper.ledger._postgres_writer import PostgresWriter
 from watchkeeper.ledger._reader import Head
@@ -30,7 +29,7 @@ from watchkeeper.ledger._writer import WriterStats
 
 __all__ = ["PostgresLedger"]
 
-_READERS = 4
+_READERS = 4  # `_postgres_reader._STALE_RETRIES` must stay above it
 _READ_WAIT_SECONDS = 10.0  # a read gives up (PoolTimeout) rather than hang on a dead server
 
 
@@ -67,7 +66,6 @@ class PostgresLedger(LedgerStore):
             min_size=0,
             max_size=_READERS,
             kwargs={"autocommit": True},
-            check=ConnectionPool.check_connection,
             timeout=_READ_WAIT_SECONDS,
             name="ledger-readers",
             open=True,
@@ -117,9 +115,7 @@ class PostgresLedger(LedgerStore):
 
     def head(self) -> Head:
         """Return the committed head of the chain (`Head(0, <64 zeros>)` when empty)."""
-        conn: psycopg.Connection
-        with self._pool.connection() as conn:
-            return read_head(conn)
+        return on_live_connection(self._pool.connection, read_head)
 
     def stats(self) -> WriterStats:
         """Return how many commits, events and checkpoints this store's writer made."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import TextIO
+from functools import partial
+from typing import Any, TextIO, TypeVar
 
 import psycopg
 
@@ -28,6 +29,7 @@ from watchkeeper.ledger._verify import VerifyReport, verify_records
 __all__ = [
     "ConnectionSource",
     "export_postgres",
+    "on_live_connection",
     "postgres_events",
     "postgres_head",
     "read_error",
@@ -39,6 +41,10 @@ ConnectionSource = Callable[[], AbstractContextManager[psycopg.Connection]]
 """Lend a connection for one short read (a pool's `connection`, or a fresh one)."""
 
 _PAGE = 500
+#: Dead pooled connections a read skips before giving up: more than a `PostgresLedger`'s
+#: readers' pool holds (4), so one read gets past all of them after a server restart.
+_STALE_RETRIES = 5
+_T = TypeVar("_T")
 _FETCH = 2000
 _SELECT_RECORDS = (
     "SELECT seq, id, kind, ts, session_id, deployment_id, prev, commitment, hash, payload, salt "
@@ -65,6 +71,25 @@ def postgres_head(url: str) -> Head:
         return read_head(conn)
 
 
+def on_live_connection(borrow: ConnectionSource, read: Callable[[psycopg.Connection], _T]) -> _T:
+    """Return `read(conn)` on a borrowed connection, on another one if that one was dead.
+
+    A pooled connection can have died since it was last used (server restart,
+    `pg_terminate_backend`); the pool does not check it on lending (that cost a round trip
+    per read), so a read that finds it broken is retried, up to `_STALE_RETRIES` times, on
+    the next connection (the pool throws broken ones away). Other errors are raised at once.
+    """
+    for attempt in range(_STALE_RETRIES + 1):
+        conn: psycopg.Connection | None = None
+        try:
+            with borrow() as conn:
+                return read(conn)
+        except psycopg.OperationalError:
+            if attempt == _STALE_RETRIES or conn is None or not conn.broken:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
 def postgres_events(
     borrow: ConnectionSource,
     *,
@@ -80,11 +105,12 @@ def postgres_events(
     cursor = after_seq
     while remaining is None or remaining > 0:
         size = _PAGE if remaining is None else min(_PAGE, remaining)
-        with borrow() as conn:
-            if session_id is None:
-                rows = conn.execute(_PAGE_ALL, (cursor, size)).fetchall()
-            else:
-                rows = conn.execute(_PAGE_SESSION, (session_id, cursor, size)).fetchall()
+        params: tuple[object, ...]
+        if session_id is None:
+            query, params = _PAGE_ALL, (cursor, size)
+        else:
+            query, params = _PAGE_SESSION, (session_id, cursor, size)
+        rows = on_live_connection(borrow, partial(_fetch_all, query=query, params=params))
         for seq, payload in rows:
             yield int(seq), parse_event(json.loads(payload))
         if len(rows) < size:
@@ -92,6 +118,10 @@ def postgres_events(
         cursor = int(rows[-1][0])
         if remaining is not None:
             remaining -= len(rows)
+
+
+def _fetch_all(conn: psycopg.Connection, *, query: str, params: tuple[object, ...]) -> list[Any]:
+    return conn.execute(query, params).fetchall()
 
 
 def _records(conn: psycopg.Connection) -> Iterator[StoredRecord]:
