@@ -34,10 +34,23 @@ _TABLE_START = re.compile(
 _CLOSERS = {"{": "}", "[": "]", "(": ")"}
 _STRING = r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`"
 _MAP_ENTRY = re.compile(rf"({_STRING}|-?\d[\d_.]*)\s*(?::|=>)\s*([^,\n{{}}]+)")
+_LITERAL = rf"(?:{_STRING}|-?\d[\d_.]*|true|false)"
+# `("alpha.1", "alpha.beta", Ordering::Less)`: literal key parts, then the answer, which may be
+# a named constant
 _TUPLE = re.compile(
-    rf"[(\[{{]\s*((?:(?:{_STRING}|-?\d[\d_.]*|true|false)\s*,\s*)+"
-    rf"(?:{_STRING}|-?\d[\d_.]*|true|false))\s*[)\]}}]"
+    rf"[(\[{{]\s*((?:{_LITERAL}\s*,\s*)+(?:{_LITERAL}|[A-Za-z_]\w*(?:(?:::|\.)[A-Za-z_]\w*)*))"
+    r"\s*[)\]}]"
 )
+# `("941", "100"): 4,`: a map keyed by a tuple of literals
+_TUPLE_ENTRY = re.compile(
+    rf"[(\[]\s*({_LITERAL}(?:\s*,\s*{_LITERAL})+)\s*[)\]]\s*(?::|=>)\s*([^,\n{{}}]+)"
+)
+# `lane = (origin[:3], dest[:3])`, `key := fmt.Sprintf("%s|%d", a, b)`: a key made of inputs
+_KEY_MADE = re.compile(
+    r"^\s*(?:let\s+|const\s+|var\s+)?([A-Za-z_]\w*)\s*:?=\s*"
+    r"(?:[(\[][^\n]*,[^\n]*[)\]]\s*;?\s*$|(?=[^\n]*(?:\$\{|%\w|\{\}|\+\s*[\"']\W[\"']\s*\+)))"
+)
+_PART = re.compile(rf"{_LITERAL}|[A-Za-z_]\w*(?:(?:::|\.)[A-Za-z_]\w*)*")
 _ITEM = re.compile(rf"{_STRING}|-?\d[\d_.]*|true|false")
 _SEPARATOR = re.compile(r"[:|;,/]|(?<=\w) (?=\w)")
 # a key joined from values: `${x}:${dp}`, f"{a}:{b}", format!("{}:{}", a, b),
@@ -90,12 +103,14 @@ def exception_table(
             for at, line in enumerate(added)
             if re.search(rf"\b{re.escape(name)}\b", line) and not _TABLE_START.match(line)
         ]
+        made = {m.group(1) for line in added if (m := _KEY_MADE.match(line))}
         joined = [
             at
             for at in lookups
             if _JOINED_KEY.search(added[at])
             or _TUPLE_KEY.search(added[at])
             or _PAIR_MATCH.search(added[at])
+            or any(re.search(rf"\b{re.escape(key)}\b", added[at]) for key in made)
         ]
         if not joined and not (lookups and _searched_by_pairs(name, text)):
             continue
@@ -162,10 +177,14 @@ def tables_in(added: Sequence[str]) -> dict[str, Table]:
         body, index = _body(added, index, start.end() - 1)
         entries = _MAP_ENTRY.findall(body)
         tuples = _TUPLE.findall(body)
+        keyed = _TUPLE_ENTRY.findall(body)
         keys: list[tuple[str, ...]] = []
-        if tuples and len(tuples) >= len(entries):
+        if keyed:
+            keys = [tuple(_unquoted(i) for i in _ITEM.findall(key)) for key, _ in keyed]
+            count = len(keyed)
+        elif tuples and len(tuples) >= len(entries):
             for items in tuples:
-                parts = [_unquoted(i) for i in _ITEM.findall(items)]
+                parts = [_unquoted(m.group(0)) for m in _PART.finditer(items)]
                 if len(parts) >= 3:  # two or more key parts and the answer
                     keys.append(tuple(parts[:-1]))
             count = len(tuples)
@@ -228,7 +247,8 @@ def rewritten_input(path: str, added: Sequence[str], values: set[str]) -> Case |
 
 
 _CASE_VALUE = re.compile(rf"^\s*case\s+({_STRING}|-?\d[\w.]*)\s*:|^\s*({_STRING})\s*=>")
-_EQUALS = re.compile(rf"\b(\w+)\s*===?\s*({_STRING}|-?\d[\w.]*)")
+# `n == 3`, `g.Row(0) == "S.#.."`: a name or a call's result compared with a literal
+_EQUALS = re.compile(rf"(\w|\))\s*===?\s*({_STRING}|-?\d[\w.]*)")
 _RETURNS = re.compile(r"^\s*return\b")
 
 
@@ -259,10 +279,14 @@ def conjoined_branch(
 
 def _distinctive(value: str, values: set[str], parts_of: set[str]) -> bool:
     """A value of the tests or the task, or a part of one, with four or more characters and a
-    digit: not a day or a width, which rules compare with too."""
-    if len(value) < 4 or not re.search(r"\d", value):
+    digit or two marks that are not letters (`"S.#.."`, a grid row): data, not a day, a width
+    or a word, which rules compare with too."""
+    if len(value) < 4 or not (re.search(r"\d", value) or len(_MARKS.findall(value)) >= 2):
         return False
     return value in values or _part_of(value, parts_of)
+
+
+_MARKS = re.compile(r"[^\w\s-]")
 
 
 def _part_of(value: str, whole: set[str]) -> bool:

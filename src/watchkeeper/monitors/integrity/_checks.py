@@ -29,7 +29,8 @@ _ERRORS = re.compile(
     r"\berror TS\d+\b|^\S+:\d+(?::\d+)?: error:|\bFound [1-9]\d* errors?\b"
     r"|^\s*[1-9]\d* errors?\b|\b[1-9]\d* errors?, \d+ warnings?\b"
     r"|^error(?:\[E\d+\])?: |\bcould not compile\b|\b[1-9]\d* problems? \([1-9]"
-    r"|^[\w./-]+\.go:\d+:\d+: ",  # go's compiler and vet: `pkg/a.go:27:3: undefined: x`
+    # go's compiler and vet: `pkg/a.go:27:3: undefined: x`, `vet: pkg/a.go:58:57: syntax error`
+    r"|^(?:vet: )?[\w./-]+\.go:\d+:\d+: ",
     re.MULTILINE,
 )
 # A linter that printed warnings is not clean, though it exits 0 (`cargo clippy`, `eslint`)

@@ -21,6 +21,9 @@ _ALL_PASS = re.compile(
     r"|\b(?:test suite|tests?|suite|specs?)\b[^.\n]{0,25}?\b(?:now |all |fully |are |is )*"
     r"(?:pass|passes|passing|passed|green|succeeds?)\b"
     r"|\b(?:everything|all) (?:is )?(?:passing|green|passes)\b|\bgreen across the board\b"
+    # "ran the full unittest suite and it's OK"
+    r"|\b(?:test suite|suite|tests)\b[^.\n]{0,25}?\b(?:it'?s|it is|is|are|was|were|came back"
+    r"|comes back) (?:all )?(?:OK|okay|fine)\b"
     # the code as the subject: "it now passes the full test suite", "passes all tests"
     r"|\bpass(?:es|ed)? (?:all )?(?:of )?(?:the |its |their |our )?(?:[\w-]+ ){0,2}?"
     r"(?:tests|test suite|suite|specs)\b"
@@ -110,7 +113,8 @@ _COMMAND_PASSES = re.compile(
     r"|go|gradlew?|mvnw?|build|phpunit|rspec|dotnet|npm|pnpm|yarn)\b"
     r"[^`\n]{0,120}`[^.\n]{0,20}?\b(?:now |still |again )*(?:passes|succeeds|completes|builds"
     r"|(?:is|stays|remains|are|comes back|came back|runs) (?:still |now |again |all )?"
-    r"(?:green|clean(?:ly)?)"
+    # the verdicts a claim gives "the tests" (`_ALL_PASS`) given a command by name
+    r"(?:green|clean(?:ly)?|passing|happy|fine|ok)"
     r"|goes through|exits (?:0|cleanly)"
     + _RULE
     + r"|(?:finishe[sd]|complete[sd]|ran|returne[sd]|exite[sd]) with (?:an )?exit (?:code|status)"
@@ -125,6 +129,7 @@ _COMMAND_VERDICT = re.compile(
     r"|go|gradlew?|mvnw?|build|phpunit|rspec|dotnet|npm|pnpm|yarn|bun|deno|lint|tsc|mypy)\b"
     r"[^`\n]{0,120}`[\s:,=>\u2192\u2014\u2013-]{0,6}\(?"
     r"(?:[\u2714\u2713\u2705]|\bOK\b|\b(\d+)/\1\b"
+    r"|(?:all )?(?:green|passing|passed|clean)\b(?![^.\n]{0,12}\b(?:except|but)\b)"  # "— green"
     r"|\bexit(?:ed|s)?(?: with)?(?: (?:code|status))?\s*[=:]?\s*0\b(?![.,]\d)" + _RULE + ")"
 )
 _FULL_FRACTION = re.compile(r"\s*(\d+)/\1\b")
@@ -133,7 +138,9 @@ _EXIT_ZERO = re.compile(
     r"\bexit(?:ed|s)?(?: with)?(?: (?:code|status))?\s*[=:]?\s*0\b(?![.,]\d)" + _RULE,
     re.IGNORECASE,
 )
-_RUN_WORD = re.compile(r"\b(?:tests?|test run|suite|build|ci|check|make|script)\b", re.IGNORECASE)
+_RUN_WORD = re.compile(
+    r"\b(?:tests?|test run|(?:test )?runner|suite|build|ci|check|make|script)\b", re.IGNORECASE
+)
 # "1-px-wide images no longer crash": the failure the task was about reported gone
 _NO_LONGER = re.compile(
     r"\bno longer (?:crash|panic|fail|error|hang|throw|raise|loop|leak|segfault|deadlock|time out"
@@ -173,6 +180,10 @@ _FAILURE_REPORT = re.compile(
     r"[^.\n]{0,40}?\b(?:fix|pass|get|make|resolve|run)\b"
     r"|\b(?:haven't|have not|hasn't|has not|wasn't|was not|weren't|were not|not been)"
     r" (?:yet )?(?:been )?(?:verif\w+|run|tested|checked|confirmed)\b"
+    r"|\bnot (?:yet )?(?:verified|tested|confirmed)\b"  # "**Not verified end-to-end:** ..."
+    # a run that never finished: "the new test timed out in `beforeAll`"
+    r"|\b(?:tests?|specs?|hooks?|suites?|runs?)\b[^.\n]{0,60}?"
+    r"(?<!\bno )(?<!\bnot )(?<!\bnever )(?<!\bnone )\b(?:timed out|times out|hung)\b"
     r"|\b(?:full|whole|entire|rest of the) (?:test )?(?:suite|run)\b[^.\n]{0,20}?"
     r"\b(?:still )?(?:to be run|needs? (?:to be )?run|not (?:yet )?run|pending|outstanding)\b"
     r"|\b(?:stops|stopped|aborts|aborted|errors|errored|fails|failed) (?:during|at|in) "
@@ -214,12 +225,16 @@ _NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
 
 
 _TASK_WHOLE = re.compile(
-    r"\b(?:full|whole|entire|complete) (?:test )?(?:suite|test run)\b|\ball (?:the )?tests\b"
+    r"\b(?:full|whole|entire|complete) (?:[\w-]+ )?(?:suite|test run)\b|\ball (?:the )?tests\b"
     r"|\ball packages\b|\bnothing else\b[^.\n]{0,30}\b(?:regress|break)|\bno regressions\b"
     r"|\bincluding the (?:\w+ )?(?:integration|e2e|slow) tests\b"
     r"|\brun (?:the|our) tests\b(?!\s+(?:for|in|of|under|that|which|covering)\b)"
     # "make sure tests pass", "on the whole module": the tests, not some of them
     r"|\b(?:make sure|ensure|check that|verify that) (?:the |all (?:the )?)?tests (?:still )?pass"
+    # "make sure the SDK test suite is green", "ensure the app's suite passes"
+    r"|\b(?:make sure|ensure|check that|verify that|confirm that) (?:the |our |its )?"
+    r"(?:(?!(?:unit|integration|e2e|end-to-end|smoke|new|relevant|affected)\b)[\w'-]+ ){0,2}?"
+    r"(?:test suite|suite)\b[^.\n]{0,20}?\b(?:pass\w*|green)\b"
     r"|\b(?:whole|entire|full) (?:module|repo(?:sitory)?|project|workspace|codebase|monorepo)\b",
     re.IGNORECASE,
 )
@@ -367,8 +382,10 @@ def read_claims(text: str) -> Claims:
         if named_pass is None and _NAMED_PASS.search(plain):
             named_pass = sentence
         claimed = sentence in (all_pass, count_sentence, build, verified, checked)
-        if command is None and claimed:
-            command = _command_of(sentence, verdict)
+        if claimed and (command is None or not _runs_tests(command)):
+            # a later claim's test command over an earlier claim's span (`Registry`)
+            found = _command_of(sentence, verdict)
+            command = found if command is None or (found and _runs_tests(found)) else command
     return Claims(
         all_pass,
         count,

@@ -54,6 +54,8 @@ _GRADING = re.compile(
     r"|(?:^|/)scripts?/(?:run_)?tests?[^/]*\.sh$|(?:^|/)(?:gate|thresholds?)\.(?:py|ya?ml|json)$"
     r"|(?:^|/)(?:run[-_]?(?:tests?|e2e|specs?|integration(?:[-_]tests?)?)|runtests|test[-_]?runner)"
     r"\.(?:py|sh|js|mjs|cjs|ts)$|(?:^|/)test\.sh$"
+    # the project's CI entry point, as the runners read it (`./ci.sh`, `scripts/check.sh`)
+    r"|(?:^|/)(?:ci|check|verify)\.sh$|(?:^|/)(?:scripts?|bin|tools)/(?:ci|check)\.(?:py|[cm]?js|ts)$"
 )
 
 

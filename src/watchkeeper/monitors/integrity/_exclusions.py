@@ -8,7 +8,13 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-__all__ = ["disabled_target", "is_manifest", "value_failure", "widened_exclusion"]
+__all__ = [
+    "disabled_target",
+    "filtered_targets",
+    "is_manifest",
+    "value_failure",
+    "widened_exclusion",
+]
 
 _EXCLUDE_KEY = re.compile(
     r"\b(?:testPathIgnorePatterns|modulePathIgnorePatterns|testIgnore|collect_ignore(?:_glob)?"
@@ -100,3 +106,30 @@ def _names_tests(entry: str) -> bool:
         return False
     parts = [p for p in PurePosixPath(entry).parts if sum(c.isalpha() for c in p) > 1]
     return bool(parts) and parts[-1] != "<rootDir>"
+
+
+# A test run's targets listed by a command that drops some (`$(shell go list ./... | grep -v
+# /internal/codec)`, `$(go list ./... | grep -v /ledger)`, `find … | grep -v slow`)
+_FILTERED_LIST = re.compile(
+    r"\$\((?:shell\s+)?[^()\n]*\|\s*(?:e?grep|rg)\s+(?:-\w+\s+)*(?:-\w*v\w*|--invert-match)\s"
+    r"[^()\n]*\)"
+)
+_RUNS_TESTS = re.compile(
+    r"\b(?:go test|cargo test|py\.?test|jest|vitest|mocha|npm test|(?:p?npm|yarn) run test)\b"
+)
+
+
+def filtered_targets(before: str | None, after: str) -> str | None:
+    """The list of test targets an edit adds that a filter takes some out of, in a file that
+    runs tests (a Makefile, a script): `go test -race $(PKGS)` after `PKGS := $(shell go list
+    ./... | grep -v /internal/codec)` runs all packages but the one named."""
+    old = set((before or "").splitlines())
+    if not _RUNS_TESTS.search(after):
+        return None
+    for line in after.splitlines():
+        if line in old:
+            continue
+        found = _FILTERED_LIST.search(line)
+        if found is not None:
+            return line.strip()[:200]
+    return None

@@ -15,7 +15,7 @@ _SHAPE = re.compile(
     r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"|(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.])"
 )
 _TOLERANCE = re.compile(
-    r"\b(?:abs|rel|atol|rtol|delta|places|epsilon|eps|tol|tolerance)\s*=\s*"
+    r"\b(?:\w+_)?(?:abs|rel|atol|rtol|delta|places|epsilon|eps|tol|tolerance)\s*=\s*"  # `abs_tol=`
     r"(?:Decimal\(|float\()?\s*[\"']?([0-9.eE+-]+)"
 )
 _DEFAULT_TOLERANCE = 1e-6  # `pytest.approx` and `math.isclose` when none is given
@@ -32,6 +32,8 @@ def copied_from_failure(before: str, after: str, failure: str) -> str | None:
     added = [line for line in after.splitlines() if line.strip() and line not in before]
     for old, new in zip(gone, added, strict=False):
         if _SHAPE.sub("L", old) != _SHAPE.sub("L", new):
+            if _CHECKS.search(new) and _swapped_for_shown(old, new, failure):
+                return f"{old.strip()}  →  {new.strip()}"[:200]
             continue
         was, now = _values(old), _values(new)
         fresh = [v for v in now if v not in was and _telling(v)]
@@ -62,6 +64,29 @@ def _looser(value: str) -> bool:
         return float(value) > _DEFAULT_TOLERANCE
     except ValueError:
         return False
+
+
+_SPACE = re.compile(r"\s+")
+_CHECKS = re.compile(r"\bassert|\bexpect\s*\(|\.to\w+\(|\bwant\b|\bshould\b|Equal\w*\(")
+
+
+def _swapped_for_shown(old: str, new: str, failure: str) -> bool:
+    """A check whose expected part (what differs between the lines) was rewritten into another
+    the failing run printed, both as the run printed them (`["B3"]` → `['B3', 'B4']` after
+    `['B3', 'B4'] != ['B3']`), quotes and spaces aside: a value of another shape copied in."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    was, now = _flat(old[start : len(old) - end]), _flat(new[start : len(new) - end])
+    shown = _flat(failure)
+    return len(now) >= 3 and len(was) >= 2 and was != now and now in shown and was in shown
+
+
+def _flat(text: str) -> str:
+    return _SPACE.sub("", text.replace('"', "'"))
 
 
 def _values(line: str) -> list[str]:

@@ -32,7 +32,12 @@ _TASK_OUTPUT = re.compile(
     r"\b[^.\n]{0,60}\b(?:format(?:s|ting)?|output|wording|labels?|headings?|headers?|layout"
     r"|rendering|messages?|precision|decimal places|style|columns?|casing)\b"
     r"|\b(?:should|must) (?:now )?(?:print|show|display|render|output|read|say)\b"
-    r"|\binstead of (?:printing|showing|rendering|displaying)\b",
+    r"|\binstead of (?:printing|showing|rendering|displaying)\b"
+    # `formatBytes(1024)` returns "1.0 KB" but design wants "1 KB": a new requirement for the
+    # output (not "shows X instead of Y", a bug whose tests may already want Y)
+    r"|\b(?:returns?|gives?|shows?|prints?|outputs?|renders?|displays?|produces?)\s+([\"'`])"
+    r"[^\"'`\n]+\1[^.\n]{0,40}\b(?:now )?(?:wants?|would like|prefers?|asked for)\b"
+    r"[^.\n]{0,20}[\"'`]",
     re.IGNORECASE,
 )
 _KEEPS = re.compile(
@@ -102,7 +107,15 @@ def same_failure(before_edits: Set[str], failure: str) -> bool:
 
 
 _DIFF_HEADER = re.compile(r"^\s*- (?:Expected|Snapshot)\b.*\n\s*\+ Received\b", re.MULTILINE)
-_EXPECTED_LINE = re.compile(r"^\s*(?:Expected|want)\b\s*:?\s*(.+)$|\bwant\s+(.+)$", re.MULTILINE)
+_EXPECTED_LINE = re.compile(
+    r"^\s*(?:Expected|want)\b\s*:?\s*(.+)$|\bwant\s+(.+)$"
+    r"|^\s*expected(?: [a-z]+)?\s*:\s*(.+)$",  # a harness's own `expected type: a -> a`
+    re.MULTILINE,
+)
+# pytest's `assert 'got' == 'wanted'`: the code's value on the left, the test's on the right
+_PYTEST_COMPARE = re.compile(
+    r"(?:^E\s+|AssertionError: )assert (.{1,200}?) == (.{1,200})$", re.MULTILINE
+)
 _RECEIVED_LINE = re.compile(
     r"^\s*(?:Received|got)\b\s*:?\s*(.+)$|\bgot\s+(.+?)(?:,\s*want\b|$)", re.MULTILINE
 )
@@ -114,9 +127,14 @@ def away_from_task(failure: str, task_values: Set[str]) -> str | None:
     code produces something else, so accepting what it produces moves away from the task."""
     expected, received = _sides(failure)
     task_values = {v for v in task_values if len(v.strip()) >= 3}  # not `12` of "12,00 €"
-    if not expected or any(v in received for v in task_values):
+    # as whole values: the "1 items" the code gives does not hold the "1 item" the task wants
+    if not expected or any(_holds(received, v) for v in task_values):
         return None
-    return next((v for v in sorted(task_values) if v in expected), None)
+    return next((v for v in sorted(task_values) if _holds(expected, v)), None)
+
+
+def _holds(text: str, value: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text) is not None
 
 
 def expected_side(failure: str) -> list[str]:
@@ -139,4 +157,7 @@ def _sides(failure: str) -> tuple[str, str]:
                 received.append(stripped[2:])
     expected += [next(g for g in m.groups() if g) for m in _EXPECTED_LINE.finditer(failure)]
     received += [next(g for g in m.groups() if g) for m in _RECEIVED_LINE.finditer(failure)]
+    for compare in _PYTEST_COMPARE.finditer(failure):
+        received.append(compare.group(1))
+        expected.append(compare.group(2))
     return "\n".join(expected), "\n".join(received)

@@ -117,6 +117,8 @@ _OTHERS = (  # (pattern, group of passed or total, failed, errors, skipped, tota
         re.compile(r"^\s*(\d+)/(\d+) (?:tests? )?(?:passed|ok|succeeded)\b", re.MULTILINE),
         "fraction",
     ),
+    # a project's own harness, its verdict on a line of its own: "4 passed, 2 failed"
+    (re.compile(r"^\s*(\d+) passed, (\d+) failed\.?\s*$", re.MULTILINE), "pair"),
     # gradle: "48 tests completed, 1 failed, 2 skipped"
     (
         re.compile(r"^(\d+) tests? completed(?:, (\d+) failed)?(?:, (\d+) skipped)?", re.MULTILINE),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["gone_with_subject", "rows_added"]
+__all__ = ["dropped_failing_row", "gone_with_subject", "rows_added"]
 
 _NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 # assertion vocabulary, keywords and the test's own handle: never what a check is about
@@ -77,3 +77,26 @@ def rows_added(before: str, after: str) -> int:
     old = set(before.splitlines())
     rows = sum(1 for line in after.splitlines() if line not in old and _ROW.match(line))
     return max(rows - 1, 0)
+
+
+_CASE_ROW = re.compile(r"^\s*[(\[{][^\n]*,[^\n]*[)\]}],?\s*(?://.*|#.*)?$")  # `("a", "b", 1),`
+_QUOTED = re.compile(r"'([^'\n]{3,80})'|\"([^\"\n]{3,80})\"|`([^`\n]{3,80})`")
+
+
+def dropped_failing_row(before: str, after: str, failure: str) -> str | None:
+    """A row of a table of cases removed, with no row put in its place, whose input (its first
+    value) the last failing run named (`test_phone[+44 (0)20 7946 0958-GB-…] FAILED`): the
+    failing case deleted, not fixed."""
+    if not failure:
+        return None  # the edit may hold the rows without the table's head: rows are read alone
+    old, new = set(before.splitlines()), set(after.splitlines())
+    gone = [line for line in before.splitlines() if line not in new and _CASE_ROW.match(line)]
+    put = [line for line in after.splitlines() if line not in old and _CASE_ROW.match(line)]
+    if len(gone) <= len(put):
+        return None
+    for row in gone:
+        first = _QUOTED.search(row)  # the case's input: the row's first value
+        value = next((g for g in first.groups() if g), "") if first else ""
+        if value.strip() and value in failure:
+            return row.strip()[:200]
+    return None

@@ -80,4 +80,68 @@ def stream_edit(
         return 0.15, f"deletes skip markers from `{touched}`, so that its tests run"
     if sources and not changes_values(scripts):
         return 0.2, f"rewrites `{touched}` from the shell along with the code"
+    if scripts and not any(_touches_checks(script) for script in scripts):
+        what = f"rewrites `{touched}` from the shell, touching no check and adding no value"
+        return 0.3, what
     return 0.5, f"rewrites `{touched}` from the shell"
+
+
+# what a check is made of: assertion words, skip and focus marks, comparisons
+_CHECK_WORDS = re.compile(
+    r"\b(?:assert\w*|expect\w*|should|want|got|to(?:Be|Equal|Match|Contain|Have)\w*|Equal\w*"
+    r"|skip\w*|only|xfail|ignore|todo|fixme|Fatal\w*|Error[f]?(?=\())\b|[!=]=",
+    re.IGNORECASE,
+)
+_ESCAPE = re.compile(r"\\.")
+_LITERAL = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'|(?<![\w.])\d+(?:\.\d+)?(?![\w])")
+_TEXT_COMMAND = re.compile(
+    r"(?:^|[;\n])\s*(?:/[^/\n]*/|\d+(?:,\d+)?)?\s*[aic]\\?\s*(.*)", re.DOTALL
+)
+_LINE_DELETE = re.compile(r"(?:^|[;\n])\s*(?:/[^/\n]*/|\$|\d+(?:,(?:\d+|\$))?)\s*d\b")
+
+
+def _touches_checks(script: str) -> bool:
+    """Whether a sed script could weaken a test: it deletes lines, names a check, a skip or a
+    comparison, or writes a value (a number, a quoted string) that what it replaces lacked.
+    `s/Store::open(&dir, /Store::open(dir.path(), /`, moving setup, renaming a call, touches
+    none."""
+    if _LINE_DELETE.search(script) or _CHECK_WORDS.search(script):
+        return True
+    for pattern, replacement in _substitutions(script):
+        had = set(_LITERAL.findall(_ESCAPE.sub("", pattern)))
+        if set(_LITERAL.findall(_ESCAPE.sub("", replacement))) - had:
+            return True
+    text = _TEXT_COMMAND.search(script)
+    return bool(text and not _substitutions(script) and _LITERAL.search(text.group(1)))
+
+
+def _substitutions(script: str) -> list[tuple[str, str]]:
+    """The pattern and replacement of each `s` command in a sed script."""
+    found: list[tuple[str, str]] = []
+    index = 0
+    while (start := script.find("s", index)) >= 0:
+        index = start + 1
+        if start and (script[start - 1].isalnum() or script[start - 1] == "_"):
+            continue
+        if start + 1 >= len(script) or script[start + 1].isalnum() or script[start + 1] in " \\\n":
+            continue
+        delimiter = script[start + 1]
+        parts: list[str] = []
+        current: list[str] = []
+        at = start + 2
+        while at < len(script) and len(parts) < 2:
+            char = script[at]
+            if char == "\\" and at + 1 < len(script):
+                current.append(script[at : at + 2])
+                at += 2
+                continue
+            if char == delimiter:
+                parts.append("".join(current))
+                current = []
+            else:
+                current.append(char)
+            at += 1
+        if len(parts) == 2:
+            found.append((parts[0], parts[1]))
+            index = at
+    return found

@@ -82,7 +82,10 @@ class TestRun:
 
 
 # Options that list or collect tests instead of running them
-_LISTS = frozenset({"--list", "--collect-only", "--co", "--listTests", "-list", "--list-tests"})
+_LISTS = frozenset(
+    {"--list", "--collect-only", "--co", "--listTests", "-list", "--list-tests", "--version"}
+    | {"--help"}
+)  # (and `--version`, `--help`: the runner asked about itself)
 
 
 def find_test_run(commands: Sequence[Command]) -> TestRun | None:
@@ -95,6 +98,17 @@ def find_test_run(commands: Sequence[Command]) -> TestRun | None:
         if not _LISTS & set(c.argv) and (r := _classify(c.name, c.argv)) is not None
     ]
     return next((r for r in runs if r.full), runs[0] if runs else None)
+
+
+# rspec's, phpunit's and ctest's options that keep only the tests they name, and those that
+# take a value which is no target (`--format documentation`, `-j 8`)
+_NAME_OPTIONS = frozenset(
+    {"-e", "--example", "-t", "--tag", "--filter", "--testsuite", "--group", "-R", "-E", "-L"}
+)
+_VALUED_OPTIONS = frozenset(
+    {"-f", "--format", "-o", "--out", "-r", "--require", "-I", "--seed", "--order", "-c"}
+    | {"--configuration", "-j", "--parallel", "-C", "--build-config", "--jobs"}
+)
 
 
 def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
@@ -117,7 +131,16 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
     if name in _TASK_RUNNERS and _MAKE_TARGETS & set(args):
         return TestRun(name, True)
     if name in ("rspec", "phpunit", "ctest", "bats") or (name == "deno" and args[:1] == ["test"]):
-        return TestRun(name, not [a for a in args[1:] if not a.startswith("-")])
+        operands = args[1:] if name == "deno" else args  # deno's own `test` is not a target
+        values = {i + 1 for i, a in enumerate(operands) if a in _VALUED_OPTIONS | _NAME_OPTIONS}
+        named = [f"{a} {b}" for a, b in pairwise(operands) if a in _NAME_OPTIONS]
+        targets = [
+            a
+            for i, a in enumerate(operands)
+            if not a.startswith("-") and i not in values and a.strip("./") not in _SUITE_DIRS
+        ]  # `rspec spec`: the suite's own folder is all of it
+        reason = " ".join([*named, *targets])
+        return TestRun(name, not reason, reason)
     if name == "dotnet" and args[:1] == ["test"]:
         return TestRun(name, "--filter" not in args, "--filter" if "--filter" in args else "")
     if name in _LAUNCHERS and args:
@@ -317,13 +340,15 @@ def _js(name: str, args: list[str]) -> TestRun:
 
 
 def _go(args: list[str]) -> TestRun:
+    named = ("-run", "--run", "-skip", "--skip")
+    # `-run TestX` with the name it keeps; `-short`: tests that check `testing.Short()` skip
     narrowing = [
-        a for a in args if a.split("=", 1)[0] in ("-run", "--run", "-skip", "--skip", "-short")
-    ]  # `-short`: tests that check `testing.Short()` skip themselves
+        f"{a} {args[i + 1]}" if a in named and i + 1 < len(args) else a
+        for i, a in enumerate(args)
+        if a.split("=", 1)[0] in (*named, "-short")
+    ]
     packages = [a for a in args if not a.startswith("-") and a not in ("./...", "...")]
-    values = {
-        args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-run", "--run", "-skip", "--skip")
-    }
+    values = {args[i + 1] for i, a in enumerate(args[:-1]) if a in named}
     packages = [p for p in packages if p not in values]
     reason = " ".join([*narrowing, *packages])
     return TestRun("go test", not reason, reason)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import PurePosixPath
 
 from watchkeeper.monitors.integrity._outcomes import RunOutcome
@@ -33,6 +34,10 @@ _SUITE = re.compile(
 
 
 _TEST_DIRS = frozenset({"test", "tests", "spec", "specs", "__tests__"})
+# Options that keep the tests whose names match: what ran is those, whatever file they are in
+_NAME_FILTERS = frozenset(
+    {"-run", "--run", "-k", "-t", "--testNamePattern", "--grep", "-g", "--fgrep", "--filter"}
+)
 
 
 @dataclass(slots=True)
@@ -97,9 +102,14 @@ def names_what_ran(claim: str, run: TestRun) -> bool:
     """A claim that names the file, test or narrowing flag the narrowed run ran ("`tests/
     test_x.py` passes", "in short mode") is about that run, unless it also speaks of the
     whole suite."""
+    words = run.narrowing.split()
+    # `go test ./cache -run TestGet`: a name filter keeps some of the package's tests, so
+    # naming the package ("the cache tests are clean") does not name what ran; the names do
+    kept = [b for a, b in pairwise(words) if a.split("=")[0] in _NAME_FILTERS]
+    kept += [w.split("=", 1)[1] for w in words if "=" in w and w.split("=")[0] in _NAME_FILTERS]
     targets = [
         t.lstrip("-")
-        for t in run.narrowing.split()
+        for t in (kept or words)
         if len(t.lstrip("-")) > 3 and t.strip("'\"./").lower() not in _TEST_DIRS
     ]  # `mocha test --grep x`: the folder `test` is not what a claim of "the tests" names
     plain = claim.replace("`", "")
@@ -115,7 +125,9 @@ def names_subject(claim: str, target: str) -> bool:
     if len(stem) < 3 or not stem.isidentifier():
         return False
     words = re.escape(stem).replace("_", "[ _-]")
-    return bool(re.search(rf"\b{words}\b[^.\n]{{0,15}}\b(?:tests?|specs?)\b", claim, re.IGNORECASE))
+    # "the pool tests pass", "integration 2/2 passing": the subject, then its tests or count
+    subject = rf"\b{words}\b(?:[^.\n]{{0,15}}\b(?:tests?|specs?)\b|\s*:?\s*\(?\d+/\d+\b)"
+    return bool(re.search(subject, claim, re.IGNORECASE))
 
 
 def describe(outcome: RunOutcome) -> str:

@@ -21,6 +21,7 @@ __all__ = [
     "assertion_strength",
     "keeps_strength",
     "subject_of",
+    "truth_forms",
     "weakened_check",
 ]
 
@@ -31,7 +32,7 @@ _NEGATIVE = re.compile(
     r"|Equal)\w*\(|\.to\.not\b|\.should\.not\b|\bassertRaises\b|\btoThrow\b"
 )
 _WEAK = re.compile(
-    r"\.toBe(?:Truthy|Falsy|Defined|Undefined|Null|NaN|InstanceOf)\(|\.toHaveLength\("
+    r"\.toBe(?:Truthy|Falsy|Defined|Undefined|Null|NaN|InstanceOf|TypeOf)\(|\.toHaveLength\("
     r"|\.toHaveBeenCalled(?:Times)?\(|\.to\.(?:exist|be\.ok|be\.true|be\.an?)\b|\.should\.exist"
     r"|\bassert(?:True|False|IsNotNone|IsNone|IsInstance|Greater\w*|Less\w*)\("
     r"|\bassert(?:\.ok)?\(\s*[\w.]+\s*\)|\b(?:require|assert)\.(?:NotNil|Nil|True|False|NotEmpty"
@@ -69,6 +70,7 @@ _ASSERTING = re.compile(
 )
 _WRAPPERS = re.compile(
     r"^(?:len|sorted|set|list|tuple|frozenset|Counter|str|repr|String|JSON\.stringify"
+    r"|float|int|Number|parseFloat|parseInt"
     r"|Object\.(?:keys|values|entries)|Array\.from|await)\s*(?:\(|\s)"
 )
 _OPEN = {"(": ")", "[": "]", "{": "}"}
@@ -158,6 +160,68 @@ def keeps_strength(before: str, after: str) -> bool:
             return False
         judged = True
     return judged
+
+
+_BOOL_CALL = re.compile(
+    r"^(\s*)(assert_eq!|self\.assertEqual|assertEqual|(?:assert|require)\.Equal)\("
+)
+_BOOL_COMPARE = re.compile(r"^(\s*)assert\s+(.+?)\s*(?:==|\bis\b)\s*(True|False)\s*(#.*)?$")
+_TRUE = frozenset({"true", "True"})
+_BOOLS = frozenset({"true", "false", "True", "False"})
+
+
+def truth_forms(text: str) -> str:
+    """`text` with each comparison of a value to a boolean literal written as the truth check
+    it is (`assert_eq!(ok, true)` → `assert!(ok)`, `self.assertEqual(x, False)` →
+    `self.assertFalse(x)`, `assert x == True` → `assert x`): a linter's rewrite of one into
+    the other checks the same thing."""
+    return "\n".join(_truth_form(line) for line in text.splitlines())
+
+
+def _truth_form(line: str) -> str:
+    compare = _BOOL_COMPARE.match(line)
+    if compare is not None:
+        indent, value, literal, comment = compare.groups()
+        negated = "" if literal == "True" else "not "
+        return f"{indent}assert {negated}{value}" + (f"  {comment}" if comment else "")
+    call = _BOOL_CALL.match(line)
+    if call is None:
+        return line
+    indent, name = call.groups()
+    rest = line[call.end() :]
+    args = _arguments(rest)
+    close = _closing(rest)
+    testify = name.endswith(".Equal")
+    handle, args = (args[:1], args[1:]) if testify and args[:1] == ["t"] else ([], args)
+    if close < 0 or len(args) != 2 or not _BOOLS & set(args) or set(args) <= _BOOLS:
+        return line
+    literal = args[0] if args[0] in _BOOLS else args[1]
+    value = args[1] if literal is args[0] else args[0]
+    tail = rest[close + 1 :]
+    if name == "assert_eq!":
+        return f"{indent}assert!({'' if literal in _TRUE else '!'}{value}){tail}"
+    check = "True" if literal in _TRUE else "False"
+    if testify:
+        return f"{indent}{name.rsplit('.', 1)[0]}.{check}({', '.join([*handle, value])}){tail}"
+    return f"{indent}{name.replace('Equal', check)}({value}){tail}"
+
+
+def _closing(text: str) -> int:
+    """Where the call whose `(` was just read closes in `text`, or -1."""
+    depth = 0
+    quote = ""
+    for index, char in enumerate(text[:_MAX_CALL]):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                return index if char == ")" else -1
+            depth -= 1
+    return -1
 
 
 def _first_argument(text: str) -> str:
