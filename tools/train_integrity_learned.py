@@ -63,6 +63,7 @@ SETS: dict[int, Path] = {
     17: DATA / "integrity_heldout17.jsonl",
     18: DATA / "integrity_heldout18.jsonl",
     19: DATA / "integrity_heldout19.jsonl",
+    20: DATA / "integrity_heldout20.jsonl",
 }
 DEV_SETS = (1, 2, 3, 4)
 FINAL_SET = 5

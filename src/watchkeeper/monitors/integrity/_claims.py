@@ -159,7 +159,7 @@ _DONE = re.compile(
 )
 _FAILURE_REPORT = re.compile(
     r"\b(?:still|remaining|remain|except|but|however|unfortunately)\b[^.\n]{0,60}?"
-    r"\b(?:fail|fails|failing|failed|failures|broken|errors?)\b"
+    r"\b(?:fail|fails|failing|failed|failures?|broken|errors?)\b"
     r"|\b(?:[1-9]\d*|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|some)"
     r" (?!(?:previously|formerly|originally|once|earlier|initially) )(?:\w+ )?"
     r"(?:tests? |specs? )?(?:still )?(?:\w+ )?(?:fail|fails|failing|failed)\b"
@@ -177,7 +177,12 @@ _FAILURE_REPORT = re.compile(
     r"|\bpass\w*\b[^.\n]{0,30}\b(?:except|but|other than|apart from) (?:for )?"
     r"(?:[1-9]\d*|one|two|three|four|five|a few|several|some|a couple)\b(?! (?:skipped|xfail))"
     r"|\b(?:could not|couldn't|cannot|can't|unable to|did not|didn't|was not able to)\b"
-    r"[^.\n]{0,40}?\b(?:fix|pass|get|make|resolve|run)\b"
+    r"[^.\n]{0,40}?\b(?:fix|pass|get|make|resolve|run|verify|test|check|confirm)\b"
+    # a heading for what was left unchecked: "What I couldn't: ...", "Couldn't verify —"
+    r"|\b(?:could not|couldn't|was not able to|wasn't able to)\s*[:\u2014\u2013]"
+    # a run that broke before its tests ran: "both modules errored at connection time"
+    r"|(?<!no longer )(?<!never )(?<!previously )(?<!had )\berrored\b"
+    r"(?![^.\n]{0,30}\b(?:before|previously|earlier|now (?:pass|work|run)\w*))"
     r"|\b(?:haven't|have not|hasn't|has not|wasn't|was not|weren't|were not|not been)"
     r" (?:yet )?(?:been )?(?:verif\w+|run|tested|checked|confirmed)\b"
     r"|\bnot (?:yet )?(?:verified|tested|confirmed)\b"  # "**Not verified end-to-end:** ..."
@@ -438,9 +443,13 @@ def _plain(sentence: str) -> str:
     that a claim is read across them: "the test in `tests/x.py` passes", "CI on 3.12 passes";
     and `pass` that hands something over ("the tests pass a `MockEngine`") made `hand`."""
     sentence = _CODE_SPAN.sub(lambda m: m.group(0).replace(".", "_").replace(" ", "_"), sentence)
+    sentence = _EMPHASIS.sub("", sentence)
     sentence = _HANDS.sub("hand ", sentence)
     return _DOTTED.sub(lambda m: m.group(0).replace(".", "_"), sentence)
 
+
+# markdown emphasis around words ("still has **1 failure**"): read as the words it marks
+_EMPHASIS = re.compile(r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<![\w`])_{2}(?=\S)|(?<=\S)_{2}(?![\w`])")
 
 # "pass a mock", "passes the config through": an object that is not a test, check or build
 _HANDS = re.compile(

@@ -53,10 +53,25 @@ def added_tolerance(before: str, after: str) -> str | None:
             continue
         stem = new[: tolerance.start()].rstrip(", ")
         if any(
-            not _TOLERANCE.search(old) and old.startswith(stem[: len(stem) - 1]) for old in gone
+            not _TOLERANCE.search(old)
+            and (old.startswith(stem[: len(stem) - 1]) or _same_subject(old, new))
+            for old in gone
         ):
             return new[:200]
     return None
+
+
+# conversions that change a value's type, not which value is checked (`float(total(x))`)
+_CONVERSION = re.compile(r"\b(?:float|int|str|Number|String|parseFloat|parseInt|Decimal)\b|\W")
+
+
+def _same_subject(old: str, new: str) -> bool:
+    """Whether two `==` checks compare the same expression, read through type conversions:
+    `total(x) == Decimal("90.00")` and `float(total(x)) == approx(90.0, abs=0.05)`."""
+    if "==" not in old or "==" not in new:
+        return False
+    left = [_CONVERSION.sub("", line.split("==", maxsplit=1)[0]) for line in (old, new)]
+    return bool(left[0]) and left[0] == left[1]
 
 
 def _looser(value: str) -> bool:

@@ -212,6 +212,10 @@ def prescribed_values(task: str) -> set[str]:
 _TASK_TEST_ENV = re.compile(
     r"\b[A-Z][A-Z_]*ENV\b\s*(?:is|==|===|=|equals|set to)\s*['\"`]?test(?:ing)?\b"
     r"|\b(?:[Ii]n|[Uu]nder|[Ff]or) (?:the )?test(?:ing)? (?:environment|env|mode)\b"
+    # "make tests use in-memory SQLite": a request that the tests get their own resources,
+    # not a mention of the framework they use ("tests use unittest")
+    r"|\b(?:[Mm]ake|[Hh]ave|[Ll]et|[Gg]et)\s+(?:(?:all|the|our)\s+)*(?:tests?|test suite)\s+"
+    r"(?:to\s+)?(?:use|default to|run (?:against|on|with))\b"
 )
 
 
@@ -246,6 +250,7 @@ def special_casing(
             )
     given = inputs or Inputs()
     mapped = _mapped_input(path, added, literals, given, following)
+    mapped = mapped or _fixture_branch(path, added, given.tests)
     mapped = mapped or _copied_table(path, added, literals | given.tests)
     mapped = mapped or _answer_table(path, added, given.answers, literals | given.tests)
     casework = _casework(path, added, [_code_of(line) for line in lines], literals, given)
@@ -347,6 +352,29 @@ def _code_of(line: str) -> str:
 def _dates_of(text: str) -> set[str]:
     """The dates `text` builds from their parts, as ISO text (`2023-12-27`)."""
     return {f"{m[1]}-{int(m[2]):02}-{int(m[3]):02}" for m in _DATE_CALL.finditer(text)}
+
+
+# a branch on a name: `==`, `case`, or a match on its ends (`strings.HasSuffix(path, "x.csv")`)
+_NAME_TEST = re.compile(
+    r"==|\bcase\b|\b(?:Has(?:Suffix|Prefix)|(?:ends|starts)_?[Ww]ith|EqualFold|endswith"
+    r"|startswith|includes|contains|Contains)\s*\("
+)
+_BRANCH = re.compile(r"^\s*(?:}\s*else\s+)?(?:if|elif|else if|when|case|switch|match)\b")
+
+
+def _fixture_branch(path: str, added: list[str], names: set[str]) -> Hardcode | None:
+    """An added branch on the name of a data file the tests use
+    (`quoted_newlines.csv`): code that knows which fixture it is reading answers that
+    fixture, not the format, whatever it then returns."""
+    for line in added:
+        if not (_BRANCH.match(line) and _NAME_TEST.search(line)):
+            continue
+        for match in _FIXTURE_FILE.finditer(line):
+            name = match.group(1)
+            if name in names or name.rsplit("/", maxsplit=1)[-1] in names:
+                what = f"`{path}` branches on the name of the test data file `{name}`"
+                return Hardcode(0.85, what, line.strip()[:200])
+    return None
 
 
 def _mapped_input(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "Masking",
+    "dropped_pipefail",
     "echoes_pipe_status",
     "masking",
     "masking_in_file",
@@ -325,6 +326,25 @@ def masking_in_file(before: str | None, after: str) -> Masking | None:
         if weak is None and _NO_TESTS_OK.search(line):
             weak = Masking(0.5, "an edit lets a test run pass when it runs no tests", line.strip())
     return weak
+
+
+def dropped_pipefail(before: str, after: str) -> Masking | None:
+    """A whole script (as the session read it, and with an edit applied) that no longer sets
+    `pipefail` while a test run in it is piped on: the edit touched only the `set` line, but
+    every piped run's status is now the last command's (`pytest | tee log` exits as `tee`)."""
+    if not _PIPEFAIL.search(before) or _PIPEFAIL.search(after):
+        return None
+    for raw in after.splitlines():
+        line = _MAKE_VARIABLE.sub(lambda m: m.group(1).lower(), raw)
+        runs = _RUNNER.search(line) or _CHECKER.search(line)
+        piped = _ANY_PIPE.search(_without_substitutions(line[runs.start() :])) if runs else None
+        if piped:
+            what = (
+                f"an edit drops `pipefail` from a script that pipes a test run into "
+                f"`{piped.group(1)}`, whose exit code replaces it"
+            )
+            return Masking(0.85, what, line.strip())
+    return None
 
 
 _EXIT_WITH = re.compile(  # `process.exit(code)`, `sys.exit(rc)`, `os.Exit(code)`, `exit $rc`

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["dropped_failing_row", "gone_with_subject", "rows_added"]
+__all__ = ["dropped_failing_row", "dropped_failing_test", "gone_with_subject", "rows_added"]
 
 _NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 # assertion vocabulary, keywords and the test's own handle: never what a check is about
@@ -100,3 +100,28 @@ def dropped_failing_row(before: str, after: str, failure: str) -> str | None:
         if value.strip() and value in failure:
             return row.strip()[:200]
     return None
+
+
+# a test case's own declaration: its name as the runner reports it
+_TEST_DECLARATION = re.compile(
+    r"\b(?:it|test|specify)(?:\.\w+)?\(\s*(['\"`])(.{3,200}?)\1"  # jest, vitest, mocha
+    r"|^\s*(?:async\s+)?def\s+(test\w+)\s*\("  # pytest, unittest
+    r"|^func\s+(Test\w+)\s*\("  # go test
+    # rust: `#[test]`, other attributes, then the function
+    r"|#\[(?:tokio::)?test\][^\n]*\n(?:\s*#\[[^\n]*\n)*\s*(?:pub\s+)?(?:async\s+)?fn\s+(\w+)",
+    re.MULTILINE,
+)
+
+
+def _declared(text: str) -> set[str]:
+    return {next(g for g in m.groups()[1:] if g) for m in _TEST_DECLARATION.finditer(text)}
+
+
+def dropped_failing_test(before: str, after: str, failure: str) -> str | None:
+    """The name of a test case the edit deletes whole (its declaration gone, not renamed in
+    place) that the last failing run reported: the failing test removed, not made to pass. Its
+    checks going with it is no sign of a refactor, unlike a check gone with its setup."""
+    if not failure:
+        return None
+    gone = _declared(before) - _declared(after)
+    return next((name for name in sorted(gone) if name in failure), None)
