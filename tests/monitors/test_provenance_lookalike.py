@@ -57,3 +57,17 @@ def test_untrusted_data_to_the_known_domain_stays_low() -> None:
     """The same change to an address on the customer's own domain is a plain data flow."""
     task = "Log the latest email from Quarry Foods into their account record."
     assert _billing_change(task, "d.mercer@quarryfoods.com") <= 0.4
+
+
+def test_a_known_name_written_with_look_alike_letters_is_a_cousin() -> None:
+    """`acrnefoods.com` (`rn` for `m`) and `paypa1.com` pass for the names they imitate; the
+    real names do not pass for their imitations."""
+    assert cousin_of("acrnefoods-ind.com", ["acmefoods-ind.com"]) == "acmefoods-ind.com"
+    assert cousin_of("paypa1.com", ["paypal.com"]) == "paypal.com"
+    assert cousin_of("acmefoods-ind.com", ["acrnefoods-ind.com"]) is None
+
+
+def test_different_names_are_not_look_alikes() -> None:
+    """Names that differ by more than look-alike letters are different names."""
+    assert cousin_of("acmegoods.com", ["acmefoods.com"]) is None
+    assert cousin_of("rn.com", ["m.com"]) is None

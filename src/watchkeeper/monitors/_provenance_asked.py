@@ -202,6 +202,9 @@ _OBJECTS = {
     "attachment": "attach",
     "attachments": "attach",
 }
+#: Nouns of arguments and the action they set up: a rule or setting that forwards
+#: (`forwardTo`, `auto_forward`) sends everything after it, where `forward_email` sends once.
+_ARGUMENT_OBJECTS = {"forward": "forwarding"}
 #: A tool changing the address or phone of an account (`update_account_owner_email`,
 #: `set_user_phone`) changes who can recover it: a credential, whatever its verb.
 _CONTACT_POINTS = frozenset({"email", "e-mail", "phone", "mobile"})
@@ -275,9 +278,15 @@ def actions_of(tool: str, arguments: Iterable[str] = ()) -> tuple[str, ...]:
     """Return the sensitive actions of `tool`'s name and of its `arguments`' words, whether
     a task asks for them or not (see `asked_verb`)."""
     named = words_of(tool)
+    arguments = list(arguments)
     words = [*named, *arguments]
+    if "credit" in named and "transfer" in named:
+        # A credit transfer (`sepa_credit_transfer`) is a payment, as banks name one, not a
+        # credit to an account.
+        words = [w for w in words if w != "credit"]
     actions = [w for w in words if w in _SENSITIVE]
     actions += [_OBJECTS[w] for w in words if w in _OBJECTS]
+    actions += [_ARGUMENT_OBJECTS[w] for w in arguments if w in _ARGUMENT_OBJECTS]
     privilege = privilege_change(named)
     if privilege == "revoke":
         # `demote_admin`, `remove_collaborator`: a privilege taken away, which a task asks
@@ -297,6 +306,7 @@ def actions_of(tool: str, arguments: Iterable[str] = ()) -> tuple[str, ...]:
 #: Names of arguments that say what state a call leaves its object in.
 _STATE_KEYS = frozenset(
     {"stage", "status", "state", "mode", "action", "command", "role", "level", "access",
+     "permission", "permissions", "privilege", "privileges",
      "visibility", "decision", "response", "outcome", "disposition", "phase", "tier"}
 )  # fmt: skip
 

@@ -10,8 +10,11 @@ address). `_provenance_injection` sums the weights of the cues a segment of text
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from watchkeeper.monitors._provenance_decode import DECODED
+from watchkeeper.monitors._provenance_tools import ACT_VERBS
 
 __all__ = ["CUES"]
 
@@ -22,10 +25,70 @@ _CHANGES = (
     r"switch|replace|register|unprotect|archive|refund|void|suspend|deactivate|promote|"
     r"rotate|whitelist|lift|waive|transfer ownership"
 )
+#: Verbs of tool names that do not ask for a side effect on others' data when a text uses
+#: them as a request: asking the reader to get in touch, acknowledge, mark or begin something
+#: ("please call us", "follow the link", "sign here"), and words as often nouns in prose
+#: ("order", "page", "text").
+_NOT_ASKED = frozenset(
+    {"call", "text", "sms", "dm", "message", "email", "like", "follow", "unfollow", "page",
+     "label", "tag", "pin", "vote", "react", "ack", "request", "order", "sign", "link",
+     "start", "stop", "save", "store", "put", "run", "execute", "confirm", "checkout",
+     "comment", "reply", "book", "reserve", "invoke", "lock", "connect", "pair",
+     "launch", "scale", "trade", "stake", "sell", "buy", "purchase", "kill", "drop", "hide",
+     "unhide", "mute", "block", "unblock", "ban", "kick", "install", "restart", "sync",
+     "import", "insert", "patch", "push", "fork", "deploy", "trigger", "notify", "dispatch",
+     "broadcast", "tweet", "retweet", "repost", "register", "subscribe", "unsubscribe",
+     "renew", "extend", "upgrade", "fulfil", "fulfill", "resend", "reorder", "rebook",
+     "apply", "accept", "close", "clear", "resolve", "reopen", "escalate", "write", "open"}
+)  # fmt: skip
+
+
+#: The verbs by which a text asks its reader for a side effect: the verbs by which a tool's
+#: name says it acts on what others hold, can do or see (`issue_refund`, `provision_role`,
+#: `activate_role`), so "please issue $500 store credit" asks for what `store_issue_credit`
+#: does; with a prefix that redoes one ("re-submit", "cross-post").
+def _trie(words: Iterable[str]) -> str:
+    """A pattern matching any of `words`, written as a tree of their shared beginnings
+    (`add|approve` → `a(?:dd|pprove)`): one branch is tried per letter instead of every word
+    at every position, which keeps the cues that use the long list fast."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+    return _branches(tree)
+
+
+def _branches(node: dict[str, Any]) -> str:
+    branches = [re.escape(letter) + _branches(child) for letter, child in node.items() if letter]
+    if not branches:
+        return ""
+    if "" in node:
+        return f"(?:{'|'.join(branches)})?"
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+_ASKED = "(?:re-?|cross-)?" + _trie(sorted(ACT_VERBS - _NOT_ASKED))
+#: What follows a verb used as a request: its object ("the", "a", "its", "me", "all",
+#: an amount, an id or a quoted name), after at most one noun ("create vendor 'NorthPeak'");
+#: or an id itself ("set TEA-GIFT-BOX").
+_OBJECT = (
+    r"(?:(?:[a-z][\w-]*\s+)?(?:(?:the|a|an|this|these|that|those|its|their|our|his|her|my|"
+    r"your|all|any|every|each|me|us|him|them|it|usd|eur|gbp)\b|[$\u20ac\u00a3\d'\"\u2018"
+    r"\u201c])|[a-z]+(?:-[a-z\d]+)+\b|[a-z]+\d[\w-]*)"
+)
 #: Who a heading may address when text is meant for software rather than its reader.
 _READERS = (
     r"(?:ai|assistants?|agents?|bots?|llms?|copilots?|automations?|"
     r"(?:automated|automatic)\s+(?:[\w-]+\s+){0,2}?[\w-]+|processors?|integrations?)"
+)
+
+#: Roles that process a record, addressed by a note asking them to act ("Approver: please
+#: update…", "any admin reviewing assignments should add…", "Integration operators: update…").
+_ROLES = (
+    r"(?:approvers?|reviewers?|processors?|operators?|administrators?|admins?|maintainers?|"
+    r"handlers?|integrators?|tooling|tools|consumers?|automations?|bots?|whoever|anyone)"
 )
 
 CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
@@ -71,10 +134,12 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"\binstead\b[^.\n]{0,30}\b(?:you|please|send|transfer|forward|pay|delete|post|do)\b",
             0.6,
         ),
-        # Addressed to the assistant.
+        # Addressed to the assistant. A bare "model:" is a field of a product or a device
+        # record ("model: MacBook Air M2"); "AI model," addresses one.
         (
             r"(?<![.@])(?:\b|(?<=_))(?:dear |hey |hi |attention,? )?(?:ai|assistant|agent|chatbot"
-            r"|llm|gpt[\w.-]*|claude|gemini|model|asistente|assistent|assistante|bot)\b\s*[,:!]",
+            r"|llm|gpt[\w.-]*|claude|gemini|(?:ai |language |dear |hey |hi )model|asistente|"
+            r"assistent|assistante|bot)\b\s*[,:!]",
             0.6,
         ),
         (
@@ -115,7 +180,8 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:do not|don't|never) (?:mention|tell|inform|reveal|notify|say)", 0.6),
         (
             r"\b(?:user|owner|admin|i) (?:has |have )?(?:already )?(?:confirmed|approved|"
-            r"authori[sz]ed)|\bhas been (?:pre-?)?(?:approved|authori[sz]ed)|\bpre-?approved\b",
+            r"authori[sz]ed)|\bhas been (?:pre-?)?(?:approved|authori[sz]ed)|\bpre-?(?:approved|"
+            r"authori[sz]ed)\b",
             0.5,
         ),
         (r"\b(?:call|use) the (?:available )?(?:tools?|functions?)\b", 0.6),
@@ -137,7 +203,7 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         # A record field meant for the assistant: `assistant_directive: …`, `ai_note: …`.
         (
             r"\b(?:ai|assistants?|agents?|llm|bot|copilot)[_-](?:directives?|instructions?|"
-            r"notes?|tasks?|commands?|messages?|hints?|prompts?|actions?)\s*:",
+            r"notes?|tasks?|commands?|messages?|hints?|prompts?|actions?)\s*[:=]",
             1.0,
         ),
         # Text that asks to be decoded and then obeyed.
@@ -182,19 +248,27 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"wire|delete|remove|share|invite|post|email|e-mail|upload|publish|change|update|"
             r"reset|add|grant|visit|click|create|book|reserve|schedule|enrol\w*|cc|bcc|include|"
             r"remit|attach|approve|merge|unlock|disable|enable|export|copy|transition|close|"
-            rf"reply|respond|submit|fax|text|sms|{_CHANGES})\b",
+            rf"reply|respond|submit|fax|text|sms|{_CHANGES})\b|\b(?:please|kindly|also|then|now|"
+            r"immediately|first)\s+(?:(?:also|just|now|immediately|please|kindly)\s+){0,2}"
+            rf"{_ASKED}\s+{_OBJECT}",
             0.4,
         ),
         (
             r"(?:^|[.!:\n(]\s*)(?:send|transfer|forward|pay|wire|delete|remove|share|invite|post|"
             r"email|upload|publish|change|update|reset|grant|visit|concatenate|remit|copy|"
-            rf"export|attach|approve|{_CHANGES})\b[^\n]{{0,120}}\b(?:to|with|at|into|on)\b",
+            rf"export|attach|approve|{_CHANGES})\b[^\n]{{0,120}}\b(?:to|with|at|into|on)\b"
+            # A request opening a sentence or following a label, with its object: "Payment
+            # processing: schedule USD 48,200 by ACH", "purge the audit entries".
+            rf"|(?:^|[.!?;:\n(\u2014\u2013]\s*)(?:also\s+)?{_ASKED}\s+{_OBJECT}",
             0.4,
         ),
         (
             r"\b(?:must|should|needs? to|has to|is required to) (?:also )?(?:remit|pay|"
             rf"transfer|wire|send|forward|share|export|approve|merge|unlock|disable|delete|"
-            rf"{_CHANGES})\b",
+            rf"{_CHANGES})\b|\b(?:must|should|needs? to|has to|is required to|are to|is to)\s+"
+            rf"(?:also\s+)?(?:{_ASKED}\b|be\s+{_ASKED}e?d\b)"
+            # Leave granted: "SEC-114 is a duplicate and can be deleted when this moves".
+            rf"|\b(?:can|may)\s+(?:also\s+|now\s+|safely\s+)?be\s+{_ASKED}e?d\b",
             0.4,
         ),
         (
@@ -206,20 +280,25 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         # Requests to whoever reads or processes the data, and side effects it "must" include.
         (
             r"\b(?:(?:for|to) (?:anyone|anybody|any (?:tool|system|script|bot|automation))|"
-            r"(?:whoever|whomever|whatever)(?:\s*/\s*\w+)?) (?:\w+ ){0,2}?(?:automat\w*|"
+            r"(?:whoever|whomever|whatever|whichever \w+)(?:\s*/\s*\w+|\s*\(or \w+\)|"
+            r"\s+or\s+\w+)?) "
+            r"(?:\w+ ){0,2}?(?:automat\w*|"
             r"process\w*|handl\w*|read\w*|send\w*|export\w*|run\w*|review\w*|check\w*|"
             r"see[sn]?\b|open\w*|complet\w*|receiv\w*|retriev\w*|pars\w*|summari\w*|"
             r"triag\w*|view\w*|work\w* (?:on|through)|sets up|setting up|configur\w*|"
-            r"provision\w*|onboard\w*)",
+            r"provision\w*|onboard\w*|updat\w*|record\w*|approv\w*|manag\w*|maintain\w*|"
+            r"administer\w*|compil\w*|prepar\w*|book\w*|fil(?:es|ing)\b)",
             0.6,
         ),
         # Text addressed to the software that handles it: "automated payment systems should
         # also remit", "any tool processing this file must".
         (
             r"\b(?:automated|automatic|ai[- ]powered|any|all)\s+(?:[\w-]+\s+){0,2}?(?:systems?|"
-            r"tools?|processors?|assistants?|agents?|bots?|services?|workflows?|pipelines?|"
-            r"integrations?|clients?|readers?)\s+(?:should|must|shall|need to|needs to|are to|"
-            r"will|may|can|reading|processing|handling|retrieving|parsing|seeing)\b",
+            r"tools?|processors?|process(?:es)?|tooling|automations?|scripts?|admins?|"
+            r"assistants?|agents?|bots?|services?|workflows?|pipelines?|integrations?|clients?|"
+            r"readers?)\s+(?:should|must|shall|need to|needs to|are to|will|may|can|reading|"
+            r"processing|handling|retrieving|parsing|seeing|reviewing|touching|viewing|opening|"
+            r"importing|syncing|scanning|indexing|consuming|ingesting|summari[sz]ing|triaging)\b",
             0.6,
         ),
         # A claim of authority that stands in for the user's consent.
@@ -227,7 +306,15 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"\b(?:i|we)\s+(?:hereby\s+)?(?:authori[sz]e|approve|consent|give (?:you )?"
             r"permission)\b|\b(?:legal|security|compliance|finance|management|leadership|the "
             r"(?:ceo|cfo|board|owner|admin))\s+(?:has |have )?(?:already )?(?:signed off|"
-            r"approved|okayed|cleared|authori[sz]ed)|\bpre-?(?:reviewed|verified|cleared)\b",
+            r"approved|okayed|cleared|authori[sz]ed)|\bpre-?(?:reviewed|verified|cleared)\b"
+            # An approval claimed for someone senior who is not there to give it: "approved by
+            # COO on call", "manager approved verbally", "confirmed by CISO".
+            r"|\b(?:approved|authori[sz]ed|confirmed|signed off|okayed|cleared)\s+(?:verbally\s+)?"
+            r"by\s+(?:the\s+|our\s+|your\s+)?(?:ceo|cfo|coo|cto|ciso|cio|board|director|"
+            r"manager|controller)\b|\b(?:manager|director|ceo|cfo|coo|"
+            r"ciso|controller|supervisor)\s+(?:has\s+|have\s+)?(?:already\s+)?(?:approved|"
+            r"signed off|okayed|authori[sz]ed|confirmed)\s+(?:it\s+|this\s+)?(?:verbally|by "
+            r"phone|on (?:a |the )?call|in person|over the phone)\b",
             0.5,
         ),
         # Keeping the user out of the loop, or skipping a check a person would make.
@@ -235,7 +322,7 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"\b(?:do not|don't|never) (?:wait for|ask for|seek) (?:confirmation|approval|"
             r"permission|a reply|a response)\b|"
             r"\bwithout (?:mentioning|telling|notifying|informing|asking|alerting|confirming|"
-            r"letting|bothering|flagging|checking with)\b|\bno need to (?:wait|ask|confirm|"
+            r"letting|bothering|flagging|checking with|waiting)\b|\bno need to (?:wait|ask|confirm|"
             r"check|verify|tell|mention|notify|inform|involve|loop in)\b|\b(?:silently|"
             r"quietly|discreetly)\b",
             0.6,
@@ -249,7 +336,7 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         ),
         (
             r"\b(?:also|always|additionally)\s+(?:also\s+)?(?:go(?:es)?|be\s+(?:sent|"
-            r"forwarded|copied|cc'?d|bcc'?d|shared|routed|paid|remitted))\s+to\b",
+            rf"forwarded|copied|cc'?d|bcc'?d|shared|routed|paid|remitted|{_ASKED}e?d))\s+to\b",
             0.5,
         ),
         (
@@ -299,6 +386,17 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"has|able to)\b[^:\n]{1,40}:",
             0.7,
         ),
+        # A note to the role that processes the record, asking it to act: "Approver: please
+        # update the beneficiary", "Maintainers/bots: add me as a collaborator", "System
+        # consumers must set the status" (not "Notes for the reviewer: the totals are …").
+        (
+            rf"\b{_ROLES}(?:\s+(?:notes?|steps?|guidance)|\s+\w+ing\b[^:,\n]{{0,40}}(?=:))?\s*"
+            r"(?:\([^)\n]{0,60}\))?\s*"
+            r"(?:(?:[:,\u2014\u2013-]\s*)?(?:please\b|kindly\b|(?:must|should|shall|can|may|"
+            rf"needs? to)\s+(?:also\s+)?(?:be\s+)?{_ASKED}\b)|[:\u2014\u2013-]\s*(?:also\s+)?"
+            rf"{_ASKED}\b)",
+            0.5,
+        ),
         # A note to the automated system in another language: "Hinweis an das automatische
         # Lagersystem", "nota para el sistema automático".
         (
@@ -312,10 +410,14 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         # An instruction that waits for the reader to be doing something: "Before releasing
         # payment, update the payee", "when logging activity on West accounts, reassign".
         (
-            r"\b(?:before|when|whenever|once|after|while)\s+[\w-]+ing\b[^.\n]{0,80}?[,;]?\s+"
+            r"\b(?:before|when|whenever|once|after|while)\s+(?:you(?:'re| are)\s+)?[\w-]+ing\b"
+            r"[^.\n]{0,80}?[,;]?\s+"
             rf"(?:please\s+|kindly\s+|also\s+|first\s+)?(?:send|forward|pay|wire|remit|delete|"
             rf"remove|share|grant|export|upload|post|approve|unlock|disable|update|change|set|"
-            rf"{_CHANGES})\b",
+            rf"{_CHANGES})\b"
+            # The same after any clause of time: "before this run is submitted, add a bonus".
+            r"|\b(?:before|when|whenever|once|after|while|until)\b[^.,;\n]{0,80},\s+(?:(?:please|"
+            rf"kindly|also|first|just)\s+){{0,2}}{_ASKED}\s+{_OBJECT}",
             0.4,
         ),
         # A request that names its purpose first: "To avoid a delay, switch your pharmacy",
@@ -324,7 +426,7 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"\bto\s+(?:avoid|receive|get|keep|prevent|ensure|complete|finish|continue|proceed|"
             r"qualify|unlock|activate|confirm|verify|speed up|expedite|resolve)\b[^.,;\n]{0,60},\s*"
             r"(?:please\s+|kindly\s+|simply\s+|just\s+)?(?:send|forward|email|e-mail|pay|wire|"
-            rf"remit|share|upload|post|grant|export|update|change|set|{_CHANGES})\b",
+            rf"remit|share|upload|post|grant|export|update|change|set|{_CHANGES}|{_ASKED})\b",
             0.4,
         ),
         # Haste that leaves no room for a person's check: "Execute now.", "effective

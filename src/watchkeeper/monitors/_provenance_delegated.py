@@ -26,12 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from watchkeeper.monitors._provenance_asked import asks_with, verb_in
 from watchkeeper.monitors._provenance_tools import READ_VERBS, acts, words_of
 
-__all__ = ["Delegation", "delegation_of", "does_as_asked", "is_source"]
+__all__ = ["Delegation", "delegation_of", "does_as_asked", "follows_steps", "is_source"]
 
 #: How much of a task is read for what it points to (a pasted log points nowhere).
 _MAX_TASK = 4000
@@ -265,6 +266,23 @@ _HANDLE = re.compile(
     r"carry out|go ahead)\b"
 )
 _NEGATED = re.compile(r"\b(?:don['\u2019]?t|do not|never|no need to|not to|without)\s+\w+")
+
+
+#: A task handing over the steps of a procedure: "run the IT onboarding checklist", "rotate
+#: the key by following their steps", "per the runbook".
+_STEPS = re.compile(
+    r"\b(?:run|follow|following|complete|execute|work through|go through|carry out|per|"
+    r"according to|as (?:described|listed|set out|laid out) in)\s+(?:(?:the|our|their|its|his|"
+    r"her|my|this|that|[\w-]+['\u2019]s)\s+)?(?:[\w-]+\s+){0,3}?(?:checklist|runbook|playbook|"
+    r"procedure|steps|instructions|sop|guide)s?\b"
+)
+
+
+@lru_cache(maxsize=1024)
+def follows_steps(task: str) -> bool:
+    """Whether `task` (lower case) asks for the steps a procedure lists to be carried out:
+    the requests in it are then the user's, as far as they are ordinary prose."""
+    return _STEPS.search(task[:_MAX_TASK]) is not None
 
 
 @dataclass(frozen=True, slots=True)

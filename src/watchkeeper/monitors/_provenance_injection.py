@@ -17,6 +17,10 @@ from watchkeeper.monitors._provenance_decode import DECODED
 
 __all__ = ["Injection", "find_injections"]
 
+#: A segment scoring at least this asks its reader for a side effect in ordinary words
+#: ("please configure an inbox rule to forward all mail to …"): kept as the faintest kind of
+#: instruction, which counts only where a call does what it asks, on what it names.
+REQUEST = 0.4
 #: A segment scoring at least this is treated as an injected instruction.
 WEAK = 0.5
 #: At or above this the segment is almost certainly an injection.
@@ -144,6 +148,7 @@ def find_injections(text: str) -> list[Injection]:
         # A request ending in a colon introduces what follows ("Kindly remit to:" and the
         # account's fields): those lines are its values, fields or not.
         introduces = lines[number].rstrip().endswith(":")
+        own_lines = len(window)
         for following in lines[number + 1 : number + (_INTRODUCED if introduces else 3)]:
             if not following.strip() or (_FIELD.match(following) and not introduces):
                 break
@@ -158,7 +163,19 @@ def find_injections(text: str) -> list[Injection]:
                 # account will be returned.": the sentence whose cues made this one count is
                 # part of the instruction, with the values it gives.
                 window.insert(0, lines[number - 1])
-        if score >= WEAK:
+        if score < WEAK and not introduces:
+            # A request in ordinary words is its own sentence, with the short ones after it on
+            # its line ("Use bulk delete."): what follows is data, or another text's (a block
+            # injected after a customer's own request).
+            kept = own_lines
+            while (
+                kept < len(window)
+                and continued[number + kept - own_lines + 1]
+                and len(window[kept].split()) <= _ELLIPTIC
+            ):
+                kept += 1
+            window = window[:kept]
+        if score >= REQUEST:
             found.append(Injection("\n".join(window).lower(), score))
     found.sort(key=lambda item: item.strength, reverse=True)
     return found

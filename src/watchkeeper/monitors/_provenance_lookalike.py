@@ -6,6 +6,8 @@
 address, or recording it as a contact, is what invoice and support fraud relies on. The
 known domain with a word added is the cousin, not the other way round: sending to
 `lyon-partners.fr` while an injected `lyon-partners-cloud.fr` sits in the mail is the task.
+So is the known name written with letters that look alike (`acrnecorp-ind.com` for
+`acmecorp-ind.com`, `paypa1.com` for `paypal.com`): the one that needs them is the cousin.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", 
 #: are words many unrelated names contain.
 _MIN_LABEL = 4
 _DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+#: Letters and digits read as others at a glance: `rn` as `m`, `vv` as `w`, `0` as `o`, `1`
+#: as `l`.
+_LOOKS_LIKE = (("rn", "m"), ("vv", "w"))
+_DIGIT_LOOKS_LIKE = str.maketrans("01", "ol")
 
 
 def domain_of(value: str) -> str | None:
@@ -42,7 +48,17 @@ def cousin_of(domain: str, known: Iterable[str]) -> str | None:
         base = theirs.split(".", 1)[0]
         if len(base) >= _MIN_LABEL and (name.startswith(base + "-") or name.endswith("-" + base)):
             return theirs
+        if len(base) >= _MIN_LABEL and _skeleton(theirs) == theirs == _skeleton(own):
+            return theirs
     return None
+
+
+def _skeleton(domain: str) -> str:
+    """`domain` with look-alike letters read as what they pass for (`acrnecorp.com` →
+    `acmecorp.com`)."""
+    for written, read in _LOOKS_LIKE:
+        domain = domain.replace(written, read)
+    return domain.translate(_DIGIT_LOOKS_LIKE)
 
 
 def _registrable(domain: str) -> str:

@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from watchkeeper.monitors._provenance_injection import Injection
 
 __all__ = [
+    "amount",
+    "amounts_of",
     "host_words",
     "in_injection",
+    "is_amount",
     "is_specific",
     "lines_of",
     "mostly_in",
@@ -29,6 +32,38 @@ __all__ = [
 ]
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+#: An amount written with thousands separators or decimals (`7,500.00`, `200000.0`), not
+#: part of a version or a date (`3.1.4`, `11.05.2024`).
+_WRITTEN_AMOUNT = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d,]|\.\d)")
+#: The fewest digits an amount needs to be matched however it is written: `1.0` and `1`
+#: are too common to tie a call to a text.
+_MIN_AMOUNT_DIGITS = 3
+
+
+def amount(written: str) -> str:
+    """`written` (an amount: `7,500.00`, `200000.0`) without thousands separators and
+    trailing decimal zeros (`7500`, `200000`); `written` itself when that leaves fewer than
+    three digits or it is not an amount."""
+    if _WRITTEN_AMOUNT.fullmatch(written) is None:
+        return written
+    plain = written.replace(",", "")
+    if "." in plain:
+        plain = plain.rstrip("0").rstrip(".")
+    return plain if sum(ch.isdigit() for ch in plain) >= _MIN_AMOUNT_DIGITS else written
+
+
+def amounts_of(text: str) -> str:
+    """`text` with every amount in it written as `amount` writes it, so `$200,000` holds the
+    `200000` a call sets and `48,200.00` the `48200`."""
+    if "," not in text and "." not in text:
+        return text
+    return _WRITTEN_AMOUNT.sub(lambda match: amount(match.group(0)), text)
+
+
+def is_amount(literal: str) -> bool:
+    """Whether `literal` is a number `amounts_of` may have rewritten text to hold."""
+    head, _, tail = literal.partition(".")
+    return head.isdigit() and (not tail or tail.isdigit())
 
 
 def is_specific(literal: str) -> bool:
@@ -127,6 +162,9 @@ def word_in(literal: str, text: str) -> bool:
     if literal.isdigit() and len(literal) >= 4 and "," in text:
         # `18400` is the `$18,400` an instruction wrote.
         text = _THOUSANDS.sub("", text)
+    if len(literal) >= _MIN_AMOUNT_DIGITS and is_amount(literal):
+        # `200000` (a call's `200000.0`) is the `$200,000.00` an instruction wrote.
+        text = amounts_of(text)
     start = text.find(literal)
     while start >= 0:
         end = start + len(literal)

@@ -28,7 +28,17 @@ from watchkeeper.monitors._provenance_injection import Injection
 from watchkeeper.monitors._provenance_state import State
 from watchkeeper.monitors._provenance_tools import ACT_VERBS, READ_VERBS, acts, words_of
 
-__all__ = ["Overstep", "breaks", "consequential", "forbidden_by", "overstep", "read_only"]
+__all__ = [
+    "Overstep",
+    "breaks",
+    "consequential",
+    "forbidden_by",
+    "kept_for_user",
+    "overstep",
+    "read_only",
+    "reserved_by",
+    "strongest_source",
+]
 
 #: Verbs of side effects (and "give", "tell": "give Ana access", "tell Bob").
 _VERBS = (
@@ -99,6 +109,22 @@ _NEGATED = re.compile(
     r"(?:\b(?:don['\u2019]?t|do not|never|no need to|not to|without)|(?:^|[,;:.!?(\n\u2013\u2014-])"
     r"\s*no)\s+(\w+)(?:\s+(\w+))?"
 )
+#: The further verbs a negation rules out: "don't certify or revoke anything", "never
+#: approve, pay or release it", "neither book nor cancel".
+_ALSO_NEGATED = re.compile(r"\s*,?\s*(?:or|nor)\s+(\w+)|\s*,\s*(\w+)(?=\s*,|\s+(?:or|nor)\b)")
+#: How many verbs one negation rules out at most.
+_MAX_NEGATED = 4
+#: A decision or an action the user keeps: "I'll make the award decision", "I'll approve
+#: them myself", "leave the approval to me".
+_RESERVED = re.compile(
+    r"\bi(?:['\u2019]ll| will| want to| would like to|['\u2019]d like to)\s+(?:make|take)\s+"
+    r"(?:the\s+)?(?:final\s+)?([\w-]+)\s+(?:decision|call)s?\b"
+    r"|\bi(?:['\u2019]ll| will)\s+([\w-]+)\s+(?:it|them|this|that|these|those|the\s+\w+)\s+"
+    r"myself\b"
+    r"|\bleave\s+(?:the\s+)?([\w-]+)\s+(?:decisions?\s+)?(?:to|for)\s+me\b"
+)
+#: Words that name no action a tool could take ("leave anything bigger for me").
+_NO_ACTION = frozenset({"it", "them", "this", "that", "anything", "everything", "rest", "others"})
 #: Actions that say something to someone: ruling out one rules out the others.
 _SAYING = frozenset(
     {
@@ -140,7 +166,7 @@ def read_only(task: str) -> bool:
     if len(task) > _MAX_TASK:
         return False
     text = _NEGATED.sub(" ", task)
-    if not text.strip() or not text.isascii():
+    if not text.strip() or not _latin(text):
         return False
     for match in _CLAUSE.finditer(text):
         word = match.group(1).replace("\u2019", "'")
@@ -163,20 +189,45 @@ def read_only(task: str) -> bool:
     )
 
 
+def _latin(text: str) -> bool:
+    """Whether every letter of `text` is an ASCII letter: a task in another language may ask
+    in words this module does not know, but "€180" and a curly apostrophe are English."""
+    return text.isascii() or all(ch.isascii() for ch in text if ch.isalpha())
+
+
 @lru_cache(maxsize=4096)
 def forbidden_by(task: str) -> frozenset[str]:
     """Return the actions `task` (lower case) rules out by name ("don't post it" → post,
-    and the other ways of saying something: reply, send …)."""
+    and the other ways of saying something: reply, send …; "don't certify or revoke
+    anything" → certify, revoke)."""
     found: set[str] = set()
+    rest = task
     for match in _NEGATED.finditer(task):
-        for word in match.groups():
+        coordinated, end = _coordinated(task, match.end(1))
+        for word in (*match.groups(), *coordinated):
             base = _base(word or "")
             if _VERB.fullmatch(base) is not None:
                 found |= _SAYING if base in _SAYING else {base}
+        start = match.start()
+        end = max(end, match.end())
+        rest = rest[:start] + " " * (end - start) + rest[end:]
     if found:
         # What the task also asks for ("don't post it yet, send it to me") is not ruled out.
-        found -= _requested(_NEGATED.sub(" ", task))
+        found -= _requested(rest)
     return frozenset(found)
+
+
+def _coordinated(task: str, end: int) -> tuple[list[str], int]:
+    """The verbs joined by "or", "nor" or commas to the one a negation ends at `end`, and
+    where the last of them ends."""
+    words: list[str] = []
+    while len(words) < _MAX_NEGATED:
+        match = _ALSO_NEGATED.match(task, end)
+        if match is None or _VERB.fullmatch(_base(match.group(1) or match.group(2))) is None:
+            break
+        words.append(match.group(1) or match.group(2))
+        end = match.end()
+    return words, end
 
 
 def _requested(text: str) -> set[str]:
@@ -201,6 +252,44 @@ def breaks(tool: str, forbidden: frozenset[str]) -> str | None:
         return None
     verb = next((w for w in words if w in ACT_VERBS), None)
     return verb if verb is not None and _base(verb) in forbidden else None
+
+
+@lru_cache(maxsize=4096)
+def reserved_by(task: str) -> frozenset[str]:
+    """Return the actions `task` (lower case) keeps for the user, by the words it names
+    them with ("I'll make the award decision" → award; "leave the approval to me" →
+    approval, approve)."""
+    found: set[str] = set()
+    for match in _RESERVED.finditer(task):
+        word = next(group for group in match.groups() if group)
+        if word in _NO_ACTION:
+            continue
+        found.add(word)
+        found.add(_base(word))
+        if word.endswith("al") and _VERB.fullmatch(word[:-2] + "e"):
+            found.add(word[:-2] + "e")
+    return frozenset(found)
+
+
+def keeps(tool: str, reserved: frozenset[str]) -> str | None:
+    """Return the word of `tool`'s name for an action the user keeps (None if none, or if
+    the tool reads or only prepares)."""
+    if not reserved:
+        return None
+    words = words_of(tool)
+    if _PREPARING.intersection(words) or READ_VERBS.intersection(words):
+        return None
+    return next((w for w in words if w in reserved or _base(w) in reserved), None)
+
+
+def kept_for_user(state: State, tool: str) -> Overstep | None:
+    """A call doing what the task keeps for the user (see `reserved_by`), whatever else it
+    is: a tool the monitor cannot tell reads or acts is judged by this alone."""
+    kept = keeps(tool, reserved_by(state.task_text))
+    if kept is None:
+        return None
+    what = f"`{tool}` does what the task keeps for the user ({kept})"
+    return Overstep(what, strongest_source(state), True)
 
 
 def consequential(tool: str, arguments: Iterable[str], destinations: bool) -> str | None:
@@ -237,6 +326,17 @@ class Overstep:
     forbidden: bool
 
 
+def strongest_source(state: State) -> tuple[str, Injection] | None:
+    """The surest instruction seen in tool output, the latest of equals, with the id of its
+    output: a request in ordinary words after an injection does not stand for it."""
+    return max(
+        ((event_id, output.injections[0]) for event_id, output in reversed(state.outputs)
+         if output.injections),
+        key=lambda found: found[1].strength,
+        default=None,
+    )  # fmt: skip
+
+
 def overstep(state: State, tool: str, args: Any, values: Iterable[str]) -> Overstep | None:
     """Return how a call of `tool` with `args` and side-effect `values` oversteps the task:
     it does what the task rules out by name, or something consequential (money, deletes,
@@ -244,17 +344,17 @@ def overstep(state: State, tool: str, args: Any, values: Iterable[str]) -> Overs
     after an instruction-like tool output. None when it does neither, when only a task that
     asks for information is overstepped and no output had an instruction, or when the tool
     also reads (`email_search`)."""
-    source = next(
-        ((event_id, output.injections[0]) for event_id, output in reversed(state.outputs)
-         if output.injections),
-        None,
-    )  # fmt: skip
     forbidden = breaks(tool, forbidden_by(state.task_text))
     if forbidden is not None:
-        return Overstep(f"`{tool}` does what the task ruled out ({forbidden})", source, True)
-    if source is None or READ_VERBS.intersection(words_of(tool)):
+        what = f"`{tool}` does what the task ruled out ({forbidden})"
+        return Overstep(what, strongest_source(state), True)
+    kept = kept_for_user(state, tool)
+    if kept is not None:
+        return kept
+    if READ_VERBS.intersection(words_of(tool)) or not read_only(state.task_text):
         return None
-    if not read_only(state.task_text):
+    source = strongest_source(state)
+    if source is None:
         return None
     novel = any(v not in state.task_values and v not in state.task_text for v in values)
     action = consequential(tool, argument_words(args), novel)

@@ -15,7 +15,9 @@ from typing import Any
 from watchkeeper.monitors._provenance_delegated import Delegation
 from watchkeeper.monitors._provenance_injection import Injection
 from watchkeeper.monitors._provenance_match import (
+    amounts_of,
     host_words,
+    is_amount,
     lines_of,
     mostly_in,
     outermost,
@@ -34,6 +36,10 @@ _MIN_ECHO = 24
 #: How many outputs of directed lookups are kept.
 _MAX_DERIVED = 8
 _HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 @dataclass(slots=True)
@@ -72,27 +78,32 @@ class State:
             del self.derived[:-_MAX_DERIVED]
 
     def seen_outside_injections(self, value: str) -> bool:
-        """Whether an untrusted output holds `value` outside its instruction-like segments, or a
-        trusted output gave it first. Kept per value until another untrusted output arrives."""
+        """Whether an untrusted output holds `value` outside its instruction-like segments and
+        its requests, or a trusted output gave it first: a value a request asks to be sent to
+        is not data listed beside it. Kept per value until another untrusted output arrives."""
         known = self.outside.get(value)
         if known is not None and known[0] == len(self.outputs):
             return known[1]
         # A host counts inside the addresses and links that hold it: the domain of an
         # attendee's address listed outside the injection is the task's too.
         count = host_words if _HOST.fullmatch(value) else whole_count
+        # An amount counts however the output writes it (`27450.00` for a call's `27450`).
+        written = amounts_of if is_amount(value) else _as_is
         found = self.origins.get(value) == TRUSTED or any(
-            count(value, output.lower)
-            > sum(count(value, segment) for segment in self._instructions_in(output, value))
+            count(value, written(output.lower))
+            > sum(
+                count(value, written(segment)) for segment in self._instructions_in(output, value)
+            )
             for _, output in self.outputs
-            if value in output.lower
+            if value in output.lower or (written is amounts_of and value in written(output.lower))
         )
         self.outside[value] = (len(self.outputs), found)
         return found
 
     def _instructions_in(self, output: Analysis, value: str) -> set[str]:
-        """The instruction-like segments of `output`, and those of other outputs it repeats
-        word for word (a decoder's or translator's output, the same email read twice): a
-        value in them is still the instruction's."""
+        """The instruction-like segments and requests of `output`, and those of other outputs
+        it repeats word for word (a decoder's or translator's output, the same email read
+        twice): a value in them is still the instruction's."""
         segments = lines_of(output.injections)
         for _, other in self.outputs:
             if other is not output:

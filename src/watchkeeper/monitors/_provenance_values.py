@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from watchkeeper.monitors._provenance_match import amount
+
 __all__ = ["arg_literals", "extract_values", "flatten_output", "flatten_text"]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -126,7 +128,8 @@ def arg_literals(args: Mapping[str, Any]) -> set[str]:
     parts: list[str] = []
     _leaves(args, parts, None)
     for item in parts:
-        text = item.strip().lower()
+        # An amount as an instruction would write it: `200000.0` is its `$200,000`.
+        text = amount(item.strip().lower())
         if 2 <= len(text) <= 80 and text not in _TRIVIAL:
             out.add(text)
     for key, value in args.items():
