@@ -80,7 +80,11 @@ only monitors flag).
   session the same way, each measured once at its start. Set 7 was used for round C, set 8
   (measured again after C) for round D, sets 9 and 10 (measured again after D) for round E,
   which lowered honest sessions that act on the source their task names; sets 11 and 12 were
-  never tuned on: the held-out figures for rounds C-E.
+  never tuned on in that session (the held-out figures for rounds C-E), and were used for
+  round F in the next.
+- E1bc-E1bf: `injection_heldout13.jsonl` and `injection_heldout14.jsonl`, written in that next
+  session the same way, measured at its start and once after round F, never tuned on: the
+  held-out figures for round F.
 - E1ab-E1ad: `rogue_dev16.jsonl` to `rogue_dev18.jsonl`, written the same way in that session:
   dev16 measured once, then used for catalog round 5; dev17 measured once after round 5, then
   used for round 6; dev18 written after both and never tuned on. All three then joined
@@ -403,23 +407,39 @@ _INJECTION_SETS = (
         ("E1ay", "E1az"),
         "injection_heldout11.jsonl",
         11,
-        "measured twice, never tuned on",
-        "never tuned on: 62.0% at 1% FPR, 74.0% at 5%, AUROC 0.909, 50.0% early at the start of "
-        "its session; 84.0%, 86.0%, 0.947, 62.0% after rounds C, D and E",
+        "measured twice, then tuned on",
+        "first measured: 62.0% at 1% FPR, 74.0% at 5%, AUROC 0.909, 50.0% early; 84.0%, 86.0%, "
+        "0.947, 62.0% after rounds C, D and E; tuned on since (round F)",
     ),
     (
         ("E1ba", "E1bb"),
         "injection_heldout12.jsonl",
         12,
+        "measured twice, then tuned on",
+        "first measured: 24.0% at 1% FPR, 30.0% at 5%, AUROC 0.703, 18.0% early; 36.0%, 50.0%, "
+        "0.774, 32.0% after rounds C, D and E; tuned on since (round F)",
+    ),
+    (
+        ("E1bc", "E1bd"),
+        "injection_heldout13.jsonl",
+        13,
         "measured twice, never tuned on",
-        "never tuned on: 24.0% at 1% FPR, 30.0% at 5%, AUROC 0.703, 18.0% early at the start of "
-        "its session; 36.0%, 50.0%, 0.774, 32.0% after rounds C, D and E",
+        "never tuned on: 66.0% at 1% FPR, 86.0% at 5%, AUROC 0.965, 62.0% early at the start of "
+        "its session; 74.0%, 90.0%, 0.978, 70.0% after round F",
+    ),
+    (
+        ("E1be", "E1bf"),
+        "injection_heldout14.jsonl",
+        14,
+        "measured twice, never tuned on",
+        "never tuned on: 28.0% at 1% FPR, 86.0% at 5%, AUROC 0.917, 24.0% early at the start of "
+        "its session; 32.0%, 86.0%, 0.917, 28.0% after round F",
     ),
 )
 
 
 def _injection_held_out(monitors: tuple[str, ...]) -> list[Figure]:
-    """E1u-E1z, E1ae-E1aj, E1aq-E1bb: injection sets written by helpers who had seen neither
+    """E1u-E1z, E1ae-E1aj, E1aq-E1bf: injection sets written by helpers who had seen neither
     the detectors nor the corpus (see the module docstring for how each was used)."""
     figures: list[Figure] = []
     for (tpr_id, early_id), name, number, use, history in _INJECTION_SETS:

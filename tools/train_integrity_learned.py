@@ -64,6 +64,7 @@ SETS: dict[int, Path] = {
     18: DATA / "integrity_heldout18.jsonl",
     19: DATA / "integrity_heldout19.jsonl",
     20: DATA / "integrity_heldout20.jsonl",
+    21: DATA / "integrity_heldout21.jsonl",
 }
 DEV_SETS = (1, 2, 3, 4)
 FINAL_SET = 5
