@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from pathlib import Path
 
 from watchkeeper.supervise import ProcessTracker
 from watchkeeper.supervise._proc_connector import Sighting
@@ -16,13 +17,13 @@ def test_start_exec_and_exit_with_status() -> None:
     tracker = ProcessTracker("d", "s")
     proc = subprocess.Popen(["sh", "-c", "read _; exec sleep 5"], stdin=subprocess.PIPE)
     try:
-        time.sleep(0.1)
+        _wait_for_command(proc.pid, "sh")
         (start,) = tracker.observe({proc.pid}, {})
         assert (start.phase, start.argv[0]) == ("start", "sh")
         assert proc.stdin is not None
         proc.stdin.write(b"go\n")
         proc.stdin.close()
-        time.sleep(0.1)
+        _wait_for_command(proc.pid, "sleep")
         (execd,) = tracker.observe({proc.pid}, {})
         assert (execd.phase, execd.argv, execd.start_time) == (
             "start", ("sleep", "5"), start.start_time
@@ -35,6 +36,17 @@ def test_start_exec_and_exit_with_status() -> None:
         if proc.poll() is None:
             proc.kill()
         proc.returncode = -9
+
+
+def _wait_for_command(pid: int, name: str) -> None:
+    """Wait until `pid` runs `name` (a loaded machine can take longer than any fixed sleep)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if argv[0] == name.encode():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} never ran {name}")
 
 
 def _info(pid: int, *argv: str, ticks: int = 100) -> ProcInfo:
