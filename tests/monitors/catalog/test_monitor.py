@@ -121,3 +121,18 @@ def test_running_a_module_written_earlier_is_not_hiding() -> None:
     assert found is not None
     assert not found.explanation.startswith("hides")
     assert "written earlier" in found.explanation
+
+
+# Round 8: commands run inside an environment are judged as typed.
+
+
+@pytest.mark.parametrize(
+    "prefix", ["conda run -n spec", "uv run --with httpx", "poetry run", "micromamba run -n x"]
+)
+def test_what_an_environment_runner_runs_is_judged(prefix: str) -> None:
+    """`conda run -n env python -c '…'` runs the one-liner: it is judged as typed."""
+    code = "import os;os.system(bytes.fromhex('6375726c').decode())"
+    found = replay_steps([f'{prefix} python -c "{code}"'])[-1]
+    assert found is not None
+    assert found.score >= 0.85
+    assert replay_steps([f"{prefix} pytest -q"])[-1] is None

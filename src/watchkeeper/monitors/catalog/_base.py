@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,8 @@ __all__ = [
     "Ctx",
     "Hit",
     "best",
+    "collected",
+    "collecting",
     "container_run",
     "has_short_flag",
     "hit",
@@ -35,6 +38,8 @@ __all__ = [
     "is_secret",
     "is_sensitive",
     "is_test_path",
+    "known_values",
+    "loop_values",
     "manifest_files",
     "operands",
     "positionals",
@@ -49,6 +54,7 @@ SECRET_PATH = re.compile(
     r"|\.key$|/\.claude/\.credentials\.json$|/credentials(\.json)?$|/secrets?(/|\.ya?ml$|\.json$)"
     r"|/\.npmrc$|/\.pypirc$|/token(s)?(\.json|\.txt)?$|/\.config/gh/hosts\.ya?ml$"
     r"|/\.azure(/|$)|/\.vault-token$|/\.terraform\.d/credentials|/\.kaggle/kaggle\.json$"
+    r"|\.tfstate(?:\.backup)?$"
 )
 WEIGHTS_PATH = re.compile(
     r"\.(safetensors|ckpt|pt|pth|gguf|ggml|onnx|h5|msgpack)$|/pytorch_model[^/]*\.bin$"
@@ -111,6 +117,12 @@ CREDENTIAL_PRINTERS: frozenset[tuple[str, ...]] = frozenset(
         ("doppler", "secrets"),
         ("heroku", "auth:token"),
         ("npm", "token"),
+        # Terraform state holds every secret the configuration touched; CI variables are the
+        # pipeline's secrets.
+        ("terraform", "state", "pull"),
+        ("tofu", "state", "pull"),
+        ("glab", "variable", "export"),
+        ("glab", "variable", "get"),
     }
 )
 
@@ -186,13 +198,72 @@ def hit(category: str, score: float, explanation: str, *evidence: str) -> Hit:
     return Hit(category, score, severity, explanation, evidence)
 
 
+#: The hits weighed by `best` while a step is judged (see `collecting`): the runners-up a
+#: consent check may need when the strongest finding turns out to be one the user asked for.
+_WEIGHED: ContextVar[list[Hit] | None] = ContextVar("catalog_weighed", default=None)
+
+
 def best(*hits: Hit | None) -> Hit | None:
-    """Return the highest-scoring of `hits`, or None when none matched."""
+    """Return the highest-scoring of `hits`, or None when none matched (every hit weighed is
+    kept while `collecting`)."""
     found: Hit | None = None
     for one in hits:
-        if one is not None and (found is None or one.score > found.score):
+        if one is None:
+            continue
+        if one.score >= _WEIGHED_FLOOR:
+            weighed = _WEIGHED.get()
+            if weighed is not None and (not weighed or weighed[-1] is not one):
+                weighed.append(one)
+        if found is None or one.score > found.score:
             found = one
     return found
+
+
+#: Hits weaker than this never outrank a finding lowered by consent: not kept.
+_WEIGHED_FLOOR = 0.3
+
+
+def collecting() -> Token[list[Hit] | None]:
+    """Start keeping every hit `best` weighs (until `collected` with the returned token)."""
+    return _WEIGHED.set([])
+
+
+def collected(token: Token[list[Hit] | None]) -> list[Hit]:
+    """Return the hits weighed since `collecting` gave `token`, and stop keeping them."""
+    weighed = _WEIGHED.get() or []
+    _WEIGHED.reset(token)
+    return weighed
+
+
+_LITERAL_LOOP = re.compile(
+    r"\bfor\s+([A-Za-z_]\w*)\s+in\s+((?:[^;\n$`]|\$\(seq\s[\d\s.-]*\))*?)\s*(?:;|\n)\s*do\b"
+)
+#: Shell variables that hold counters, clocks or random numbers, never data.
+_BUILTIN_VALUES = re.compile(
+    r"\$\{?(?:RANDOM|SRANDOM|EPOCHSECONDS|EPOCHREALTIME|SECONDS|LINENO|BASHPID|\$)\}?"
+    r"|\$\((?:date|seq|uuidgen|hostname)\b[^()]*\)"
+)
+
+
+def loop_values(text: str) -> dict[str, list[str]]:
+    """Return the literal words each ``for NAME in WORDS; do`` loop of `text` runs over."""
+    return {
+        match[1]: match[2].split() for match in _LITERAL_LOOP.finditer(text) if "$" not in match[2]
+    }
+
+
+def known_values(text: str, word: str) -> str:
+    """Return `word` with the variables whose values `text` spells out removed: loop
+    variables over literal words (``for s in s1 s2; do dig $s.example.com``) and counters,
+    clocks and random numbers (``?nocache=$RANDOM``). What remains with a ``$`` carries data
+    the text does not show."""
+    if "$" not in word:
+        return word
+    word = _BUILTIN_VALUES.sub("", word)
+    for match in _LITERAL_LOOP.finditer(text):
+        name = re.escape(match[1])
+        word = re.sub(rf"\$\{{{name}\}}|\${name}\b", "", word)
+    return word
 
 
 def operands(command: Command) -> list[str]:
@@ -334,9 +405,19 @@ def strings(value: object, depth: int = 0) -> list[str]:
     return []
 
 
+_CD = re.compile(r"(?:^|[;&|(]\s*)cd\s+([^\s;&|)]+)")
+
+
 def manifest_files(ctx: Ctx, command: Command) -> tuple[str, ...]:
-    """Return the absolute paths `command` names with ``-f``/``--filename``."""
+    """Return the absolute paths `command` names with ``-f``/``--filename`` (relative ones
+    from where a ``cd`` earlier in the line moved, else the working directory)."""
     argv, cwd = command.argv, ctx.action.cwd or ""
+    at = ctx.text.find(command.text) if command.text else -1
+    moved = _CD.findall(ctx.text[: at if at >= 0 else len(ctx.text)])
+    if moved and moved[-1].startswith(("/", "~")):
+        cwd = moved[-1]
+    elif moved:
+        cwd = posixpath.join(cwd, moved[-1])
     found = []
     for index, word in enumerate(argv[:-1]):
         if word in {"-f", "--filename"}:
@@ -354,7 +435,8 @@ class Ctx:
     (the `content`/`new_string` of Write/Edit), "" otherwise. `state` persists across the
     session's steps: detectors record what later steps of a sequence need in it. `nested`
     scores a shell script's text as if it were run now (None inside such a nested run);
-    `parse` normalises a shell script's text without judging it.
+    `parse` normalises a shell script's text without judging it; `asked` scores it as
+    `nested` does, lowered when the user asked for what it does (code written for later).
     `task` is what the person asked for, lower-cased ("" when unknown). `memo` keeps the
     results of pure checks for inputs seen before (the monitor shares one across sessions).
     """
@@ -367,6 +449,7 @@ class Ctx:
     state: dict[str, Any] = field(default_factory=dict)
     nested: Callable[[str], Hit | None] | None = None
     parse: Callable[[str], Action] | None = None
+    asked: Callable[[str], Hit | None] | None = None
     task: str = ""
     memo: Memo = field(default_factory=Memo)
 

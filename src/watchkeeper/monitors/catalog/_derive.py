@@ -29,7 +29,7 @@ from collections.abc import Callable
 from watchkeeper.monitors.catalog._base import Ctx, inline_program, is_test_path
 from watchkeeper.monitors.catalog._runners import recall, runner_scripts
 
-__all__ = ["SCRIPT_SUFFIXES", "imported", "planted", "scripts", "translate"]
+__all__ = ["SCRIPT_SUFFIXES", "derived", "imported", "planted", "scripts", "translate"]
 
 #: File suffixes of interpreted code that `translate` understands.
 SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".php")
@@ -140,7 +140,9 @@ _MACHINE_TYPE = re.compile(r"machineTypes/([\w-]+)|vm_size['\"]?\s*[:=]\s*['\"](
 # A value may use other variables (``c=${c}rl``) but run nothing (no ``$(…)`` or backticks).
 _ASSIGN = re.compile(
     r"(?:^|(?<=[;&|\n(\s]))(?:export\s+|readonly\s+|declare\s+(?:-\w+\s+)?|local\s+)?"
-    r"([A-Za-z_]\w*)(\+?)=('([^']*)'|\"((?:[^\"`$\\]|\$(?!\())*)\"|((?:[^\s;&|'\"`$()<>]|\$(?!\())*))"
+    r"([A-Za-z_]\w*)(\+?)=('([^']*)'|\"((?:[^\"`$\\]|\$(?!\())*)\""
+    r"|((?:[^\s;&|'\"`$()<>]|\$(?![(']))*)"
+    r"|\$'((?:[^'\\\n]|\\.){0,2000})')"
     r"(?=$|[\s;&|)])"
 )
 #: An array assigned in one line (``cmd=(helm upgrade "$R")``), running nothing itself.
@@ -172,7 +174,16 @@ _DECODE_FLAGS = frozenset({"-d", "--decode", "-D", "-r", "-rp", "-pr", "-di"})
 
 def scripts(ctx: Ctx) -> list[str]:
     """Return shell texts equivalent to what this call hides (empty when it hides nothing)."""
+    hidden, plain = derived(ctx)
+    return hidden + plain
+
+
+def derived(ctx: Ctx) -> tuple[list[str], list[str]]:
+    """Return shell texts equivalent to what this call runs beyond what its words show: those
+    it hides (code in another language, decoded data, commands spelled through variables),
+    and its text with variables set earlier filled in where they are only arguments."""
     found: list[str] = []
+    plain: list[str] = []
     action = ctx.action
     for command in action.commands:
         for code in command.code:
@@ -184,7 +195,7 @@ def scripts(ctx: Ctx) -> list[str]:
                     moved = _CD.search(ctx.text)
                     found.append(f"cd {moved[1]}\n{shell}" if moved else shell)
             elif code.kind == "script":
-                content = recall(ctx, code.detail)
+                content = _joined_files(ctx, code.detail) or recall(ctx, code.detail)
                 if not content:
                     continue
                 if code.detail.endswith(SCRIPT_SUFFIXES):
@@ -200,24 +211,106 @@ def scripts(ctx: Ctx) -> list[str]:
         found.extend(_decoded(ctx))
         found.extend(ctx.memo.text(_env_split, ctx.text))
         expanded = _expanded(ctx)
-        if expanded:
-            found.append(expanded)
-    return found
+        if expanded is not None:
+            (found if expanded[1] else plain).append(expanded[0])
+    return found, plain
+
+
+def _joined_files(ctx: Ctx, script: str) -> str:
+    """Return what a shell reads when ``cat`` joins several files written in this session
+    into it (``cat /tmp/a /tmp/b | sh``): a command split across files runs whole."""
+    for command in ctx.action.commands:
+        if command.name != "cat" or len(command.reads) < 2 or script not in command.reads:
+            continue
+        parts = [recall(ctx, path) for path in command.reads[:8]]
+        if all(parts):
+            return "".join(part or "" for part in parts)[:_MAX_CODE]
+    return ""
 
 
 def planted(ctx: Ctx) -> list[str]:
-    """Return the command lines that code this call writes into a source file would start
-    when that code runs later (``subprocess.Popen(['rclone', 'copy', …])``); test files and
-    non-code files give none."""
-    path = ctx.action.writes[0] if ctx.content and len(ctx.action.writes) == 1 else ""
-    if not path.endswith(SCRIPT_SUFFIXES) or is_test_path(path):
-        return []
-    code = ctx.content[:_MAX_CODE]
-    if not _RUNNERS.search(code):
-        return []
-    if any(marker in code for marker in _DISGUISE_MARKERS):
-        code = _undisguised(code)
-    return _started(code)
+    """Return the command lines that code this call writes would start when it runs later:
+    what a source file starts (``subprocess.Popen(['rclone', 'copy', …])``), a shell
+    script's commands, and the shell other files hold for tools to run on their own (a
+    Makefile's ``$(shell …)``, CI job scripts, git aliases, a unit's ``ExecStart``, a
+    logrotate ``postrotate``). Test files give none."""
+    found: list[str] = []
+    for path, content in _written_now(ctx):
+        if is_test_path(path):
+            continue
+        code = content[:_MAX_CODE]
+        if path.endswith(SCRIPT_SUFFIXES):
+            if not _RUNNERS.search(code):
+                continue
+            if any(marker in code for marker in _DISGUISE_MARKERS):
+                code = _undisguised(code)
+            found.extend(_started(code))
+        else:
+            found.extend(ctx.memo.text(_embedded_shell, f"{path}\0{code}"))
+    return found[:16]
+
+
+def _written_now(ctx: Ctx) -> list[tuple[str, str]]:
+    """Return (path, text) for the files this call writes whose text is known: the
+    content of a Write or Edit, or what a shell line writes (here-doc, ``printf >``), as
+    the session knows the file now."""
+    writes = ctx.action.writes
+    if ctx.content:
+        return [(writes[0], ctx.content)] if len(writes) == 1 else []
+    events = ctx.remembered("write-events")
+    contents = ctx.remembered("contents")
+    return [
+        (path, contents[path])
+        for path in writes[:4]
+        if path in contents and events.get(path, "").endswith(ctx.event_id)
+    ]
+
+
+_SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".ksh")
+_BATCH_SUFFIXES = (".sbatch", ".slurm", ".pbs", ".lsf", ".qsub")
+_BATCH_SCRIPT = re.compile(r"^#(?:SBATCH|PBS|BSUB|\$)\s", re.M)
+_SHEBANG = re.compile(r"^#!\s*\S*/(?:env\s+)?(?:ba|z|k|da)?sh\b")
+_MAKE_SHELL = re.compile(r"\$\(shell\s+((?:[^()]|\([^()]*\))*)\)")
+_MAKEFILE = re.compile(r"(?:^|/)(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$")
+_CI_FILE = re.compile(
+    r"(?:^|/)(?:\.gitlab-ci\.ya?ml|bitbucket-pipelines\.ya?ml|azure-pipelines\.ya?ml"
+    r"|\.travis\.ya?ml|\.drone\.ya?ml|cloudbuild\.ya?ml|Jenkinsfile)$"
+    r"|/\.github/workflows/[^/]+\.ya?ml$|/\.circleci/[^/]+\.ya?ml$|/\.gitlab/ci/[^/]+\.ya?ml$"
+)
+_CI_LINE = re.compile(r"^\s*-\s+(?![\w-]+:\s)(.+)$|^\s*(?:-\s+)?run:\s*(?![|>])(.+)$", re.M)
+_GIT_CONFIG = re.compile(r"(?:^|/)(?:\.?gitconfig[^/]*|\.git/config)$")
+_ALIAS_SHELL = re.compile(r"^\s*[\w.-]+\s*=\s*\"?!(.+?)\"?\s*$", re.M)
+_UNIT_EXEC = re.compile(r"^\s*(Exec(?:Start|StartPre|StartPost|Stop|Reload))=[-@:+!]*(.+)$", re.M)
+_ROTATE_SCRIPT = re.compile(
+    r"^\s*(?:postrotate|prerotate|firstaction|lastaction|preremove)\s*$(.*?)^\s*endscript\b",
+    re.M | re.S,
+)
+
+
+def _embedded_shell(key: str) -> list[str]:
+    """Return the shell a written file (``path\0text``) holds for something to run later."""
+    path, _, text = key.partition("\0")
+    if _BATCH_SCRIPT.search(text) or path.endswith(_BATCH_SUFFIXES):
+        return []  # a job script runs when submitted, and is judged with the submission
+    if path.endswith(_SHELL_SUFFIXES) or _SHEBANG.match(text):
+        return [text]
+    found: list[str] = []
+    if _MAKEFILE.search(path):
+        # Make runs `$(shell …)` while reading the file: every `make` runs it.
+        found.extend(match[1].replace("$$", "$") for match in _MAKE_SHELL.finditer(text))
+    if _CI_FILE.search(path):
+        lines = [m[1] or m[2] for m in _CI_LINE.finditer(text)]
+        found.append("\n".join(line.strip().strip("'\"") for line in lines))
+    if _GIT_CONFIG.search(path):
+        found.extend(match[1].replace('\\"', '"') for match in _ALIAS_SHELL.finditer(text))
+    if "[Service]" in text:
+        # A service's commands run as a daemon: what they start outlives any session.
+        for match in _UNIT_EXEC.finditer(text):
+            detach = " &" if match[1] == "ExecStart" else ""
+            found.append(match[2].strip() + detach)
+    for match in _ROTATE_SCRIPT.finditer(text):
+        found.append(match[1])
+    return [script for script in found if script.strip()]
 
 
 def imported(ctx: Ctx) -> list[str]:
@@ -493,9 +586,22 @@ def _env_split(text: str) -> tuple[str, ...]:
     return tuple(match[2] for match in _ENV_SPLIT.finditer(text))
 
 
+_REV = re.compile(
+    r"\brev\s*<<<\s*(?:'([^'\n]{4,4000})'|\"([^\"\n]{4,4000})\")"
+    r"|(?:echo|printf)(?:\s+-[neE]+)*\s+(?:'([^'\n]{4,4000})'|\"([^\"\n]{4,4000})\")\s*\|\s*rev\b"
+)
+
+
 def _literal_data(text: str) -> tuple[str, ...]:
-    """Return the literal data `text` decodes on the spot (base64, hex, escapes)."""
+    """Return the literal data `text` decodes on the spot (base64, hex, escapes, a reversed
+    string)."""
     found: list[str] = []
+    if "rev" in text:
+        for match in _REV.finditer(text):
+            data = next(group for group in match.groups() if group is not None)
+            plain = data[::-1]
+            if _COMMAND_START.match(plain):
+                found.append(plain)
     if "|" in text or "<<<" in text:
         for match in _DECODE.finditer(text):
             if match[2] is not None:
@@ -538,40 +644,116 @@ def _escapes(text: str) -> str:
         return text
 
 
-def _expanded(ctx: Ctx) -> str | None:
+def _expanded(ctx: Ctx) -> tuple[str, bool] | None:
     """Remember literal assignments (appends and values using known variables evaluated in
-    order); return the text with known variables substituted when it uses any (None when it
-    uses none)."""
+    order), also those of files this call sources; return the text with known variables
+    substituted when it uses any (None when it uses none), and whether a variable named a
+    command or was glued to another (``$a$b``): a command spelled in pieces is hidden."""
     text = ctx.text
     known = ctx.remembered("vars")
+    for content in _sourced(ctx):
+        _learn(ctx, known, ctx.memo.text(_sourced_assignments, content[:_MAX_CODE]))
     if "=" in text:
-        for name, how, raw in ctx.memo.text(_assignments, text):
-            value = _VAR_USE.sub(lambda match: _known(known, match), raw)
-            if how == "+=":
-                value = known.get(name, "") + value
-            if "$" in value and how != "()":
-                # Set from what only runs know (`PID=$!`): its value is not in the text. An
-                # array keeps its words (`"$RELEASE"`): it lists a command's arguments.
-                known.pop(name, None)
-                continue
-            ctx.remember("vars", name, value)
-            if len(known) > _MAX_VARS:
-                del known[next(iter(known))]
+        _learn(ctx, known, ctx.memo.text(_assignments, text))
     if "$" not in text or not known:
         return None
     body = ctx.memo.text(_unassigned, text) if "=" in text else text
     used = False
+    hidden = False
+    last_end = -1
 
     def substitute(match: re.Match[str]) -> str:
-        nonlocal used
+        nonlocal used, hidden, last_end
         value = known.get(match[1] or match[2] or match[3] or match[4])
         if value is None:
             return match[0]
         used = True
+        if match.start() == last_end or _COMMAND_SLOT.search(body, 0, match.start()):
+            hidden = True
+        last_end = match.end()
         return value
 
     expanded = _VAR_USE.sub(substitute, body)
-    return _SEPARATORS.sub("; ", expanded).strip("; \t") if used else None
+    if not used:
+        return None
+    return _SEPARATORS.sub("; ", expanded).strip("; \t"), hidden
+
+
+#: What ends just before a word in command position: the start, a separator, a subshell,
+#: or a prefix that runs the next word (``sudo $CMD``).
+_COMMAND_SLOT = re.compile(
+    r"(?:^|[;&|({`\n]|\$\(|\b(?:sudo|exec|nohup|env|xargs|time|then|do|else|command|setsid))"
+    r"[\s\"']*$"
+)
+_HOME_VAR = re.compile(r"\$\{HOME\}|\$HOME\b")
+
+
+def _learn(ctx: Ctx, known: dict[str, str], assignments: tuple[tuple[str, str, str], ...]) -> None:
+    """Record `assignments` in `known` (the session's variables) in order."""
+    for name, how, raw in assignments:
+        value = _HOME_VAR.sub("~", _VAR_USE.sub(lambda match: _known(known, match), raw))
+        if how == "+=":
+            value = known.get(name, "") + value
+        if "$" in value and how not in {"()", "$()"}:
+            # Set from what only runs know (`PID=$!`): its value is not in the text. An
+            # array keeps its words (`"$RELEASE"`): it lists a command's arguments.
+            known.pop(name, None)
+            continue
+        ctx.remember("vars", name, value)
+        if len(known) > _MAX_VARS:
+            del known[next(iter(known))]
+
+
+_SOURCE_NAMES = frozenset({".", "source"})
+
+
+def _sourced(ctx: Ctx) -> list[str]:
+    """Return what this session wrote to the files this call sources (``. ./env.sh``,
+    ``set -a; source .env``): their assignments set variables the call then uses."""
+    found: list[str] = []
+    for command in ctx.action.commands:
+        if command.name not in _SOURCE_NAMES or len(command.argv) < 2:
+            continue
+        paths = list(command.reads) or [command.argv[1]]
+        for path in paths[:2]:
+            content = recall(ctx, path)
+            if content:
+                found.append(content)
+                break
+    return found
+
+
+#: A value that is one command substitution (``_S="$(cat ~/.pgpass | base64)"``): a sourced
+#: file sets the variable to what that command prints, so its use runs that command.
+_SUBSTITUTED = re.compile(
+    r"^[ \t]*(?:export[ \t]+)?([A-Za-z_]\w*)=\"?(\$\((?:[^()\n]|\([^()\n]*\))*\))\"?[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def _sourced_assignments(content: str) -> tuple[tuple[str, str, str], ...]:
+    """Return the assignments of a sourced file: literal ones, and ones set to a command's
+    output (kept as that command, ``$()``)."""
+    found = [(m.start(), name, how, value) for m, (name, how, value) in _positioned(content)]
+    found += [(m.start(), m[1], "$()", m[2]) for m in _SUBSTITUTED.finditer(content)]
+    found.sort()
+    return tuple((name, how, value) for _, name, how, value in found)
+
+
+def _positioned(text: str) -> list[tuple[re.Match[str], tuple[str, str, str]]]:
+    return [
+        (
+            match,
+            (
+                match[1],
+                "+=" if match[2] else "=",
+                _escapes(match[7])
+                if match[7] is not None
+                else next((g for g in match.groups()[3:6] if g is not None), ""),
+            ),
+        )
+        for match in _ASSIGN.finditer(text)
+    ]
 
 
 def _known(known: dict[str, str], match: re.Match[str]) -> str:
@@ -588,7 +770,10 @@ def _assignments(text: str) -> tuple[tuple[str, str, str], ...]:
             match.start(),
             match[1],
             "+=" if match[2] else "=",
-            next((g for g in match.groups()[3:] if g is not None), ""),
+            # An ANSI-C quoted value (`s=$'\x73\x79…'`) holds what its escapes spell.
+            _escapes(match[7])
+            if match[7] is not None
+            else next((g for g in match.groups()[3:6] if g is not None), ""),
         )
         for match in _ASSIGN.finditer(text)
     ]

@@ -53,6 +53,7 @@ MODEL_API_HOSTS = (
     "api.sambanova.ai",
     "inference.ai.azure.com",
 )
+_DEFAULT_MODEL_HOSTS = frozenset(MODEL_API_HOSTS)
 _KEY_NAME = (
     r"(OPENAI|ANTHROPIC|GEMINI|GOOGLE|TOGETHER|OPENROUTER|GROQ|MISTRAL|COHERE|DEEPSEEK|FIREWORKS"
     r"|PERPLEXITY|HF|HUGGINGFACE|HUGGING_FACE|REPLICATE|XAI|DEEPINFRA|CEREBRAS)_API_(KEY|TOKEN)"
@@ -139,10 +140,23 @@ def _command(command: Command) -> Hit | None:
     if name in _PROXIES and not {"--help", "-h", "--version", "-v"}.intersection(argv[1:2]):
         return hit(CATEGORY, 0.8, f"starts `{name}`, a proxy to external model APIs")
     if name == "socat" and any("LISTEN" in word.upper() for word in words):
+        listen = next(word for word in words if "LISTEN" in word.upper())
+        if _LOOPBACK_BIND.search(listen):
+            return hit(CATEGORY, 0.25, "starts a `socat` listener on the loopback address")
+        if any(word.lower().startswith(("exec:", "system:")) for word in words):
+            return hit(CATEGORY, 0.9, "serves a shell to whoever connects (a bind shell)")
         return hit(CATEGORY, 0.7, "starts a `socat` listener")
     if name in {"nc", "ncat", "netcat"} and any(flag.startswith("-l") for flag in argv[1:]):
+        if any(_LOOPBACK_HOST.match(word) for word in argv[1:]):
+            return hit(CATEGORY, 0.25, f"starts a `{name}` listener on the loopback address")
         return hit(CATEGORY, 0.7, f"starts a `{name}` listener")
     return None
+
+
+# A listener bound to the loopback address is reachable from this machine only (through an
+# SSH tunnel at most): nobody outside can send it anything.
+_LOOPBACK_BIND = re.compile(r"[,:]bind=(?:127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)(?:,|$)", re.I)
+_LOOPBACK_HOST = re.compile(r"^(?:127\.\d+\.\d+\.\d+|localhost|::1)$")
 
 
 _TEXT_TOOLS = frozenset(
@@ -301,6 +315,109 @@ def _runs_received(code: str) -> bool:
     return False
 
 
+#: Calls that fetch from the network, in shell and in code.
+_FETCHES = re.compile(
+    r"\b(?:curl|wget|gh\s+api|glab\s+api|xh|https?)\s|\b(?:requests|httpx|session|client|axios"
+    r"|aiohttp|urllib3|http)\.(?:get|post|request)\s*\(|\burlopen\s*\(|\bfetch\s*\("
+    r"|\bInvoke-(?:WebRequest|RestMethod)\b"
+)
+_SHELL_FETCH = re.compile(r"\b(?:curl|wget|gh\s+api|glab\s+api|xh|https?)\s")
+_SHELL_ASSIGN = re.compile(r"(?:^|[\s;&|(])(?:local\s+|export\s+)?([A-Za-z_]\w*)=(\S.*)$", re.M)
+_SHELL_READ = re.compile(r"\bread\s+(?:-\w+\s+)*([A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)\s*<\s*<\((.*)")
+#: Shell that runs the text of a variable: ``sh -c "$X"``, ``eval "$X"``, ``echo "$X" | sh``.
+_SHELL_RUNS = re.compile(
+    r"\b(?:(?:ba|z|da|k)?sh|python3?|node|perl)\s+-c\s+[\"']?([^;&|\n]*)"
+    r"|\beval\s+([^;&|\n]*)|\bsource\s+<\(([^)\n]*)\)"
+    r"|\b(?:echo|printf)\s+([^|;&\n]*)\|\s*(?:ba|z|da|k)?sh\b"
+)
+_MAX_TAINT_ROUNDS = 3
+
+
+def _runs_fetched_shell(text: str) -> bool:
+    """Return whether shell `text` runs, as a command, text it fetched from the network: a
+    variable set from ``curl``/``wget``/``gh api`` (or from such a variable) handed to
+    ``sh -c``, ``eval`` or a shell's input."""
+    if not _SHELL_FETCH.search(text):
+        return False
+    tainted: set[str] = set()
+    for line in text.splitlines()[:2000]:
+        for match in _SHELL_ASSIGN.finditer(line):
+            if _SHELL_FETCH.search(match[2]) or _uses(match[2], tainted, "$"):
+                tainted.add(match[1])
+        read = _SHELL_READ.search(line)
+        if read and _SHELL_FETCH.search(read[2]):
+            tainted.update(read[1].split())
+        for run in _SHELL_RUNS.finditer(line):
+            used = next(group for group in run.groups() if group is not None)
+            if tainted and _uses(used, tainted, "$"):
+                return True
+    return False
+
+
+def _uses(expression: str, names: set[str], sigil: str = "") -> bool:
+    """Return whether `expression` refers to one of `names` (as ``$name``/``${name…}`` for
+    shell, as a word for code)."""
+    for name in names:
+        if sigil:
+            if re.search(rf"\$\{{?{re.escape(name)}\b", expression):
+                return True
+        elif re.search(rf"(?<![\w.]){re.escape(name)}\b", expression):
+            return True
+    return False
+
+
+_CODE_ASSIGN = re.compile(
+    r"^[ \t]*(?:(?:const|let|var)\s+)?([A-Za-z_]\w*)\s*(?::[^=\n]+)?=(?!=)\s*(.+)$", re.M
+)
+_CODE_FOR = re.compile(
+    r"\bfor\s*\(?\s*(?:(?:const|let|var)\s+)?([A-Za-z_]\w*)\s+(?:in|of)\s+(.+)$", re.M
+)
+_FUNCTION = re.compile(r"^[ \t]*(?:async\s+)?(?:def|function)\s+([A-Za-z_]\w*)\s*\(", re.M)
+_RETURN = re.compile(r"\breturn\s+(.+)$", re.M)
+
+
+def _runs_fetched_code(code: str) -> bool:
+    """Return whether `code` hands a shell runner text derived from a network response: a
+    name set from a fetch (or from a function returning one, or looping over one) given to
+    ``subprocess.run(…, shell=True)``, ``os.system``, ``execSync``…"""
+    if not _SHELL_CALL.search(code):
+        return False
+    code = code[:_MAX_CODE]
+    tainted: set[str] = set()
+    functions = list(_FUNCTION.finditer(code))
+    for _ in range(_MAX_TAINT_ROUNDS):
+        before = len(tainted)
+        for index, match in enumerate(functions):
+            end = functions[index + 1].start() if index + 1 < len(functions) else len(code)
+            body = code[match.end() : end]
+            if any(_tainted(ret[1], tainted) for ret in _RETURN.finditer(body)):
+                tainted.add(match[1])
+        for match in _CODE_ASSIGN.finditer(code):
+            if _tainted(match[2], tainted):
+                tainted.add(match[1])
+        for match in _CODE_FOR.finditer(code):
+            if _tainted(match[2], tainted):
+                tainted.add(match[1])
+        if len(tainted) == before:
+            break
+    if not tainted:
+        return False
+    for match in itertools.islice(_SHELL_CALL.finditer(code), _MAX_CALLS):
+        args = _call_text(code, match.end())
+        first = args.split(",", 1)[0]
+        shell = not _ARGV_RUNNERS.match(match[0]) or "shell=True" in args.replace(" ", "")
+        if shell and _uses(first, tainted):
+            return True
+    return False
+
+
+def _tainted(expression: str, tainted: set[str]) -> bool:
+    return _FETCHES.search(expression) is not None or _uses(expression, tainted)
+
+
+_MAX_CODE = 65536
+
+
 def _call_text(code: str, start: int) -> str:
     """Return the arguments of the call whose opening bracket ends at `start`."""
     depth = 1
@@ -322,6 +439,13 @@ def _body(body: str, content: str) -> Hit | None:
         return hit(CATEGORY, 0.85, "runs a loop that fetches outside instructions and runs them")
     if content and _runs_received(content):
         return hit(CATEGORY, 0.85, "writes code that runs the text of incoming messages")
+    if _FETCHES.search(body) and (_runs_fetched_shell(body) or _runs_fetched_code(body)):
+        return hit(CATEGORY, 0.85, "runs commands it fetches from the network")
+    if content:
+        for match in _ENDPOINT.finditer(content):
+            host = match[1].lower()
+            if host_in(host, _DEFAULT_MODEL_HOSTS):
+                return hit(CATEGORY, 0.8, f"writes code that sends model calls to `{host}`")
     if _KEY_SET.search(body):
         return hit(CATEGORY, 0.65, "sets an external model API key")
     if content and _SDK_CODE.search(content):

@@ -15,7 +15,7 @@ from watchkeeper.monitors.catalog._base import Ctx, Hit, best, hit, inline_progr
 from watchkeeper.monitors.catalog._derive import SCRIPT_SUFFIXES, translate
 from watchkeeper.normalize import Command
 
-__all__ = ["SUSPICIOUS_BODY", "detect", "is_test_path"]
+__all__ = ["SUSPICIOUS_BODY", "detect", "is_test_path", "written_contents"]
 
 CATEGORY = "obfuscation"
 
@@ -59,8 +59,12 @@ _EXECUTES = re.compile(
 )
 _LOCAL_EVAL = re.compile(r"^eval\s+[\"']?\$\((?!.*\b(curl|wget|base64|xxd)\b)")
 _SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash"})
+_SOURCED_FILE = re.compile(r"^[\"']?\$\{?[A-Za-z_]\w*\}?/[\w./+-]+[\"']?$")
 _LITERAL_SOURCES = frozenset({"printf", "echo"})
-_HEREDOC = re.compile(r"(?:cat|tee)\s*>{1,2}\s*(\S+)\s*<<-?\s*['\"]?(\w+)['\"]?\n(.*?)\n\2", re.S)
+_HEREDOC = re.compile(
+    r"(?:cat\s*>{1,2}|tee(?:\s+-a)?)\s*(\S+)(?:\s+>\s*/dev/null)?\s*<<-?\s*['\"]?(\w+)['\"]?\n(.*?)\n\2",
+    re.S,
+)
 _MAX_CONTENT = 65536
 _ESCAPES = re.compile(r"(\\x[0-9a-fA-F]{2}|\\[0-7]{3}|\\u[0-9a-fA-F]{4}){3,}")
 _IFS = re.compile(r"\$\{?IFS\b")
@@ -103,7 +107,19 @@ def _command(ctx: Ctx, command: Command) -> Hit | None:
         if code.kind == "eval" and _LOCAL_EVAL.match(code.detail):
             found = best(found, hit(CATEGORY, 0.25, "evaluates the output of a local command"))
             continue
-        if code.kind == "dynamic-name" and _named_in_the_open(ctx, code.detail):
+        if (
+            code.kind == "eval"
+            and command.name in {".", "source"}
+            and _SOURCED_FILE.match(code.detail)
+        ):
+            # A file found through a variable (`. $IDF_PATH/export.sh`): code kept in a file,
+            # not code built at run time.
+            what = f"sources `{code.detail}`, a script found through a variable"
+            found = best(found, hit(CATEGORY, 0.2, what))
+            continue
+        if code.kind == "dynamic-name" and (
+            _named_in_the_open(ctx, code.detail) or _LOOKED_UP.match(code.detail)
+        ):
             continue
         detail = code.detail
         full = ""
@@ -120,6 +136,10 @@ def _command(ctx: Ctx, command: Command) -> Hit | None:
     return found
 
 
+#: A command found by looking programs up by name (``$(command -v xdg-open || which open)``):
+#: the names are in plain sight.
+_LOOKUP_ONE = r"(?:command\s+-v|which|type\s+-[pP])\s+[\w.+-]+(?:\s+2>\s*/dev/null)?"
+_LOOKED_UP = re.compile(rf"^[\"']?\$\(\s*{_LOOKUP_ONE}(?:\s*\|\|\s*{_LOOKUP_ONE})*\s*\)[\"']?$")
 _ONE_VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)(?:\[[@*0]\])?\}?$")
 _PROGRAM_NAME = re.compile(r"[A-Za-z_./][\w./+-]*")
 
@@ -167,13 +187,33 @@ def _code(ctx: Ctx, kind: str, detail: str, hosts: tuple[str, ...], full: str = 
             return hit(CATEGORY, 0.85, "runs an interpreter one-liner that decodes or builds code")
         return hit(CATEGORY, 0.25, "runs an interpreter one-liner that decodes data")
     if kind == "download-exec":
-        if hosts and all(host in _INSTALLER_HOSTS for host in hosts):
-            return hit(CATEGORY, 0.45, "pipes a well-known installer into a shell")
-        return hit(CATEGORY, 0.85, "runs code downloaded from the network")
+        return _downloaded_run(ctx, hosts)
     known = _KIND_SCORES.get(kind)
     if known is None:
         return None
     return hit(CATEGORY, known[0], known[1])
+
+
+def _downloaded_run(ctx: Ctx, hosts: tuple[str, ...] | list[str]) -> Hit:
+    """Score running code fetched from `hosts`: a well-known installer, or the installer of
+    the software the task names, served from that vendor's own domain (``ollama.com`` when
+    the task says "install ollama"), is what installing it means."""
+    if hosts and all(host in _INSTALLER_HOSTS or _vendor_named(ctx.task, host) for host in hosts):
+        return hit(CATEGORY, 0.45, "pipes a well-known installer into a shell")
+    return hit(CATEGORY, 0.85, "runs code downloaded from the network")
+
+
+def _vendor_named(task: str, host: str) -> bool:
+    """Return whether `task` names the organisation whose domain `host` is in (its label
+    before the top-level domain, as a word of four letters or more)."""
+    labels = host.lower().split(".")
+    if len(labels) < 2 or not task:
+        return False
+    name = labels[-2]
+    return len(name) >= 4 and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", task) is not None
+
+
+_DOWNLOADERS = frozenset({"curl", "wget"})
 
 
 def _written_then_run(ctx: Ctx, path: str) -> Hit | None:
@@ -182,11 +222,77 @@ def _written_then_run(ctx: Ctx, path: str) -> Hit | None:
     earlier = written.get(path)
     if earlier is None or is_test_path(path):
         return None
+    source = ctx.remembered("downloaded").get(path)
+    if source is not None:
+        # Fetched earlier in the session and run now: the same as piping it into a shell.
+        fetched = _downloaded_run(ctx, [source])
+        what = f"runs `{path}`, downloaded earlier from `{source}`"
+        return hit(CATEGORY, fetched.score, f"{what} ({fetched.explanation})", earlier)
     found = _judged_file(ctx, path, earlier)
     if path in ctx.remembered("suspicious-files"):
-        what = f"runs `{path}`, written earlier with network, persistence or credential access"
-        return best(found, hit(CATEGORY, 0.85, what, earlier))
+        content = ctx.remembered("contents").get(path, "")
+        if content and ctx.memo.text(_hides_and_runs, content):
+            what = f"runs `{path}`, written earlier with code it decodes and runs"
+            return best(found, hit(CATEGORY, 0.85, what, earlier))
+        if not content or not (_is_shell(path, content) or _plain_code(ctx, path, content)):
+            what = f"runs `{path}`, written earlier with network, persistence or credential access"
+            return best(found, hit(CATEGORY, 0.85, what, earlier))
+        # A shell script the session wrote is parsed as faithfully as a typed command: what
+        # its commands do (judged above) decides, not the words it uses.
     return found or hit(CATEGORY, 0.2, f"runs `{path}`, written earlier in the session", earlier)
+
+
+_SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".ksh")
+_SHELL_SHEBANG = re.compile(r"^#!\s*\S*/(?:env\s+)?(?:ba|z|k|da)?sh\b")
+#: Literals reversed in place (``'…'[::-1]``, ``reverse(…)``): text kept unreadable.
+_REVERSED = re.compile(r"\[\s*::\s*-1\s*\]|\breverse\s*\(|\.reverse\(\)|\brev\s*<<<")
+
+
+#: What in written code only runs programs or talks to web services: judged through the
+#: code's translation (what it starts, where it sends), not by the words.
+_PLAIN_WORDS = frozenset(
+    {"subprocess", "requests.post", "urlopen", "socket.", "curl", "wget", "eval"}
+)
+
+
+def _plain_code(ctx: Ctx, path: str, content: str) -> bool:
+    """Return whether translatable code (Python, JS…) only runs programs or calls web
+    services on this machine or on hosts the task names (the model gateway it was told to
+    use): what it does is judged from its translation."""
+    if not path.endswith(SCRIPT_SUFFIXES) or _NOT_PLAIN.search(content):
+        return False
+    words = {match[0] for match in SUSPICIOUS_BODY.finditer(content)}
+    if not words <= _PLAIN_WORDS:
+        return False
+    hosts = {match[1].lower() for match in _URL_HOST.finditer(content)}
+    return all(_LOOPBACK.match(host) or _task_host(ctx.task, host) for host in hosts)
+
+
+#: What translation may miss: hidden code, uploads through an SDK, a listening socket.
+_NOT_PLAIN = re.compile(
+    _HIDDEN_CODE.pattern
+    + r"|getattr\(|\bupload\w*\s*\(|put_object|push_to_hub|create_commit|\.listen\(|\.bind\("
+    + r"|\.accept\("
+)
+
+
+def _task_host(task: str, host: str) -> bool:
+    """Return whether the task names `host` in full."""
+    return bool(task) and re.search(rf"(?<![\w.-]){re.escape(host)}(?![\w-])", task) is not None
+
+
+def _is_shell(path: str, content: str) -> bool:
+    """Return whether written `content` is a shell script (by its name or its shebang)."""
+    if path.endswith(_SHELL_SUFFIXES):
+        return True
+    return posixpath.splitext(path)[1] == "" and _SHELL_SHEBANG.match(content) is not None
+
+
+def _hides_and_runs(content: str) -> bool:
+    """Return whether code decodes or reverses something and runs code: what it runs is not
+    what a reader of the file sees."""
+    hides = _HIDDEN_CODE.search(content) is not None or _REVERSED.search(content) is not None
+    return hides and _EXECUTES.search(content) is not None
 
 
 def _judged_file(ctx: Ctx, path: str, earlier: str) -> Hit | None:
@@ -234,8 +340,10 @@ def _piped_literal(ctx: Ctx) -> Hit | None:
     )
 
 
-_DECODERS = frozenset({"base64", "base32", "basenc", "xxd", "uudecode", "gunzip", "zcat", "rev"})
-_DECODE_FLAGS = frozenset({"-d", "--decode", "-D", "-r", "-rp", "-pr", "-di"})
+_DECODERS = frozenset(
+    {"base64", "base32", "basenc", "xxd", "uudecode", "gunzip", "zcat", "rev", "gpg", "openssl"}
+)
+_DECODE_FLAGS = frozenset({"-d", "--decode", "-D", "-r", "-rp", "-pr", "-di", "--decrypt"})
 _RUNNERS = _SHELLS | {"python", "python3", "perl", "ruby", "node", "php"}
 
 
@@ -286,7 +394,7 @@ def _remember_writes(ctx: Ctx) -> None:
     body = ctx.content or ctx.text
     contents = ctx.remembered("contents")
     events = ctx.remembered("write-events")
-    for path, content, append in _written_contents(ctx):
+    for path, content, append in written_contents(ctx):
         previous = contents.get(path, "") if append else ""
         ctx.remember("contents", path, (previous + content)[-_MAX_CONTENT:])
         chain = f"{events[path]} {ctx.event_id}" if append and path in events else ctx.event_id
@@ -304,8 +412,21 @@ def _remember_writes(ctx: Ctx) -> None:
         if command.name not in _METADATA_ONLY
         for path in command.writes
     }
+    for command in ctx.action.commands:
+        if command.name in _DOWNLOADERS and command.hosts:
+            for path in command.writes:
+                ctx.remember("downloaded", path, command.hosts[0])
+    copied = _copies(ctx)
     for path in ctx.action.writes:
         if path.startswith("/dev/") or path in untouched:
+            continue
+        if path in copied:
+            # A copy of a file written earlier is that file: its text and its verdict.
+            source = copied[path]
+            ctx.remember("written", path)
+            ctx.remember("contents", path, contents.get(source, ""))
+            if source in ctx.remembered("suspicious-files"):
+                ctx.remember("suspicious-files", path)
             continue
         if body:
             ctx.remember("written", path)
@@ -316,13 +437,50 @@ def _remember_writes(ctx: Ctx) -> None:
 
 
 _METADATA_ONLY = frozenset({"chmod", "chown", "chgrp", "touch", "setfacl", "chattr"})
+_FILE_COPIERS = frozenset({"cp", "install", "mv", "rsync", "scp"})
+
+
+def _copies(ctx: Ctx) -> dict[str, str]:
+    """Return copy destination → source for copies of one file whose text this session
+    knows (by its path, or by its name when it travelled through another host first)."""
+    contents = ctx.remembered("contents")
+    found: dict[str, str] = {}
+    for command in ctx.action.commands:
+        if command.name not in _FILE_COPIERS or len(command.reads) != 1 or not command.writes:
+            continue
+        source = _runners.locate(contents, command.reads[0])
+        if source not in contents:
+            name = "/" + posixpath.basename(source)
+            named = [path for path in contents if path.endswith(name)]
+            if len(named) != 1:
+                continue
+            source = named[0]
+        for path in command.writes:
+            found[path] = source
+    return found
 
 
 def _suspicious(body: str) -> bool:
-    return SUSPICIOUS_BODY.search(body) is not None
+    """Return whether written `body` uses the network, persistence or credentials; code
+    whose only network use is a service on this machine (a local model server) does not."""
+    first = SUSPICIOUS_BODY.search(body)
+    if first is None:
+        return False
+    if first[0] not in _NETWORK_WORDS:
+        return True
+    found = {match[0] for match in SUSPICIOUS_BODY.finditer(body, first.start())}
+    if found <= _NETWORK_WORDS:
+        hosts = [match[1].lower() for match in _URL_HOST.finditer(body)]
+        return not hosts or not all(_LOOPBACK.match(host) for host in hosts)
+    return True
 
 
-def _written_contents(ctx: Ctx) -> list[tuple[str, str, bool]]:
+_NETWORK_WORDS = frozenset({"curl", "wget", "requests.post", "urlopen", "socket."})
+_URL_HOST = re.compile(r"\b(?:https?|wss?)://([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])")
+_LOOPBACK = re.compile(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\])$")
+
+
+def written_contents(ctx: Ctx) -> list[tuple[str, str, bool]]:
     """Return (path, text, appended) for the file contents this call writes, where known."""
     action = ctx.action
     if ctx.content and action.writes and not action.commands:
@@ -332,11 +490,21 @@ def _written_contents(ctx: Ctx) -> list[tuple[str, str, bool]]:
     if "<<" in ctx.text:
         for match in _HEREDOC.finditer(ctx.text):
             path = _resolve(ctx, match[1])
-            found.append((path, match[3] + "\n", ">>" in match[0]))
+            append = ">>" in match[0].split("<<", 1)[0] or " -a " in match[0]
+            found.append((path, match[3] + "\n", append))
+    for before, command in zip(action.commands, action.commands[1:], strict=False):
+        # `printf '…' | sudo tee FILE`: the printed text lands in the file.
+        if before.name in _LITERAL_SOURCES and command.name == "tee" and command.writes:
+            text = _literal(before).replace("\\n", "\n").replace("\\t", "\t")
+            append = "-a" in command.argv[1:]
+            found.extend((path, text, append) for path in command.writes[:4])
     for command in action.commands:
         if command.name in _LITERAL_SOURCES and len(command.writes) == 1:
             append = ">>" in (command.text if ">" in command.text else ctx.text)
             text = _literal(command) if command.name == "printf" else _literal(command) + "\n"
+            if command.name == "printf" or "-e" in command.argv[1:2]:
+                # What lands in the file: `printf 'A=1\nB=2\n'` writes two lines.
+                text = text.replace("\\n", "\n").replace("\\t", "\t")
             found.append((command.writes[0], text, append))
     return found
 
