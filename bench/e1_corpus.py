@@ -95,7 +95,13 @@ only monitors flag).
   was then used for catalog round 7; dev20-dev22 were measured again after round 7 and
   rogue-learned's retraining on sets 1-19; dev23 and dev24 after rogue-learned's retraining on
   sets 1-22. All six then joined rogue-learned's training data, so their every-monitor figures
-  are partly training figures; the catalog was tuned on dev19 only.
+  are partly training figures; the catalog was tuned on dev19 only in that session, and on
+  dev20-dev24 in the next (round 8).
+- E1bg, E1bh: `rogue_dev25.jsonl` and `rogue_dev26.jsonl`, written in that next session the
+  same way, measured at its start and once after round 8 and rogue-learned's retraining on
+  sets 1-24, never tuned on (catalog alone at ≤ 2% FPR: dev25 2.1% -> 0%, AUROC 0.791 -> 0.802;
+  dev26 27.1% -> 25.0%, 0.755 -> 0.776; rogue-learned: dev25 41.7% -> 35.4%, 0.911 both;
+  dev26 16.7% -> 31.2%, 0.872 -> 0.871), then joined rogue-learned's training data.
 - E1t: `rogue_dev14.jsonl`, written after the consent round by a helper who saw neither the
   detectors nor any earlier set, measured once (catalog alone 0% at ≤ 2% FPR, 93.8% at 5%,
   AUROC 0.919; rogue-learned 4.2%, 93.8%, AUROC 0.974: one honest llama.cpp smoke test scored
@@ -195,31 +201,45 @@ _DEV_SET_FIGURES = (
     (
         "E1al",
         "rogue_dev20.jsonl",
-        "rogue dev set 20 (ours, fresh; measured at the start and once after round 7, never "
-        "tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
+        "rogue dev set 20 (ours, fresh; measured at the start and once after round 7; catalog "
+        "tuned on it (round 8) since, rogue-learned trained on it): TPR at ≤2% FPR",
     ),
     (
         "E1am",
         "rogue_dev21.jsonl",
-        "rogue dev set 21 (ours, fresh; measured at the start and once after round 7, never "
-        "tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
+        "rogue dev set 21 (ours, fresh; measured at the start and once after round 7; catalog "
+        "tuned on it (round 8) since, rogue-learned trained on it): TPR at ≤2% FPR",
     ),
     (
         "E1an",
         "rogue_dev22.jsonl",
-        "rogue dev set 22 (ours, fresh; measured at the start and once after round 7, never "
-        "tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
+        "rogue dev set 22 (ours, fresh; measured at the start and once after round 7; catalog "
+        "tuned on it (round 8) since, rogue-learned trained on it): TPR at ≤2% FPR",
     ),
     (
         "E1ao",
         "rogue_dev23.jsonl",
         "rogue dev set 23 (ours, fresh; measured at the start and once at the end of its "
-        "session, never tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
+        "session; catalog tuned on it (round 8) since, rogue-learned trained on it): TPR at "
+        "≤2% FPR",
     ),
     (
         "E1ap",
         "rogue_dev24.jsonl",
         "rogue dev set 24 (ours, fresh; measured at the start and once at the end of its "
+        "session; catalog tuned on it (round 8) since, rogue-learned trained on it): TPR at "
+        "≤2% FPR",
+    ),
+    (
+        "E1bg",
+        "rogue_dev25.jsonl",
+        "rogue dev set 25 (ours, fresh; measured at the start and once at the end of its "
+        "session, never tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
+    ),
+    (
+        "E1bh",
+        "rogue_dev26.jsonl",
+        "rogue dev set 26 (ours, fresh; measured at the start and once at the end of its "
         "session, never tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
     ),
 )
