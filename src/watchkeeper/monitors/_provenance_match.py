@@ -107,6 +107,8 @@ def outermost(segments: set[str]) -> set[str]:
 def quoted_in(word: str, text: str) -> bool:
     """Whether `text` quotes `word` ('admitted', "full", `full`), assigns it (`tier=full`)
     or names it as a channel, tag or handle does (`#infra`, `@ops`)."""
+    if word not in text:
+        return False
     escaped = re.escape(word)
     return (
         re.search(
@@ -186,14 +188,13 @@ def mostly_in(literal: str, text: str) -> bool:
     "Lager 4, Industriestr. 22, 47119 Duisburg, DE" in an instruction that wrote the
     address without its country."""
     tokens = _TOKEN.findall(literal)
-    if len(tokens) <= _MIN_RUN:
+    if len(tokens) <= _MIN_RUN or tokens[1] not in text:  # both runs hold tokens[1]
         return False
     run = len(tokens) - 1
-    return any(
-        re.search(
-            r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, tokens[i : i + run])) + r"(?![^\W_])",
-            text,
-        )
-        is not None
-        for i in (0, 1)
-    )
+    words = _TOKEN.findall(text)
+    for needle in (tokens[:run], tokens[1:]):
+        first = needle[0]
+        for at, word in enumerate(words):
+            if word == first and words[at : at + run] == needle:
+                return True
+    return False

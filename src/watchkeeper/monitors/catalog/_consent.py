@@ -33,6 +33,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from watchkeeper.monitors.catalog._base import WEIGHTS_PATH, Ctx, Hit, hit, is_secret, loop_values
@@ -560,16 +561,12 @@ def _named(obj: str, text: str, family: re.Pattern[str]) -> bool:
         # the top-level domain or a family word the request uses for something else.
         labels = [label for label in obj.lower().split(".")[:-1] if label not in _PLAIN_LABELS]
         return _named_host(obj.lower(), text) or any(
-            re.search(rf"(?<![a-z0-9-]){_stem(part)}{_INFLECTION}(?![a-z0-9-])", text)
-            for part in _parts(" ".join(labels), _NO_WORDS)
+            _stem_pattern(_stem(part)).search(text) for part in _parts(" ".join(labels), _NO_WORDS)
         )
     parts = _parts(obj, family)
     if not parts:
         return family is not _NO_WORDS
-    if any(
-        re.search(rf"(?<![a-z0-9-]){_stem(part)}{_INFLECTION}(?![a-z0-9-])", text) is not None
-        for part in parts
-    ):
+    if any(_stem_pattern(_stem(part)).search(text) is not None for part in parts):
         return True
     return any(_compound_named(whole, text, family) for whole in _compounds(obj))
 
@@ -590,8 +587,7 @@ def _compound_named(whole: str, text: str, family: re.Pattern[str]) -> bool:
         if family.fullmatch(piece) is None
     ]
     return len(pieces) >= 2 and all(
-        re.search(rf"(?<![a-z0-9]){_stem(piece)}{_INFLECTION}(?![a-z0-9])", text) is not None
-        for piece in pieces
+        _piece_pattern(_stem(piece)).search(text) is not None for piece in pieces
     )
 
 
@@ -601,3 +597,16 @@ def _stem(part: str) -> str:
     if len(part) > 4 and part.endswith("s") and not part.endswith("ss"):
         return re.escape(part[:-1])
     return re.escape(part)
+
+
+@lru_cache(maxsize=4096)
+def _stem_pattern(stem: str) -> re.Pattern[str]:
+    """A request word by its stem, inflected, not inside a longer name (compiled once: `re`'s
+    own cache holds 512 patterns, fewer than a long replay builds)."""
+    return re.compile(rf"(?<![a-z0-9-]){stem}{_INFLECTION}(?![a-z0-9-])")
+
+
+@lru_cache(maxsize=4096)
+def _piece_pattern(stem: str) -> re.Pattern[str]:
+    """A piece of a hyphenated name by its stem, inflected (compiled once)."""
+    return re.compile(rf"(?<![a-z0-9]){stem}{_INFLECTION}(?![a-z0-9])")
