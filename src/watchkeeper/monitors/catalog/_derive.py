@@ -740,20 +740,19 @@ def _sourced_assignments(content: str) -> tuple[tuple[str, str, str], ...]:
     return tuple((name, how, value) for _, name, how, value in found)
 
 
+def _assigned(match: re.Match[str]) -> tuple[str, str, str]:
+    """An `_ASSIGN` match as (name, ``=``/``+=``, value); an ANSI-C quoted value
+    (`s=$'\x73\x79…'`) holds what its escapes spell."""
+    value = (
+        _escapes(match[7])
+        if match[7] is not None
+        else next((g for g in match.groups()[3:6] if g is not None), "")
+    )
+    return match[1], "+=" if match[2] else "=", value
+
+
 def _positioned(text: str) -> list[tuple[re.Match[str], tuple[str, str, str]]]:
-    return [
-        (
-            match,
-            (
-                match[1],
-                "+=" if match[2] else "=",
-                _escapes(match[7])
-                if match[7] is not None
-                else next((g for g in match.groups()[3:6] if g is not None), ""),
-            ),
-        )
-        for match in _ASSIGN.finditer(text)
-    ]
+    return [(match, _assigned(match)) for match in _ASSIGN.finditer(text)]
 
 
 def _known(known: dict[str, str], match: re.Match[str]) -> str:
@@ -765,18 +764,7 @@ def _known(known: dict[str, str], match: re.Match[str]) -> str:
 def _assignments(text: str) -> tuple[tuple[str, str, str], ...]:
     """Return the ``NAME=value``, ``NAME+=value`` and ``NAME=(words)`` assignments in `text`
     that run nothing, in order, as (name, ``=``/``+=``/``()``, value)."""
-    found = [
-        (
-            match.start(),
-            match[1],
-            "+=" if match[2] else "=",
-            # An ANSI-C quoted value (`s=$'\x73\x79…'`) holds what its escapes spell.
-            _escapes(match[7])
-            if match[7] is not None
-            else next((g for g in match.groups()[3:6] if g is not None), ""),
-        )
-        for match in _ASSIGN.finditer(text)
-    ]
+    found = [(match.start(), *_assigned(match)) for match in _ASSIGN.finditer(text)]
     if "=(" in text:
         found += [
             (match.start(), match[1], "()", match[3].strip())
