@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import re
 
 import pytest
@@ -173,3 +174,88 @@ def test_an_effect_outside_every_command_is_its_own_unit() -> None:
     assert isinstance(units[2], Action)
     assert units[2].code == (piped,)
     assert units[2].hosts == ()
+
+
+_PATH_GLOBS = [
+    "/etc/**",
+    "/etc/shadow",
+    "/lib*/**",
+    "/proc/*/environ",
+    "/e?c/x",
+    "/{a,b}/c",
+    "/**/deep",
+    "/",
+    "~/.ssh/**",
+    "~",
+    "${workspace}",
+    "${workspace}/**",
+    "${workspace}/.git/*",
+    "*.pem",
+    "id_rsa*",
+    "*token*",
+    ".env",
+    "**/x",
+    ".claude/settings*.json",
+    ".git/hooks/**",
+    "[ab]c",
+]
+_SEGMENTS = ["etc", "lib64", "lib", "proc", "1", "environ", "home", "dev", "Users", "root"]
+_SEGMENTS += ["work", "proj", ".ssh", ".git", "hooks", "x.pem", "id_rsa_1", "token", ".env"]
+_SEGMENTS += ["shadow", "x", "a", "c", "deep", ".claude", "settings1.json", "ac", "", "a\nb"]
+_PATHS = ["/", "/etc", "/etc/shadow", "/etc/x/y", "/etc2", "/lib", "/lib64/x", "/proc/1/environ"]
+_PATHS += ["/Users/x/.ssh/k", "/Users/x", "/root/.ssh", "/home/dev", "/home/o/.ssh/id", "/ec/x"]
+_PATHS += [WS, f"{WS}/.git/x", f"{WS}/a/x.pem", "/x.pem", "/a/token", "/a/.claude/settings1.json"]
+_PATHS += ["/b/c", "/a/b/deep", "/deep", "/a/.env", "/a/id_rsa_1", "/ac", "/a/b/x", "/work/x"]
+_PATHS += ["/a/.git/hooks", "/a/.git/hooks/x", "/x", "/a/.claude/settings.json"]
+
+
+def _reference(pattern: str, cwd: str | None) -> str:
+    """The regex of one path pattern, written plainly from the `_paths` module docstring."""
+    if pattern.startswith("${workspace}"):
+        root = re.escape(posixpath.normpath(cwd)) if cwd is not None else "(?!)"
+        return root + glob_regex(pattern[len("${workspace}") :], path=True)
+    if pattern == "~" or pattern.startswith("~/"):
+        homes = f"(?:{re.escape(HOME)}|/home/[^/]+|/Users/[^/]+|/root)"
+        return homes + glob_regex(pattern[1:], path=True)
+    if pattern.startswith("/"):
+        return glob_regex(pattern, path=True)
+    return "(?:.*/)?" + glob_regex(pattern, path=True)
+
+
+@given(
+    st.lists(st.sampled_from(_PATH_GLOBS), min_size=1, max_size=6),
+    st.lists(st.sampled_from(_PATH_GLOBS), max_size=2),
+    st.lists(st.lists(st.sampled_from(_SEGMENTS), max_size=4), min_size=1, max_size=8),
+    st.sampled_from([WS, None, "/"]),
+)
+def test_path_sets_decide_like_one_regex_per_pattern(
+    included: list[str], excluded: list[str], paths: list[list[str]], cwd: str | None
+) -> None:
+    """A set's test, its screen and segment shortcuts included, decides as its patterns do."""
+    patterns = [*included, *(f"!{p}" for p in excluded)]
+    test = PathSet(patterns, home=HOME).tester(cwd)
+    for path in [*_PATHS, *("/" + "/".join(parts) for parts in paths)]:
+
+        def matches(globs: list[str], path: str = path) -> bool:
+            return any(re.fullmatch(_reference(g, cwd), path, re.DOTALL) for g in globs)
+
+        assert test(path) is (matches(included) and not matches(excluded)), path
+
+
+def test_rules_gated_on_workspace_paths_decide_as_alone() -> None:
+    """Deny rules sharing a gate over `${workspace}` patterns fire as each would alone."""
+    policy = parse_policy(
+        "version: 1\ndefault: ask\nrules:\n"
+        "  - {id: a, decision: deny, match: {reads: ['${workspace}/secret/**']}}\n"
+        "  - {id: b, decision: deny, match: {reads: ['${workspace}/keys/*', '*.pem']}}\n",
+        source="t",
+        home=HOME,
+    )
+    for path, fired_ids in [
+        (f"{WS}/secret/x", ("a",)),
+        (f"{WS}/keys/x.pem", ("b",)),
+        (f"{WS}/src/x", ()),
+        ("/elsewhere/secret/x", ()),
+    ]:
+        verdict = policy.decide(Action(tool="Read", cwd=WS, reads=(path,)))
+        assert verdict.rule_ids == fired_ids, path

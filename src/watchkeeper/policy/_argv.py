@@ -80,7 +80,7 @@ _new_shape = tuple.__new__  # builds the named tuple without its Python-level `_
 
 def shape_of(argv: Sequence[str]) -> ArgvShape:
     """Split `argv[1:]` into flags (clusters expanded) and positional arguments."""
-    rest = tuple(argv[1:])
+    rest = argv[1:] if argv.__class__ is tuple else tuple(argv[1:])  # a command's is a tuple
     joined = "\0".join(rest)
     if joined[:1] != "-" and "\0-" not in joined:  # no word is an option: one C-level scan
         return _new_shape(ArgvShape, (_NO_FLAGS, rest, rest, joined + "\0" if rest else ""))
@@ -335,12 +335,9 @@ class CompiledPattern:
         if self._args is None and self._path_args is None:
             return True
         char = self._args_char
-        if char is not None:
-            for word in cmd.argv:
-                if char in word:
-                    break
-            else:
-                return False
+        # One character is in some word exactly when it is in their concatenation.
+        if char is not None and char not in "".join(cmd.argv):
+            return False
         hint = self._args_hint
         if hint is not None and hint.search("\0".join(cmd.argv)) is None:
             return False

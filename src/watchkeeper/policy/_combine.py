@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from watchkeeper.events import Decision
 from watchkeeper.policy._rule import Rule
-from watchkeeper.policy._verdict import Verdict, build_verdict
+from watchkeeper.policy._verdict import APPROVAL, BLOCKED, Verdict, build_verdict
 
 __all__ = ["Hit", "allowed_verdict", "combine", "default_verdict", "fired"]
 
@@ -45,8 +45,6 @@ def _explain(hit: Hit) -> str:
     return hit.rule.matched + hit.what
 
 
-_BLOCKED = "watchkeeper blocked this tool call: "
-_APPROVAL = "this tool call needs a person's approval: "
 _DENY = Decision.DENY
 _ASK = Decision.ASK
 
@@ -61,24 +59,18 @@ def fired(denies: Sequence[Hit], asks: Sequence[Hit], action_errors: tuple[str, 
     if denies:
         if len(denies) == 1 and not denies[0].error:  # the usual deny, without the generality
             rule, what, _ = denies[0]
-            explanation = "denied: " + rule.matched + what
-            return build_verdict(
-                _DENY, rule.ids, explanation, _BLOCKED + rule.label + ".", action_errors
-            )
+            return build_verdict(_DENY, rule.ids, rule.denied + what, rule.blocked, action_errors)
         errors = action_errors
         if any(hit.error for hit in denies):
             errors = (
                 *(f"rule `{h.rule.id}`: {h.what}" for h in denies if h.error),
                 *action_errors,
             )
-        return _verdict(_DENY, "denied: ", _BLOCKED, denies, errors)
+        return _verdict(_DENY, "denied: ", BLOCKED, denies, errors)
     if len(asks) == 1:  # the usual ask, as above
         rule, what, _ = asks[0]
-        explanation = "needs approval: " + rule.matched + what
-        return build_verdict(
-            _ASK, rule.ids, explanation, _APPROVAL + rule.label + ".", action_errors
-        )
-    return _verdict(_ASK, "needs approval: ", _APPROVAL, asks, action_errors)
+        return build_verdict(_ASK, rule.ids, rule.asked + what, rule.approval, action_errors)
+    return _verdict(_ASK, "needs approval: ", APPROVAL, asks, action_errors)
 
 
 def _verdict(
@@ -142,13 +134,13 @@ def default_verdict(
             Decision.ASK,
             (),
             f"needs approval by the policy default: {why}",
-            _APPROVAL + "no rule allows it automatically.",
+            APPROVAL + "no rule allows it automatically.",
             tuple(errors),
         )
     return build_verdict(
         Decision.DENY,
         (),
         f"denied by the policy default: {why}",
-        _BLOCKED + "no rule allows it.",
+        BLOCKED + "no rule allows it.",
         tuple(errors),
     )

@@ -3,7 +3,7 @@
 Deny and ask rules come in groups. Rules whose only matcher is `reads` (or only `writes`) are
 grouped behind a gate: one path set holding all their including patterns. A unit none of
 whose paths passes the gate cannot fire any rule of the group, so the group is skipped with
-one check instead of one per rule.
+one check instead of one per rule. Consecutive rules without a gate form one group.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from watchkeeper.events import Decision
 from watchkeeper.normalize import Action, Command
 from watchkeeper.policy._combine import allowed_verdict
-from watchkeeper.policy._matchers import PathMatcher
+from watchkeeper.policy._matchers import CommandMatcher, PathMatcher
 from watchkeeper.policy._paths import PathSet
 from watchkeeper.policy._rule import WRAPPED_BIT, Rule
 from watchkeeper.policy._specialise import Coverer, Firer, coverers_for, firer_for
@@ -23,19 +23,23 @@ __all__ = ["Candidates", "Cover", "Group", "PathGate", "build_candidates"]
 
 
 class PathGate:
-    """Passes a unit when any of its reads (or writes) is in the union of a group's patterns."""
+    """Passes a unit when any of its reads (or writes) is in the union of a group's patterns.
 
-    __slots__ = ("_fixed", "_paths", "_reads", "_testers")
+    `reads` tells which; `fixed` and `testers` are the union's `PathSet.fixed` and
+    `PathSet.testers`, for a caller that inlines `passes` (the policy's `decide` does).
+    """
+
+    __slots__ = ("fixed", "paths", "reads", "testers")
 
     def __init__(self, key: str, paths: PathSet) -> None:
-        self._reads = key == "reads"
-        self._paths = paths
-        self._fixed = paths.fixed
-        self._testers = paths.testers
+        self.reads = key == "reads"
+        self.paths = paths
+        self.fixed = paths.fixed
+        self.testers = paths.testers
 
     def passes(self, action: Action, unit: Command | Action) -> bool:
-        test = self._fixed or self._testers.get(action.cwd) or self._paths.tester(action.cwd)
-        for path in unit.reads if self._reads else unit.writes:  # noqa: SIM110 - hot path loop
+        test = self.fixed or self.testers.get(action.cwd) or self.paths.tester(action.cwd)
+        for path in unit.reads if self.reads else unit.writes:  # noqa: SIM110 - hot path loop
             if test(path):
                 return True
         return False
@@ -43,7 +47,7 @@ class PathGate:
 
 Group = tuple[PathGate | None, tuple[tuple[Rule, Firer], ...]]
 Cover = tuple[Rule, tuple[Coverer, ...], Verdict]
-Candidates = tuple[tuple[Group, ...], tuple[Group, ...], tuple[Cover, ...]]
+Candidates = tuple[tuple[Group, ...], tuple[Group, ...], tuple[Cover, ...], bool]
 
 
 def _path_key(rule: Rule) -> str | None:
@@ -65,7 +69,11 @@ def _groups(
     for rule in rules:
         key = _path_key(rule)
         if key is None or len(by_key[key]) < 2:
-            groups.append((None, ((rule, firer_for(rule, name)),)))
+            member = (rule, firer_for(rule, name))
+            if groups and groups[-1][0] is None:  # one ungated group per run of such rules
+                groups[-1] = (None, (*groups[-1][1], member))
+            else:
+                groups.append((None, (member,)))
             continue
         if key in placed:
             continue
@@ -101,6 +109,8 @@ def build_candidates(
     rule when it speaks about every effect kind the unit has, with the checks left once the
     unit's name and effect kinds are known (see `watchkeeper.policy._specialise`) and the
     verdict it gives when it covers a one-unit action that the normaliser fully understood.
+    Last comes whether any of these rules may split the unit's argv: when none does, a
+    decision can pass `Unshared` shapes instead of making its own.
     """
     wrapped = bool(mask & WRAPPED_BIT)
     fits = [r for r in rules if r.applies_to(tool, name, wrapped=wrapped)]
@@ -113,4 +123,12 @@ def build_candidates(
             checks = coverers_for(rule, name, mask)
             if checks is not None:
                 allow.append((rule, checks, allowed_verdict((rule,))))
-    return _groups(deny, name, home, gates), _groups(ask, name, home, gates), tuple(allow)
+    shaped = name is not None and any(
+        isinstance(m, CommandMatcher) and m.splits(name) for r in fits for m in r.checks
+    )
+    return (
+        _groups(deny, name, home, gates),
+        _groups(ask, name, home, gates),
+        tuple(allow),
+        shaped,
+    )

@@ -33,6 +33,7 @@ __all__ = [
     "Shapes",
     "ToolMatcher",
     "Unit",
+    "Unshared",
     "clip",
     "describe_command",
 ]
@@ -76,6 +77,18 @@ class Shapes:
         shape = shape_of(argv)
         self._argv, self._shape = argv, shape
         return shape
+
+
+class Unshared(Shapes):
+    """`Shapes` that keep nothing: every `get` splits the argv anew.
+
+    For a decision none of whose rules splits an argv (the policy's index knows which those
+    are), so that it need not make a `Shapes` of its own: holding no state, one serves all.
+    """
+
+    def get(self, argv: tuple[str, ...]) -> ArgvShape:
+        """Return `shape_of(argv)`."""
+        return shape_of(argv)
 
 
 class Matcher(Protocol):
@@ -147,6 +160,10 @@ class CommandMatcher:
 
     def name_matches(self, name: str, *, wrapped: bool = True) -> bool:
         return any(p.name_matches(name, wrapped=wrapped) for p in self.patterns)
+
+    def splits(self, name: str) -> bool:
+        """Return whether matching a command called `name` may split its argv (`Shapes.get`)."""
+        return any(p.needs_shape for p in self.patterns if p.name_matches(name))
 
     def _match(self, action: Action, unit: Unit, shapes: Shapes) -> bool:
         if not isinstance(unit, Command):
@@ -223,41 +240,34 @@ class NamedCommand:
                 return True
         return False
 
-    def _screened(self, action: Action, unit: Command, shapes: Shapes) -> bool:
-        """`match`, deciding cheaply what the lone pattern's shortcuts can."""
-        subcommands = self._subcommands
-        if subcommands is not None:
-            return subcommands.match(shapes.get(unit.argv).lead_text) is not None
-        char = self._char
-        if char is not None:
-            for word in unit.argv:
-                if char in word:
-                    break
-            else:
-                return False
-        return self.match(action, unit, shapes)
-
     def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
         if not isinstance(unit, Command):
             return None
         subcommands = self._subcommands
-        if subcommands is not None:  # `_screened`, inlined: the commonest patterns
+        if subcommands is not None:  # as in `covers`: the commonest patterns
             if subcommands.match(shapes.get(unit.argv).lead_text) is None:
                 return None
         else:
             char = self._char
-            if char is not None:
-                for word in unit.argv:
-                    if char in word:
-                        break
-                else:
-                    return None
+            # One character is in some word exactly when it is in their concatenation.
+            if char is not None and char not in "".join(unit.argv):
+                return None
             if not self.match(action, unit, shapes):
                 return None
         return describe_command(unit)
 
     def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
-        return isinstance(unit, Command) and self._screened(action, unit, shapes)
+        """`match`, deciding cheaply what the lone pattern's shortcuts can."""
+        if not isinstance(unit, Command):
+            return False
+        subcommands = self._subcommands
+        if subcommands is not None:
+            return subcommands.match(shapes.get(unit.argv).lead_text) is not None
+        char = self._char
+        # One character is in some word exactly when it is in their concatenation.
+        if char is not None and char not in "".join(unit.argv):
+            return False
+        return self.match(action, unit, shapes)
 
 
 def describe_command(unit: Command) -> str:
@@ -301,18 +311,19 @@ class HostsMatcher:
     """
 
     key = "hosts"
-    __slots__ = ("_exact", "_rest", "_suffixes", "globs")
+    __slots__ = ("_rest", "_suffixes", "exact", "globs")
 
     def __init__(self, globs: Sequence[str]) -> None:
         self.globs = tuple(g.lower() for g in globs)
-        self._exact = frozenset(g for g in self.globs if not has_magic(g))
+        self.exact = frozenset(g for g in self.globs if not has_magic(g))
+        """The literal hosts: a host in this set is contained, as written."""
         suffixes = [g for g in self.globs if g.startswith("*") and not has_magic(g[1:])]
         self._suffixes = tuple(g[1:] for g in suffixes)
-        rest = [g for g in self.globs if g not in self._exact and g not in suffixes]
+        rest = [g for g in self.globs if g not in self.exact and g not in suffixes]
         self._rest = _any_regex(rest, path=False) if rest else None
 
     def contains(self, host: str) -> bool:
-        exact = self._exact
+        exact = self.exact
         if host in exact:
             return True
         host = host.lower()
@@ -328,8 +339,9 @@ class HostsMatcher:
         return None
 
     def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        exact = self.exact
         for host in unit.hosts:  # noqa: SIM110 - hot path: a loop beats all() + generator
-            if not self.contains(host):
+            if host not in exact and not self.contains(host):  # a listed host, without a call
                 return False
         return True
 
@@ -344,8 +356,10 @@ class HostsOutsideMatcher:
         self.allowed = allowed
 
     def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
+        allowed = self.allowed
+        exact = allowed.exact
         for host in unit.hosts:
-            if not self.allowed.contains(host):
+            if host not in exact and not allowed.contains(host):  # a listed host, without a call
                 return f"connection to unlisted host `{clip(host)}`"
         return None
 
@@ -425,10 +439,12 @@ class ArgsMatcher:
     """`args`: argument fields by dotted path → glob (or ``re:`` regular expression)."""
 
     key = "args"
-    __slots__ = ("fields",)
+    __slots__ = ("_plain", "fields")
 
     def __init__(self, fields: Sequence[tuple[str, re.Pattern[str]]]) -> None:
         self.fields = tuple((name, tuple(name.split(".")), regex) for name, regex in fields)
+        self._plain = tuple((name if "." not in name else None, regex) for name, regex in fields)
+        """Per field: its name when it is a top-level key (else None), and its regex."""
 
     def fire(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> str | None:
         hits: list[str] = []
@@ -440,8 +456,20 @@ class ArgsMatcher:
         return " and ".join(hits)
 
     def covers(self, action: Action, unit: Unit, ctx: SessionContext, shapes: Shapes) -> bool:
+        args = action.args
+        if args.__class__ is dict:  # the usual case: a top-level text field is one search
+            for key, regex in self._plain:
+                if key is None:
+                    break
+                value = args.get(key, _MISSING)
+                if value.__class__ is not str:
+                    break
+                if regex.search(value) is None:
+                    return False
+            else:
+                return True
         for _name, path, regex in self.fields:
-            texts = _texts(_lookup(action.args, path))
+            texts = _texts(_lookup(args, path))
             if not texts:
                 return False
             for text in texts:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from watchkeeper.policy._globs import glob_regex
 
@@ -24,6 +25,7 @@ __all__ = ["PathSet", "PathTest", "resolve_arg"]
 
 _WS = "${workspace}"
 _HOME_ROOTS = r"/home/[^/]+|/Users/[^/]+|/root"
+_HOME_ROOT_STARTS = ["/home/", "/Users/", "/root"]  # how each of `_HOME_ROOTS` starts
 _CACHE_LIMIT = 256
 
 
@@ -51,16 +53,81 @@ def resolve_arg(arg: str, cwd: str | None, home: str) -> str:
 PathTest = Callable[[str], bool]
 """Whether one (absolute, normalised) path is in a pattern set, for a known working dir."""
 
-_Parts = tuple[frozenset[str], tuple[str, ...], re.Pattern[str] | None]
+
+class _Parts(NamedTuple):
+    """What a test checks besides the segment: the rooted patterns, then the others."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+    screen: tuple[str, ...]
+    rooted: re.Pattern[str] | None
+    anywhere: re.Pattern[str] | None
+    needles: tuple[str, ...] | None
 
 
-def _parts(literal: list[tuple[str, bool]], regex: re.Pattern[str] | None) -> _Parts:
-    """Return literal paths as (exact paths, subtree prefixes) beside the regex for the rest."""
-    return (
+def _parts(
+    literal: list[tuple[str, bool]],
+    rooted: list[str],
+    heads: list[str],
+    anywhere: tuple[re.Pattern[str], tuple[str, ...] | None] | None,
+) -> _Parts:
+    """Return the tests of the rooted patterns, beside the regex for the others.
+
+    Literal paths become exact paths and subtree prefixes, the other rooted patterns (regex
+    sources, each starting with one of `heads`) one regex; the screen is the literal starts
+    of them all, one of which every path they can match starts with. `anywhere` is the regex
+    of the patterns matched at any depth and its needles (see `_Side`).
+    """
+    starts = sorted({*heads, *(base for base, _ in literal)})
+    screen: list[str] = []
+    for start in starts:  # `/etc` already screens `/etc/shadow`
+        if not any(start.startswith(kept) for kept in screen):
+            screen.append(start)
+    return _Parts(
         frozenset(base for base, _ in literal),
         tuple(base + "/" for base, tree in literal if tree),
-        regex,
+        tuple(screen),
+        _compile(rooted) if rooted else None,
+        anywhere[0] if anywhere is not None else None,
+        anywhere[1] if anywhere is not None else None,
     )
+
+
+def _needle(glob: str) -> str | None:
+    """Return text that every path matched by `glob` (at any depth) contains, if there is one.
+
+    The longest run without ``*`` or ``?``, less any ``/`` at its ends (a ``/`` next to
+    ``**`` may be left out); None for a glob with a class or alternatives, or without a run.
+    """
+    if "[" in glob or "{" in glob:
+        return None
+    runs = [run.strip("/") for run in re.split(r"[*?]", glob)]
+    return max(runs, key=len) or None
+
+
+def _needles(globs: list[str]) -> tuple[str, ...] | None:
+    """Return needles one of which every path matched by any of `globs` contains, if any.
+
+    A needle holding another is left out: every path that has it has the other.
+    """
+    found = [_needle(glob) for glob in globs]
+    if not found or None in found:
+        return None
+    needles: list[str] = []
+    for needle in sorted({n for n in found if n is not None}, key=len):
+        if not any(kept in needle for kept in needles):
+            needles.append(needle)
+    return tuple(needles)
+
+
+def _glob_head(glob: str) -> str:
+    """Return the literal start of a rooted path glob: every path it matches starts with it.
+
+    The text before the first glob character, less any trailing ``/`` (a trailing ``/**``
+    also matches the directory itself).
+    """
+    end = next((i for i, ch in enumerate(glob) if ch in "*?[{"), len(glob))
+    return glob[:end].rstrip("/")
 
 
 def _literal(glob: str) -> tuple[str, bool] | None:
@@ -114,37 +181,74 @@ class _Segment:
 
 
 def _tester(parts: _Parts, segment: _Segment | None) -> PathTest:
-    """Return one function deciding membership from literal paths, a regex and a segment test.
+    """Return one function deciding membership from the rooted parts, a regex and a segment test.
 
     Built once per pattern set (and working directory) so that deciding a path is one call
     with every part held in closure cells; a part the set lacks costs a truth test at most.
+    A path starting with none of the screen's starts skips the rooted parts: most paths do.
     """
-    exact, prefixes, regex = parts
+    exact, prefixes, screen, rooted, anywhere, needles = parts
     if segment is None:
-        if regex is None:
+        if rooted is None and anywhere is None:
+            if not prefixes:
+                return exact.__contains__
 
             def literal(path: str) -> bool:
-                return path in exact or (bool(prefixes) and path.startswith(prefixes))
+                return path in exact or path.startswith(prefixes)
 
             return literal
 
-        def rooted(path: str) -> bool:
-            if path in exact or (prefixes and path.startswith(prefixes)):
-                return True
-            return regex.match(path) is not None
+        def unnamed(path: str) -> bool:
+            if path.startswith(screen):
+                if path in exact or (prefixes and path.startswith(prefixes)):
+                    return True
+                if rooted is not None and rooted.match(path) is not None:
+                    return True
+            if anywhere is not None:
+                if needles is None:
+                    return anywhere.match(path) is not None
+                for needle in needles:
+                    if needle in path:
+                        return anywhere.match(path) is not None
+            return False
 
-        return rooted
+        return unnamed
     names = segment.exact
     heads = segment.prefixes
     tails = segment.suffixes
     contains = segment.contains
     rest = segment.regex
+    if not screen and anywhere is None:  # no rooted pattern and none matched at any depth
+
+        def named(path: str) -> bool:
+            name = path.rpartition("/")[2]
+            if name in names or (heads and name.startswith(heads)):
+                return True
+            if tails and name.endswith(tails):
+                return True
+            for part in contains:
+                if part in name:
+                    return True
+            return rest is not None and rest.match(name) is not None
+
+        return named
 
     def test(path: str) -> bool:
-        if path in exact or (prefixes and path.startswith(prefixes)):
-            return True
-        if regex is not None and regex.match(path) is not None:
-            return True
+        if path.startswith(screen):
+            if path in exact or (prefixes and path.startswith(prefixes)):
+                return True
+            if rooted is not None and rooted.match(path) is not None:
+                return True
+        if anywhere is not None:
+            if needles is None:
+                if anywhere.match(path) is not None:
+                    return True
+            else:
+                for needle in needles:
+                    if needle in path:
+                        if anywhere.match(path) is not None:
+                            return True
+                        break
         name = path.rpartition("/")[2]
         if name in names or (heads and name.startswith(heads)):
             return True
@@ -166,14 +270,18 @@ class _Side:
     directory, so the test is built per working directory (the `PathSet` keeps them).
     Basename patterns that can never match a ``/`` (no ``**``, no ``[…]`` class) are matched
     against the last path segment alone, which is the same set of paths for a fraction of
-    the regex work.
+    the regex work. Two screens spare most paths the regexes: a path that starts like none
+    of the rooted patterns skips theirs, and one that holds none of the needles of the other
+    patterns (text each of their matches must hold) skips that regex.
     """
 
     __slots__ = (
-        "_fixed",
+        "_anywhere",
         "_has_ws",
+        "_heads",
         "_literal_rooted",
         "_literal_ws",
+        "_rooted",
         "_segment",
         "_ws_sources",
         "empty",
@@ -187,24 +295,26 @@ class _Side:
         basename: list[str],
         anywhere: list[str],
         rooted: list[str],
+        heads: list[str],
         ws: list[str],
         literal_rooted: list[tuple[str, bool]],
         literal_ws: list[tuple[str, bool]],
     ) -> None:
-        fixed = list(rooted)
-        if basename or anywhere:
-            fixed.append("(?:.*/)?(?:" + "|".join(basename + anywhere) + ")")
-        self._fixed = fixed
+        self._rooted = rooted
+        self._heads = heads
+        either = basename + anywhere
+        self._anywhere: tuple[re.Pattern[str], tuple[str, ...] | None] | None = None
+        if either:
+            sources = "|".join(glob_regex(glob, path=True) for glob in either)
+            self._anywhere = (_compile([f"(?:.*/)?(?:{sources})"]), _needles(either))
         self._ws_sources = ws
         self._literal_rooted = literal_rooted
         self._literal_ws = literal_ws
         self._has_ws = bool(ws or literal_ws)
         self._segment = _Segment(segment) if segment else None
-        self.static = _tester(
-            _parts(literal_rooted, _compile(fixed) if fixed else None), self._segment
-        )
+        self.static = _tester(_parts(literal_rooted, rooted, heads, self._anywhere), self._segment)
         """The test of a side with no workspace pattern, or for an unknown working dir."""
-        self.empty = not (fixed or ws or segment or literal_rooted or literal_ws)
+        self.empty = not (rooted or either or ws or segment or literal_rooted or literal_ws)
 
     @property
     def cwd_free(self) -> bool:
@@ -216,11 +326,12 @@ class _Side:
         if not self._has_ws or cwd is None:
             return self.static
         root = posixpath.normpath(cwd)
-        fixed = self._fixed
+        rooted, heads = self._rooted, self._heads
         if self._ws_sources:
-            fixed = [*fixed, re.escape(root) + "(?:" + "|".join(self._ws_sources) + ")"]
+            rooted = [*rooted, re.escape(root) + "(?:" + "|".join(self._ws_sources) + ")"]
+            heads = [*heads, root]
         literal = self._literal_rooted + [(root + base, tree) for base, tree in self._literal_ws]
-        return _tester(_parts(literal, _compile(fixed) if fixed else None), self._segment)
+        return _tester(_parts(literal, rooted, heads, self._anywhere), self._segment)
 
 
 def _compile(alternatives: list[str]) -> re.Pattern[str]:
@@ -243,6 +354,7 @@ class PathSet:
                 "basename": [],
                 "anywhere": [],
                 "rooted": [],
+                "heads": [],
                 "home": [],
                 "ws": [],
             }
@@ -265,24 +377,28 @@ class PathSet:
                 literal[not negative]["rooted"].append(lit)
             elif pattern.startswith("/"):
                 side["rooted"].append(glob_regex(pattern, path=True))
+                side["heads"].append(_glob_head(pattern))
             elif "/" not in pattern and "**" not in pattern and "[" not in pattern:
                 side["segment"].append(pattern)
             elif "/" not in pattern:
-                side["basename"].append(glob_regex(pattern, path=True))
+                side["basename"].append(pattern)
             else:
-                side["anywhere"].append(glob_regex(pattern, path=True))
+                side["anywhere"].append(pattern)
 
         def build(
             parts: dict[str, list[str]], literals: dict[str, list[tuple[str, bool]]]
         ) -> _Side:
             rooted = list(parts["rooted"])
+            heads = list(parts["heads"])
             if parts["home"]:
                 rooted.append(home_alt + "(?:" + "|".join(parts["home"]) + ")")
+                heads += [home.rstrip("/") or "/", *_HOME_ROOT_STARTS]
             return _Side(
                 segment=parts["segment"],
                 basename=parts["basename"],
                 anywhere=parts["anywhere"],
                 rooted=rooted,
+                heads=heads,
                 ws=parts["ws"],
                 literal_rooted=literals["rooted"],
                 literal_ws=literals["ws"],

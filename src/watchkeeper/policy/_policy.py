@@ -10,14 +10,15 @@ from watchkeeper.normalize import Action, Command
 from watchkeeper.policy._combine import Hit, combine, fired
 from watchkeeper.policy._context import SessionContext
 from watchkeeper.policy._index import Candidates, Cover, Group, PathGate, build_candidates
-from watchkeeper.policy._matchers import Shapes, clip
+from watchkeeper.policy._matchers import Shapes, Unshared, clip
 from watchkeeper.policy._rule import WRAPPED_BIT, Rule, effect_mask
 from watchkeeper.policy._units import units_of
-from watchkeeper.policy._verdict import Verdict
+from watchkeeper.policy._verdict import Verdict, build_verdict
 
 __all__ = ["Policy"]
 
 _EMPTY_CONTEXT = SessionContext()
+_UNSHARED = Unshared()
 _INDEX_LIMIT = 4096
 
 
@@ -82,13 +83,24 @@ class Policy:
     def decide(self, action: Action, context: SessionContext = _EMPTY_CONTEXT) -> Verdict:  # noqa: PLR0915 - the one-unit case is inlined: nearly every call takes it
         """Return the verdict on `action`; never raises (an internal error is a deny)."""
         try:
-            shapes = Shapes()
             unit: Command | Action = action
-            if action.commands:
-                units = units_of(action)
-                if len(units) != 1:
-                    return self._decide_many(action, units, context, shapes)
-                unit = units[0]
+            commands = action.commands
+            if commands:
+                only = commands[0]
+                if (  # `units_of`, inlined for its usual case: one command holding every effect
+                    len(commands) == 1
+                    and only.reads is action.reads
+                    and only.writes is action.writes
+                    and only.hosts is action.hosts
+                    and only.code is action.code
+                    and (not only.detached) is (not action.detached)
+                ):
+                    unit = only
+                else:
+                    units = units_of(action)
+                    if len(units) != 1:
+                        return self._decide_many(action, units, context)
+                    unit = units[0]
             # One unit, as nearly every call has: decided here without per-unit bookkeeping.
             if unit.__class__ is Command:
                 name: str | None = unit.name
@@ -110,11 +122,20 @@ class Policy:
             found_candidates = self._index.get((action.tool, name, mask))
             if found_candidates is None:
                 found_candidates = self._candidates(action.tool, name, mask)
-            deny_groups, ask_groups, covers = found_candidates
-            hits: tuple[Hit, ...] = ()
+            deny_groups, ask_groups, covers, shaped = found_candidates
+            shapes = Shapes() if shaped else _UNSHARED
+            # What fired, as `(rule, what, error)`: made `Hit`s only when more than one did.
+            hits: tuple[tuple[Rule, str, bool], ...] = ()
             for gate, members in deny_groups:  # `_fire`, inlined for deny then ask rules
-                if gate is not None and not gate.passes(action, unit):
-                    continue
+                if gate is not None:  # `gate.passes`, inlined
+                    test = (
+                        gate.fixed or gate.testers.get(action.cwd) or gate.paths.tester(action.cwd)
+                    )
+                    for path in unit.reads if gate.reads else unit.writes:
+                        if test(path):
+                            break
+                    else:
+                        continue
                 for rule, fire in members:
                     try:
                         what = fire(action, unit, context, shapes)
@@ -122,12 +143,25 @@ class Policy:
                         hits = (*hits, _failure(rule, exc))
                         continue
                     if what is not None:
-                        hits = (*hits, _hit((rule, what, False)))
+                        hits = (*hits, (rule, what, False))
             if hits:
-                return fired(_errors_first(hits), (), action.errors)
+                if len(hits) == 1 and not hits[0][2]:  # `fired` on the usual lone deny
+                    rule, what, _ = hits[0]
+                    errors = action.errors
+                    if errors.__class__ is not tuple:  # a hand-built action may hold a list
+                        errors = tuple(errors)
+                    return build_verdict(_DENY, rule.ids, rule.denied + what, rule.blocked, errors)
+                return fired(_errors_first(_as_hits(hits)), (), action.errors)
             for gate, members in ask_groups:
-                if gate is not None and not gate.passes(action, unit):
-                    continue
+                if gate is not None:
+                    test = (
+                        gate.fixed or gate.testers.get(action.cwd) or gate.paths.tester(action.cwd)
+                    )
+                    for path in unit.reads if gate.reads else unit.writes:
+                        if test(path):
+                            break
+                    else:
+                        continue
                 for rule, fire in members:
                     try:
                         what = fire(action, unit, context, shapes)
@@ -135,34 +169,40 @@ class Policy:
                         hits = (*hits, _failure(rule, exc))
                         continue
                     if what is not None:
-                        hits = (*hits, _hit((rule, what, False)))
+                        hits = (*hits, (rule, what, False))
             if hits:
-                failed = tuple(hit for hit in hits if hit.error)
+                if len(hits) == 1 and not hits[0][2]:  # `fired` on the usual lone ask
+                    rule, what, _ = hits[0]
+                    errors = action.errors
+                    if errors.__class__ is not tuple:
+                        errors = tuple(errors)
+                    return build_verdict(_ASK, rule.ids, rule.asked + what, rule.approval, errors)
+                asked = _as_hits(hits)
+                failed = tuple([hit for hit in asked if hit.error])
                 if failed:
                     return fired(failed, (), action.errors)
-                return fired((), hits, action.errors)
-            found: Rule | None = None
-            for rule, checks, allowed in covers:  # `_cover`, inlined: most calls end here
+                return fired((), asked, action.errors)
+            for rule, checks, allowed in covers:  # noqa: B007 - `_cover`, inlined; read after `break`
                 try:
                     for check in checks:
                         if not check(action, unit, context, shapes):
                             break
-                    else:
-                        found = rule
+                    else:  # every check held: `rule` covers the unit
+                        break
                 except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
                     return fired((_failure(rule, exc),), (), action.errors)
-                if found is not None:
-                    if not action.errors:
-                        return allowed
-                    return self._allowed(action, (found,))
-            return combine(
-                self.default,
-                denies=(),
-                asks=(),
-                allows=None,
-                uncovered=_describe_unit(unit),
-                action_errors=action.errors,
-            )
+            else:
+                return combine(
+                    self.default,
+                    denies=(),
+                    asks=(),
+                    allows=None,
+                    uncovered=_describe_unit(unit),
+                    action_errors=action.errors,
+                )
+            if not action.errors:
+                return allowed
+            return self._allowed(action, (rule,))
         except Exception as exc:  # noqa: BLE001 - fail closed: any failure is a deny with the error kept
             return Verdict(
                 decision=Decision.DENY,
@@ -179,9 +219,9 @@ class Policy:
         action: Action,
         units: tuple[Command | Action, ...],
         ctx: SessionContext,
-        shapes: Shapes,
     ) -> Verdict:
         """Decide an action of several units: deny/ask from any unit, allow only if all."""
+        shapes = Shapes()
         plan: list[tuple[Command | Action, Candidates]] = []
         for unit in units:
             name = unit.name if isinstance(unit, Command) else None
@@ -191,13 +231,13 @@ class Policy:
                 candidates = self._candidates(action.tool, name, mask)
             plan.append((unit, candidates))
         denies: dict[str, Hit] = {}
-        for unit, (deny_groups, _, _) in plan:
+        for unit, (deny_groups, _, _, _) in plan:
             if deny_groups:
                 for hit in _errors_first(_fire(deny_groups, action, unit, ctx, shapes)):
                     denies.setdefault(hit.rule.id, hit)
         asks: dict[str, Hit] = {}
         if not denies:
-            for unit, (_, ask_groups, _) in plan:
+            for unit, (_, ask_groups, _, _) in plan:
                 if ask_groups:
                     for hit in _fire(ask_groups, action, unit, ctx, shapes):
                         (denies if hit.error else asks).setdefault(hit.rule.id, hit)
@@ -210,7 +250,7 @@ class Policy:
                 action_errors=action.errors,
             )
         covering: list[Rule] = []
-        for unit, (_, _, covers) in plan:
+        for unit, (_, _, covers, _) in plan:
             found, failure = _cover(covers, action, unit, ctx, shapes)
             if failure is not None:
                 return combine(
@@ -249,6 +289,13 @@ class Policy:
 
 
 _hit = partial(tuple.__new__, Hit)  # builds the named tuple without its Python-level `__new__`
+_DENY = Decision.DENY
+_ASK = Decision.ASK
+
+
+def _as_hits(fired: tuple[tuple[Rule, str, bool], ...]) -> tuple[Hit, ...]:
+    """Return `(rule, what, error)` triples as `Hit`s."""
+    return tuple(map(_hit, fired))
 
 
 def _failure(rule: Rule, exc: Exception) -> Hit:

@@ -14,6 +14,7 @@ from watchkeeper.policy._matchers import (
     ToolMatcher,
     Unit,
 )
+from watchkeeper.policy._verdict import APPROVAL, BLOCKED
 
 __all__ = ["EFFECT_BITS", "WRAPPED_BIT", "Rule", "effect_mask"]
 
@@ -44,7 +45,9 @@ class Rule:
     have for this rule to fire at all; `handles_mask` is `handles` as bits. `origin` is
     ``file:line`` of the rule. `ids` (``(id,)``), `label` (how the agent is told about the
     rule: its id and description, never its pattern) and `matched` (how an explanation starts
-    saying what the rule matched) are derived once, for building verdicts.
+    saying what the rule matched) are derived once, for building verdicts, as are the starts
+    of the explanation of a deny or ask this rule alone decided (`denied`, `asked`) and the
+    whole agent message of one (`blocked`, `approval`).
     """
 
     id: str
@@ -62,6 +65,10 @@ class Rule:
     ids: tuple[str, ...] = field(init=False, repr=False)
     label: str = field(init=False, repr=False)
     matched: str = field(init=False, repr=False)
+    denied: str = field(init=False, repr=False)
+    asked: str = field(init=False, repr=False)
+    blocked: str = field(init=False, repr=False)
+    approval: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ids", (self.id,))
@@ -69,7 +76,12 @@ class Rule:
             f"rule `{self.id}` ({self.description})" if self.description else f"rule `{self.id}`"
         )
         object.__setattr__(self, "label", label)
-        object.__setattr__(self, "matched", f"rule `{self.id}` matched ")
+        matched = f"rule `{self.id}` matched "
+        object.__setattr__(self, "matched", matched)
+        object.__setattr__(self, "denied", "denied: " + matched)
+        object.__setattr__(self, "asked", "needs approval: " + matched)
+        object.__setattr__(self, "blocked", BLOCKED + label + ".")
+        object.__setattr__(self, "approval", APPROVAL + label + ".")
 
     def applies_to(self, tool: str, command_name: str | None, *, wrapped: bool = True) -> bool:
         """Return whether the rule could match a unit of `tool` (and of `command_name`)."""

@@ -31,7 +31,7 @@ def units_of(action: Action) -> tuple[Command | Action, ...]:
             and (only.writes is action.writes or only.writes == action.writes)
             and (only.hosts is action.hosts or only.hosts == action.hosts)
             and (only.code is action.code or only.code == action.code)
-            and bool(only.detached) is bool(action.detached)
+            and (not only.detached) is (not action.detached)
         ):
             return commands
     rest_reads = _leftover(action.reads, commands, _READS)

@@ -8,7 +8,12 @@ from typing import Any, cast
 
 from watchkeeper.events import Decision
 
-__all__ = ["Verdict", "build_verdict"]
+__all__ = ["APPROVAL", "BLOCKED", "Verdict", "build_verdict"]
+
+BLOCKED = "watchkeeper blocked this tool call: "
+"""How the agent's message on a deny starts."""
+APPROVAL = "this tool call needs a person's approval: "
+"""How the agent's message on an ask starts."""
 
 
 @dataclass(frozen=True, slots=True)
