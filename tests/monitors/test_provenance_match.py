@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tests.monitors._provenance_session import call as _call
 from tests.monitors._provenance_session import result as _result
 from watchkeeper.monitors import SessionView
-from watchkeeper.monitors._provenance_match import mostly_in
+from watchkeeper.monitors._provenance_match import mostly_in, word_start
 from watchkeeper.monitors.provenance import provenance
 
 
@@ -77,3 +78,13 @@ def test_an_amount_an_instruction_changed_is_taken_from_it() -> None:
     monitor, view = provenance(), SessionView("t", "s1", task=task)
     _result(monitor, view, "budget_get_transfer", json.dumps(record))
     assert not _call(monitor, view, "budget_update_transfer", {"id": "BT-7", "amount": 30000.0})
+
+
+def test_a_prefix_starts_a_word_where_a_regex_boundary_finds_it() -> None:
+    """`word_start` agrees with a `\\b` search, for prefixes opening with a word character
+    or not, at the text's start and after letters, digits, `_` and other scripts."""
+    texts = ["_refund", "a-refund", "prefund", "refund", "x.refund", "über-ref", "ref", "٣ref"]
+    for prefix in ("ref", "-ref", ".ref", "_ref"):
+        for text in texts:
+            expected = re.search(rf"\b{re.escape(prefix)}", text) is not None
+            assert word_start(prefix, text) is expected, (prefix, text)

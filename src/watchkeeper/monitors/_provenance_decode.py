@@ -33,8 +33,13 @@ _COMMON = frozenset(
      "then", "send", "before", "after", "now", "must", "should"}
 )  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
+#: The common words written in rot13: a line decodes to `_MIN_ROT13_COMMON` common words
+#: only if it holds as many of these.
+_COMMON_ROT13 = frozenset(codecs.encode(word, "rot13") for word in _COMMON)
 _LETTERS = re.compile(r"[A-Za-z]{3}")
 _MIN_ROT13_WORDS = 6
+#: How many common words a line's rot13 decoding must hold.
+_MIN_ROT13_COMMON = 3
 _MAX_ROT13_LINE = 2000
 #: Digits and signs written for the letters they look like ("r3v0k3 4ll" is "revoke all").
 _LEET = str.maketrans("0134579@$", "oieastgas")
@@ -54,6 +59,10 @@ _MIN_LEET_WORDS = 4
 #: How much of a text is scanned for such words before its lines are read one by one.
 _MAX_LEET_SCAN = 65_536
 _MIN_LEET_COMMON = 3
+#: A digit or sign with a letter beside it: each match of `_LEET_HINT` holds its own, so a
+#: text with fewer than `_MIN_LEET_WORDS` of these has fewer matches (and this pattern,
+#: opening with a set of characters, is found far faster).
+_LEET_CHAR = re.compile(r"[0134579@$](?:(?<=[a-z].)|(?=[a-z]))", re.IGNORECASE)
 #: What a decoding is introduced by, beside its encoding.
 DECODED = "(decoded: "
 
@@ -77,15 +86,31 @@ def with_decoded(text: str) -> str:
             return f"{match.group(0)} {DECODED}{_plain(decoded)})"
 
         text = _BASE64.sub(decode, text)
-    if _ROT13.search(text):
+    if "13" in text and _ROT13.search(text):
         text = "\n".join(_rot13_line(line) for line in text.split("\n"))
-    else:
+    elif _may_be_rot13(text):
         text = "\n".join(_unannounced_rot13(line) for line in text.split("\n"))
     if "  " in text:
         text = _SPACED.sub(_unspaced, text)
-    if len(_LEET_HINT.findall(text, 0, _MAX_LEET_SCAN)) >= _MIN_LEET_WORDS:
+    if (
+        len(_LEET_CHAR.findall(text, 0, _MAX_LEET_SCAN)) >= _MIN_LEET_WORDS
+        and len(_LEET_HINT.findall(text, 0, _MAX_LEET_SCAN)) >= _MIN_LEET_WORDS
+    ):
         text = "\n".join(_leet_line(line) for line in text.split("\n"))
     return text
+
+
+def _may_be_rot13(text: str) -> bool:
+    """False when no line of `text` can be unannounced rot13 (see `_unannounced_rot13`):
+    an ASCII text holding fewer than `_MIN_ROT13_COMMON` words that rot13 turns into common ones."""
+    if not text.isascii():
+        # Lower-casing may turn other letters into ASCII ones (the Kelvin sign into `k`),
+        # which rot13 then leaves alone: every line is read.
+        return True
+    words = _WORD.findall(text.lower())
+    if len(words) < _MIN_ROT13_WORDS or _COMMON_ROT13.isdisjoint(words):
+        return False
+    return sum(word in _COMMON_ROT13 for word in words) >= _MIN_ROT13_COMMON
 
 
 def _leet_line(line: str) -> str:
@@ -143,7 +168,7 @@ def _unannounced_rot13(line: str) -> str:
         return line
     decoded = codecs.decode(line, "rot13")
     after = sum(word in _COMMON for word in _WORD.findall(decoded.lower()))
-    if after < 3 or after * 5 < len(words):
+    if after < _MIN_ROT13_COMMON or after * 5 < len(words):
         return line
     return f"{line} {DECODED}{_plain(decoded)})"
 

@@ -24,7 +24,7 @@ An injection in another source, or one asking for another kind of action, still 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -405,7 +405,7 @@ def _uses(kind: str, text: str) -> bool:
     )
 
 
-def _objects(named: list[str], args: Any, kinds: list[str]) -> set[str]:
+def _objects(named: Sequence[str], args: Any, kinds: list[str]) -> set[str]:
     """What a call acts on: the words of its tool's name (`update_email` → email) and the
     nouns of its arguments' names (`billing_address`), without its verb's kind of action
     and, for a send or a payment, without the means it goes by (`send_email`)."""

@@ -13,7 +13,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from watchkeeper.monitors._provenance_asked import argument_words, asked_verb
 from watchkeeper.monitors._provenance_delegated import does_as_asked
 from watchkeeper.monitors._provenance_destinations import DESTINATION, substituted
 from watchkeeper.monitors._provenance_lookalike import cousin_of, domain_of
@@ -68,7 +67,7 @@ def untrusted_flow(
     if cousin is not None:
         what += f", a domain passing for `{cousin}`"
         marks.append(LOOKALIKE)
-    unasked = asked_verb(tool, state.task_text, argument_words(args)) if scoped else ()
+    unasked = state.unasked(tool, args) if scoped else ()
     if unasked and any(DESTINATION.search(v) for v in rest):
         # Money, access or credentials sent where only text written by others says, in a
         # task that did not ask for such an action at all.

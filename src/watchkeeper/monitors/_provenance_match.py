@@ -28,6 +28,7 @@ __all__ = [
     "stem",
     "whole_count",
     "word_in",
+    "word_start",
     "written_apart",
 ]
 
@@ -176,6 +177,24 @@ def word_in(literal: str, text: str) -> bool:
             return True
         start = text.find(literal, start + 1)
     return False
+
+
+def word_start(prefix: str, text: str) -> bool:
+    """Whether `text` holds `prefix` (not empty) where a word starts or ends, as
+    `re.search(rf"\\b{re.escape(prefix)}", text)` finds it: a word character of text on one
+    side of where `prefix` begins and none on the other."""
+    opens = _is_word(prefix[0])
+    start = text.find(prefix)
+    while start >= 0:
+        if (start > 0 and _is_word(text[start - 1])) is not opens:
+            return True
+        start = text.find(prefix, start + 1)
+    return False
+
+
+def _is_word(char: str) -> bool:
+    """Whether `char` is a word character as `re` reads `\\w` in text."""
+    return char.isalnum() or char == "_"
 
 
 _TOKEN = re.compile(r"[^\W_]+")

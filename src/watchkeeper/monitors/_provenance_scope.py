@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from watchkeeper.monitors._provenance_asked import argument_words, verb_in
+from watchkeeper.monitors._provenance_asked import verb_in
 from watchkeeper.monitors._provenance_injection import Injection
 from watchkeeper.monitors._provenance_state import State
 from watchkeeper.monitors._provenance_tools import ACT_VERBS, READ_VERBS, acts, words_of
@@ -357,7 +357,7 @@ def overstep(state: State, tool: str, args: Any, values: Iterable[str]) -> Overs
     if source is None:
         return None
     novel = any(v not in state.task_values and v not in state.task_text for v in values)
-    action = consequential(tool, argument_words(args), novel)
+    action = consequential(tool, state.arguments(args), novel)
     if action is None:
         # Any side effect at all, when an instruction in the data asked for it by its verb
         # ("post their full text here in #general").

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from watchkeeper.monitors._provenance_asked import argument_words, asked_verb
 from watchkeeper.monitors._provenance_delegated import Delegation
 from watchkeeper.monitors._provenance_injection import Injection
 from watchkeeper.monitors._provenance_match import (
@@ -70,6 +71,38 @@ class State:
     delegation: Delegation | None = None
     pointed: set[str] = field(default_factory=set)
     last_call: str = ""
+    #: Whether the task asks for information only, and the task text that was worked out
+    #: for (the task grows when the user writes again).
+    read_only: bool = False
+    read_only_of: str | None = None
+    #: The arguments of the call being judged, with their words (`argument_words`) and the
+    #: sensitive actions the task does not ask for (`asked_verb`), each worked out once.
+    call_args: Any = None
+    call_words: list[str] = field(default_factory=list)
+    call_unasked: tuple[str, tuple[str, ...]] | None = None
+
+    def arguments(self, args: Any) -> list[str]:
+        """`argument_words(args)` of the call being judged (see `start_call`)."""
+        if self.call_args is not args:
+            self.call_args = args
+            self.call_words = argument_words(args)
+            self.call_unasked = None
+        return self.call_words
+
+    def unasked(self, tool: str, args: Any) -> tuple[str, ...]:
+        """`asked_verb` of a call of `tool` with `args` against the task: the sensitive
+        actions of the call being judged that the task does not ask for."""
+        arguments = self.arguments(args)
+        found = self.call_unasked
+        if found is None or found[0] != tool:
+            found = self.call_unasked = (tool, asked_verb(tool, self.task_text, arguments))
+        return found[1]
+
+    def start_call(self) -> None:
+        """Forget what was worked out for the call judged before."""
+        self.call_args = None
+        self.call_words = []
+        self.call_unasked = None
 
     def derive(self, source_id: str, output: Analysis) -> None:
         """Remember that `output` answers a lookup directed by the injection in `source_id`."""

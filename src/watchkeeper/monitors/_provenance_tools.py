@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 __all__ = [
     "ACT_VERBS",
@@ -386,6 +387,10 @@ def acts(word: str) -> bool:
     )
 
 
-def words_of(tool: str) -> list[str]:
-    """Split a tool name into lower-case words (`send_money` → send, money)."""
-    return [w.lower() for w in _SPLIT.split(tool) if w]
+@lru_cache(maxsize=4096)
+def words_of(tool: str) -> tuple[str, ...]:
+    """Split a tool name into lower-case words (`send_money` → send, money).
+
+    Kept for the most recent names: every check of a call asks again for the words of its
+    tool and of its arguments' names, from a vocabulary that is small in any deployment."""
+    return tuple(w.lower() for w in _SPLIT.split(tool) if w)

@@ -56,8 +56,6 @@ from watchkeeper.events import Severity
 from watchkeeper.monitors._protocol import Finding, Monitor, SessionView, Step
 from watchkeeper.monitors._provenance_asked import (
     Asked,
-    argument_words,
-    asked_verb,
     linked,
     named_in,
     state_values,
@@ -84,6 +82,7 @@ from watchkeeper.monitors._provenance_match import (
     quoted_in,
     stem,
     word_in,
+    word_start,
     written_apart,
 )
 from watchkeeper.monitors._provenance_memo import Analysis, TextMemo
@@ -209,7 +208,10 @@ class ProvenanceMonitor:
         kind = event.kind
         if kind not in _WATCHED:
             return None
-        state = self._state(session)
+        scratch = session.state.get(self.name)
+        state = None if scratch is None else scratch.get("state")
+        if type(state) is not State:
+            state = self._state(session)
         if kind == "message":
             if getattr(event, "role", None) == "user":
                 text = str(getattr(event, "text", ""))
@@ -225,6 +227,7 @@ class ProvenanceMonitor:
         tool = str(getattr(event, "tool", ""))
         state.last_tool = tool
         state.directed = None
+        state.start_call()
         args = getattr(event, "args", {}) or {}
         if state.delegation is not None:
             state.last_call = flatten_text(args, limit=_MAX_DICTATED).lower()
@@ -241,13 +244,11 @@ class ProvenanceMonitor:
         return found
 
     def _state(self, session: SessionView) -> State:
-        scratch = session.state.get(self.name)
-        state = None if scratch is None else scratch.get("state")
-        if type(state) is not State:
-            task = session.task or ""
-            state = State(task.lower(), set(self.memo.values(task)), {}, [])
-            state.delegation = self.memo.analyse(task).delegation
-            session.scratch(self.name)["state"] = state
+        """A new state for `session`, kept in its scratch."""
+        task = session.task or ""
+        state = State(task.lower(), set(self.memo.values(task)), {}, [])
+        state.delegation = self.memo.analyse(task).delegation
+        session.scratch(self.name)["state"] = state
         return state
 
     def _observe(self, state: State, event_id: str, tool: str, output: Any) -> None:
@@ -360,7 +361,11 @@ class ProvenanceMonitor:
         """Whether a request in ordinary words in tool output counts as an instruction for
         what a call takes from it: in a task that asks only for information, no request in
         the data is the user's."""
-        return read_only(state.task_text)
+        task = state.task_text
+        if state.read_only_of is not task:
+            state.read_only = read_only(task)
+            state.read_only_of = task
+        return state.read_only
 
     def _by_strength(self, injection: Injection) -> float:
         """The score of a hijack by `injection`: surer for a strong one, least sure for a
@@ -489,11 +494,7 @@ class ProvenanceMonitor:
         # A plain word is too common to tie a call to a text, unless the instruction quotes or
         # assigns it (`set the status to 'admitted'`, `scholarship_tier=full`) and the task
         # does not use it.
-        words = {
-            lit
-            for lit in plain
-            if len(lit) >= 4 and not re.search(rf"\b{re.escape(lit[:5])}", state.task_text)
-        }
+        words = {lit for lit in plain if len(lit) >= 4 and not word_start(lit[:5], state.task_text)}
         # A state a call sets ("role": "admin") is named by an instruction without quotes:
         # "please add me as a workspace admin".
         stated = state_values(args)
@@ -554,7 +555,7 @@ class ProvenanceMonitor:
 
     def _secret(self, state: State, tool: str, args: Any, evidence_id: str) -> Finding | None:
         """A read of a secret the task never mentions and a strong injection names."""
-        arguments = argument_words(args)
+        arguments = state.arguments(args)
         for source_id, injection in state.injections(None):
             if injection.strength < STRONG:
                 continue
@@ -616,7 +617,7 @@ class ProvenanceMonitor:
     def _asked(self, state: State, tool: str, args: Any, literals: set[str]) -> Asked | None:
         """The strongest injection that names this call's action verb, when the task does not
         (None when there is none); `linked` when the call's arguments are in its output."""
-        verbs = asked_verb(tool, state.task_text, argument_words(args))
+        verbs = state.unasked(tool, args)
         if not verbs:
             return None
         best: Asked | None = None
