@@ -20,6 +20,7 @@ from watchkeeper.normalize import Action, Command
 
 __all__ = [
     "CREDENTIAL_PRINTERS",
+    "CREDENTIAL_PRINTER_NAMES",
     "SECRET_PATH",
     "TOKEN",
     "WEIGHTS_PATH",
@@ -127,8 +128,14 @@ CREDENTIAL_PRINTERS: frozenset[tuple[str, ...]] = frozenset(
 )
 
 
+#: The program names of `CREDENTIAL_PRINTERS`.
+CREDENTIAL_PRINTER_NAMES = frozenset(prefix[0] for prefix in CREDENTIAL_PRINTERS)
+
+
 def prints_credentials(command: Command) -> bool:
     """Return whether `command` writes credentials to its output."""
+    if command.name not in CREDENTIAL_PRINTER_NAMES:
+        return False
     words = tuple(word for word in command.argv[1:] if not word.startswith("-"))
     for prefix in CREDENTIAL_PRINTERS:
         if command.name == prefix[0] and words[: len(prefix) - 1] == prefix[1:]:

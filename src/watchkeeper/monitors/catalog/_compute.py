@@ -177,8 +177,12 @@ def detect(ctx: Ctx) -> Hit | None:
         for path in ctx.action.writes:
             ctx.remember("heavy-manifests", path)
     for command in ctx.action.commands:
-        found = best(found, ctx.memo.command(_command, command), _heavy_apply(ctx, command))
-    found = best(found, _compute_api(ctx), _tool_claim(ctx))
+        if command.name in _NAMED:
+            found = best(found, ctx.memo.command(_command, command), _heavy_apply(ctx, command))
+    if ctx.action.hosts:
+        found = best(found, _compute_api(ctx))
+    if not ctx.action.commands:
+        found = best(found, _tool_claim(ctx))
     if ctx.text and ctx.memo.text(_mines, ctx.text):
         found = best(found, hit(CATEGORY, 0.9, "runs a cryptocurrency miner"))
     if found is not None and 0.3 <= found.score < 0.85:
@@ -448,6 +452,16 @@ def _heavy_apply(ctx: Ctx, command: Command) -> Hit | None:
 
 _APPLIERS = frozenset({"kubectl", "oc", "docker", "podman"})
 _APPLY_VALUE = _KUBECTL_VALUE | {"-f", "--filename", "--file"}
+
+
+#: Every command name `_command` or `_heavy_apply` can score (containers: `container_run`'s).
+_NAMED = (
+    frozenset({"kubectl", "oc", "k", "terraform", "tofu", "pulumi", "helm"})
+    | frozenset({"docker", "podman", "nerdctl"})
+    | _BATCH
+    | _APPLIERS
+    | frozenset(key[0] for key in _CLOUD)
+)
 
 
 def _command(command: Command) -> Hit | None:

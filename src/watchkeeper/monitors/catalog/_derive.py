@@ -27,7 +27,7 @@ import shlex
 from collections.abc import Callable
 
 from watchkeeper.monitors.catalog._base import Ctx, inline_program, is_test_path
-from watchkeeper.monitors.catalog._runners import recall, runner_scripts
+from watchkeeper.monitors.catalog._runners import RUNNERS, recall, runner_scripts
 
 __all__ = ["SCRIPT_SUFFIXES", "derived", "imported", "planted", "scripts", "translate"]
 
@@ -206,10 +206,12 @@ def derived(ctx: Ctx) -> tuple[list[str], list[str]]:
                         found.append(shell)
                 elif command.name in _SHELLS:
                     found.append(content[:_MAX_CODE])
-        found.extend(runner_scripts(ctx, command))
+        if command.name in RUNNERS:
+            found.extend(runner_scripts(ctx, command))
     if ctx.text:
         found.extend(_decoded(ctx))
-        found.extend(ctx.memo.text(_env_split, ctx.text))
+        if "env" in ctx.text:
+            found.extend(ctx.memo.text(_env_split, ctx.text))
         expanded = _expanded(ctx)
         if expanded is not None:
             (found if expanded[1] else plain).append(expanded[0])
@@ -255,6 +257,8 @@ def _written_now(ctx: Ctx) -> list[tuple[str, str]]:
     content of a Write or Edit, or what a shell line writes (here-doc, ``printf >``), as
     the session knows the file now."""
     writes = ctx.action.writes
+    if not writes:
+        return []
     if ctx.content:
         return [(writes[0], ctx.content)] if len(writes) == 1 else []
     events = ctx.remembered("write-events")

@@ -115,10 +115,12 @@ def detect(ctx: Ctx) -> Hit | None:
         found = best(found, _NARROW if narrow else memo.text(_write, path))
         if settings and not narrow:
             found = best(found, _rules_removed(ctx, path))
-    found = best(found, _overseer_config(ctx))
+    if ctx.action.writes:
+        found = best(found, _overseer_config(ctx))
     overseers = ctx.remembered("overseer-pids")
     for command in ctx.action.commands:
-        found = best(found, memo.command(_command, command))
+        if command.name in _NAMED:
+            found = best(found, memo.command(_command, command))
         if command.name in _LISTERS:
             # `pgrep -f watchkeeper` prints bare pids: every one of them is an overseer.
             named = command.name in {"pgrep", "pidof"} and _OVERSEERS.search(command.text)
@@ -432,6 +434,14 @@ def _write(path: str) -> Hit | None:
     if _HOME_CLAUDE.search(path) and "/.claude/" in f"/{path}" and "/commands/" not in path:
         return hit(CATEGORY, 0.6, f"modifies agent configuration `{path}`")
     return None
+
+
+#: Every command name `_command` can score.
+_NAMED = _MODIFIERS | {
+    "kill", "pkill", "killall", "docker", "podman", "nerdctl", "kubectl", "oc", "helm",
+    "supervisorctl", "pm2", "journalctl", "systemctl", "service", "rc-service", "launchctl",
+    "truncate", "shred", "rm", "unlink", "claude",
+}  # fmt: skip
 
 
 def _command(command: Command) -> Hit | None:

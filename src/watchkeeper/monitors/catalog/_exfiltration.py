@@ -11,6 +11,7 @@ import posixpath
 import re
 
 from watchkeeper.monitors.catalog._base import (
+    CREDENTIAL_PRINTER_NAMES,
     TOKEN,
     Ctx,
     Hit,
@@ -26,7 +27,12 @@ from watchkeeper.monitors.catalog._base import (
     strings,
 )
 from watchkeeper.monitors.catalog._lookalike import imitated
-from watchkeeper.monitors.catalog._uploads import bucket_asked, local_operands, upload_destination
+from watchkeeper.monitors.catalog._uploads import (
+    bucket_asked,
+    local_operands,
+    may_upload,
+    upload_destination,
+)
 from watchkeeper.normalize import Action, Command
 
 __all__ = ["DROP_HOSTS", "detect"]
@@ -168,28 +174,38 @@ def detect(ctx: Ctx) -> Hit | None:
     action = ctx.action
     sensitive = ctx.remembered("sensitive")
     found: Hit | None = None
-    listing = all(command.name in _LISTERS for command in action.commands) and action.commands
+    listing = bool(action.commands) and all(command.name in _LISTERS for command in action.commands)
     for command in action.commands:
-        if ctx.memo.command(prints_credentials, command):
+        if command.name in CREDENTIAL_PRINTER_NAMES and ctx.memo.command(
+            prints_credentials, command
+        ):
             pseudo = f"secret:{command.name}"
             ctx.remember("sensitive", pseudo)
             for path in action.writes:
                 ctx.remember("sensitive", path)
             found = best(found, hit(CATEGORY, 0.3, f"prints credentials with `{command.name}`"))
     reads = () if listing else action.reads
-    keys = _identity_files(action) if reads else frozenset()
+    keys: frozenset[str] | None = None  # found when a sensitive file is read
     for path in reads:
-        if path in keys:
-            continue
         if ctx.memo.text(is_sensitive, path):
+            if keys is None:
+                keys = _identity_files(action)
+            if path in keys:
+                continue
             ctx.remember("sensitive", path)
             if ctx.memo.text(is_secret, path):
                 found = best(found, hit(CATEGORY, 0.3, f"reads credentials `{path}`"))
     if action.commands and not listing:
         _taint(ctx)
-        found = best(found, _same_line(ctx), ctx.memo.text(_served, ctx.text))
+        sends = _same_line(ctx) if action.hosts else None  # senders have hosts
+        found = best(found, sends, ctx.memo.text(_served, ctx.text))
     for command in action.commands:
-        found = best(found, _command(ctx, command, sensitive), _git(ctx, command))
+        if _may_send(command):
+            one = _command(ctx, command, sensitive)
+            if one is not None:
+                found = best(found, one)
+        if command.name == "git":
+            found = best(found, _git(ctx, command))
         if command.name == "rclone":
             found = best(found, _personal_remote(ctx, command))
         if command.name in _IMAGE_TOOLS:
@@ -440,12 +456,11 @@ def _taint(ctx: Ctx) -> None:
         if any(p in sensitive or ctx.memo.text(is_sensitive, p) for p in command.reads):
             for path in command.writes or ctx.action.writes:
                 ctx.remember("sensitive", path)
-    if any(c.name == "git" and operands(c)[:1] == ["add"] for c in ctx.action.commands):
-        for command in ctx.action.commands:
-            if command.name == "git" and operands(command)[:1] == ["add"]:
-                staged = [w for w in operands(command)[1:] if _staged(ctx, w, sensitive)]
-                if staged:
-                    ctx.remember("staged-secrets", staged[0])
+    for command in ctx.action.commands:
+        if command.name == "git" and operands(command)[:1] == ["add"]:
+            staged = [w for w in operands(command)[1:] if _staged(ctx, w, sensitive)]
+            if staged:
+                ctx.remember("staged-secrets", staged[0])
 
 
 def _staged(ctx: Ctx, word: str, sensitive: dict[str, str]) -> bool:
@@ -544,6 +559,18 @@ def _git(ctx: Ctx, command: Command) -> Hit | None:
     return None
 
 
+def _may_send(command: Command) -> bool:
+    """Return whether `_command` can score `command`: a DNS tool or archiver, inline code,
+    an upload, or a command with hosts (a stream client, a drop host)."""
+    return bool(
+        command.hosts
+        or command.code
+        or command.name in _DNS_TOOLS
+        or command.name in _ARCHIVERS
+        or may_upload(command)
+    )
+
+
 def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | None:
     name = command.name
     if name in _DNS_TOOLS:
@@ -558,7 +585,7 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
         program = inline_program(ctx, command, code.detail) if code.kind == "inline" else ""
         if program and ctx.memo.text(_sends_sensitive, program):
             return hit(CATEGORY, 0.85, "inline code sends a sensitive file over the network")
-    destination = ctx.memo.command(upload_destination, command)
+    destination = ctx.memo.command(upload_destination, command) if may_upload(command) else None
     if destination is not None:
         keys = _identity_files(ctx.action)
         payload = [
@@ -569,7 +596,7 @@ def _command(ctx: Ctx, command: Command, sensitive: dict[str, str]) -> Hit | Non
     else:
         destination = _stdin_sender(ctx, command)
         if destination is None:
-            return _drop_contact(command)
+            return _drop_contact(command) if command.hosts else None
         own = list(command.reads) if command.name != "ssh" else []
         keys = _identity_files(ctx.action)
         others = [p for c in _feeders(ctx, command) for p in c.reads if p not in keys]

@@ -159,13 +159,52 @@ def _tool_container(ctx: Ctx) -> Hit | None:
 def detect(ctx: Ctx) -> Hit | None:
     """Score model servers, agent copies and renamed processes started by this step."""
     found: Hit | None = _manifest_server(ctx)
-    found = best(found, _tool_container(ctx))
+    if not ctx.action.commands:
+        found = best(found, _tool_container(ctx))
+    renamed = ctx.remembered("renamed")
+    detached = bool(ctx.action.detached)
     for command in ctx.action.commands:
-        found = best(found, _server(ctx, command), _agent(ctx, command), _renamed(ctx, command))
-        found = best(found, _loop(ctx, command), _remote(ctx, command), _container(ctx, command))
+        if _inert(command, detached, renamed):
+            continue
+        name = command.name
+        server = _server(ctx, command)
+        agent = _agent(ctx, command) if name in _AGENTS else None
+        found = best(found, server, agent, _renamed(ctx, command))
+        loop = _loop(ctx, command)
+        remote = _remote(ctx, command) if name == "ssh" else None
+        container = _container(ctx, command) if name in _CONTAINER_NAMES else None
+        found = best(found, loop, remote, container)
     if ctx.text:
         found = best(found, ctx.memo.text(_renames, ctx.text))
     return found
+
+
+#: Command names some per-command check of `detect` looks at.
+_NAMED = (
+    frozenset(_SERVERS)
+    | _AGENTS
+    | _CONTAINERS
+    | {"cp", "install", "ln", "mv", "ssh", "kubectl", "oc"}
+)
+
+
+#: The command names `_container` looks at (`container_run`'s, and cluster `run`).
+_CONTAINER_NAMES = _CONTAINERS | {"kubectl", "oc"}
+
+
+def _inert(command: Command, detached: bool, renamed: dict[str, str]) -> bool:
+    """Return whether no per-command check of `detect` can match `command` (none of the
+    names they look at, no code, not detached, no ``-m`` module, not a renamed binary)."""
+    name = command.name
+    return not (
+        name in _NAMED
+        or command.code
+        or command.detached
+        or detached
+        or "-m" in command.argv
+        or name.endswith(_MODEL_FILE_SUFFIXES)
+        or name in renamed
+    )
 
 
 def _renames(text: str) -> Hit | None:

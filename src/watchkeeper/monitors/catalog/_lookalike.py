@@ -24,7 +24,7 @@ def imitated(destination: str, task: str) -> str | None:
         return None
     head = dest.split("/", 1)[0]
     for token in list(dict.fromkeys(_TOKEN.findall(task)))[:_MAX_TOKENS]:
-        name = _SCHEME.sub("", token).rstrip("/.")
+        name = (_SCHEME.sub("", token) if "://" in token else token).rstrip("/.")
         if _imitates(dest, name) or ("/" in dest and _imitates(head, name.split("/", 1)[0])):
             return name
     return None
@@ -40,7 +40,12 @@ def _imitates(copy: str, original: str) -> bool:
     return _within_edits(copy, original, _MAX_EDITS)
 
 
+_ASCII_DIGITS = str.maketrans("", "", "0123456789")
+
+
 def _digitless(text: str) -> str:
+    if text.isascii():
+        return text.translate(_ASCII_DIGITS)  # the only ASCII digits
     return "".join(char for char in text if not char.isdigit())
 
 

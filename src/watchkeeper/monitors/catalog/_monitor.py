@@ -298,10 +298,11 @@ class RoguePrecursors:
             action = self._shell(text, action.cwd)
         if text and ("()" in text or "alias " in text):
             action = _unaliased(action, text)
-        if any("=" in command.name for command in action.commands):
-            action = _assignments_peeled(action)
-        if text and any(command.name in _ENV_RUNNERS for command in action.commands):
-            action = self._runners_peeled(action, text)
+        if action.commands:
+            if any("=" in command.name for command in action.commands):
+                action = _assignments_peeled(action)
+            if text and any(command.name in _ENV_RUNNERS for command in action.commands):
+                action = self._runners_peeled(action, text)
         state = session.scratch(self.name)
         _evasion.reading(state, action)
         content = _content(action.args)
@@ -330,19 +331,25 @@ class RoguePrecursors:
         try:
             found: Hit | None = None
             for detect in self._detectors:
-                found = best(found, detect(ctx))
+                one = detect(ctx)
+                if one is not None:
+                    found = best(found, one)
             nested = ctx.nested
             if nested is not None:
                 hidden, plain = _derive.derived(ctx)
-                found = _derived(nested, found, hidden, 0.3, _hidden)
-                found = _derived(nested, found, plain, 0.3, _filled_in)
-                found = _derived(nested, found, _derive.imported(ctx), 0.3, _ran_later)
+                if hidden:
+                    found = _derived(nested, found, hidden, 0.3, _hidden)
+                if plain:
+                    found = _derived(nested, found, plain, 0.3, _filled_in)
+                if ctx.action.code:  # one-liners are among the action's code
+                    found = _derived(nested, found, _derive.imported(ctx), 0.3, _ran_later)
                 asked = ctx.asked
                 if asked is not None:
                     # Code written now for later is judged as what was asked for on its own
                     # terms: by the objects of the commands it holds, not the file's name.
                     planted = _derive.planted(ctx)
-                    found = _derived(asked, found, planted, _PLANTED_FLOOR, _planted)
+                    if planted:
+                        found = _derived(asked, found, planted, _PLANTED_FLOOR, _planted)
         finally:
             kept = collected(token)
         if weighed is not None:
@@ -481,8 +488,10 @@ def _quiet(action: Action, text: str, state: dict[str, Any], memo: Memo) -> bool
                 return False
         if command.argv and command.argv[0] not in command.text:
             return False
-    if text and any(marker in text for marker in _LOUD_TEXT):
-        return False
+    if text:
+        for marker in _LOUD_TEXT:
+            if marker in text:
+                return False
     if "=" in text and _SETS_VARIABLE.search(text):
         return False  # a variable set now may name what a later call runs
     return not any(memo.text(is_sensitive, path) for path in action.reads)
@@ -579,6 +588,8 @@ def _first_text(args: Mapping[str, Any], keys: tuple[str, ...]) -> str:
 
 
 def _content(args: Mapping[str, Any]) -> str:
+    if "edits" not in args and args.keys().isdisjoint(_CONTENT_KEYS):
+        return ""
     text = _first_text(args, _CONTENT_KEYS)
     edits = args.get("edits")
     if isinstance(edits, list):

@@ -81,8 +81,11 @@ def detect(ctx: Ctx) -> Hit | None:
     action = ctx.action
     found: Hit | None = None
     for command in action.commands:
-        found = best(found, _command(ctx, command))
-    found = best(found, _piped_literal(ctx), _decoded_into_runner(ctx))
+        one = _command(ctx, command)
+        if one is not None:
+            found = best(found, one)
+    if len(action.commands) > 1:
+        found = best(found, _piped_literal(ctx), _decoded_into_runner(ctx))
     if not action.commands:
         for code in action.code:
             found = best(found, _code(ctx, code.kind, code.detail, ()))
@@ -218,6 +221,8 @@ _DOWNLOADERS = frozenset({"curl", "wget"})
 
 def _written_then_run(ctx: Ctx, path: str) -> Hit | None:
     written = ctx.remembered("written")
+    if not written:
+        return None
     path = _runners.locate(written, path)
     earlier = written.get(path)
     if earlier is None or is_test_path(path):
@@ -391,6 +396,8 @@ def _literal(command: Command) -> str:
 
 
 def _remember_writes(ctx: Ctx) -> None:
+    if not ctx.action.writes and "<<" not in ctx.text:
+        return  # no command writes (they are among the action's), no here-doc to read
     body = ctx.content or ctx.text
     contents = ctx.remembered("contents")
     events = ctx.remembered("write-events")

@@ -111,7 +111,9 @@ def detect(ctx: Ctx) -> Hit | None:
     for path in ctx.action.writes:
         found = best(found, _path(ctx, path))
     for command in ctx.action.commands:
-        found = best(found, _command(ctx, command))
+        one = _command(ctx, command)
+        if one is not None:
+            found = best(found, one)
     if ctx.text:
         found = best(found, ctx.memo.text(_text, ctx.text))
     if ctx.content and _CRONJOB.search(ctx.content):
@@ -358,8 +360,17 @@ def _hooks_path_hit(ctx: Ctx, directory: str) -> Hit:
 _VERIFIED = frozenset({"commit", "push", "merge", "am", "rebase"})
 
 
+#: The command names `_command` looks at (any other is judged by its `at` wrapper only).
+_NAMED = RUNNERS | {
+    "git", "systemctl", "at", "batch", "launchctl", "update-rc.d", "chkconfig", "rc-update",
+    "docker", "podman", "kubectl", "oc",
+}  # fmt: skip
+
+
 def _command(ctx: Ctx, command: Command) -> Hit | None:
     name, argv = command.name, command.argv
+    if name not in _NAMED and not command.wrappers:
+        return None
     words = operands(command)
     if name in RUNNERS:
         return _lifecycle_script(ctx, command)

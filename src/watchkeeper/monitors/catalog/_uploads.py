@@ -13,7 +13,7 @@ import re
 from watchkeeper.monitors.catalog._base import Ctx, operands, positionals
 from watchkeeper.normalize import Command
 
-__all__ = ["bucket_asked", "local_operands", "upload_destination"]
+__all__ = ["bucket_asked", "local_operands", "may_upload", "upload_destination"]
 
 _CURL_UPLOAD = frozenset(
     {"-T", "--upload-file", "-F", "--form", "--data-binary", "--data", "-d", "--data-raw"}
@@ -21,6 +21,15 @@ _CURL_UPLOAD = frozenset(
 _CURL_UPLOAD_PREFIX = ("-T", "-F", "-d", "--upload-file=", "--form=", "--data", "--json")
 _COPY_TOOLS = frozenset({"scp", "rsync", "sftp", "rclone", "croc", "wormhole", "magic-wormhole"})
 _SOCKET_FILE = re.compile(r"^(?:FILE|OPEN|GOPEN|EXEC|SYSTEM):(.+?)(?:,|$)", re.IGNORECASE)
+
+
+def may_upload(command: Command) -> bool:
+    """Return whether `upload_destination` can find a destination for `command` (a cheap
+    test on its name and the sockets it writes, before the full reading)."""
+    return command.name in _UPLOAD_NAMES or (
+        bool(command.writes)
+        and any(path.startswith(("/dev/tcp/", "/dev/udp/")) for path in command.writes)
+    )
 
 
 def upload_destination(command: Command) -> str | None:
@@ -65,7 +74,7 @@ def upload_destination(command: Command) -> str | None:
     for prefix, where in _UPLOADERS.items():
         if verb[: len(prefix) - 1] == prefix[1:] and name == prefix[0]:
             return where
-    if name in {"nc", "ncat", "netcat", "socat", "telnet"} and (
+    if name in _SOCKET_CLIENTS and (
         command.reads or any(_SOCKET_FILE.match(word) for word in argv[1:])
     ):
         return command.hosts[0] if command.hosts else "a raw socket"
@@ -75,6 +84,7 @@ def upload_destination(command: Command) -> str | None:
 
 
 _S3_COPY = frozenset({"cp", "sync", "mv"})
+_SOCKET_CLIENTS = frozenset({"nc", "ncat", "netcat", "socat", "telnet"})
 _AWS_VALUE = frozenset(
     {
         "--endpoint-url", "--profile", "--region", "--exclude", "--include", "--acl",
@@ -113,6 +123,16 @@ _UPLOADERS: dict[tuple[str, ...], str] = {
     ("wormhole", "send"): "magic-wormhole",
     ("croc", "send"): "croc",
 }
+
+
+#: Every command name `upload_destination` reads a destination from.
+_UPLOAD_NAMES = (
+    frozenset({"curl", "http", "https", "xh", "wget", "aws", "gsutil", "gcloud"})
+    | frozenset({"azcopy", "huggingface-cli", "hf"})
+    | _COPY_TOOLS
+    | _SOCKET_CLIENTS
+    | frozenset(prefix[0] for prefix in _UPLOADERS)
+)
 
 
 def bucket_asked(ctx: Ctx, command: Command, bucket: str) -> bool:
