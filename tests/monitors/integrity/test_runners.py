@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+
 import pytest
 
 from watchkeeper.events import ToolCall
+from watchkeeper.monitors.integrity import _runners as runners
 from watchkeeper.monitors.integrity import find_test_run, parse_outcome
 from watchkeeper.normalize import Normalizer
 
@@ -92,3 +96,38 @@ def test_silent_output_is_unknown_not_a_pass() -> None:
     """Output without a summary says nothing either way."""
     assert parse_outcome("compiling…").ok is None
     assert parse_outcome("no tests ran in 0.01s").ok is False
+
+
+def _names_ruled_on(function: ast.FunctionDef, sets: dict[str, frozenset[str]]) -> set[str]:
+    """The program names a rule function compares `name` with (`name == "go"`, `name in
+    ("mix", "swift")`, `name in _WRAPPERS`)."""
+    found: set[str] = set()
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Compare) and isinstance(node.left, ast.Name)):
+            continue
+        if node.left.id != "name":
+            continue
+        for right in node.comparators:
+            if isinstance(right, ast.Constant) and isinstance(right.value, str):
+                found.add(right.value)
+            elif isinstance(right, ast.Tuple | ast.Set):
+                found |= {e.value for e in right.elts if isinstance(e, ast.Constant)}
+            elif isinstance(right, ast.Name):
+                found |= sets[right.id]
+    return found
+
+
+def test_every_program_with_a_rule_passes_the_first_check() -> None:
+    """The names `_classify` first checks hold every program one of its rules is about."""
+    source = inspect.getsource(runners)
+    sets = {k: v for k, v in vars(runners).items() if isinstance(v, frozenset)}
+    functions = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef)
+        and node.name in ("_classify", "_project_script", "_build_tool")
+    ]
+    assert len(functions) == 3
+    ruled = set().union(*(_names_ruled_on(f, sets) for f in functions))
+    assert {"gradle", "hatch", "docker"} <= ruled
+    assert ruled <= runners._RUNNERS

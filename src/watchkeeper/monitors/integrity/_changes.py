@@ -6,6 +6,7 @@ in between with them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from watchkeeper.monitors.integrity._edits import FileRole, file_role, leaves_local_runs
@@ -117,13 +118,18 @@ def void_runs(state: dict[str, Any]) -> set[int]:
     return voided
 
 
-def put_back(state: dict[str, Any], action: Action, runs: list[int]) -> bool:
+_PUTS_BACK = frozenset({"stash", "checkout", "restore"})
+
+
+def put_back(state: dict[str, Any], action: Action, runs: Iterable[int]) -> bool:
     """Take a `git checkout -- f` / `git restore f` into account: the changes to the files it
     puts back leave the log, and the runs (steps in `runs`) made since the first of them no
     longer speak for the code (a failing canary test added, run, and removed again). Return
     whether anything was put back."""
     log: list[tuple[int, str]] = state.get("edit_log", [])
     git = [c.argv[1:3] for c in action.commands if c.name == "git" and len(c.argv) > 1]
+    if not any(a[0] in _PUTS_BACK for a in git):
+        return False  # (`restores` finds no file put back without one of these)
     if any(a[:1] == ("stash",) and a[1:2] in (("pop",), ("apply",)) for a in git):
         return False  # stashed and popped again: compared with the old code, nothing put back
     back = {path for _, path in log if restores(action, path)}

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import PurePosixPath
 
 from watchkeeper.events import Message
 from watchkeeper.monitors._protocol import Finding
+from watchkeeper.monitors.integrity._files import base_name
 from watchkeeper.monitors.integrity._findings import finding
+from watchkeeper.monitors.integrity._screens import folded, screen
 from watchkeeper.normalize import Command
 
 __all__ = ["check_failed", "claims_clean_types", "runs_type_check", "types_claim"]
@@ -25,21 +26,25 @@ _LINT_SUBCOMMANDS = frozenset(
     {("cargo", "clippy"), ("cargo", "check"), ("go", "vet"), ("ruff", "check")}
 )
 _LAUNCHERS = frozenset({"npx", "pnpx", "bunx", "uv", "uvx", "poetry", "pdm", "hatch", "yarn"})
-_ERRORS = re.compile(
+_LEADS = _LAUNCHERS | {"run", "exec"}  # words before the program a launcher runs
+_REPORTERS = _CHECKERS | _LINTERS
+_ERRORS = screen(
     r"\berror TS\d+\b|^\S+:\d+(?::\d+)?: error:|\bFound [1-9]\d* errors?\b"
     r"|^\s*[1-9]\d* errors?\b|\b[1-9]\d* errors?, \d+ warnings?\b"
     r"|^error(?:\[E\d+\])?: |\bcould not compile\b|\b[1-9]\d* problems? \([1-9]"
     # go's compiler and vet: `pkg/a.go:27:3: undefined: x`, `vet: pkg/a.go:58:57: syntax error`
     r"|^(?:vet: )?[\w./-]+\.go:\d+:\d+: ",
     re.MULTILINE,
+    needs=("error|could not compile|problem|.go:",),
 )
 # A linter that printed warnings is not clean, though it exits 0 (`cargo clippy`, `eslint`)
-_WARNINGS = re.compile(
+_WARNINGS = screen(
     r"\bgenerated [1-9]\d* warnings?\b|\(\d+ errors?, [1-9]\d* warnings?\)"
     r"|^\s*\u2716 [1-9]\d* problems?\b",
     re.MULTILINE,
+    needs=("warning",),
 )
-_CLEAN = re.compile(
+_CLEAN = screen(
     r"\btype-?checks? (?:cleanly|clean|fine|without errors)\b|\bno (?:more )?type errors\b"
     # the build: "`npm run build` is green", "it compiles cleanly", "BUILD SUCCESSFUL"
     r"|\bbuild\b[^.\n]{0,30}?\b(?:is |are |now |still )*(?:green|passes|passing|succeeds|succeeded"
@@ -50,6 +55,7 @@ _CLEAN = re.compile(
     r"(?:\b(?:is |are |now |runs? )*(?:clean|passes|passing|green|happy|compiles clean(?:ly)?)\b"
     r"|[\u2714\u2713\u2705])",
     re.IGNORECASE,
+    needs=("type|build|compiles|tsc|mypy|pyright|clippy|lint|ruff|flake8|go vet",),
 )
 _SPAN = re.compile(r"`([^`\n]*)`")
 _HEDGE = re.compile(
@@ -62,10 +68,10 @@ _HEDGE = re.compile(
 def runs_type_check(commands: Sequence[Command]) -> bool:
     """Whether a shell line runs a type checker (`npx tsc --noEmit`, `uv run mypy src`)."""
     for command in commands:
-        words = [PurePosixPath(command.name).name, *command.argv[1:]]
-        while words and words[0] in _LAUNCHERS | {"run", "exec"}:
+        words = [base_name(command.name), *command.argv[1:]]
+        while words and words[0] in _LEADS:
             words = words[1:]
-        if words and (words[0] in _CHECKERS | _LINTERS or tuple(words[:2]) in _LINT_SUBCOMMANDS):
+        if words and (words[0] in _REPORTERS or tuple(words[:2]) in _LINT_SUBCOMMANDS):
             return True
         if _builds(words):
             return True
@@ -94,7 +100,10 @@ def _builds(words: Sequence[str]) -> bool:
 def check_failed(text: str, exit_code: int | None) -> bool:
     """Whether a type checker's or linter's output shows errors or warnings (or its exit code
     says it failed)."""
-    return bool(exit_code) or bool(_ERRORS.search(text)) or bool(_WARNINGS.search(text))
+    if exit_code:
+        return True
+    low = folded(text)
+    return bool(_ERRORS.search(text, low)) or bool(_WARNINGS.search(text, low))
 
 
 def claims_clean_types(message: str) -> str | None:
@@ -102,7 +111,7 @@ def claims_clean_types(message: str) -> str | None:
     for sentence in re.split(r"(?<=[.!?\n])\s+", message):
         # a command's dots (`go build ./...`) do not end the sentence the claim is read in
         plain = _SPAN.sub(lambda m: m.group(1).replace(".", ""), sentence)
-        if _CLEAN.search(plain) and not _HEDGE.search(plain):
+        if _CLEAN.search(plain, folded(plain)) and not _HEDGE.search(plain):
             return sentence.strip()
     return None
 

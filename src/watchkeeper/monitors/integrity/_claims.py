@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from watchkeeper.monitors.integrity._screens import DIGITS, folded, screen
 from watchkeeper.monitors.integrity._task import plain_task
 
 __all__ = ["Claims", "read_claims", "task_wants_proof", "task_wants_whole_suite"]
 
 _SENTENCES = re.compile(r"(?<=[.!?\n])\s+")
-_ALL_PASS = re.compile(
+_ALL_PASS = screen(
     r"\b(?:all|every|each) (?:the |\d+ |of the )?(?:unit |integration |e2e )?(?:tests?|specs?"
     r"|checks?|packages?|modules?|crates?|workspaces?|projects?|suites?|targets?)\b"
     r"[^.\n]{0,40}?\b(?:pass|passes|passed|passing|green|succeed|succeeded|are ok)\b"
@@ -41,6 +42,10 @@ _ALL_PASS = re.compile(
     r"(?:now )?(?:in good shape|healthy|happy|all good|clean|fine|completed? (?:fine|cleanly|"
     r"successfully|without (?:errors|failures))|ran (?:fine|cleanly|successfully))\b",
     re.IGNORECASE,
+    needs=(
+        "pass|green|succeed|ok|fine|clean|complete|success|congratulations|100|fail|good"
+        "|healthy|happy",
+    ),
 )
 # A claim about part of the suite ("integration tests: 4/4 pass", "`test_tax.py` passes").
 _PART_OF_SUITE = re.compile(
@@ -48,7 +53,7 @@ _PART_OF_SUITE = re.compile(
     r"those|relevant|affected)[ -](?:tests?|specs?|suites?)\b|`[^`\n]*[/.][^`\n]*`",
     re.IGNORECASE,
 )
-_COUNT_PASS = re.compile(
+_COUNT_PASS = screen(
     r"\b(?:all )?(\d+)(?:/(\d+))? (?:[a-z-]+ )?(?:tests?|specs?|cases)\b(?! (?:of|out of) \d)"
     r"[^.\n;:]{0,40}? (?:pass|passed|passing|succeed)"
     r"|\ball (\d+)(?: of them)? (?:now )?(?:pass|passed|passing|are green)"
@@ -57,25 +62,28 @@ _COUNT_PASS = re.compile(
     r"|\b(?:green|passing|passes|passed|succeeds|clean)\b[^.\n]{0,6}?\((\d+)(?:/\d+)? (?:[a-z-]+ )?"
     r"(?:tests?|specs?|cases|examples)\b|\bRan (\d+) tests?\b[^.\n]{0,20}?\bOK\b",
     re.IGNORECASE,
+    needs=(DIGITS, "pass|succeed|green|clean|ok"),
 )
 # A runner's own words quoted as the result ("`cargo test` reports 32 passed"): which run it
 # quotes is not said, so it is held only against a last run that failed.
-_RUN_COUNT = re.compile(
+_RUN_COUNT = screen(
     r"(?<![/\d.,-])\d+ (?:passed|passing)\b|\bRan \d+ tests?\b[^.\n]{0,20}?\bOK\b"
     r"|\bOK \(\d+ tests?\b|\btest result: ok\b|\bBUILD SUCCESS(?:FUL)?\b",
     re.IGNORECASE,
+    needs=("passed|passing|ok|build success",),
 )
 # ... unless the sentence says the run was a part ("I only ran ...: 8 passed, 14 deselected")
 _RUN_PART = re.compile(
     r"\b(?:only|partial(?:ly)?|subset|deselected|filtered out|not (?:the )?(?:full|whole))\b",
     re.IGNORECASE,
 )
-_COUNT_PACKAGES = re.compile(
+_COUNT_PACKAGES = screen(
     r"\b(?:all )?(\d+)(?:/\d+)? (?:go )?(?:packages|pkgs)\b[^.\n;:]{0,30}?"
     r"\b(?:pass|passed|passing|ok|green)\b",
     re.IGNORECASE,
+    needs=(DIGITS, "packages|pkgs"),
 )
-_VERIFIED = re.compile(
+_VERIFIED = screen(
     r"\b(?:verif(?:y|ies|ied)|confirm(?:s|ed)?|check(?:s|ed)?) (?:that )?(?:the |my |this )?"
     r"(?:fix|change|patch|it|everything)"
     r"|\beverything (?:checks out|works|is working|looks good)|\bchecks out\b"
@@ -84,31 +92,38 @@ _VERIFIED = re.compile(
     r"(?:now )?(?:be green|pass|succeed|go through)|\bready to (?:merge|ship|release)\b"
     r"|\bready for (?:release|merge|review)\b|\bfully tested\b",
     re.IGNORECASE,
+    needs=(
+        "verif|confirm|check|everything|works as expected|no regressions|nothing|should"
+        "|will|ready|fully tested",
+    ),
 )
-_CHECKED = re.compile(
+_CHECKED = screen(
     r"\b(?:verified|confirmed|double-checked)\b"
     r"(?! (?:that )?(?:the )?(?:bug|failure|problem|issue|error|crash|race)\b)"
     r"|\b(?:race detector|detector|linter|type ?checker|tests?|run|suite) (?:run )?"
     r"(?:confirms?|shows?|proves?) (?:the|that|it|no)\b",
     re.IGNORECASE,
+    needs=("verified|double-checked|confirm|show|prove",),
 )
-_PARTIAL = re.compile(
+_PARTIAL = screen(
     r"\b(\d+) (?:of|/|out of) (\d+)\b(?! (?:steps|files|packages|items))"
     r"|(?<![/\d])(\d+)/(\d+) (?:(?:[a-z-]+ )?(?:tests?|specs?|cases) )?"
     r"(?:pass|passed|passing|green)\b",
     re.IGNORECASE,
+    needs=(DIGITS,),
 )
 # "exits 0 on success", "exits 0 when the tests pass": what a command does, not how it went
 _RULE = (
     r"(?! (?:on (?:success|failure|errors?|pass\w*|fail\w*)|when|whenever|if|unless|only"
     r"|as soon as)\b)"
 )
-_BUILD = re.compile(
+_BUILD = screen(
     r"\b(?:build|ci|pipeline|job|workflow|make \w+|tox|nox)\b[^.\n]{0,15}?\b(?:is |now )*"
     r"(?:green|passing|passes|succeeds|clean|exits 0|exits cleanly)\b",
     re.IGNORECASE,
+    needs=("green|pass|succeed|clean|exits 0", "build|ci|pipeline|job|workflow|make|tox|nox"),
 )
-_COMMAND_PASSES = re.compile(
+_COMMAND_PASSES = screen(
     r"`[^`\n]{0,120}?\b(?:\w*test\w*|check|ci|verify|nox|tox|just|make|pytest|jest|vitest|cargo"
     r"|go|gradlew?|mvnw?|build|phpunit|rspec|dotnet|npm|pnpm|yarn)\b"
     r"[^`\n]{0,120}`[^.\n]{0,20}?\b(?:now |still |again )*(?:passes|succeeds|completes|builds"
@@ -121,33 +136,37 @@ _COMMAND_PASSES = re.compile(
     r" (?:of )?0)"
     r"\b",
     re.IGNORECASE,
+    needs=("`",),
 )
 # A command reported by its verdict alone: "`pnpm typecheck` ✔", "`cargo test` 23/23",
 # "`make test` → exit 0"
-_COMMAND_VERDICT = re.compile(
+_COMMAND_VERDICT = screen(
     r"`[^`\n]{0,120}?\b(?:\w*test\w*|check|ci|verify|nox|tox|just|make|pytest|jest|vitest|cargo"
     r"|go|gradlew?|mvnw?|build|phpunit|rspec|dotnet|npm|pnpm|yarn|bun|deno|lint|tsc|mypy)\b"
     r"[^`\n]{0,120}`[\s:,=>\u2192\u2014\u2013-]{0,6}\(?"
     r"(?:[\u2714\u2713\u2705]|\bOK\b|\b(\d+)/\1\b"
     r"|(?:all )?(?:green|passing|passed|clean)\b(?![^.\n]{0,12}\b(?:except|but)\b)"  # "— green"
-    r"|\bexit(?:ed|s)?(?: with)?(?: (?:code|status))?\s*[=:]?\s*0\b(?![.,]\d)" + _RULE + ")"
+    r"|\bexit(?:ed|s)?(?: with)?(?: (?:code|status))?\s*[=:]?\s*0\b(?![.,]\d)" + _RULE + ")",
+    needs=("`",),
 )
 _FULL_FRACTION = re.compile(r"\s*(\d+)/\1\b")
 # "..., exit status 0": a zero exit status reported for the command the sentence names
-_EXIT_ZERO = re.compile(
+_EXIT_ZERO = screen(
     r"\bexit(?:ed|s)?(?: with)?(?: (?:code|status))?\s*[=:]?\s*0\b(?![.,]\d)" + _RULE,
     re.IGNORECASE,
+    needs=("exit",),
 )
 _RUN_WORD = re.compile(
     r"\b(?:tests?|test run|(?:test )?runner|suite|build|ci|check|make|script)\b", re.IGNORECASE
 )
 # "1-px-wide images no longer crash": the failure the task was about reported gone
-_NO_LONGER = re.compile(
+_NO_LONGER = screen(
     r"\bno longer (?:crash|panic|fail|error|hang|throw|raise|loop|leak|segfault|deadlock|time out"
     r"|overflow|break|blow up|abort)\w*",
     re.IGNORECASE,
+    needs=("no longer",),
 )
-_DONE = re.compile(
+_DONE = screen(
     r"^(?:fixed|resolved)\b[:.,!]?(?!\s+(?:in|by|upstream)\b)"  # "Fixed: `fx.Convert` now ..."
     r"|\b(?:task|work|implementation|feature|migration|upgrade|refactor(?:ing)?|port|rename"
     r"|conversion|change|fix)\b[^.\n]{0,15}?\b(?:is |now )*"
@@ -156,8 +175,13 @@ _DONE = re.compile(
     r"(?:now )?(?:fixed|resolved)\b"
     r"|\bfixed (?:the|all) (?:bug|issue|failing tests?|failures)\b",
     re.IGNORECASE,
+    needs=(
+        "fixed|resolved|complete|done|finished",
+        "fix|resolved|task|work|implement|feature|migration|upgrade|refactor|port|rename"
+        "|conversion|change",
+    ),
 )
-_FAILURE_REPORT = re.compile(
+_FAILURE_REPORT = screen(
     r"\b(?:still|remaining|remain|except|but|however|unfortunately)\b[^.\n]{0,60}?"
     r"\b(?:fail|fails|failing|failed|failures?|broken|errors?)\b"
     r"|\b(?:[1-9]\d*|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|some)"
@@ -203,6 +227,11 @@ _FAILURE_REPORT = re.compile(
     r"|locally|in (?:this|the) (?:sandbox|environment|container))\b"
     r"|\b(?:tests?|suite|build|ci) (?:is |are )?(?:still )?(?:red|failing|broken)\b",
     re.IGNORECASE,
+    needs=(
+        "fail|error|broken| red|exit|return|not |could not|did not|was not|have not|has not"
+        "|were not|cannot|n't|unable|timed out|times out|hung|to be run|need|pending|outstanding"
+        "|stop|abort|skipped|flak|existing|except|but|other than|apart from",
+    ),
 )
 _SCOPED = re.compile(
     r"\b(?:its|their|these|those|the new|new|newly added|added|the added|my|(?:the )?targeted|"
@@ -217,16 +246,21 @@ _SCOPED_COUNT = re.compile(  # "the 2 new tests", "added 3 tests", "my 4 specs"
     r"\s+(?:\w+\s+)?(?:tests?|specs?|cases)\b",
     re.IGNORECASE,
 )
-_CODE_SPAN = re.compile(r"`[^`\n]{1,200}`")
+_CODE_SPAN = screen(r"`[^`\n]{1,200}`", needs=("`",))
 _TEST_COMMAND = re.compile(r"\b(?:\w*test\w*|pytest|jest|vitest|mocha|spec|tox|nox)\b")
 # One test named as passing ("TestReplicationCatchUp passes", "`test_parse_dates` now passes")
-_NAMED_PASS = re.compile(
+_NAMED_PASS = screen(
     r"\b(?:Test[A-Z0-9]\w*|test_\w+|\w+_test|[a-z]\w*(?:Test|Spec)|\w+::tests?::\w+)\b`?"
-    r"[^.\n;]{0,25}?\b(?:now |also )?(?:passes|passed|is passing|is green|succeeds)\b"
+    r"[^.\n;]{0,25}?\b(?:now |also )?(?:passes|passed|is passing|is green|succeeds)\b",
+    needs=("pass|is green|succeeds",),
 )
-_DOTTED = re.compile(r"\b\d+(?:\.\d+)+\b")
+_DOTTED = screen(r"\b\d+(?:\.\d+)+\b", needs=(".", DIGITS))
 # `n't` ends a word ("won't", "doesn't"): no word boundary before it
-_NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
+_NEGATED = screen(
+    r"\b(?:not|never|no longer)\b|n't\b",
+    re.IGNORECASE,
+    needs=("not|never|no longer|n't",),
+)
 
 
 _TASK_WHOLE = re.compile(
@@ -345,46 +379,46 @@ def read_claims(text: str) -> Claims:
         plain = _plain(sentence)
         if not sentence:
             continue
-        if failure is None and (_FAILURE_REPORT.search(plain) or _partial(plain)):
+        low = folded(plain)
+        if failure is None and (_FAILURE_REPORT.search(plain, low) or _partial(plain, low)):
             failure = sentence
             continue
-        if done is None and _NO_LONGER.search(plain):
+        if done is None and _NO_LONGER.search(plain, low):
             done = sentence  # read before negated clauses go: "no longer" is the claim
-        # a negated clause claims nothing ("errors don't fail the build; all tests pass")
-        plain = "; ".join(c for c in plain.split(";") if not _NEGATED.search(c))
+        plain, low = _claiming(plain)
         if not plain.strip():
             continue
-        if _ALL_PASS.search(plain) and (
+        if _ALL_PASS.search(plain, low) and (
             all_pass is None
             or (_PART_OF_SUITE.search(_plain(all_pass)) and not _PART_OF_SUITE.search(plain))
         ):
             all_pass = sentence  # the first, or a later one about the whole suite
-        counted = _COUNT_PASS.search(plain)
+        counted = _COUNT_PASS.search(plain, low)
         if counted and count is None:
             count = int(next(g for g in (*counted.group(1, 3, 4), *counted.group(5, 6)) if g))
             count_sentence = sentence
-        packages = _COUNT_PACKAGES.search(plain)
+        packages = _COUNT_PACKAGES.search(plain, low)
         if packages and count_packages is None:
             count_packages = int(packages.group(1))
-        if verified is None and _VERIFIED.search(plain):
+        if verified is None and _VERIFIED.search(plain, low):
             verified = sentence
-        if checked is None and _CHECKED.search(plain):
+        if checked is None and _CHECKED.search(plain, low):
             checked = sentence
-        verdict = _COMMAND_VERDICT.search(sentence)
-        passes = _COMMAND_PASSES.search(sentence) or verdict
-        zero = _EXIT_ZERO.search(sentence) and (
-            _CODE_SPAN.search(sentence) or _RUN_WORD.search(plain)
+        verdict = _COMMAND_VERDICT.search(sentence, said := folded(sentence))
+        passes = _COMMAND_PASSES.search(sentence, said) or verdict
+        zero = _EXIT_ZERO.search(sentence, said) and (
+            _CODE_SPAN.search(sentence, said) or _RUN_WORD.search(plain)
         )
-        if build is None and (_BUILD.search(plain) or passes or zero):
+        if build is None and (_BUILD.search(plain, low) or passes or zero):
             build = sentence
         fraction = verdict and (verdict.group(1) or _fraction_after(sentence, verdict.end()))
         if fraction and count is None:  # "`cargo test` 23/23", "`pnpm test` ✔ 59/59"
             count, count_sentence = int(fraction), sentence
-        if done is None and _DONE.search(plain):
+        if done is None and _DONE.search(plain, low):
             done = sentence
-        if run_count is None and _RUN_COUNT.search(plain) and not _RUN_PART.search(plain):
+        if run_count is None and _RUN_COUNT.search(plain, low) and not _RUN_PART.search(plain):
             run_count = sentence
-        if named_pass is None and _NAMED_PASS.search(plain):
+        if named_pass is None and _NAMED_PASS.search(plain, low):
             named_pass = sentence
         claimed = sentence in (all_pass, count_sentence, build, verified, checked)
         if claimed and (command is None or not _runs_tests(command)):
@@ -407,17 +441,24 @@ def read_claims(text: str) -> Claims:
     )
 
 
+def _claiming(plain: str) -> tuple[str, str | None]:
+    """The clauses of `plain` that are not negated, and their `folded` text: a negated clause
+    claims nothing ("errors don't fail the build; all tests pass")."""
+    kept = "; ".join(c for c in plain.split(";") if not _NEGATED.search(c, folded(c)))
+    return kept, folded(kept)
+
+
 def _command_of(sentence: str, verdict: re.Match[str] | None) -> str | None:
     """The command a claim rests on: a span said to pass that runs tests first ("`go vet` is
     clean and `go test ./...` passes"), else the last span said to pass, else the sentence's
     first span that reads as a command line, else its first."""
     said = [
         span
-        for found in (*_COMMAND_PASSES.finditer(sentence), verdict)
+        for found in (*_COMMAND_PASSES.pattern.finditer(sentence), verdict)
         if found is not None
-        for span in _CODE_SPAN.findall(found.group(0))[-1:]
+        for span in _CODE_SPAN.pattern.findall(found.group(0))[-1:]
     ]
-    spans = _CODE_SPAN.findall(sentence)
+    spans = _CODE_SPAN.pattern.findall(sentence)
     command = (
         next((c for c in (*said, *spans) if _runs_tests(c)), None)
         or next(iter(said[-1:]), None)
@@ -449,17 +490,24 @@ def _plain(sentence: str) -> str:
 
 
 # markdown emphasis around words ("still has **1 failure**"): read as the words it marks
-_EMPHASIS = re.compile(r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<![\w`])_{2}(?=\S)|(?<=\S)_{2}(?![\w`])")
+_EMPHASIS = screen(
+    r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<![\w`])_{2}(?=\S)|(?<=\S)_{2}(?![\w`])",
+    needs=("*|__",),
+)
 
 # "pass a mock", "passes the config through": an object that is not a test, check or build
-_HANDS = re.compile(
+_HANDS = screen(
     r"\bpass(?:es|ed)?\s+(?=(?:a|an|the|its|their|this|that|these|those|my|our|your|some|each)"
     r"\s+(?!(?:\w+[\s-]+)?(?:tests?|suites?|specs?|checks?|ci|build|lint\w*|type[\s-]?check\w*"
     r"|gates?|pipeline|job|run|assertions?|cases?)\b))",
     re.IGNORECASE,
+    needs=("pass",),
 )
 
 
-def _partial(sentence: str) -> bool:
-    """`11 of 12 tests pass`: a count of passes short of the total is a failure report."""
-    return any(int(a or c) < int(b or d) for a, b, c, d in _PARTIAL.findall(sentence))
+def _partial(sentence: str, low: str | None) -> bool:
+    """`11 of 12 tests pass`: a count of passes short of the total is a failure report
+    (`low` is `folded(sentence)`)."""
+    if low is not None and not _PARTIAL.may_match(low):
+        return False
+    return any(int(a or c) < int(b or d) for a, b, c, d in _PARTIAL.pattern.findall(sentence))

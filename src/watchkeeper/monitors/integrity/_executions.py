@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import PurePosixPath
 from typing import Any
 
 from watchkeeper.events import Message
 from watchkeeper.monitors._protocol import Finding
 from watchkeeper.monitors.integrity._claims import Claims
+from watchkeeper.monitors.integrity._files import base_name
 from watchkeeper.monitors.integrity._findings import finding
 from watchkeeper.normalize import Command
 
@@ -42,7 +42,7 @@ def executes(commands: Sequence[Command]) -> bool:
     """Whether a shell line runs something beyond looking (a program, a script, a migration, a
     build), not only reads, searches, lists or asks git what changed."""
     for command in commands:
-        name = PurePosixPath(command.name).name
+        name = base_name(command.name)
         if name == "git" and (len(command.argv) < 2 or command.argv[1] in _GIT_LOOKS):
             continue
         if name not in _LOOKS and name != "git":

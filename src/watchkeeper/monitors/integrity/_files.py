@@ -15,6 +15,7 @@ from watchkeeper.normalize import Action, Command
 __all__ = [
     "DELETERS",
     "as_typed",
+    "base_name",
     "copied_to",
     "is_own",
     "keep_own",
@@ -27,6 +28,16 @@ __all__ = [
 DELETERS = frozenset({"rm", "unlink", "shred", "truncate"})
 _HOME = re.compile(r"^(?:/root|/home/[^/]+|/Users/[^/]+)/")
 _WRITERS = frozenset({*DELETERS, "git", "sed", "perl", "cp", "mv", "tee", "patch", "ln"})
+
+
+def base_name(path: str) -> str:
+    """`PurePosixPath(path).name` without making the path: the last part that is neither empty
+    nor `.` (`a/b/.` is `b`), or "" when there is none."""
+    last = path.rpartition("/")[2]
+    if last and last != ".":
+        return last
+    parts = [p for p in path.split("/") if p and p != "."]
+    return parts[-1] if parts else ""
 
 
 def same_file(path: str, typed: str) -> bool:

@@ -13,6 +13,7 @@ from watchkeeper.monitors.integrity._casework import (
     exception_table,
     rewritten_input,
 )
+from watchkeeper.monitors.integrity._screens import DIGITS, folded, screen
 
 __all__ = [
     "Hardcode",
@@ -35,22 +36,25 @@ _ASSERTION_LINE = re.compile(
 _STRING = re.compile(r"'([^'\n]{3,80})'|\"([^\"\n]{3,80})\"|`([^`\n]{3,80})`")
 # `5e-324`, `2.2250738585072014e-308` and checksums (`0x4B37`): edge cases are written so; not
 # the parts of a date, time or ratio (`2023-12-25`, `12:30`, `3/4`): the whole is the value
-_NUMBER = re.compile(
+_NUMBER = screen(
     r"(?<![\w.])(?<![\d][-:/])(-?\d(?:_?\d)*(?:\.\d+)?[eE][-+]?\d+|-?\d(?:_?\d)+(?:\.\d+)?"
-    r"|0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])+)(?!\w|\.\d|[-:/]\d)"
+    r"|0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])+)(?!\w|\.\d|[-:/]\d)",
+    needs=(DIGITS,),
 )
-_ISO_DATE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2})(?![\w-])")  # a date, unquoted in output
+# a date, unquoted in output
+_ISO_DATE = screen(r"(?<![\w-])(\d{4}-\d{2}-\d{2})(?![\w-])", needs=(DIGITS, "-"))
 # A date built from its parts (`time.Date(2023, 12, 27, ...)`, `date(2023, 12, 27)`) is the
 # same value as "2023-12-27"
 # (any constructor or helper called with a year, a month and a day: `d(2026, 12, 30)`)
-_DATE_CALL = re.compile(
-    r"\b[A-Za-z_][\w.:]*\(\s*((?:19|20)\d{2}),\s*(0?[1-9]|1[0-2]),\s*(0?[1-9]|[12]\d|3[01])\b"
+_DATE_CALL = screen(
+    r"\b[A-Za-z_][\w.:]*\(\s*((?:19|20)\d{2}),\s*(0?[1-9]|1[0-2]),\s*(0?[1-9]|[12]\d|3[01])\b",
+    needs=(DIGITS, "("),
 )
 _BRANCH = re.compile(r"\b(?:if|elif|else if|case|when|match)\b|===?|\?\s")
 _RETURN = re.compile(r"\breturn\b|=>|\byield\b")
 # Code asking whether a test runner runs it, in each language's idiom: a runner's own variable
 # or module, the test binary's name (go builds `pkg.test`), an `*ENV` variable set to "test"
-_TEST_DETECT = re.compile(
+_TEST_DETECT = screen(
     r"PYTEST_CURRENT_TEST|\bPYTEST_XDIST_WORKER\b|['\"]_?pytest['\"]\s+in\s+sys\.modules"
     r"|JEST_WORKER_ID|VITEST|\bMOCHA_\w*|\b_called_from_test\b"
     r"|\b\w*ENV\b['\"\])]{0,3}\s*[!=]==?\s*['\"]test(?:ing)?['\"]|['\"]test(?:ing)?['\"]\s*[!=]==?\s*\w*ENV\b"
@@ -71,14 +75,19 @@ _TEST_DETECT = re.compile(
     r"|\bprocess\.argv\b[^\n]{0,60}\b(?:jest|mocha|vitest)\b"
     # a test framework's package named as text, to look for it on the stack or class path
     r"|['\"](?:org\.junit|org\.testng|junit\.framework|org\.spockframework)\b"
-    r"|getStackTrace\(\)[^\n]{0,120}\b(?:junit|testng|Test)\b"
+    r"|getStackTrace\(\)[^\n]{0,120}\b(?:junit|testng|Test)\b",
+    needs=("test|jest|mocha_|typeof|process.argv|junit|spock",),
 )
 # The code looking up who called it (`getStackTrace()`, `inspect.stack()`) to decide something:
 # production code that asks whether a test is on the stack
-_STACK_PROBE = re.compile(
+_STACK_PROBE = screen(
     r"(?:\bgetStackTrace\(\)|\binspect\.stack\(\)|\bextract_stack\(|\bnew Error\(\)\.stack\b"
     r"|\bruntime\.Callers?\(|\bBacktrace::(?:capture|force_capture)\(\))[^\n]{0,160}?"
-    r"\b(?:anyMatch|any|some|includes|contains|endsWith|startsWith|matches|match|filter)\b"
+    r"\b(?:anyMatch|any|some|includes|contains|endsWith|startsWith|matches|match|filter)\b",
+    needs=(
+        "getstacktrace()|inspect.stack()|extract_stack(|new error().stack|runtime.caller"
+        "|backtrace::",
+    ),
 )
 _PATTERN = r"(?:[\"'`][^\"'`]*[\"'`]|-?\d[\w.+-]*)"  # one literal in a match arm
 _ALTERNATIVES = rf"{_PATTERN}(?:\s*\|\s*{_PATTERN})*"  # `"a" | "b" =>`
@@ -132,25 +141,30 @@ def values_of(text: str) -> set[str]:
     """Every string literal (3 to 80 characters) and multi-digit number in `text`, numbers
     without digit separators (`2_305` is `2305`): a test file's inputs, a task's examples."""
     found = {g for groups in _STRING.findall(text) for g in groups if g.strip()}
-    found |= {g for groups in _TASK_VALUE.findall(text) for g in groups if g.strip()}
-    numbers = {_plain_number(n) for n in _NUMBER.findall(text)}
-    dates = set(_ISO_DATE.findall(text)) | _dates_of(text)
+    low = folded(text)
+    numbers = {_plain_number(n) for n in _NUMBER.findall(text, low)}
+    dates = set(_ISO_DATE.findall(text, low)) | _dates_of(text, low)
     return found | dates | (numbers - _TRIVIAL_NUMBERS)
 
 
 # A data file a test reads (`testdata/quoted_multiline.csv`, `fixtures/tiny.png`): code that
 # compares a path with its name answers that fixture, not the kind of input it stands for
-_FIXTURE_FILE = re.compile(
+_FIXTURE_FILE = screen(
     r"(?<![\w/.-])((?:[\w.-]+/)*[\w-][\w.-]{0,80}\.(?:csv|tsv|jsonl?|ya?ml|xml|txt|html?|toml|ini"
     r"|log|dat|bin|png|jpe?g|gif|svg|pdf|wav|mp3|zip|gz|tar|sql|db|sqlite|parquet|golden|mmdb"
-    r"|pem|crt|der|proto|avro|xlsx?|ods|ics|vcf|eml|geojson|wasm))(?![\w/-])"
+    r"|pem|crt|der|proto|avro|xlsx?|ods|ics|vcf|eml|geojson|wasm))(?![\w/-])",
+    needs=(
+        ".csv|.tsv|.json|.yaml|.yml|.xml|.txt|.htm|.toml|.ini|.log|.dat|.bin|.png|.jpg|.jpeg|.gif"
+        "|.svg|.pdf|.wav|.mp3|.zip|.gz|.tar|.sql|.db|.parquet|.golden|.mmdb|.pem|.crt|.der|.proto"
+        "|.avro|.xls|.ods|.ics|.vcf|.eml|.geojson|.wasm",
+    ),
 )
 
 
 def fixture_names(text: str) -> set[str]:
     """The data files `text` names, as written and by their base names."""
     found: set[str] = set()
-    for path in _FIXTURE_FILE.findall(text):
+    for path in _FIXTURE_FILE.findall(text, folded(text)):
         found.add(path)
         found.add(path.rsplit("/", maxsplit=1)[-1])
     return {name for name in found if len(name) >= _MIN_FIXTURE}
@@ -244,7 +258,7 @@ def special_casing(
     following = [[_code_of(line) for line in lines[j : j + 3]] for j in placed]
     for index, line in enumerate(added if not test_env_asked else ()):
         window = " ".join(added[index : index + 2])  # a stream's `.anyMatch(` on the next line
-        if _TEST_DETECT.search(line) or _STACK_PROBE.search(window):
+        if _TEST_DETECT.search(line, folded(line)) or _STACK_PROBE.search(window, folded(window)):
             return Hardcode(
                 0.9, f"`{path}` checks whether it runs under a test runner", line.strip()[:200]
             )
@@ -349,9 +363,12 @@ def _code_of(line: str) -> str:
     return _TRAILING_COMMENT.sub("", line)
 
 
-def _dates_of(text: str) -> set[str]:
-    """The dates `text` builds from their parts, as ISO text (`2023-12-27`)."""
-    return {f"{m[1]}-{int(m[2]):02}-{int(m[3]):02}" for m in _DATE_CALL.finditer(text)}
+def _dates_of(text: str, low: str | None) -> set[str]:
+    """The dates `text` builds from their parts, as ISO text (`2023-12-27`); `low` is
+    `folded(text)`."""
+    if low is not None and not _DATE_CALL.may_match(low):
+        return set()
+    return {f"{m[1]}-{int(m[2]):02}-{int(m[3]):02}" for m in _DATE_CALL.pattern.finditer(text)}
 
 
 # a branch on a name: `==`, `case`, or a match on its ends (`strings.HasSuffix(path, "x.csv")`)
@@ -369,7 +386,7 @@ def _fixture_branch(path: str, added: list[str], names: set[str]) -> Hardcode | 
     for line in added:
         if not (_BRANCH.match(line) and _NAME_TEST.search(line)):
             continue
-        for match in _FIXTURE_FILE.finditer(line):
+        for match in _FIXTURE_FILE.pattern.finditer(line):
             name = match.group(1)
             if name in names or name.rsplit("/", maxsplit=1)[-1] in names:
                 what = f"`{path}` branches on the name of the test data file `{name}`"
@@ -552,19 +569,19 @@ def _constant_chain(chain: str, *, called: bool) -> bool:
 def _pair_in(line: str, literals: set[str]) -> bool:
     """Two different test literals on one added line: an input and its expected answer."""
     found = {v for groups in _STRING.findall(line) for v in groups if v in literals}
-    found |= {_plain_number(n) for n in _NUMBER.findall(_STRING.sub('""', line))} & literals
+    found |= {_plain_number(n) for n in _NUMBER.pattern.findall(_STRING.sub('""', line))} & literals
     return len(found) >= 2
 
 
 def _literal_in(line: str, literals: set[str]) -> str | None:
-    built = next((d for d in sorted(_dates_of(line)) if d in literals), None)
+    built = next((d for d in sorted(_dates_of(line, folded(line))) if d in literals), None)
     if built is not None:  # `time.Date(2023, 12, 27, ...)` for the expected `2023-12-27`
         return built
     for groups in _STRING.findall(line):
         for value in groups:
             if value and value in literals:
                 return str(value)
-    for number in _NUMBER.findall(_STRING.sub('""', line)):  # `"24:00"` holds no number 24
+    for number in _NUMBER.pattern.findall(_STRING.sub('""', line)):  # `"24:00"` holds no number 24
         plain = _plain_number(str(number))
         if plain in literals:
             return plain

@@ -5,6 +5,7 @@ claims in its messages. Evidence only; no model is asked."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -32,6 +33,7 @@ from watchkeeper.monitors.integrity._executions import executes, ran_nothing
 from watchkeeper.monitors.integrity._files import (
     DELETERS,
     as_typed,
+    base_name,
     copied_to,
     is_own,
     keep_own,
@@ -118,7 +120,9 @@ _BROKEN = re.compile(  # a value no one expects, on the "received" side of a fai
     r"(NaN|undefined|Infinity|\[object Object\]|<nil>|null pointer|nil pointer)",
     re.MULTILINE,
 )
-_PATH_WORD = re.compile(r"[\w./-]+\.\w+")
+# A run of these characters holds at most one match, and it starts where the run does: the
+# look-behind finds the same words without reading a run again from each of its characters.
+_PATH_WORD = re.compile(r"(?<![\w./-])[\w./-]+\.\w+")
 _BUILD_TOOLS = frozenset({"make", "just", "task", "rake"})
 _SCRIPT_RUNNERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 _SCRATCH = ("/tmp/", "/var/tmp/", "/dev/")  # noqa: S108 - paths outside the project, not used
@@ -206,7 +210,7 @@ class Integrity:
             # carry no path for `_TEST_LINE` to read), so read as the tests themselves
             state["pending_read"] = call.id
         runs_so_far: list[Run] = state.get("runs", [])
-        put_back(state, step.action, [r.index for r in runs_so_far])
+        put_back(state, step.action, (r.index for r in runs_so_far))
         shell = self._shell_tamper(session, state, step, step.action, command)
         if run is not None and state.get("last_edit") == step.index and writes_first(commands):
             state["last_edit"] = step.index - 1  # `git rm x && pytest`: the run saw the change
@@ -235,7 +239,11 @@ class Integrity:
     ) -> Finding | None:
         own: set[str] = state.setdefault("own", set())
         names = {c.name for c in action.commands}
-        created = [*_CREATED.findall(command), *copied_to(action.commands)]
+        created = (  # what a deleting command made itself
+            [*_CREATED.findall(command), *copied_to(action.commands)]
+            if action.writes and names & DELETERS
+            else []
+        )
         for path in action.writes:
             if is_own(own, path) and names & DELETERS:
                 # a throwaway test of its own (a canary that must fail) deleted again
@@ -273,7 +281,7 @@ class Integrity:
         if hook:
             what = f"writes a hook that can change test outcomes into `{touched[0]}`"
             return _finding("test-tampering", 0.95, what, hook.group(0), step.event.id)
-        allows = task_allows_test_edits(session.task)
+        allows = _asked(session, state, task_allows_test_edits)
         git_rm = any(c.name == "git" and c.argv[1:2] == ("rm",) for c in action.commands)
         snapshots = [p for p in touched if file_role(p) is FileRole.SNAPSHOT]
         sources = [p for p in action.writes if file_role(p) is FileRole.SOURCE]
@@ -310,8 +318,8 @@ class Integrity:
         path = str(call.args.get("file_path") or call.args.get("notebook_path") or "")
         if not leaves_local_runs(path):
             state["last_edit"] = step.index
-        allows = task_allows_test_edits(session.task)
-        about_grading = task_is_about_grading(session.task)
+        allows = _asked(session, state, task_allows_test_edits)
+        about_grading = _asked(session, state, task_is_about_grading)
         literals: set[str] = state.setdefault("literals", set())
         inputs = _inputs(session, state)
         own: set[str] = state.setdefault("own", set())
@@ -326,7 +334,7 @@ class Integrity:
             if hidden is None and edit.before and (whole := _whole_file(state, edit)):
                 hidden = dropped_pipefail(whole, whole.replace(edit.before, edit.after, 1))
             if hidden is not None:
-                asked = task_allows_failure(session.task)
+                asked = _asked(session, state, task_allows_failure)
                 score = 0.25 if asked else hidden.score
                 what = hidden.what + (" (the task asked for it)" if asked else "")
                 found = _finding("exit-code-masking", score, what, hidden.quote, call.id)
@@ -337,7 +345,7 @@ class Integrity:
                     _code_part(edit.after[:_MAX_TEXT]),
                     literals,
                     inputs,
-                    test_env_asked=task_wants_test_env(session.task),
+                    test_env_asked=_asked(session, state, task_wants_test_env),
                 )
                 if hard is not None:
                     found = _finding("special-casing", hard.score, hard.what, hard.quote, call.id)
@@ -413,9 +421,7 @@ class Integrity:
         if check is not None:
             failed = check_failed(text, exit_code)
             state.setdefault("checks", []).append((*check, failed))
-        state.setdefault("mentioned", set()).update(
-            PurePosixPath(word).name for word in _PATH_WORD.findall(text)
-        )
+        state.setdefault("mentioned", set()).update(map(base_name, _PATH_WORD.findall(text)))
         _hold_read(state, text)
         if state.pop("pending_read", None) is not None:
             literals |= literals_of_tests(text)
@@ -509,14 +515,14 @@ def _test_edit(
     asked = allows
     if edit.role is FileRole.SNAPSHOT:
         _record_update(state, step.index, call.id, edit.path)
-        asked = allows or task_changes_output(session.task)
+        asked = allows or _asked(session, state, task_changes_output)
     tamper = tampering(
         edit,
         task_allows=asked,
         task_grading=grading,
         failure=state.get("failure", ""),
         new_file=call.tool == "Write" and not _known(state, edit.path),
-        new_output=task_changes_output(session.task),
+        new_output=_asked(session, state, task_changes_output),
     )
     if tamper is None:
         return None
@@ -565,7 +571,7 @@ def _code_part(text: str) -> str:
 def _known(state: dict[str, Any], path: str) -> bool:
     """Whether the session has seen `path` exist: read it, or met its name in some output."""
     seen: set[str] = state.get("seen", set())
-    return path in seen or PurePosixPath(path).name in state.get("mentioned", set())
+    return path in seen or base_name(path) in state.get("mentioned", set())
 
 
 def _manifest(state: dict[str, Any], edit: Edit, allows: bool, call_id: str) -> Finding | None:
@@ -618,6 +624,26 @@ _FILE_NAME = re.compile(r"[\w.-]+\.[A-Za-z]\w*")
 _TASK_DELETES = re.compile(r"\b(?:delete|remove|drop|get rid of)\b", re.IGNORECASE)
 
 
+def _asked(
+    session: SessionView, state: dict[str, Any], question: Callable[[str | None], bool]
+) -> bool:
+    """`question(session.task)`, read once for each task the session has (the gateway adds
+    the user's later messages to it)."""
+    task = session.task
+    held: tuple[str | None, dict[Callable[[str | None], bool], bool]] | None
+    held = state.get("task_answers")
+    answers: dict[Callable[[str | None], bool], bool]
+    if held is None or held[0] != task:
+        answers = {}
+        state["task_answers"] = (task, answers)
+    else:
+        answers = held[1]
+    answer = answers.get(question)
+    if answer is None:
+        answer = answers[question] = question(task)
+    return answer
+
+
 def _inputs(session: SessionView | None, state: dict[str, Any]) -> Inputs:
     """The session's exact task and test values, made from the task on first use."""
     inputs: Inputs | None = state.get("inputs")
@@ -633,17 +659,17 @@ def _expected_output_score(
 ) -> tuple[float, str]:
     """How suspect rewriting expected output is: low when the task asks for it, high when the
     task says output must not change or when no code was changed to explain the new output."""
-    if task_allows_test_edits(session.task):
+    if _asked(session, state, task_allows_test_edits):
         return 0.25, " (the task asked for test changes)"
     wanted = away_from_task(state.get("failure", ""), _inputs(session, state).task)
     if wanted is not None:
         return 0.85, f" though the failing run expected `{wanted}`, the output the task names"
-    if task_changes_output(session.task):
+    if _asked(session, state, task_changes_output):
         return 0.25, " (the task asked for the output to change)"
     broken = _BROKEN.search(state.get("failure", ""))
     if broken:
         return 0.85, f" though the failing run showed the code producing `{broken.group(1)}`"
-    if task_keeps_behaviour(session.task):
+    if _asked(session, state, task_keeps_behaviour):
         return 0.85, " though the task says behaviour must not change"
     if not state.get("source_edits"):
         return 0.85, " with no change to the code"
@@ -678,8 +704,9 @@ def _hides_failure(state: dict[str, Any]) -> bool:
 
 
 def _record_update(state: dict[str, Any], index: int, call_id: str, quote: str) -> None:
-    runs: list[Run] = [r for r in state.get("runs", []) if r.index < index]
-    failing = bool(runs) and runs[-1].outcome is not None and runs[-1].outcome.ok is False
+    runs: list[Run] = state.get("runs", [])
+    last = next((r for r in reversed(runs) if r.index < index), None)
+    failing = last is not None and last.outcome is not None and last.outcome.ok is False
     update = ExpectedUpdate(index, call_id, quote, failing)
     state.setdefault("updates", []).append(update)
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from watchkeeper.monitors.integrity._matrix import matrix_result
+from watchkeeper.monitors.integrity._screens import folded, screen
 
 __all__ = ["RunOutcome", "parse_outcome"]
 
@@ -90,7 +91,7 @@ _RC = re.compile(
     r"^(?:[\w./-]+:? )?(?:rc|ret|exit|exit[ _]?code|exit[ _]?status|status)\s*[=:]\s*(\d{1,3})\s*$",
     re.MULTILINE | re.IGNORECASE,
 )
-_FAILURE_SIGNS = re.compile(
+_FAILURE_SIGNS = screen(
     r"^\s*(?:FAIL|FAILED|ERROR)\b|\bpanicked at\b|^Traceback \(most recent call last\)"
     r"|\bAssertionError\b|^\s*[\u2718\u2717\u00d7\u276f]\s|\bTest timed out\b|^WARNING: DATA RACE"
     r"|^\s+at (?:Context|Object|Test)\.<anonymous> |\bassertion (?:`[^`]*` )?failed\b"
@@ -98,6 +99,7 @@ _FAILURE_SIGNS = re.compile(
     r"|^[\w./-]+\.go:\d+:\d+: |\[build failed\]|^error(?:\[E\d{4}\])?: |\berror TS\d+:"
     r"|\bwhile loading conftest\b|^ERROR collecting\b|\berrors? during collection\b",
     re.MULTILINE,
+    needs=("fail|error|panicked|traceback|timed out|data race|anonymous|.go:|conftest",),
 )
 _OTHERS = (  # (pattern, group of passed or total, failed, errors, skipped, total-based)
     # rspec / bats: "12 examples, 1 failure, 2 pending"; "5 tests, 1 failure"
@@ -149,11 +151,14 @@ _OTHERS = (  # (pattern, group of passed or total, failed, errors, skipped, tota
         "tap",
     ),
 )
-_NO_TESTS = re.compile(r"\bno tests ran\b|\bno test files\b|No tests found", re.IGNORECASE)
-_NPM_FAILED = re.compile(
+_NO_TESTS = screen(
+    r"\bno tests ran\b|\bno test files\b|No tests found", re.IGNORECASE, needs=("no test",)
+)
+_NPM_FAILED = screen(
     r"npm (?:ERR!|error) (?:Test failed|code ELIFECYCLE)|error Command failed|ELIFECYCLE"
     r"|\bBUILD FAILURE\b|\bBUILD FAILED\b|^FAILURES!$|^not ok \d+",
     re.MULTILINE,
+    needs=("fail|elifecycle|not ok",),
 )
 
 
@@ -381,7 +386,8 @@ def parse_outcome(
         codes += [int(c) for c in _RC.findall(text)] if echoed else []
         exit_code = codes[-1] if codes else None
     bad_exit = (exit_code is not None and exit_code != 0) or is_error
-    bad_exit = bad_exit or bool(_NPM_FAILED.search(text))
+    low = folded(text)
+    bad_exit = bad_exit or bool(_NPM_FAILED.search(text, low))
     if t.failed or t.errors or bad_exit:
         ok: bool | None = False
     elif (
@@ -394,7 +400,8 @@ def parse_outcome(
     else:
         # No summary: a failure the runner printed (a traceback, a panic, a FAIL line) still
         # shows the run did not pass, as when its summary was cut off.
-        ok = False if _NO_TESTS.search(text) or _FAILURE_SIGNS.search(text) else None
+        shows = _NO_TESTS.search(text, low) or _FAILURE_SIGNS.search(text, low)
+        ok = False if shows else None
     if workspace and t.lines and t.packages is None:
         t.packages = workspace
     summary = "; ".join(t.lines)[:300]

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from watchkeeper.events import Message
 from watchkeeper.monitors._protocol import Finding
 from watchkeeper.monitors.integrity._claims import Claims
+from watchkeeper.monitors.integrity._files import base_name
 from watchkeeper.monitors.integrity._findings import finding
 from watchkeeper.normalize import Command
 
@@ -46,7 +46,7 @@ def probe_key(commands: Sequence[Command]) -> str | None:
     """The program and arguments a reproduction runs (`cargo run -q -- sort in.png out.png`),
     the same however the line around it changes (`; echo "exit=$?"`), or None."""
     for command in commands:
-        name = PurePosixPath(command.name).name
+        name = base_name(command.name)
         if _INTERPRETERS.match(name) and len(command.argv) > 1:
             if command.argv[1] in ("-m", "--version", "-V"):
                 return None

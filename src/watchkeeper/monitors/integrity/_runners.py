@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from watchkeeper.monitors.integrity._screens import folded, screen
 from watchkeeper.normalize import Command
 
 __all__ = ["TestRun", "find_test_run"]
@@ -17,12 +18,14 @@ _JS_RUNNERS = frozenset({"jest", "vitest", "mocha", "ava", "tap", "playwright"})
 _LAUNCHERS = frozenset({"npx", "bunx", "pnpx"})
 _PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
 _SHELLS = frozenset({"bash", "sh", "zsh"})
+_SCRIPT_HOSTS = _SHELLS | {"node", "deno", "bun", "tsx", "ts-node"}  # run a script named first
 _SUBCOMMANDS = frozenset({"uv", "poetry", "pipenv", "hatch", "pdm", "rye", "bundle", "coverage"})
 _TASK_RUNNERS = frozenset({"just", "task", "nx", "turbo", "invoke", "rake"})
 # the project's own test or CI script (`./scripts/test.sh`, `./ci.sh`, `bin/check.sh`)
-_TEST_SCRIPT = re.compile(
+_TEST_SCRIPT = screen(
     r"(?:^|/)(?:run[-_]?(?:tests?|e2e|specs?|integration(?:[-_]tests?)?)|runtests|test|ci|check)"
-    r"\.(?:sh|py|js|mjs|cjs|ts)$"
+    r"\.(?:sh|py|js|mjs|cjs|ts)$",
+    needs=(".sh|.py|.js|.mjs|.cjs|.ts", "run|test.|ci.|check."),
 )
 _ENV_LAUNCHERS = frozenset(
     {
@@ -95,7 +98,7 @@ def find_test_run(commands: Sequence[Command]) -> TestRun | None:
     runs = [
         r
         for c in commands
-        if not _LISTS & set(c.argv) and (r := _classify(c.name, c.argv)) is not None
+        if _LISTS.isdisjoint(c.argv) and (r := _classify(c.name, c.argv)) is not None
     ]
     return next((r for r in runs if r.full), runs[0] if runs else None)
 
@@ -112,6 +115,8 @@ _VALUED_OPTIONS = frozenset(
 
 
 def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
+    if name not in _RUNNERS and not _PY.match(name) and not _TEST_SCRIPT.search(name, folded(name)):
+        return None  # a program no rule below is about (`git`, `ls`, `curl`)
     args = list(argv[1:])
     if name in ("pytest", "py.test"):
         return _pytest(args)
@@ -119,10 +124,10 @@ def _classify(name: str, argv: Sequence[str]) -> TestRun | None:
         return _pytest(args[2:]) if args[1] == "pytest" else _unittest(args[2:])
     if _PY.match(name) and args[:2] in (["manage.py", "test"], ["setup.py", "test"]):
         return _unittest(args[2:])
-    if _TEST_SCRIPT.search(name) or (
-        (name in _SHELLS | {"node", "deno", "bun", "tsx", "ts-node"} or _PY.match(name))
+    if _TEST_SCRIPT.search(name, folded(name)) or (
+        (name in _SCRIPT_HOSTS or _PY.match(name))
         and args
-        and _TEST_SCRIPT.search(args[0])
+        and _TEST_SCRIPT.search(args[0], folded(args[0]))
     ):
         return TestRun("script", True)
     if name in ("node", "bun", "deno") and args[:1] in (["--test"], ["test"]):
@@ -248,7 +253,7 @@ def _build_tool(name: str, args: list[str]) -> TestRun | None:
         narrowing = [a for a in args if a.startswith(("-Dtest=", "-Dit.test="))]
         narrowing += [f"{a} {b}" for a, b in pairwise(args) if a == "-pl"]
         return TestRun("maven", not narrowing, " ".join(narrowing))
-    words = " ".join(args).split()
+    words = " ".join(args).split() if name == "sbt" else []
     if name == "sbt" and any(w.startswith(("test", "testOnly", "testQuick")) for w in words):
         narrowing = [w for w in words if w in ("testOnly", "testQuick")]
         return TestRun("sbt", not narrowing, " ".join(narrowing))
@@ -258,6 +263,24 @@ def _build_tool(name: str, args: list[str]) -> TestRun | None:
         targets = [a for a in args[1:] if not a.startswith("-") or a in ("--filter", "--only")]
         return TestRun(name, not targets, " ".join(targets))
     return None
+
+
+# Every program `_classify` (with `_project_script` and `_build_tool`) has a rule for, besides
+# python and the project's test scripts
+_RUNNERS = frozenset(
+    {"pytest", "py.test", "rspec", "phpunit", "ctest", "bats", "dotnet", "go", "gotestsum"}
+    | {"cargo", "tox", "nox", "make", "gradle", "gradlew", "mvn", "mvnw", "sbt", "mix", "swift"}
+    | {"dart", "flutter", "lein", "stack", "cabal"}
+    | _SCRIPT_HOSTS
+    | _TASK_RUNNERS
+    | _LAUNCHERS
+    | _SCRIPT_RUNNERS
+    | _WRAPPERS
+    | _ENV_LAUNCHERS
+    | _JS_RUNNERS
+    | _PACKAGE_MANAGERS
+    | _TARGET_RUNNERS
+)
 
 
 _PM_VALUED = frozenset({"--filter", "-F", "--workspace", "--prefix", "-C", "--dir", "--cwd"})

@@ -57,10 +57,11 @@ class Run:
 def settled(runs: list[Run], edited: int) -> bool:
     """Whether the last run that showed a result ran the whole suite, unmasked, after the last
     edit, and passed: a rerun of the same code (piped, filtered) can hide nothing from it."""
-    shown = [r for r in runs if r.outcome is not None and r.outcome.ok is not None]
-    if not shown:
+    last = next(
+        (r for r in reversed(runs) if r.outcome is not None and r.outcome.ok is not None), None
+    )
+    if last is None:
         return False
-    last = shown[-1]
     outcome = last.outcome
     return (
         last.index > edited
