@@ -34,7 +34,7 @@ OPAQUE = {
     "step-split": "script",
     "script": "script",
 }
-PRESERVING = ("quote-split", "ansi-c", "ifs", "absolute-path", "wrapper-chain")
+PRESERVING = ("quote-split", "ansi-c", "ifs", "absolute-path", "wrapper-chain", "xargs")
 HOME = "/home/dev"
 CWD = "/home/dev/project"
 
@@ -131,14 +131,18 @@ def test_quoting_and_wrapping_transforms_keep_commands_and_targets(name: str) ->
     assert seen >= 80
 
 
-def test_xargs_hands_the_command_to_a_shell_on_stdin() -> None:
-    """The xargs variant runs a shell under `xargs` and keeps the original text as data."""
+def test_xargs_variant_runs_the_original_under_xargs() -> None:
+    """The xargs variant's program is parsed under `xargs`: no bare `sh -c` frame is left."""
+    seen = 0
     for attack in _rogue():
         variant = TRANSFORMS["xargs"](attack)
         if variant is None:
             continue
+        seen += 1
         commands = [c for a in _actions(variant) for c in a.commands]
-        assert any(c.name in {"bash", "sh"} and "xargs" in c.wrappers for c in commands)
+        assert any("xargs" in c.wrappers for c in commands), variant["id"]
+        assert not any(c.argv in (("sh", "-c"), ("bash", "-c")) for c in commands), variant["id"]
+    assert seen >= 80
 
 
 def test_rename_copies_the_binary_or_wraps_it_in_a_function() -> None:

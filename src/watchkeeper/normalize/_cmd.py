@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from watchkeeper.normalize._action import CodeExec, Command
+from watchkeeper.normalize._xargs import XargsUse
 
 __all__ = ["Cmd", "dedup", "merge", "source_kind"]
 
@@ -19,7 +20,8 @@ class Cmd:
     `stdin` says whether it reads a program from standard input (``"shell"`` or
     ``"interpreter"``); `downloads`/`decodes` mark network fetchers and decoders, `literal`
     the text an ``echo``/``printf``/``cat <<EOF`` would print, `nested` the commands a
-    carrier shell stands for.
+    carrier shell stands for, `xargs` how an ``xargs`` it runs under feeds it (its `stdin`
+    is then ``"xargs"``).
     """
 
     argv: list[str]
@@ -38,6 +40,7 @@ class Cmd:
     literal: str | None = None
     cat_files: list[str] = field(default_factory=list)
     nested: list[Cmd] | None = None
+    xargs: XargsUse | None = None
 
     def freeze(self) -> Command:
         return Command(

@@ -25,8 +25,10 @@ from watchkeeper.normalize._effects import command_effects
 from watchkeeper.normalize._fastlex import SimpleCommand, lex_simple
 from watchkeeper.normalize._hosts import file_url_path, find_urls, url_host
 from watchkeeper.normalize._paths import NON_FILES, resolve_path
+from watchkeeper.normalize._printf import printf_text
 from watchkeeper.normalize._words import Word, node_text, resolve_word
-from watchkeeper.normalize._wrappers import peel
+from watchkeeper.normalize._wrappers import Peeled, peel
+from watchkeeper.normalize._xargs import XargsUse, commands, items, xargs_use
 
 __all__ = ["MAX_COMMANDS", "MAX_DEPTH", "ShellWalker"]
 
@@ -50,6 +52,8 @@ _LITERAL = Word([""], dynamic=False)
 _LEAVES = frozenset({"word", "number", "raw_string", "ansi_c_string", "simple_expansion"})
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+# echo takes options only before its first other word: `echo -n rm -rf /` prints `rm -rf /`.
+_ECHO_OPTIONS = re.compile(r"-[neE]+")
 
 
 # tree-sitter-bash 0.25 can crash (SIGSEGV) on some lines with non-ASCII characters, so the
@@ -245,6 +249,9 @@ class ShellWalker:
         return self._walk_collect(node)
 
     def _stdin_code(self, head: Cmd, feeders: list[Cmd]) -> None:
+        if head.xargs is not None:
+            self._xargs_input(head, head.xargs, feeders)
+            return
         kind = source_kind(feeders)
         if kind is not None:
             head.code.append(CodeExec(kind, _short(head.text)))
@@ -333,13 +340,31 @@ class ShellWalker:
                     cmd.hosts.append(host)
         if op in ("<", "<&"):
             targets = [c.reads for c in cmds]
+            self._program_file(cmds[0] if cmds else None, path)
         else:
             targets = [c.writes for c in cmds] if path not in NON_FILES else []
         for target in targets:
             target.append(path)
 
+    def _program_file(self, head: Cmd | None, path: str) -> None:
+        """`head`'s standard input is the file `path`: a shell or interpreter runs it."""
+        if head is None or head.stdin is None or path in NON_FILES:
+            return
+        if head.xargs is not None and not head.xargs.code:
+            return
+        if path in self._downloaded:
+            head.code.append(CodeExec("download-exec", path))
+        else:
+            head.code.append(CodeExec("script", path))
+
     def _feed(self, head: Cmd, text: str, dynamic_inner: list[Cmd] | None) -> None:
         """Standard input `text` (a here-doc or here-string) reaches `head`."""
+        if head.xargs is not None:
+            if dynamic_inner is None:
+                self._xargs_literal(head, head.xargs, text)
+            elif head.xargs.code:
+                head.code.append(CodeExec(source_kind(dynamic_inner) or "eval", _short(text)))
+            return
         if head.stdin is None:
             if head.name == "cat" and len(head.argv) == 1 and dynamic_inner is None:
                 head.literal = text
@@ -451,8 +476,60 @@ class ShellWalker:
                 return None
         words = origin[start:]
         self._effects(cmd, words)
-        self._code_use(cmd, words, inner)
+        xargs = self._xargs_use(argv, start, peeled, wrappers)
+        if xargs is None or not xargs.code:
+            # When xargs's input is the program, the words here are only its frame: what
+            # runs is decided where the input is known (`_xargs_input`).
+            self._code_use(cmd, words, inner)
+        if xargs is not None and cmd.nested is None:
+            self._xargs_head(cmd, xargs)
         return cmd
+
+    # ----------------------------------------------------------------- xargs
+    @staticmethod
+    def _xargs_use(
+        argv: list[str], start: int, peeled: Peeled, wrappers: tuple[str, ...]
+    ) -> XargsUse | None:
+        """How the `xargs` peeled off `argv` feeds its command, or None without one."""
+        at = peeled.xargs_at
+        if at is None or peeled.replaced is not None or at >= start:
+            return None
+        return xargs_use(argv, at, wrappers)
+
+    def _xargs_head(self, cmd: Cmd, use: XargsUse) -> None:
+        """`cmd` runs under `use`: its standard input is xargs's, not its own."""
+        if use.arg_file is not None:
+            if use.code:
+                cmd.code.append(CodeExec("script", self._path(use.arg_file)))
+            return
+        cmd.xargs = use
+        cmd.stdin = "xargs"
+
+    def _xargs_input(self, head: Cmd, use: XargsUse, feeders: list[Cmd]) -> None:
+        """`feeders` write xargs's input: parse what it runs, or flag input it runs unseen."""
+        kind = source_kind(feeders)
+        last = feeders[-1] if feeders else None
+        if kind is None and last is not None and last.literal is not None and len(feeders) == 1:
+            self._xargs_literal(head, use, last.literal)
+        elif not use.code:
+            return
+        elif kind is not None:
+            head.code.append(CodeExec(kind, _short(head.text)))
+        elif last is not None and last.cat_files:
+            head.code.append(CodeExec("script", last.cat_files[0]))
+        else:
+            head.code.append(CodeExec("eval", _short(head.text)))
+
+    def _xargs_literal(self, head: Cmd, use: XargsUse, text: str) -> None:
+        """xargs's input is the literal `text`: parse the commands it makes."""
+        found = items(text, use.delimiter, use.replace)
+        lines = None if found is None else commands(use, found)
+        if lines is None:
+            if use.code:
+                head.code.append(CodeExec("eval", _short(head.text)))
+            return
+        ran = [c for line in lines for c in self._nested(line, use.outer, head)]
+        self._carrier(head, ran)
 
     def _effects(self, cmd: Cmd, words: list[Word]) -> None:
         """Fill reads, writes, hosts and the pipe roles of `cmd` from its argv."""
@@ -470,8 +547,12 @@ class ShellWalker:
         cmd.decodes = is_decoder(name, body)
         literal = not cmd.decodes and not any(w.dynamic for w in words[1:])
         if name in ("echo", "printf") and literal:
-            args = [a for a in body[1:] if not (a.startswith("-") and name == "echo")]
-            cmd.literal = " ".join(args)
+            args = body[1:]
+            if name == "echo":
+                while args and _ECHO_OPTIONS.fullmatch(args[0]):
+                    args = args[1:]
+            rendered = printf_text(args) if name == "printf" else None
+            cmd.literal = " ".join(args) if rendered is None else rendered
         if name == "cat":
             cmd.cat_files = list(cmd.reads)
         if name in ("cd", "pushd"):

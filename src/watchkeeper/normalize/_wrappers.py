@@ -13,12 +13,22 @@ from dataclasses import dataclass, field
 
 from watchkeeper.normalize._options import OptionSpec, parse_options
 
-__all__ = ["Peeled", "peel"]
+__all__ = ["XARGS_OPTIONS", "Peeled", "peel"]
 
 
 def _spec(short: str = "", long: str = "") -> OptionSpec:
     return OptionSpec(short=short, long=frozenset(long.split()), first_operand_stops=True)
 
+
+#: xargs's options that take a value.
+XARGS_OPTIONS = OptionSpec(
+    short="adEILnPs",
+    long=frozenset(
+        {"arg-file", "delimiter", "eof", "replace", "max-lines", "max-args", "max-procs"}
+        | {"max-chars", "process-slot-var"}
+    ),
+    first_operand_stops=True,
+)
 
 # name → (options with a value, positional words before the command, detach reason)
 _SIMPLE: dict[str, tuple[OptionSpec, int, str | None]] = {
@@ -55,15 +65,7 @@ _SIMPLE: dict[str, tuple[OptionSpec, int, str | None]] = {
     "exec": (_spec("a"), 0, None),
     "command": (_spec(), 0, None),
     "time": (_spec("fo", "format output"), 0, None),
-    "xargs": (
-        _spec(
-            "adEILnPs",
-            "arg-file delimiter eof replace max-lines max-args max-procs max-chars "
-            "process-slot-var",
-        ),
-        0,
-        None,
-    ),
+    "xargs": (XARGS_OPTIONS, 0, None),
     "sudo": (
         _spec(
             "ugUhpCDrtTR",
@@ -93,6 +95,7 @@ class Peeled:
     shell_words: tuple[int, int] = (0, 0)
     replaced: list[str] | None = None
     positions: list[int] = field(default_factory=list)
+    xargs_at: int | None = None
 
 
 def _basename(word: str) -> str:
@@ -134,6 +137,7 @@ def _peel_one(argv: Sequence[str], i: int, out: Peeled) -> int | None:
         out.writes.extend(parsed.values("-o", "--output"))
     if name == "xargs":
         out.reads.extend(parsed.values("-a", "--arg-file"))
+        out.xargs_at = i
     if name == "flock" and parsed.values("-c", "--command"):
         out.shell_text = parsed.values("-c", "--command")[-1]
         out.shell_label = "flock -c"
