@@ -59,9 +59,28 @@ def test_ansi_c_escapes_decode() -> None:
     assert decode_ansi_c("\\x41\\101\\u00e9\\n\\t\\cA\\\\") == "AAé\n\t\x01\\"
 
 
-def test_brace_lists_are_not_expanded(sh) -> None:
-    """A literal brace list stays as written."""
-    assert sh("touch {a,b}.txt").commands[0].argv == ("touch", "{a,b}.txt")
+def test_brace_lists_are_expanded(sh) -> None:
+    """An unquoted brace list becomes one word per item, as bash makes it."""
+    assert sh("touch {a,b}.txt").commands[0].argv == ("touch", "a.txt", "b.txt")
+
+
+def test_nested_brace_lists_expand_left_to_right(sh) -> None:
+    """Nested lists expand inside out, words in bash's order."""
+    assert sh("echo x{a,{b,c}}y").commands[0].argv == ("echo", "xay", "xby", "xcy")
+
+
+@pytest.mark.parametrize("line", ["touch '{a,b}'", 'touch "{a,b}"', "touch \\{a,b\\}", "touch {a}"])
+def test_quoted_escaped_or_single_braces_stay(sh, line: str) -> None:
+    """Quoted or escaped braces, and a pair without a comma, are literal."""
+    (cmd,) = sh(line).commands
+    assert len(cmd.argv) == 2
+    assert "{" in cmd.argv[1]
+
+
+def test_oversized_brace_lists_are_not_expanded(sh) -> None:
+    """A word that would make more than 64 words keeps its braces."""
+    line = "touch " + "{a,b}" * 7
+    assert sh(line).commands[0].argv == ("touch", "{a,b}" * 7)
 
 
 def test_other_variables_leave_words_dynamic_not_code(sh) -> None:
@@ -69,3 +88,45 @@ def test_other_variables_leave_words_dynamic_not_code(sh) -> None:
     parsed = sh('rm -rf "$TARGET"')
     assert parsed.commands[0].argv == ("rm", "-rf", "$TARGET")
     assert kinds(parsed) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "argv"),
+    [
+        ("f=/; rm -rf $f", ("rm", "-rf", "/")),
+        ('d=~/.ssh; cat "${d}/id_rsa"', ("cat", "~/.ssh/id_rsa")),
+        ("a=/srv; b=data; rm -rf $a/$b", ("rm", "-rf", "/srv/data")),
+    ],
+)
+def test_variables_set_once_on_the_line_are_filled_in(sh, line: str, argv: tuple[str, ...]) -> None:
+    """A variable assigned a literal once earlier in the line is put into later words."""
+    assert sh(line).commands[-1].argv == argv
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "d=build; d=/; rm -rf $d",
+        "d=build; for d in / /tmp; do rm -rf $d; done",
+        "d=build; read d; rm -rf $d",
+        "d=build; rm -rf $d$e",
+        "d=build; rm -rf $(echo $d)",
+    ],
+)
+def test_variables_not_known_for_sure_stay_as_written(sh, line: str) -> None:
+    """Assigned twice, set by `for`/`read`, or mixed with unknown parts: kept as written."""
+    rm = next(c for c in sh(line).commands if c.name == "rm")
+    assert "$" in rm.argv[-1]
+
+
+def test_a_filled_in_command_name_is_still_dynamic(sh) -> None:
+    """`c=curl; $c …` names curl but is still a command name built at run time."""
+    (cmd,) = sh("c=curl; $c https://x.example").commands
+    assert cmd.name == "curl"
+    assert [c.kind for c in cmd.code] == ["dynamic-name"]
+
+
+def test_a_wrapper_name_built_at_run_time_is_dynamic(sh) -> None:
+    """`w=tmux; $w new -d CMD` flags the wrapper's built name on the command it runs."""
+    parsed = sh("w=tmux; $w new -d 'python a.py'")
+    assert "dynamic-name" in {c.kind for cmd in parsed.commands for c in cmd.code}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from watchkeeper.normalize._action import CodeExec, Command
-from watchkeeper.normalize._xargs import XargsUse
+
+if TYPE_CHECKING:
+    from watchkeeper.normalize._xargs import XargsUse
 
 __all__ = ["Cmd", "dedup", "merge", "source_kind"]
 

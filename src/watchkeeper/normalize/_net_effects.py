@@ -169,6 +169,33 @@ def _git(argv: Sequence[str], fx: Effects) -> None:
     elif sub in ("rm", "mv"):
         # `git rm PATH…` deletes, `git mv A B` moves: both change the named files.
         fx.writes.extend(w for w in rest if w != "--")
+    elif sub in ("diff", "grep") and "--no-index" in ops:
+        # Outside a repository's index these read any file: `git diff --no-index ~/.ssh/id_rsa
+        # /dev/null` prints the key.
+        fx.reads.extend(_no_index_paths(sub, ops[1:]))
+    elif sub == "hash-object":
+        fx.reads.extend(w for w in rest if w != "--")
+
+
+def _no_index_paths(sub: str, words: Sequence[str]) -> list[str]:
+    """The paths `git diff|grep --no-index` reads: every operand, bar grep's pattern."""
+    paths: list[str] = []
+    pattern_given = sub != "grep"
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in ("-e", "--regexp"):
+            pattern_given, skip = True, True
+        elif word in ("-f", "--file"):
+            pattern_given = True
+        elif word.startswith("-") or word == "--":
+            continue
+        elif not pattern_given:
+            pattern_given = True
+        else:
+            paths.append(word)
+    return paths
 
 
 def _socat(argv: Sequence[str], fx: Effects) -> None:

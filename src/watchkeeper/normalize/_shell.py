@@ -26,9 +26,10 @@ from watchkeeper.normalize._fastlex import SimpleCommand, lex_simple
 from watchkeeper.normalize._hosts import file_url_path, find_urls, url_host
 from watchkeeper.normalize._paths import NON_FILES, resolve_path
 from watchkeeper.normalize._printf import printf_text
+from watchkeeper.normalize._variables import Variables
 from watchkeeper.normalize._words import Word, node_text, resolve_word
-from watchkeeper.normalize._wrappers import Peeled, peel
-from watchkeeper.normalize._xargs import XargsUse, commands, items, xargs_use
+from watchkeeper.normalize._wrappers import built_name, peel
+from watchkeeper.normalize._xargs import XargsUse, commands, items, unseen_input, xargs_of
 
 __all__ = ["MAX_COMMANDS", "MAX_DEPTH", "ShellWalker"]
 
@@ -86,7 +87,7 @@ class ShellWalker:
         self._wrappers: tuple[str, ...] = ()
         self._depth = 0
         self._taint: dict[str, str] = {}
-        self._values: dict[str, str] = {}
+        self._vars = Variables()
         self._src = b""
 
     # ----------------------------------------------------------------- entry points
@@ -197,6 +198,11 @@ class ShellWalker:
             saved = self._cwd
             self._children(node)
             self._cwd = saved
+        elif kind == "for_statement":
+            variable = node.child_by_field_name("variable")
+            if variable is not None:
+                self._vars.unsettle(self._text(variable))
+            self._children(node)
         elif kind in _BLOCKS or node.child_count:
             self._children(node)
 
@@ -404,25 +410,38 @@ class ShellWalker:
                 words.append(word)
         argv: list[str] = []
         origin: list[Word] = []
-        for word in words:
-            for piece in word.fields:
+        for index, word in enumerate(words):
+            filled = self._filled_in(word, inner) if word.dynamic else word
+            words[index] = filled
+            for piece in filled.fields:
                 argv.append(piece)
-                origin.append(word)
+                origin.append(filled)
         if not argv:
             return
         cmd = self._argv(argv, origin, inner, self._text(node), self._wrappers)
-        if cmd is not None and self._values:
+        if cmd is not None and self._vars.values:
             self._expanded_urls(cmd, words)
         targets = [] if cmd is None else [cmd] if cmd.nested is None else cmd.nested
         for redirect in redirects:
             self._apply_redirect(redirect, targets)
+
+    def _filled_in(self, word: Word, inner: dict[int, list[Cmd]]) -> Word:
+        """`word` with the line's known variables put in (see `Variables`); it stays
+        dynamic, so it still counts as built at run time."""
+        text = self._vars.fill_in(word.text) if len(word.fields) == 1 else None
+        if text is None:
+            return word
+        result = Word([text], dynamic=True)
+        if id(word) in inner:
+            inner[id(result)] = inner.pop(id(word))
+        return result
 
     def _expanded_urls(self, cmd: Cmd, words: list[Word]) -> None:
         """`U=https://h; curl $U` contacts `h`: scan the values of the variables a word expands."""
         for word in words:
             if word.dynamic:
                 for var in _VARIABLE.findall(word.text):
-                    value = self._values.get(var)
+                    value = self._vars.values.get(var)
                     if value is not None and "://" in value:
                         self._scan_urls(value, cmd)
 
@@ -442,7 +461,7 @@ class ShellWalker:
             start = peeled.positions.pop()
             peeled.wrappers.pop()
         body = argv[start:] if start < len(argv) else argv[-1:]
-        head_word = origin[start] if start < len(origin) else None
+        head_word = built_name(origin, start, peeled)
         dynamic_name = head_word is not None and head_word.dynamic
         name = _base(body[0]) if body else ""
         cmd = Cmd(argv=list(body), name=name, text=text)
@@ -469,14 +488,21 @@ class ShellWalker:
             if dyn or (wrapper_word is not None and wrapper_word.dynamic and hi > lo):
                 found = [c for w in dyn for c in inner.get(id(w), [])]
                 cmd.code.append(CodeExec(source_kind(found) or "eval", _short(text)))
+                if start >= len(argv):
+                    return cmd  # it stands for the string it runs, which is unknown
+                found = []
             else:
-                self._nested(peeled.shell_text, cmd.wrappers, cmd)
+                found = self._nested(peeled.shell_text, cmd.wrappers, cmd)
             if start >= len(argv):
+                # The wrapper only carried the string; what it knew of its own name
+                # (`$w new -d CMD` built at run time) goes to what it runs.
+                for inner_cmd in found:
+                    inner_cmd.code[:0] = cmd.code
                 self._cmds.remove(cmd)
                 return None
         words = origin[start:]
         self._effects(cmd, words)
-        xargs = self._xargs_use(argv, start, peeled, wrappers)
+        xargs = xargs_of(argv, start, peeled, wrappers)
         if xargs is None or not xargs.code:
             # When xargs's input is the program, the words here are only its frame: what
             # runs is decided where the input is known (`_xargs_input`).
@@ -486,16 +512,6 @@ class ShellWalker:
         return cmd
 
     # ----------------------------------------------------------------- xargs
-    @staticmethod
-    def _xargs_use(
-        argv: list[str], start: int, peeled: Peeled, wrappers: tuple[str, ...]
-    ) -> XargsUse | None:
-        """How the `xargs` peeled off `argv` feeds its command, or None without one."""
-        at = peeled.xargs_at
-        if at is None or peeled.replaced is not None or at >= start:
-            return None
-        return xargs_use(argv, at, wrappers)
-
     def _xargs_head(self, cmd: Cmd, use: XargsUse) -> None:
         """`cmd` runs under `use`: its standard input is xargs's, not its own."""
         if use.arg_file is not None:
@@ -507,18 +523,13 @@ class ShellWalker:
 
     def _xargs_input(self, head: Cmd, use: XargsUse, feeders: list[Cmd]) -> None:
         """`feeders` write xargs's input: parse what it runs, or flag input it runs unseen."""
-        kind = source_kind(feeders)
-        last = feeders[-1] if feeders else None
-        if kind is None and last is not None and last.literal is not None and len(feeders) == 1:
-            self._xargs_literal(head, use, last.literal)
-        elif not use.code:
+        literal = feeders[0].literal if len(feeders) == 1 else None
+        if literal is not None and source_kind(feeders) is None:
+            self._xargs_literal(head, use, literal)
             return
-        elif kind is not None:
-            head.code.append(CodeExec(kind, _short(head.text)))
-        elif last is not None and last.cat_files:
-            head.code.append(CodeExec("script", last.cat_files[0]))
-        else:
-            head.code.append(CodeExec("eval", _short(head.text)))
+        code = unseen_input(use, feeders, _short(head.text))
+        if code is not None:
+            head.code.append(code)
 
     def _xargs_literal(self, head: Cmd, use: XargsUse, text: str) -> None:
         """xargs's input is the literal `text`: parse the commands it makes."""
@@ -557,6 +568,7 @@ class ShellWalker:
             cmd.cat_files = list(cmd.reads)
         if name in ("cd", "pushd"):
             self._change_dir(body, words[1:])
+        self._vars.command(name, body)
         if name == "disown":
             cmd.detached = True
             self._detached.append("disown")
@@ -646,10 +658,11 @@ class ShellWalker:
         value = node.child_by_field_name("value")
         if value is not None and value.type not in ("word", "number", "raw_string"):
             found = [*found, *self._tainted(self._text(value))]
+        literal: str | None = None
         if value is not None and value.type in ("word", "raw_string", "string"):
-            literal = resolve_word(value, home=self._home, source=self._src)
-            if not literal.dynamic:
-                self._values[self._text(name)] = literal.text
+            resolved = resolve_word(value, home=self._home, source=self._src)
+            literal = None if resolved.dynamic else resolved.text
+        self._vars.assign(self._text(name), literal)
         kind = source_kind(found)
         if kind is not None:
             self._taint[self._text(name)] = kind

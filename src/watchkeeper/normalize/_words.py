@@ -4,7 +4,8 @@ Quoting is resolved (``r''m``, ``\\rm``, ``"r"m``, ``$'\\x72m'``); ``$HOME``/``$
 become the home directory; ``$IFS``/``${IFS}`` split a word the way an attacker means it to
 (``cat${IFS}/etc/passwd`` → ``cat``, ``/etc/passwd``). Any other expansion or substitution
 makes the word *dynamic*: its text is kept as written and rules cannot trust it.
-Brace lists (``{a,b}``) are not expanded: the word keeps its braces.
+Brace lists outside quotes are expanded (``rm -rf {/,/tmp/x}`` → ``/``, ``/tmp/x``);
+sequences (``{1..3}``) make the word dynamic.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tree_sitter import Node
+
+from watchkeeper.normalize._braces import CLOSE, COMMA, OPEN, expand, literal
 
 __all__ = ["Word", "decode_ansi_c", "node_text", "resolve_word"]
 
@@ -110,6 +113,29 @@ def _unescape_unquoted(text: str) -> str:
     return "".join(out)
 
 
+_MARKS = {"{": OPEN, "}": CLOSE, ",": COMMA}
+
+
+def _mark_unquoted(text: str) -> str:
+    """`_unescape_unquoted`, with the braces and commas bash may expand marked."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\" and i + 1 < n:
+            if text[i + 1] != "\n":
+                out.append(text[i + 1])
+            i += 2
+            continue
+        out.append(_MARKS.get(c, c))
+        i += 1
+    return "".join(out)
+
+
+def _may_expand(text: str) -> bool:
+    return "{" in text and "}" in text
+
+
 def _unescape_double(text: str) -> str:
     if "\\" not in text:
         return text
@@ -173,7 +199,12 @@ class _Resolver:
 
     def visit(self, node: Node) -> None:
         kind = node.type
-        if kind in ("word", "number", "special_variable_name", "variable_name"):
+        if kind == "word":
+            text = self.text(node)
+            self.parts.append(
+                _mark_unquoted(text) if text in "{}" or "," in text else _unescape_unquoted(text)
+            )
+        elif kind in ("number", "special_variable_name", "variable_name"):
             self.parts.append(_unescape_unquoted(self.text(node)))
         elif kind == "raw_string":
             self.parts.append(self.text(node)[1:-1])
@@ -201,10 +232,11 @@ def resolve_word(node: Node, *, home: str, source: bytes) -> Word:
     """Resolve one word node (argument, command name, redirect target) of `source`."""
     if node.type == "word":
         text = node_text(node, source)
-        if "\\" not in text:
+        if "\\" not in text and not _may_expand(text):
             return Word(fields=[text], dynamic=False)
     resolver = _Resolver(home, source)
     resolver.visit(node)
     joined = "".join(resolver.parts)
-    fields = [f for f in joined.split(_SEPARATOR) if f] if _SEPARATOR in joined else [joined]
-    return Word(fields=fields, dynamic=resolver.dynamic)
+    words = expand(joined)[0] if OPEN in joined else [literal(joined)]
+    fields = [f for w in words for f in (w.split(_SEPARATOR) if _SEPARATOR in w else [w]) if f]
+    return Word(fields=fields or [""], dynamic=resolver.dynamic)

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from watchkeeper.normalize._options import OptionSpec, parse_options
 
-__all__ = ["XARGS_OPTIONS", "Peeled", "peel"]
+if TYPE_CHECKING:
+    from watchkeeper.normalize._words import Word
+
+__all__ = ["XARGS_OPTIONS", "Peeled", "built_name", "peel"]
 
 
 def _spec(short: str = "", long: str = "") -> OptionSpec:
@@ -244,3 +248,13 @@ def peel(argv: Sequence[str]) -> Peeled:
     else:
         out.start = i
     return out
+
+
+def built_name(origin: Sequence[Word], start: int, peeled: Peeled) -> Word | None:
+    """The word naming the command at `start`, or the first wrapper name built at run time
+    (`w=screen; $w -dm CMD` is as opaque as `$c CMD`)."""
+    head = origin[start] if start < len(origin) else None
+    if head is not None and head.dynamic:
+        return head
+    built = [origin[p] for p in peeled.positions if p < len(origin) and origin[p].dynamic]
+    return built[0] if built else head

@@ -20,12 +20,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from watchkeeper.normalize._action import CodeExec
+from watchkeeper.normalize._cmd import Cmd, source_kind
 from watchkeeper.normalize._code import SHELLS, code_of
 from watchkeeper.normalize._fastlex import lex_simple
 from watchkeeper.normalize._options import parse_options
-from watchkeeper.normalize._wrappers import XARGS_OPTIONS, peel
+from watchkeeper.normalize._wrappers import XARGS_OPTIONS, Peeled, peel
 
-__all__ = ["MAX_ITEMS", "Slot", "XargsUse", "commands", "items", "xargs_use"]
+__all__ = [
+    "MAX_ITEMS",
+    "Slot",
+    "XargsUse",
+    "commands",
+    "items",
+    "unseen_input",
+    "xargs_of",
+    "xargs_use",
+]
 
 #: More literal items than this are not written out; the input then counts as unseen.
 MAX_ITEMS = 32
@@ -58,6 +69,31 @@ class XargsUse:
     arg_file: str | None
     code: Slot | None
     outer: tuple[str, ...] = ()
+
+
+def xargs_of(
+    argv: Sequence[str], start: int, peeled: Peeled, outer: tuple[str, ...]
+) -> XargsUse | None:
+    """How an `xargs` peeled off `argv` feeds the command at `start`; None without one."""
+    at = peeled.xargs_at
+    if at is None or peeled.replaced is not None or at >= start:
+        return None
+    return xargs_use(argv, at, outer)
+
+
+def unseen_input(use: XargsUse, feeders: Sequence[Cmd], detail: str) -> CodeExec | None:
+    """The code xargs runs when `feeders`, not a literal, write the program it is handed:
+    decoded or downloaded data, a `cat FILE` script, else opaque (`eval`). None when the
+    items are only arguments."""
+    if not use.code:
+        return None
+    kind = source_kind(list(feeders))
+    if kind is not None:
+        return CodeExec(kind, detail)
+    last = feeders[-1] if feeders else None
+    if last is not None and last.cat_files:
+        return CodeExec("script", last.cat_files[0])
+    return CodeExec("eval", detail)
 
 
 def xargs_use(argv: Sequence[str], at: int, outer: tuple[str, ...]) -> XargsUse:

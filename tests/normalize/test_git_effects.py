@@ -1,0 +1,29 @@
+"""git subcommands that read files outside the repository's index name them as reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.normalize.conftest import CWD, HOME
+
+
+@pytest.mark.parametrize(
+    ("line", "reads"),
+    [
+        ("git diff --no-index ~/.ssh/id_rsa /dev/null", {f"{HOME}/.ssh/id_rsa", "/dev/null"}),
+        ("git grep --no-index aws_secret ~/.aws", {f"{HOME}/.aws"}),
+        ("git grep --no-index -e token -e key ~/.config", {f"{HOME}/.config"}),
+        ("git grep --no-index -f pats.txt /etc", {f"{CWD}/pats.txt", "/etc"}),
+        ("git hash-object -w ~/.netrc", {f"{HOME}/.netrc"}),
+    ],
+)
+def test_no_index_and_hash_object_read_their_paths(sh, line: str, reads: set[str]) -> None:
+    """The files these read are in `reads` (grep's pattern is not)."""
+    (cmd,) = sh(line).commands
+    assert set(cmd.reads) == reads
+
+
+def test_plain_git_diff_reads_nothing_named(sh) -> None:
+    """`git diff` inside the repository compares tracked content: no paths are named."""
+    (cmd,) = sh("git diff HEAD~1 -- src").commands
+    assert cmd.reads == ()
