@@ -27,3 +27,21 @@ def test_plain_git_diff_reads_nothing_named(sh) -> None:
     """`git diff` inside the repository compares tracked content: no paths are named."""
     (cmd,) = sh("git diff HEAD~1 -- src").commands
     assert cmd.reads == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "writes"),
+    [
+        ("git checkout -- .claude/settings.json", {f"{CWD}/.claude/settings.json"}),
+        ("git restore --source HEAD~3 a.py b.py", {f"{CWD}/a.py", f"{CWD}/b.py"}),
+        ("git stash push -m wip -- .claude", {f"{CWD}/.claude"}),
+        ("git checkout .claude/settings.json", {f"{CWD}/.claude/settings.json"}),
+        ("git stash", set()),
+        ("git checkout -q main", set()),
+        ("git checkout feature/x", set()),
+    ],
+)
+def test_checkout_restore_and_stash_write_their_paths(sh, line: str, writes: set[str]) -> None:
+    """The paths git overwrites or sets aside are writes (option values are not)."""
+    (cmd,) = sh(line).commands
+    assert set(cmd.writes) == writes

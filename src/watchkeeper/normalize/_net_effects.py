@@ -175,6 +175,40 @@ def _git(argv: Sequence[str], fx: Effects) -> None:
         fx.reads.extend(_no_index_paths(sub, ops[1:]))
     elif sub == "hash-object":
         fx.reads.extend(w for w in rest if w != "--")
+    elif sub in ("checkout", "restore", "stash"):
+        # They overwrite or set aside the paths they name (`git checkout -- FILE`, `git stash
+        # -- .claude`).
+        fx.writes.extend(_pathspecs(sub, ops[1:]))
+
+
+_GIT_VALUED = frozenset({"-s", "--source", "-m", "--message", "-b", "-B", "--orphan", "--conflict"})
+_STASH_VERBS = frozenset({"push", "save", "pop", "apply", "drop", "list", "show", "branch"})
+
+
+def _pathspecs(sub: str, words: Sequence[str]) -> list[str]:
+    """The paths `git checkout|restore|stash` names: every operand of `restore`, those after
+    `--`, and dot paths (`.claude`, `./x`). A bare `checkout WORD` is usually a branch, so
+    other words before `--` are not taken for paths."""
+    out: list[str] = []
+    if (
+        sub == "restore"
+        and {"--staged", "-S"} & set(words)
+        and not {"--worktree", "-W"} & set(words)
+    ):
+        return out  # only the index changes
+    skip = dashes = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--":
+            dashes = True
+        elif not dashes and word in _GIT_VALUED:
+            skip = True
+        elif not dashes and (word.startswith("-") or word in _STASH_VERBS):
+            continue
+        elif dashes or sub == "restore" or word.startswith("."):
+            out.append(word)
+    return out
 
 
 def _no_index_paths(sub: str, words: Sequence[str]) -> list[str]:
