@@ -89,7 +89,8 @@ def _groups(
                 for p in m.paths.patterns
                 if not p.startswith("!")
             ]
-            gate = gates[ids] = PathGate(key, PathSet(patterns, home=home))
+            # deny and ask rules fold case (see `PathSet`): so does their gate.
+            gate = gates[ids] = PathGate(key, PathSet(patterns, home=home, fold_case=True))
         groups.append((gate, tuple((r, firer_for(r, name)) for r in members)))
     return tuple(groups)
 

@@ -252,7 +252,9 @@ def _parse_rule(node: yaml.Node, where: Where, home: str, pack: str | None) -> R
             raise where.error(
                 key_node, f"{what} allows with `hosts_outside`; allow rules list hosts in `hosts`"
             )
-        built = _build_matcher(key, value_node, where, home, what)
+        built = _build_matcher(
+            key, value_node, where, home, what, fold_case=decision is not Decision.ALLOW
+        )
         if isinstance(built, ToolMatcher):
             tool = built
             continue
@@ -290,7 +292,9 @@ def _glob_check(node: yaml.Node, text: str, *, path: bool, where: Where, what: s
         raise where.error(node, f"{what} has a bad pattern `{text}` ({exc}); fix it") from exc
 
 
-def _build_matcher(key: str, node: yaml.Node, where: Where, home: str, what: str) -> Matcher:
+def _build_matcher(
+    key: str, node: yaml.Node, where: Where, home: str, what: str, *, fold_case: bool = False
+) -> Matcher:
     label = f"the `{key}` matcher of {what}"
     if key == "tool":
         items = string_list(node, where, label)
@@ -305,7 +309,7 @@ def _build_matcher(key: str, node: yaml.Node, where: Where, home: str, what: str
         items = string_list(node, where, label)
         for item, text in items:
             _path_check(item, text, where, label)
-        return PathMatcher(key, PathSet([t for _, t in items], home=home))
+        return PathMatcher(key, PathSet([t for _, t in items], home=home, fold_case=fold_case))
     if key in ("hosts", "hosts_outside", "mcp_server"):
         items = string_list(node, where, label)
         for item, text in items:

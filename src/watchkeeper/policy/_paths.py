@@ -10,6 +10,11 @@ A pattern is one of:
 
 A leading ``!`` excludes: a path matches a set when it matches a positive pattern and no
 excluding one.
+
+A set built with ``fold_case`` (the deny and ask rules' sets) ignores letter case: on
+case-insensitive file systems (macOS, Windows) ``.CLAUDE/Settings.json`` is
+``.claude/settings.json`` and ``.ENV`` is ``.env``. Its patterns are lower-cased when it is
+built, and each path (and working directory) is lower-cased (`str.lower`) before it is tested.
 """
 
 from __future__ import annotations
@@ -180,25 +185,31 @@ class _Segment:
         self.regex = _compile(rest) if rest else None
 
 
-def _tester(parts: _Parts, segment: _Segment | None) -> PathTest:
+def _tester(parts: _Parts, segment: _Segment | None, *, fold: bool) -> PathTest:
     """Return one function deciding membership from the rooted parts, a regex and a segment test.
 
     Built once per pattern set (and working directory) so that deciding a path is one call
     with every part held in closure cells; a part the set lacks costs a truth test at most.
     A path starting with none of the screen's starts skips the rooted parts: most paths do.
+    With `fold`, the path is lower-cased first (the parts were built from lower-cased
+    patterns).
     """
     exact, prefixes, screen, rooted, anywhere, needles = parts
     if segment is None:
         if rooted is None and anywhere is None:
-            if not prefixes:
+            if not prefixes and not fold:
                 return exact.__contains__
 
             def literal(path: str) -> bool:
-                return path in exact or path.startswith(prefixes)
+                if fold:
+                    path = path.lower()
+                return path in exact or (bool(prefixes) and path.startswith(prefixes))
 
             return literal
 
         def unnamed(path: str) -> bool:
+            if fold:
+                path = path.lower()
             if path.startswith(screen):
                 if path in exact or (prefixes and path.startswith(prefixes)):
                     return True
@@ -221,6 +232,8 @@ def _tester(parts: _Parts, segment: _Segment | None) -> PathTest:
     if not screen and anywhere is None:  # no rooted pattern and none matched at any depth
 
         def named(path: str) -> bool:
+            if fold:
+                path = path.lower()
             name = path.rpartition("/")[2]
             if name in names or (heads and name.startswith(heads)):
                 return True
@@ -234,6 +247,8 @@ def _tester(parts: _Parts, segment: _Segment | None) -> PathTest:
         return named
 
     def test(path: str) -> bool:
+        if fold:
+            path = path.lower()
         if path.startswith(screen):
             if path in exact or (prefixes and path.startswith(prefixes)):
                 return True
@@ -285,6 +300,7 @@ class _Side:
         "_segment",
         "_ws_sources",
         "empty",
+        "fold",
         "static",
     )
 
@@ -299,7 +315,9 @@ class _Side:
         ws: list[str],
         literal_rooted: list[tuple[str, bool]],
         literal_ws: list[tuple[str, bool]],
+        fold: bool,
     ) -> None:
+        self.fold = fold
         self._rooted = rooted
         self._heads = heads
         either = basename + anywhere
@@ -312,7 +330,9 @@ class _Side:
         self._literal_ws = literal_ws
         self._has_ws = bool(ws or literal_ws)
         self._segment = _Segment(segment) if segment else None
-        self.static = _tester(_parts(literal_rooted, rooted, heads, self._anywhere), self._segment)
+        self.static = _tester(
+            _parts(literal_rooted, rooted, heads, self._anywhere), self._segment, fold=fold
+        )
         """The test of a side with no workspace pattern, or for an unknown working dir."""
         self.empty = not (rooted or either or ws or segment or literal_rooted or literal_ws)
 
@@ -325,13 +345,15 @@ class _Side:
         """Return a new test for paths of an action whose working directory is `cwd`."""
         if not self._has_ws or cwd is None:
             return self.static
-        root = posixpath.normpath(cwd)
+        root = posixpath.normpath(cwd.lower() if self.fold else cwd)
         rooted, heads = self._rooted, self._heads
         if self._ws_sources:
             rooted = [*rooted, re.escape(root) + "(?:" + "|".join(self._ws_sources) + ")"]
             heads = [*heads, root]
         literal = self._literal_rooted + [(root + base, tree) for base, tree in self._literal_ws]
-        return _tester(_parts(literal, rooted, heads, self._anywhere), self._segment)
+        return _tester(
+            _parts(literal, rooted, heads, self._anywhere), self._segment, fold=self.fold
+        )
 
 
 def _compile(alternatives: list[str]) -> re.Pattern[str]:
@@ -345,9 +367,13 @@ class PathSet:
 
     __slots__ = ("_neg", "_pos", "fixed", "patterns", "testers")
 
-    def __init__(self, patterns: Iterable[str], *, home: str) -> None:
+    def __init__(self, patterns: Iterable[str], *, home: str, fold_case: bool = False) -> None:
         self.patterns = tuple(patterns)
-        home_alt = f"(?:{re.escape(home.rstrip('/') or '/')}|{_HOME_ROOTS})"
+        roots, root_starts = _HOME_ROOTS, _HOME_ROOT_STARTS
+        if fold_case:
+            home, roots = home.lower(), roots.lower()
+            root_starts = [start.lower() for start in root_starts]
+        home_alt = f"(?:{re.escape(home.rstrip('/') or '/')}|{roots})"
         sides: dict[bool, dict[str, list[str]]] = {
             polarity: {
                 "segment": [],
@@ -364,6 +390,7 @@ class PathSet:
             polarity: {"rooted": [], "ws": []} for polarity in (True, False)
         }
         for raw in self.patterns:
+            raw = raw.lower() if fold_case else raw  # noqa: PLW2901 - the set's own copy
             negative = raw.startswith("!")
             pattern = raw[1:] if negative else raw
             side = sides[not negative]
@@ -392,7 +419,7 @@ class PathSet:
             heads = list(parts["heads"])
             if parts["home"]:
                 rooted.append(home_alt + "(?:" + "|".join(parts["home"]) + ")")
-                heads += [home.rstrip("/") or "/", *_HOME_ROOT_STARTS]
+                heads += [home.rstrip("/") or "/", *root_starts]
             return _Side(
                 segment=parts["segment"],
                 basename=parts["basename"],
@@ -402,6 +429,7 @@ class PathSet:
                 ws=parts["ws"],
                 literal_rooted=literals["rooted"],
                 literal_ws=literals["ws"],
+                fold=fold_case,
             )
 
         self._pos = build(sides[True], literal[True])
