@@ -247,7 +247,46 @@ _SOCAT_NET = frozenset(
 )  # fmt: skip
 
 
+# (command, subcommand words) of object-store copy tools: SOURCE… DEST, each local or remote.
+_CLOUD_COPY: dict[str, tuple[tuple[str, ...], ...]] = {
+    "aws": (("s3", "cp"), ("s3", "sync"), ("s3", "mv")),
+    "gsutil": (("cp",), ("rsync",), ("mv",)),
+    "gcloud": (("storage", "cp"), ("storage", "rsync"), ("storage", "mv")),
+    "azcopy": (("copy",), ("cp",), ("sync",)),
+    "rclone": (("copy",), ("sync",), ("move",), ("copyto",), ("moveto",)),
+}
+
+
+def _cloud_copy(argv: Sequence[str], fx: Effects) -> None:
+    """`aws s3 cp`, `gsutil cp`, `gcloud storage cp`, `azcopy copy`, `rclone copy`: local
+    sources are reads and a local destination a write (remote ones are hosts, found from
+    their URLs)."""
+    name = argv[0].rsplit("/", 1)[-1]
+    words = [w for w in argv[1:] if not w.startswith("-")]
+    for sub in _CLOUD_COPY.get(name, ()):
+        if tuple(words[: len(sub)]) == sub:
+            paths = words[len(sub) :]
+            break
+    else:
+        return
+    local = [
+        (index, w)
+        for index, w in enumerate(paths)
+        if "://" not in w and not (name == "rclone" and ":" in w.split("/", 1)[0])
+    ]
+    for index, word in local:
+        if index == len(paths) - 1 and len(paths) > 1:
+            fx.writes.append(word)
+        else:
+            fx.reads.append(word)
+
+
 NET_HANDLERS: dict[str, Handler] = {
+    "aws": _cloud_copy,
+    "gsutil": _cloud_copy,
+    "gcloud": _cloud_copy,
+    "azcopy": _cloud_copy,
+    "rclone": _cloud_copy,
     "curl": _curl,
     "wget": _wget,
     "ssh": _ssh,

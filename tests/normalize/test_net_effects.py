@@ -1,4 +1,4 @@
-"""git subcommands that read files outside the repository's index name them as reads."""
+"""Effects the network handlers know: git outside the index, object-store copies."""
 
 from __future__ import annotations
 
@@ -45,3 +45,22 @@ def test_checkout_restore_and_stash_write_their_paths(sh, line: str, writes: set
     """The paths git overwrites or sets aside are writes (option values are not)."""
     (cmd,) = sh(line).commands
     assert set(cmd.writes) == writes
+
+
+@pytest.mark.parametrize(
+    ("line", "reads", "writes"),
+    [
+        ("aws s3 cp ./m.pt s3://b/m.pt", {f"{CWD}/m.pt"}, set()),
+        ("aws s3 cp s3://b/m.pt ./m.pt", set(), {f"{CWD}/m.pt"}),
+        ("gsutil -m cp -r ckpt gs://b/", {f"{CWD}/ckpt"}, set()),
+        ("gcloud storage cp a b gs://b/", {f"{CWD}/a", f"{CWD}/b"}, set()),
+        ("rclone copy ckpt remote:bucket", {f"{CWD}/ckpt"}, set()),
+        ("aws ec2 describe-instances", set(), set()),
+    ],
+)
+def test_object_store_copies_read_and_write_local_paths(
+    sh, line: str, reads: set[str], writes: set[str]
+) -> None:
+    """Local sources of cloud copy tools are reads, a local destination a write."""
+    (cmd,) = sh(line).commands
+    assert (set(cmd.reads), set(cmd.writes)) == (reads, writes)
