@@ -54,7 +54,7 @@ def test_checkout_restore_and_stash_write_their_paths(sh, line: str, writes: set
         ("aws s3 cp s3://b/m.pt ./m.pt", set(), {f"{CWD}/m.pt"}),
         ("gsutil -m cp -r ckpt gs://b/", {f"{CWD}/ckpt"}, set()),
         ("gcloud storage cp a b gs://b/", {f"{CWD}/a", f"{CWD}/b"}, set()),
-        ("rclone copy ckpt remote:bucket", {f"{CWD}/ckpt"}, set()),
+        ("aws s3 cp --profile ml m.pt s3://b/ --sse aws:kms", {f"{CWD}/m.pt"}, set()),
         ("aws ec2 describe-instances", set(), set()),
     ],
 )

@@ -253,28 +253,42 @@ _CLOUD_COPY: dict[str, tuple[tuple[str, ...], ...]] = {
     "gsutil": (("cp",), ("rsync",), ("mv",)),
     "gcloud": (("storage", "cp"), ("storage", "rsync"), ("storage", "mv")),
     "azcopy": (("copy",), ("cp",), ("sync",)),
-    "rclone": (("copy",), ("sync",), ("move",), ("copyto",), ("moveto",)),
 }
+# Their options that take no value (any other `--long` option without `=` takes the next word).
+_CLOUD_FLAGS = frozenset(
+    {"--recursive", "--quiet", "--dryrun", "--dry-run", "--no-progress", "--only-show-errors",
+     "--no-sign-request", "--follow-symlinks", "--no-follow-symlinks", "--delete",
+     "--exact-timestamps", "--size-only", "--force-glacier-transfer", "--no-guess-mime-type",
+     "--debug", "--no-paginate", "--no-verify-ssl", "--no-clobber", "--continue-on-error",
+     "--preserve-posix", "--gzip-in-flight-all", "--check-md5"}
+)  # fmt: skip
+_CLOUD_SHORT_VALUES = frozenset({"-z", "-j", "-x", "-h", "-o", "-p", "-a", "-s", "-i", "-u"})
 
 
 def _cloud_copy(argv: Sequence[str], fx: Effects) -> None:
-    """`aws s3 cp`, `gsutil cp`, `gcloud storage cp`, `azcopy copy`, `rclone copy`: local
-    sources are reads and a local destination a write (remote ones are hosts, found from
-    their URLs)."""
+    """`aws s3 cp`, `gsutil cp`, `gcloud storage cp`, `azcopy copy`: local sources are reads
+    and a local destination a write (remote ones are hosts, found from their URLs)."""
     name = argv[0].rsplit("/", 1)[-1]
-    words = [w for w in argv[1:] if not w.startswith("-")]
+    words: list[str] = []
+    skip = False
+    for word in argv[1:]:
+        if skip:
+            skip = False
+        elif word.startswith("--"):
+            skip = "=" not in word and word not in _CLOUD_FLAGS
+        elif word.startswith("-") and len(word) > 1:
+            skip = word in _CLOUD_SHORT_VALUES
+        else:
+            words.append(word)
     for sub in _CLOUD_COPY.get(name, ()):
         if tuple(words[: len(sub)]) == sub:
             paths = words[len(sub) :]
             break
     else:
         return
-    local = [
-        (index, w)
-        for index, w in enumerate(paths)
-        if "://" not in w and not (name == "rclone" and ":" in w.split("/", 1)[0])
-    ]
-    for index, word in local:
+    for index, word in enumerate(paths):
+        if "://" in word:
+            continue
         if index == len(paths) - 1 and len(paths) > 1:
             fx.writes.append(word)
         else:
@@ -286,7 +300,6 @@ NET_HANDLERS: dict[str, Handler] = {
     "gsutil": _cloud_copy,
     "gcloud": _cloud_copy,
     "azcopy": _cloud_copy,
-    "rclone": _cloud_copy,
     "curl": _curl,
     "wget": _wget,
     "ssh": _ssh,
