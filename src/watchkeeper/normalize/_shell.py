@@ -411,7 +411,9 @@ class ShellWalker:
         argv: list[str] = []
         origin: list[Word] = []
         for index, word in enumerate(words):
-            filled = self._filled_in(word, inner) if word.dynamic else word
+            # Arguments only: a command name built from a variable stays as written (the
+            # value could hold several words, `$COMPOSE up`, and the name is opaque anyway).
+            filled = self._filled_in(word, inner) if word.dynamic and index else word
             words[index] = filled
             for piece in filled.fields:
                 argv.append(piece)

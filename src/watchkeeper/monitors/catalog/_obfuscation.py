@@ -331,7 +331,7 @@ def _piped_literal(ctx: Ctx) -> Hit | None:
     commands = ctx.action.commands
     if len(commands) < 2 or ctx.nested is None or commands[0].name not in _LITERAL_SOURCES:
         return None
-    if not any(c.name in _SHELLS and len(c.argv) <= 2 for c in commands[1:]):
+    if not any(_bare_shell(c) for c in commands[1:]):
         return None
     literal = _literal(commands[0])
     inner = ctx.nested(literal) if literal else None
@@ -343,6 +343,15 @@ def _piped_literal(ctx: Ctx) -> Hit | None:
         f"pipes a command into a shell, which {inner.explanation}",
         *inner.evidence,
     )
+
+
+def _bare_shell(command: Command) -> bool:
+    """A shell with no program of its own (``xargs bash -c``), or a command the normaliser
+    found in the program such a shell got from `xargs` (it writes out what xargs runs)."""
+    if command.name in _SHELLS and len(command.argv) <= 2:
+        return True
+    wrappers = command.wrappers
+    return "xargs" in wrappers and any(w.split()[0] in _SHELLS for w in wrappers if " " in w)
 
 
 _DECODERS = frozenset(
