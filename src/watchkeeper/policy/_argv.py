@@ -261,6 +261,7 @@ class CompiledPattern:
         "_flags",
         "_path_args",
         "_rest",
+        "_rest_word",
         "_subcommands",
         "_without",
         "_wrappers",
@@ -274,6 +275,11 @@ class CompiledPattern:
         rest, flags, without_flags, args, subcommands = spec
         self.home = home
         self._rest = None if rest is None else [None if w == "*" else _word_regex(w) for w in rest]
+        # A word of the pattern with no glob syntax must be one of the command's words: a
+        # membership test spares the word-by-word match for most commands of that name
+        # (`python* -m vllm *` is not tried on `python script.py`).
+        literal = [w for w in rest or () if w != "*" and "\\" not in w and not has_magic(w)]
+        self._rest_word = literal[0] if literal else None
         self._flags = flags
         self._without = without_flags
         plain_args = [a for a in args if not _is_path_glob(a)]
@@ -316,8 +322,11 @@ class CompiledPattern:
         `shape` must be given when `needs_shape`; without one, `args` are checked against
         positional words found directly.
         """
-        if self._rest is not None and not _words_match(self._rest, cmd.argv[1:]):
-            return False
+        if self._rest is not None:
+            if self._rest_word is not None and self._rest_word not in cmd.argv:
+                return False
+            if not _words_match(self._rest, cmd.argv[1:]):
+                return False
         wrappers = self._wrappers
         if wrappers:
             for wrapper in cmd.wrappers:  # `bash -c` is found as `bash`
