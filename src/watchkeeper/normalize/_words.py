@@ -96,8 +96,13 @@ def decode_ansi_c(body: str) -> str:
     return "".join(out)
 
 
-def _unescape_unquoted(text: str) -> str:
-    if "\\" not in text:
+_MARKS = {"{": OPEN, "}": CLOSE, ",": COMMA}
+
+
+def _unescape_unquoted(text: str, marks: dict[str, str] | None = None) -> str:
+    """Drop the backslashes of an unquoted word; with `marks`, the braces and commas bash
+    may expand are replaced by their marks (escaped ones stay literal)."""
+    if "\\" not in text and marks is None:
         return text
     out: list[str] = []
     i, n = 0, len(text)
@@ -108,26 +113,7 @@ def _unescape_unquoted(text: str) -> str:
                 out.append(text[i + 1])
             i += 2
             continue
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
-_MARKS = {"{": OPEN, "}": CLOSE, ",": COMMA}
-
-
-def _mark_unquoted(text: str) -> str:
-    """`_unescape_unquoted`, with the braces and commas bash may expand marked."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\" and i + 1 < n:
-            if text[i + 1] != "\n":
-                out.append(text[i + 1])
-            i += 2
-            continue
-        out.append(_MARKS.get(c, c))
+        out.append(marks.get(c, c) if marks is not None else c)
         i += 1
     return "".join(out)
 
@@ -201,9 +187,8 @@ class _Resolver:
         kind = node.type
         if kind == "word":
             text = self.text(node)
-            self.parts.append(
-                _mark_unquoted(text) if text in "{}" or "," in text else _unescape_unquoted(text)
-            )
+            marks = _MARKS if text in "{}" or "," in text else None
+            self.parts.append(_unescape_unquoted(text, marks))
         elif kind in ("number", "special_variable_name", "variable_name"):
             self.parts.append(_unescape_unquoted(self.text(node)))
         elif kind == "raw_string":
