@@ -133,3 +133,10 @@ def test_aggregate_code_matches_commands(sh) -> None:
     parsed = sh("python -c 1; python -c 1")
     assert [c.detail for c in parsed.code] == ["1"]
     assert all(c.code for c in parsed.commands)
+
+
+@pytest.mark.parametrize("line", ['watch "$CMD"', 'tmux new -d "$CMD"'])
+def test_a_wrapper_running_a_string_built_at_run_time_is_opaque(sh, line: str) -> None:
+    """A `watch`/`tmux` string that is not a literal is code nobody can see: kept as `eval`."""
+    kinds = {c.kind for cmd in sh(line).commands for c in cmd.code}
+    assert "eval" in kinds
