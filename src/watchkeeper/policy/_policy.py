@@ -126,57 +126,41 @@ class Policy:
             shapes = Shapes() if shaped else _UNSHARED
             # What fired, as `(rule, what, error)`: made `Hit`s only when more than one did.
             hits: tuple[tuple[Rule, str, bool], ...] = ()
-            for gate, members in deny_groups:  # `_fire`, inlined for deny then ask rules
-                if gate is not None:  # `gate.passes`, inlined
-                    test = (
-                        gate.fixed or gate.testers.get(action.cwd) or gate.paths.tester(action.cwd)
-                    )
-                    for path in unit.reads if gate.reads else unit.writes:
-                        if test(path):
-                            break
-                    else:
-                        continue
-                for rule, fire in members:
-                    try:
-                        what = fire(action, unit, context, shapes)
-                    except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
-                        hits = (*hits, _failure(rule, exc))
-                        continue
-                    if what is not None:
-                        hits = (*hits, (rule, what, False))
-            if hits:
-                if len(hits) == 1 and not hits[0][2]:  # `fired` on the usual lone deny
+            for groups, decision in ((deny_groups, _DENY), (ask_groups, _ASK)):
+                for gate, members in groups:  # `_fire`, inlined: deny rules, then ask rules
+                    if gate is not None:  # `gate.passes`, inlined
+                        test = (
+                            gate.fixed
+                            or gate.testers.get(action.cwd)
+                            or gate.paths.tester(action.cwd)
+                        )
+                        for path in unit.reads if gate.reads else unit.writes:
+                            if test(path):
+                                break
+                        else:
+                            continue
+                    for rule, fire in members:
+                        try:
+                            what = fire(action, unit, context, shapes)
+                        except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
+                            hits = (*hits, _failure(rule, exc))
+                            continue
+                        if what is not None:
+                            hits = (*hits, (rule, what, False))
+                if not hits:
+                    continue
+                if len(hits) == 1 and not hits[0][2]:  # `fired` on the usual lone deny or ask
                     rule, what, _ = hits[0]
                     errors = action.errors
                     if errors.__class__ is not tuple:  # a hand-built action may hold a list
                         errors = tuple(errors)
-                    return build_verdict(_DENY, rule.ids, rule.denied + what, rule.blocked, errors)
-                return fired(_errors_first(_as_hits(hits)), (), action.errors)
-            for gate, members in ask_groups:
-                if gate is not None:
-                    test = (
-                        gate.fixed or gate.testers.get(action.cwd) or gate.paths.tester(action.cwd)
-                    )
-                    for path in unit.reads if gate.reads else unit.writes:
-                        if test(path):
-                            break
-                    else:
-                        continue
-                for rule, fire in members:
-                    try:
-                        what = fire(action, unit, context, shapes)
-                    except Exception as exc:  # noqa: BLE001 - an erroring rule counts as deny
-                        hits = (*hits, _failure(rule, exc))
-                        continue
-                    if what is not None:
-                        hits = (*hits, (rule, what, False))
-            if hits:
-                if len(hits) == 1 and not hits[0][2]:  # `fired` on the usual lone ask
-                    rule, what, _ = hits[0]
-                    errors = action.errors
-                    if errors.__class__ is not tuple:
-                        errors = tuple(errors)
+                    if decision is _DENY:
+                        return build_verdict(
+                            _DENY, rule.ids, rule.denied + what, rule.blocked, errors
+                        )
                     return build_verdict(_ASK, rule.ids, rule.asked + what, rule.approval, errors)
+                if decision is _DENY:
+                    return fired(_errors_first(_as_hits(hits)), (), action.errors)
                 asked = _as_hits(hits)
                 failed = tuple([hit for hit in asked if hit.error])
                 if failed:
