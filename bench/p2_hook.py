@@ -24,6 +24,34 @@ RUNS = 40
 LOCAL_RUNS = 30
 WARMUP = 3
 
+#: The least a hook that decides in its own process must load, whatever its own code: the
+#: mandated stack's pydantic (with one model built and validated, which pulls in the core
+#: schema machinery) and tree-sitter-bash (with one parse). Run with `-S -I`, the packages'
+#: directory put on the path by hand, so `site` start-up is not counted either.
+_FLOOR = """\
+import sys
+sys.path[:0] = {paths!r}
+import pydantic, tree_sitter, tree_sitter_bash
+class Event(pydantic.BaseModel):
+    command: str
+Event(command="git status")
+tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language())).parse(b"git status")
+"""
+
+
+def _floor_argv() -> list[str]:
+    import pydantic
+    import tree_sitter
+    import tree_sitter_bash
+
+    paths = sorted(
+        {
+            str(Path(m.__file__ or "").parent.parent)
+            for m in (pydantic, tree_sitter, tree_sitter_bash)
+        }
+    )
+    return [sys.executable, "-S", "-I", "-c", _FLOOR.format(paths=paths)]
+
 
 def _payload(cwd: Path, n: int) -> bytes:
     return json.dumps(
@@ -155,13 +183,18 @@ def run() -> list[Figure]:
         expected = 3 * (RUNS + WARMUP)
         local_env = {**base_env, "WATCHKEEPER_HOME": str(root / "local-home")}
         local_timed = _interleaved(
-            {"bare": (bare_argv, base_env, False), "local": (script, local_env, True)},
+            {
+                "bare": (bare_argv, base_env, False),
+                "floor": (_floor_argv(), base_env, False),
+                "local": (script, local_env, True),
+            },
             root,
             LOCAL_RUNS,
         )
     bare, site = median(timed["bare"]), median(timed["site"])
     fast, console, local = timed["fast"], timed["script"], local_timed["local"]
     local_bare = median(local_timed["bare"])
+    floor = median(local_timed["floor"])
     gw = median(fast)
     return [
         Figure(
@@ -223,7 +256,27 @@ def run() -> list[Figure]:
                 "committed to `<home>/ledger.db` and printed. Every call still imports pydantic "
                 "and the event models, the normaliser (tree-sitter), the policy and the ledger "
                 "(orjson, cryptography), compiles the policy and opens the ledger; no monitors "
-                "(no `monitors.yaml`), no FastAPI, and no interpreter teardown."
+                "(no `monitors.yaml`), no FastAPI, and no interpreter teardown. See P2-local-floor "
+                "for the part of this no local-mode hook can avoid."
+            ),
+        ),
+        Figure(
+            id="P2-local-floor",
+            what="least a deciding hook process must load: pydantic (one model) + tree-sitter-bash",
+            value=floor,
+            unit="ms",
+            goal="informational",
+            met=True,
+            baseline="bare spawn (interleaved with these runs)",
+            baseline_value=local_bare,
+            note=(
+                f"median of {LOCAL_RUNS}: `python -S -I` importing pydantic, building and "
+                "validating one model, loading tree-sitter-bash and parsing one line, nothing of "
+                "watchkeeper's. The records are pydantic models and the shell is parsed with "
+                "tree-sitter, so this is a floor for any hook that decides in its own process: "
+                f"{floor / local_bare:.1f}x the bare spawn before any policy or ledger work, "
+                "against P2-local's goal of 4x. Gateway mode (P2-gateway) keeps both loaded in the "
+                "server."
             ),
         ),
     ]
