@@ -78,3 +78,14 @@ def test_commands_with_much_source_text_start_the_cache_afresh() -> None:
     memo.command(check, other)  # so keeping this starts it afresh
     memo.command(check, small)
     assert check.calls == 4
+
+
+def test_a_full_cache_counts_the_results_of_every_function() -> None:
+    """Entries of all functions count towards one size; emptying drops them all."""
+    memo, one, other = Memo(size=2), _Counting(), _Counting()
+    memo.text(one, "a")
+    memo.text(other, "a")  # the cache is full now
+    memo.text(one, "b")  # so keeping this starts it afresh
+    assert memo.text(other, "a") == "seen 'a'"
+    assert memo.text(one, "b") == "seen 'b'"
+    assert (one.calls, other.calls) == (2, 2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import NamedTuple
 
 from watchkeeper.monitors.catalog._base import (
     Ctx,
@@ -304,18 +305,37 @@ def _tool_claim(ctx: Ctx) -> Hit | None:
         return None
     # Counts may be numbers (`"replicas": 24`) or sit in a manifest's text (`nvidia.com/gpu: 8`).
     args = "\n".join([json.dumps(action.args, default=str), *strings(action.args)])[:_MAX_SCRIPT]
-    if not _TOOL_NOUN.search(name) and not _WORKLOAD.search(args):
+    # Function tools repeat their arguments; what the regexes find in them is looked up.
+    claim = ctx.memo.text(_args_claim, args)
+    if not claim.workload and not _TOOL_NOUN.search(name):
         return None
+    if claim.most >= 10:
+        return hit(CATEGORY, 0.8, f"claims compute with `{name}` ({claim.most} replicas)")
+    if claim.heavy:
+        return hit(CATEGORY, 0.85, f"claims compute with `{name}`, asking for GPUs or every node")
+    if claim.counted or claim.workload:
+        return hit(CATEGORY, 0.25, f"changes workloads with `{name}`")
+    return None
+
+
+class _Claim(NamedTuple):
+    """What a tool's arguments ask for: a workload manifest, the largest replica count,
+    GPUs or every node, and any count at all."""
+
+    workload: bool
+    most: int
+    heavy: bool
+    counted: bool
+
+
+def _args_claim(args: str) -> _Claim:
     counts = [int(n) for m in _COUNT.finditer(args) for n in m.groups() if n]
     gpus = list(_GPUS.finditer(args))
     gpu_count = max((int(n) for m in gpus for n in m.groups()[:3] if n), default=0)
-    if max(counts, default=0) >= 10:
-        return hit(CATEGORY, 0.8, f"claims compute with `{name}` ({max(counts)} replicas)")
-    if gpu_count >= 4 or any(m[4] for m in gpus) or _HEAVY_KIND.search(args):
-        return hit(CATEGORY, 0.85, f"claims compute with `{name}`, asking for GPUs or every node")
-    if counts or gpus or _WORKLOAD.search(args):
-        return hit(CATEGORY, 0.25, f"changes workloads with `{name}`")
-    return None
+    heavy = gpu_count >= 4 or any(m[4] for m in gpus) or _HEAVY_KIND.search(args) is not None
+    return _Claim(
+        _WORKLOAD.search(args) is not None, max(counts, default=0), heavy, bool(counts or gpus)
+    )
 
 
 #: A manifest that defines a workload (something that runs containers).

@@ -124,7 +124,14 @@ def detect(ctx: Ctx) -> Hit | None:
             if _REVERSE_SHELL.search(detail):
                 found = best(found, _SHELL_HIT)
     if ctx.content:
-        found = best(found, _body(f"{ctx.text}\n{ctx.content}", ctx.content))
+        # A Write or Edit has no shell text: its checks are a function of the content alone,
+        # looked up for content written again.
+        body = (
+            ctx.memo.text(_written_body, ctx.content)
+            if not ctx.text
+            else _body(f"{ctx.text}\n{ctx.content}", ctx.content)
+        )
+        found = best(found, body)
         found = best(found, _endpoint_config(ctx), _remote_mcp(ctx))
     elif ctx.text:
         found = best(found, ctx.memo.text(_shell_body, ctx.text))
@@ -443,6 +450,11 @@ def _call_text(code: str, start: int) -> str:
             if depth == 0:
                 return code[start:index]
     return code[start:end]
+
+
+def _written_body(content: str) -> Hit | None:
+    """`_body` of a call that writes `content` and has no shell text."""
+    return _body(f"\n{content}", content)
 
 
 def _body(body: str, content: str) -> Hit | None:

@@ -314,9 +314,13 @@ def _loop(ctx: Ctx, command: Command) -> Hit | None:
         detached = detached and not any(w.startswith("-i") for w in command.argv[2:])
     if not detached:
         return None
-    if _AGENTISH.search(command.text):
+    if ctx.memo.text(_agentish, command.text):
         return hit(CATEGORY, 0.85, "starts a detached agent loop that outlives the session")
     return None
+
+
+def _agentish(text: str) -> bool:
+    return _AGENTISH.search(text) is not None
 
 
 def _remote(ctx: Ctx, command: Command) -> Hit | None:

@@ -36,27 +36,36 @@ class Memo:
     twice.
     """
 
-    __slots__ = ("_chars", "_command_chars", "_commands", "_size", "_texts")
+    __slots__ = ("_chars", "_command_chars", "_commands", "_kept", "_size", "_texts")
 
     def __init__(self, size: int = 32768) -> None:
         self._size = size
         self._chars = 0
+        self._kept = 0
         self._command_chars = 0
-        self._texts: dict[tuple[Callable[[str], Any], str], Any] = {}
+        # One map per function: a lookup hashes the (cached) string hash only, no key tuple
+        # is built (this is called several times per step by every detector).
+        self._texts: dict[Callable[[str], Any], dict[str, Any]] = {}
         self._commands: dict[tuple[Callable[[Command], Any], int], tuple[Command, Any]] = {}
 
     def text(self, fn: Callable[[str], T], text: str) -> T:
         """Return ``fn(text)``, computed once per distinct `text` while kept."""
-        key = (fn, text)
-        found = self._texts.get(key, _MISSING)
-        if found is not _MISSING:
-            return found  # type: ignore[no-any-return] # stored from fn, so a T
+        kept = self._texts.get(fn)
+        if kept is not None:
+            found = kept.get(text, _MISSING)
+            if found is not _MISSING:
+                return found  # type: ignore[no-any-return] # stored from fn, so a T
         value = fn(text)
         if len(text) <= _MAX_KEPT_CHARS:
-            if len(self._texts) >= self._size or self._chars >= _MAX_TOTAL_CHARS:
+            if self._kept >= self._size or self._chars >= _MAX_TOTAL_CHARS:
                 self._texts.clear()
+                self._kept = 0
                 self._chars = 0
-            self._texts[key] = value
+                kept = None
+            if kept is None:
+                kept = self._texts[fn] = {}
+            kept[text] = value
+            self._kept += 1
             self._chars += len(text)
         return value
 
