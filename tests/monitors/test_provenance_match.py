@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tests.monitors._provenance_session import call as _call
 from tests.monitors._provenance_session import result as _result
 from watchkeeper.monitors import SessionView
-from watchkeeper.monitors._provenance_match import mostly_in, word_start
+from watchkeeper.monitors._provenance_match import (
+    mostly_in,
+    only_whole,
+    word_start,
+    written_apart,
+)
 from watchkeeper.monitors.provenance import provenance
 
 
@@ -88,3 +96,22 @@ def test_a_prefix_starts_a_word_where_a_regex_boundary_finds_it() -> None:
         for text in texts:
             expected = re.search(rf"\b{re.escape(prefix)}", text) is not None
             assert word_start(prefix, text) is expected, (prefix, text)
+
+
+_PIECES = st.sampled_from(["ab", "12", "1,234", " ", ",", ".", "de89 3704", "x", "-", "\n"])
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join), st.lists(_PIECES, max_size=12).map("".join))
+def test_a_value_found_only_whole_is_found_by_no_other_reading(value: str, text: str) -> None:
+    """A value `only_whole` rules out is found neither written in groups nor by most of
+    its words."""
+    if only_whole(value):
+        assert not written_apart(value, text)
+        assert not mostly_in(value, text)
+
+
+def test_a_run_is_found_after_a_false_start() -> None:
+    """A run of words is found where it is, past an earlier place its first word is."""
+    text = "lager 9 then lager 4, industriestr. 22, 47119 duisburg"
+    assert mostly_in("lager 4, industriestr. 22, 47119 duisburg, de", text)
+    assert not mostly_in("lager 4, industriestr. 23, 47119 duisburg, de", text)

@@ -250,8 +250,14 @@ def asked_verb(tool: str, task: str, arguments: Iterable[str] = ()) -> tuple[str
 def task_asks_for(tool: str, task: str) -> bool:
     """Whether `tool` does a sensitive action and `task` (lower case) asks for each of its
     actions in some word (`issue_refund` for "handle the return")."""
-    actions = actions_of(tool)
+    actions = _actions_of_name(tool)
     return bool(actions) and all(_asks(task, a, tool) for a in actions)
+
+
+@lru_cache(maxsize=1024)
+def _actions_of_name(tool: str) -> tuple[str, ...]:
+    """`actions_of(tool)`, kept: a session calls the same few tools over and over."""
+    return actions_of(tool)
 
 
 #: A task asking to change where an account is reached: "change their account email to the
@@ -336,7 +342,11 @@ def task_sets_state(args: Any, task: str) -> bool:
             continue
         if _STATE_KEYS.intersection(words_of(str(key))):
             word = value.strip().lower()
-            if len(word) >= 4 and re.search(rf"\b{re.escape(word)}\b", task) is not None:
+            if (
+                len(word) >= 4
+                and word in task
+                and re.search(rf"\b{re.escape(word)}\b", task) is not None
+            ):
                 return True
     return False
 
@@ -361,7 +371,7 @@ _REQUEST_OPENS = re.compile(
 
 def asks_with(word: str, task: str) -> bool:
     """Whether `task` uses `word` where a request opens (after "and", "please", a comma)."""
-    return any(
+    return _stem(word) in task and any(
         _REQUEST_OPENS.search(task, max(0, match.start() - 12), match.start()) is not None
         for match in _pattern(word).finditer(task)
     )
@@ -378,12 +388,17 @@ def named_in(action: str, text: str) -> bool:
 
 def verb_in(verb: str, text: str) -> bool:
     """Whether `text` uses `verb` in any inflection (`delete` → deleted, deleting)."""
-    return _pattern(verb).search(text) is not None
+    # The substring test first: most texts do not hold the verb's stem at all.
+    return _stem(verb) in text and _pattern(verb).search(text) is not None
+
+
+def _stem(verb: str) -> str:
+    return verb[:-1] if verb.endswith("e") else verb
 
 
 @lru_cache(maxsize=1024)
 def _pattern(verb: str) -> re.Pattern[str]:
-    stem = verb[:-1] if verb.endswith("e") else verb
+    stem = _stem(verb)
     # Short stems take only inflections ("add" is not in "address"); longer ones any ending.
     tail = r"(?:e|s|es|ed|d|ing|ion|ions)?\b" if len(stem) <= 4 else r"\w{0,4}\b"
     return re.compile(rf"\b{re.escape(stem)}{tail}")
@@ -394,7 +409,7 @@ def linked(literals: Iterable[str], output: str) -> bool:
     return any(
         re.search(rf"(?<![\w@.-]){re.escape(lit)}(?![\w@-])", output) is not None
         for lit in literals
-        if len(lit) >= 3
+        if len(lit) >= 3 and lit in output
     )
 
 
@@ -421,7 +436,12 @@ _DESCRIPTIVE = frozenset(
 def _argument_words(value: Any, words: list[str], depth: int) -> None:
     if depth > 6:
         return
-    if isinstance(value, Mapping):
+    kind = type(value)
+    # The common types by identity first: `isinstance` against the `Mapping` ABC is slow.
+    if kind is str:
+        if len(value) <= _COMMAND_CHARS and value.count(" ") <= 1:
+            words.extend(words_of(value))
+    elif kind is dict or isinstance(value, Mapping):
         for key, child in value.items():
             if child is None or (isinstance(child, str | list | dict) and not child):
                 continue

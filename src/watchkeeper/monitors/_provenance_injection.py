@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from watchkeeper.monitors._provenance_cues import CUES as _CUES
 from watchkeeper.monitors._provenance_decode import DECODED
@@ -41,10 +42,11 @@ _FIELD = re.compile(r"^\s*-?\s*[\w -]{1,30}:(?:\s|$)")
 _ELLIPTIC = 3
 #: How many lines after a request ending in a colon are taken as what it introduces.
 _INTRODUCED = 5
-#: Any cue at all: one pass that lets text without a single cue skip the per-cue patterns.
-_ANY_CUE = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _CUES), re.IGNORECASE)
 #: Cues in groups of a few, each with one combined pattern: a group whose combined pattern
-#: does not match is skipped whole, which gives the same score with far fewer searches.
+#: does not match is skipped whole, which gives the same score with far fewer searches. The
+#: groups also tell whether a text has any cue at all (`_has_cue`): `re` tries a handful of
+#: branches per position faster than one alternation of every cue, and stops at the first
+#: group that matches.
 _GROUP_SIZE = 6
 _GROUPS = tuple(
     (
@@ -119,10 +121,33 @@ def instruction_score(text: str) -> float:
     return total
 
 
+def _has_cue(text: str) -> bool:
+    """Whether any cue matches in `text`."""
+    return any(group.search(text) is not None for group, _ in _GROUPS)
+
+
+#: Segments up to this long have their scores kept (see `_kept_score`).
+_MAX_KEPT_SEGMENT = 2000
+
+
+def _segment_score(segment: str) -> float:
+    """`instruction_score(segment)`, kept for a short segment."""
+    if len(segment) > _MAX_KEPT_SEGMENT:
+        return instruction_score(segment)
+    return _kept_score(segment)
+
+
+@lru_cache(maxsize=4096)
+def _kept_score(segment: str) -> float:
+    """`instruction_score` of a short segment, kept: the same lines (a signature, a footer,
+    a record's fields) recur across outputs, and each costs a pass of every cue."""
+    return instruction_score(segment)
+
+
 def find_injections(text: str) -> list[Injection]:
     """Return the instruction-like segments of `text`, strongest first."""
     found: list[Injection] = []
-    if len(text) < 12 or _ANY_CUE.search(text) is None:
+    if len(text) < 12 or not _has_cue(text):
         return found
     for hidden in _HIDDEN:
         for match in hidden.finditer(text):
@@ -133,7 +158,7 @@ def find_injections(text: str) -> list[Injection]:
         body = match.group(2)
         found.append(Injection(body.lower(), max(STRONG, instruction_score(body) + 0.8)))
     lines, continued = _segments(text)
-    scores = [instruction_score(line) if _ANY_CUE.search(line) else 0.0 for line in lines]
+    scores = [_segment_score(line) for line in lines]
     for number, own in enumerate(scores):
         if own <= 0:
             continue

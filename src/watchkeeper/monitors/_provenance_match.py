@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from watchkeeper.monitors._provenance_injection import Injection
 
@@ -22,6 +23,7 @@ __all__ = [
     "is_specific",
     "lines_of",
     "mostly_in",
+    "only_whole",
     "outermost",
     "outside",
     "quoted_in",
@@ -58,7 +60,40 @@ def amounts_of(text: str) -> str:
     `200000` a call sets and `48,200.00` the `48200`."""
     if "," not in text and "." not in text:
         return text
+    return _amounts_rewritten(text)
+
+
+#: How many texts the rewritten forms below are kept for: a call's values are matched
+#: against one output or instruction after another, each value in turn, and each time the
+#: text was rewritten the same way.
+_REWRITTEN = 16
+
+
+@lru_cache(maxsize=_REWRITTEN)
+def _amounts_rewritten(text: str) -> str:
     return _WRITTEN_AMOUNT.sub(lambda match: amount(match.group(0)), text)
+
+
+@lru_cache(maxsize=_REWRITTEN)
+def _without_thousands(text: str) -> str:
+    """`text` without the commas that separate thousands (`18,400` → `18400`)."""
+    return _THOUSANDS.sub("", text)
+
+
+@lru_cache(maxsize=_REWRITTEN)
+def _without_spaces(text: str) -> str:
+    return text.replace(" ", "")
+
+
+@lru_cache(maxsize=_REWRITTEN)
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text))
+
+
+@lru_cache(maxsize=1024)
+def _words_of_literal(literal: str) -> tuple[str, ...]:
+    """The words of a call's value (`mostly_in`), looked for in one text after another."""
+    return tuple(_TOKEN.findall(literal))
 
 
 def is_amount(literal: str) -> bool:
@@ -124,8 +159,17 @@ def written_apart(value: str, text: str) -> bool:
     """Whether `text` holds `value` written in groups: an IBAN with spaces, an amount with
     thousands separators."""
     if value.isdigit() and len(value) >= 4 and "," in text:
-        return value in _THOUSANDS.sub("", text)
-    return len(value) >= 12 and value.isalnum() and value in text.replace(" ", "")
+        return value in _without_thousands(text)
+    return len(value) >= 12 and value.isalnum() and value in _without_spaces(text)
+
+
+def only_whole(value: str) -> bool:
+    """Whether neither `written_apart` nor `mostly_in` finds `value` in any text: it is
+    found only as written (not an account or amount long enough to be written in groups,
+    nor a literal of five words or more)."""
+    if (value.isdigit() and len(value) >= 4) or (len(value) >= 12 and value.isalnum()):
+        return False
+    return len(_words_of_literal(value)) <= _MIN_RUN
 
 
 def in_injection(value: str, text: str) -> bool:
@@ -164,7 +208,7 @@ def _occurrences(value: str, text: str, glued: str) -> int:
 def word_in(literal: str, text: str) -> bool:
     if literal.isdigit() and len(literal) >= 4 and "," in text:
         # `18400` is the `$18,400` an instruction wrote.
-        text = _THOUSANDS.sub("", text)
+        text = _without_thousands(text)
     if len(literal) >= _MIN_AMOUNT_DIGITS and is_amount(literal):
         # `200000` (a call's `200000.0`) is the `$200,000.00` an instruction wrote.
         text = amounts_of(text)
@@ -206,14 +250,26 @@ def mostly_in(literal: str, text: str) -> bool:
     """Whether `text` holds all but one word of a literal of at least five words, in order:
     "Lager 4, Industriestr. 22, 47119 Duisburg, DE" in an instruction that wrote the
     address without its country."""
-    tokens = _TOKEN.findall(literal)
+    tokens = _words_of_literal(literal)
     if len(tokens) <= _MIN_RUN or tokens[1] not in text:  # both runs hold tokens[1]
         return False
     run = len(tokens) - 1
-    words = _TOKEN.findall(text)
+    words = _words_of(text)
     for needle in (tokens[:run], tokens[1:]):
         first = needle[0]
-        for at, word in enumerate(words):
-            if word == first and words[at : at + run] == needle:
+        # Each place the run's first word is, found by `tuple.index` (far faster than a
+        # loop over every word).
+        at = _index(words, first, 0)
+        while at >= 0:
+            if words[at : at + run] == needle:
                 return True
+            at = _index(words, first, at + 1)
     return False
+
+
+def _index(words: tuple[str, ...], word: str, start: int) -> int:
+    """Where `word` next is in `words` from `start` on (-1: nowhere)."""
+    try:
+        return words.index(word, start)
+    except ValueError:
+        return -1

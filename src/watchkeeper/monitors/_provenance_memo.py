@@ -10,10 +10,12 @@ starts afresh when full.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from watchkeeper.monitors._provenance_decode import with_decoded
 from watchkeeper.monitors._provenance_delegated import Delegation, delegation_of
 from watchkeeper.monitors._provenance_injection import Injection, find_injections
-from watchkeeper.monitors._provenance_values import extract_values
+from watchkeeper.monitors._provenance_values import extract_values, flatten_output
 
 __all__ = ["MAX_INJECTIONS", "Analysis", "TextMemo"]
 
@@ -51,6 +53,12 @@ class Analysis:
         return found
 
     @property
+    def clean(self) -> bool:
+        """Whether the text is known to hold no instruction-like segment: its injections were
+        worked out, and there are none (False until they are)."""
+        return self._injections is not None and not self._injections
+
+    @property
     def delegation(self) -> Delegation | None:
         """The source this text, read as a task, points to (see `delegation_of`)."""
         if not self._delegation_read:
@@ -60,18 +68,24 @@ class Analysis:
 
 
 class TextMemo:
-    """Analyses of recently seen texts, at most `max_chars` characters of text in all.
+    """Analyses of recently seen texts, at most `max_chars` characters of text in all (and
+    as many of the tool outputs they were read from, see `output`).
 
     Texts longer than `max_text` are analysed every time and not kept. Shared by every
     session of one monitor: an analysis depends only on its text, so sharing changes no
     result. Safe under threads: a race at worst analyses a text twice.
     """
 
-    __slots__ = ("_chars", "_entries", "_max_chars", "_max_text")
+    __slots__ = ("_chars", "_entries", "_max_chars", "_max_text", "_output_chars", "_outputs")
 
     def __init__(self, *, max_chars: int = 4_000_000, max_text: int = 65_536) -> None:
         self._entries: dict[str, Analysis] = {}
         self._chars = 0
+        #: Tool outputs given as text, by whether they are untrusted, with the analyses their
+        #: texts have in `_entries`: reading an output (parsing JSON, looking for encodings)
+        #: costs far more than finding it here. Bounded by `max_chars` of its own.
+        self._outputs: dict[tuple[str, bool], Analysis | None] = {}
+        self._output_chars = 0
         self._max_chars = max_chars
         self._max_text = max_text
 
@@ -84,10 +98,41 @@ class TextMemo:
         if len(text) <= self._max_text:
             if self._chars + len(text) > self._max_chars:
                 self._entries.clear()
+                # An output's analysis is its text's: forgotten with it.
+                self._outputs.clear()
+                self._output_chars = 0
                 self._chars = 0
             self._entries[text] = found
             self._chars += len(text)
         return found
+
+    def output(self, output: Any, *, untrusted: bool) -> Analysis | None:
+        """Return the analysis of a tool output as `flatten_output` reads it, with what its
+        encodings hide written out (`with_decoded`) when it is `untrusted`; None when it has
+        no text."""
+        if type(output) is not str:
+            return self._read(output, untrusted=untrusted)
+        key = (output, untrusted)
+        if key in self._outputs:
+            return self._outputs[key]
+        found = self._read(output, untrusted=untrusted)
+        # Kept only while its text's analysis is kept, so an output gives the very analysis
+        # its text gives (a text too long to keep is analysed afresh each time).
+        if len(output) <= self._max_text and (
+            found is None or self._entries.get(found.text) is found
+        ):
+            if self._output_chars + len(output) > self._max_chars:
+                self._outputs.clear()
+                self._output_chars = 0
+            self._outputs[key] = found
+            self._output_chars += len(output)
+        return found
+
+    def _read(self, output: Any, *, untrusted: bool) -> Analysis | None:
+        text = flatten_output(output)
+        if not text:
+            return None
+        return self.analyse(with_decoded(text) if untrusted else text)
 
     def values(self, text: str) -> frozenset[str]:
         """Return the side-effect values of `text`."""

@@ -51,4 +51,5 @@ def secret_read(tool: str, arguments: Iterable[str], task: str, instruction: str
 
 
 def _named(name: str, text: str) -> bool:
-    return re.search(rf"\b{re.escape(name)}\b", text) is not None
+    # The substring test first: most texts do not hold the name at all.
+    return name in text and re.search(rf"\b{re.escape(name)}\b", text) is not None

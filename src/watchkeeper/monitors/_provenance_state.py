@@ -21,6 +21,7 @@ from watchkeeper.monitors._provenance_match import (
     is_amount,
     lines_of,
     mostly_in,
+    only_whole,
     outermost,
     whole_count,
     written_apart,
@@ -153,11 +154,17 @@ class State:
 
         Outputs are analysed lazily, only once a later call uses something they contain.
         """
+        # The needles that may be in an output other than as written, worked out once: the
+        # others are looked for by a plain substring test only.
+        spread = () if needles is None else [n for n in needles if not only_whole(n)]
         for event_id, output in self.outputs:
+            if output.clean:
+                # Nothing to yield, whatever it contains.
+                continue
             if needles is not None:
                 lower = output.lower
-                if not any(
-                    n in lower or written_apart(n, lower) or mostly_in(n, lower) for n in needles
+                if not any(n in lower for n in needles) and not any(
+                    written_apart(n, lower) or mostly_in(n, lower) for n in spread
                 ):
                     continue
             for injection in output.injections:

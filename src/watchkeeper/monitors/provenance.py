@@ -62,7 +62,6 @@ from watchkeeper.monitors._provenance_asked import (
     task_asks_for,
     task_sets_state,
 )
-from watchkeeper.monitors._provenance_decode import with_decoded
 from watchkeeper.monitors._provenance_delegated import does_as_asked, follows_steps, is_source
 from watchkeeper.monitors._provenance_dictated import RUN, dictated
 from watchkeeper.monitors._provenance_flow import (
@@ -102,7 +101,7 @@ from watchkeeper.monitors._provenance_tools import (
     fetches,
     words_of,
 )
-from watchkeeper.monitors._provenance_values import arg_literals, flatten_output, flatten_text
+from watchkeeper.monitors._provenance_values import arg_literals, flatten_text
 
 __all__ = ["ProvenanceMonitor", "provenance"]
 
@@ -288,12 +287,9 @@ class ProvenanceMonitor:
         when it has no text). A `vouched` output (the user's contacts, the organisation's
         directory) gives the values outside its instruction-like segments a trusted origin:
         its records are the user's, though a note in one may carry an injection."""
-        text = flatten_output(output)
-        if not text:
+        analysis = self.memo.output(output, untrusted=origin == UNTRUSTED)
+        if analysis is None:
             return None
-        if origin == UNTRUSTED:
-            text = with_decoded(text)
-        analysis = self.memo.analyse(text)
         origins = state.origins
         injected = lines_of(analysis.injections) if vouched else set()
         for value in analysis.values:
