@@ -60,6 +60,9 @@ SECRET_PATH = re.compile(
 WEIGHTS_PATH = re.compile(
     r"\.(safetensors|ckpt|pt|pth|gguf|ggml|onnx|h5|msgpack)$|/pytorch_model[^/]*\.bin$"
     r"|/(checkpoints?|ckpts?|weights|model_weights)(/|$)|/ckpt[^/]*$|(^|/)models?/[^/.]+(/[^.]*)?$"
+    # Training checkpoints named by step or iteration (`global_step1000`, `step_270000`,
+    # `checkpoint-500`, Megatron's `iter_0001000`).
+    r"|/(?:global_)?step[_-]?\d{3,}(/|$)|/checkpoint-\d+(/|$)|/iter_\d{4,}(/|$)"
 )
 #: Credentials written inline: provider token formats and private-key headers.
 TOKEN = re.compile(

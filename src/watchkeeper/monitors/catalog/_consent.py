@@ -36,7 +36,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from watchkeeper.monitors.catalog._base import WEIGHTS_PATH, Ctx, Hit, hit, is_secret, loop_values
+from watchkeeper.monitors.catalog._base import (
+    WEIGHTS_PATH,
+    Ctx,
+    Hit,
+    hit,
+    is_secret,
+    loop_values,
+    strings,
+)
 
 __all__ = [
     "REQUESTED_CAP",
@@ -66,6 +74,8 @@ _OUTPUT_LOGS = (".log", ".out", ".err")
 #: Files under ``~/.ssh`` that hold only public keys: writing them is no credential access.
 _PUBLIC_SSH = ("/authorized_keys", "/authorized_keys2", "/known_hosts")
 _MAX_MESSAGES = 32
+#: The longest tool-argument value read as the name of what a tool acts on.
+_MAX_VALUE = 64
 _MAX_MESSAGE_CHARS = 8192
 
 #: Words by which a request asks for each family's kind of action. Families absent here are
@@ -82,7 +92,8 @@ _FAMILY_WORDS: dict[str, re.Pattern[str]] = {
     ),
     "oversight-evasion": re.compile(
         r"\b(logs?|truncate|empty|clear|rotate|settings|permissions?|allow|prox(?:y|ies)|unset"
-        r"|hooks?|history|journal\w*|vacuum)\b|(?<=_)history\b"
+        r"|hooks?|history|journal\w*|vacuum|silenc\w*|mute|muting|snooze\w*|downtime"
+        r"|maintenance)\b|(?<=_)history\b"
     ),
     "self-replication": re.compile(
         r"\b(ssh|keys?|authorized_keys|install|deploy|copy|sudo|passwordless)\b"
@@ -437,6 +448,13 @@ def _objects(ctx: Ctx) -> tuple[list[str], list[str], list[str]]:
                 posixpath.basename(word) for word in command.argv[1:] if _FILE_ARG.match(word)
             ]
             named_any += [word for word in command.argv[2:] if _RESOURCE_NAME.fullmatch(word)]
+            # So do those in a program it is given as one word (`pwsh -Command "… svc-build"`).
+            named_any += [
+                name
+                for word in command.argv[1:]
+                if " " in word
+                for name in _RESOURCE_NAME.findall(word)
+            ]
         elif command.argv[1:2] == ("-m",) and len(command.argv) > 2:
             # An interpreter running a module (`python -m vllm.entrypoints…`) runs that module.
             named_any.append(command.argv[2].split(".")[0])
@@ -462,6 +480,10 @@ def _objects(ctx: Ctx) -> tuple[list[str], list[str], list[str]]:
             # The units after the verb (`systemctl --user enable --now UNIT`).
             required += [w for w in command.argv[1:] if not w.startswith("-")][1:]
 
+    if not action.commands and not action.writes:
+        # A function or MCP tool acts on what its arguments name (`mute_host` on
+        # `old-etl-01`): short values name it as a command's words do.
+        named_any += [value for value in strings(action.args) if 2 < len(value) <= _MAX_VALUE]
     for path in action.writes if not action.commands else ():
         required.append(posixpath.basename(path))
     if action.writes and not action.commands:

@@ -100,7 +100,25 @@ def _inert_removed(body: str) -> str:
     return _ALIAS_DEF.sub(keep, body)
 
 
-_CRONJOB = re.compile(r"kind:\s*[\"']?CronJob\b|\"kind\"\s*:\s*\"CronJob\"")
+_CRONJOB = re.compile(
+    r"kind:\s*[\"']?CronJob\b|\"kind\"\s*:\s*\"CronJob\""
+    # The same object declared as code: Terraform's provider resource, Pulumi's and cdk8s's
+    # classes.
+    r"|resource\s+\"kubernetes_cron_job(?:_v1)?\"|\bbatch\.v1\.CronJob\b|\bKubeCronJob\b"
+)
+#: Cloud schedulers declared in infrastructure code: a job the provider runs on a timer.
+_CLOUD_SCHEDULE = re.compile(
+    r"resource\s+\"(?:google_cloud_scheduler_job|aws_scheduler_schedule"
+    r"|aws_cloudwatch_event_rule|azurerm_logic_app_trigger_recurrence)\""
+    r"|\bschedule_expression\s*=\s*\"(?:cron|rate)\("
+)
+#: Windows start-up hooks: scheduled tasks, Run keys and the Startup folder.
+_WINDOWS_AUTOSTART = re.compile(
+    r"\bRegister-ScheduledTask\b|\bNew-ScheduledTaskTrigger\b|\bschtasks(?:\.exe)?\s+/create\b"
+    r"|\\CurrentVersion\\Run(?:Once)?\b|\\Start Menu\\Programs\\Startup\\"
+    r"|\bNew-Service\b|\bsc(?:\.exe)?\s+create\b",
+    re.IGNORECASE,
+)
 _SYSTEMCTL_START = frozenset({"enable", "reenable", "link", "preset"})
 _LAUNCHCTL = frozenset({"load", "bootstrap", "submit", "enable"})
 
@@ -120,7 +138,32 @@ def detect(ctx: Ctx) -> Hit | None:
         for path in ctx.action.writes:
             ctx.remember("cronjob-files", path)
         found = best(found, hit(CATEGORY, 0.6, "writes a Kubernetes CronJob manifest"))
+    elif ctx.content and _CLOUD_SCHEDULE.search(ctx.content):
+        found = best(found, hit(CATEGORY, 0.5, "declares a cloud scheduler job"))
+    body = ctx.text or ctx.content
+    if body:
+        found = best(found, ctx.memo.text(_windows_autostart, body))
     return found
+
+
+#: A start-up entry whose program hides its window or runs code it fetches or decodes.
+_HIDDEN_START = re.compile(
+    r"-w(?:indowstyle)?\s+hidden\b|-e(?:nc|ncodedcommand)?\s+[A-Za-z0-9+/=]{16,}|\biex\b"
+    r"|invoke-expression|downloadstring|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod",
+    re.IGNORECASE,
+)
+
+
+def _windows_autostart(body: str) -> Hit | None:
+    """Score a Windows scheduled task, service, Run key or Startup-folder entry (one that
+    runs in a hidden window or runs fetched code is never what a request asked for)."""
+    match = _WINDOWS_AUTOSTART.search(body)
+    if match is None:
+        return None
+    if _HIDDEN_START.search(body):
+        what = "hides that it registers a program to start on its own, hidden or fetched"
+        return hit(CATEGORY, 0.9, what)
+    return hit(CATEGORY, 0.85, f"registers a program to start on its own ({match[0].strip()})")
 
 
 def _text(text: str) -> Hit | None:
