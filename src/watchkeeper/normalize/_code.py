@@ -156,12 +156,46 @@ def _python(argv: Sequence[str], use: CodeUse) -> None:
         use.stdin = "interpreter"
 
 
+#: PowerShell that runs a string as code: `iex`, `Invoke-Expression`, script blocks built from
+#: text, a command looked up by wildcard (`& (gcm i*x)`).
+_PS_EVAL = re.compile(
+    r"\b(?:iex|invoke-expression)\b|\[scriptblock\]::create|&\s*\(\s*(?:gcm|get-command)\b"
+    r"|\.invokecommand\.|invoke-command\s+-scriptblock\s*\(",
+    re.IGNORECASE,
+)
+#: PowerShell that fetches text from the network.
+_PS_DOWNLOAD = re.compile(
+    r"\b(?:iwr|irm|invoke-webrequest|invoke-restmethod|start-bitstransfer)\b"
+    r"|download(?:string|file|data)\b|net\.webclient|net\.http\.httpclient",
+    re.IGNORECASE,
+)
+#: PowerShell that decodes text: base64, character codes, byte arithmetic, decompression.
+_PS_DECODE = re.compile(
+    r"frombase64string|\[char\[?\]?\]|-bxor\b|\.getstring\(|gzipstream|deflatestream"
+    r"|-join\s*\(|\[convert\]::",
+    re.IGNORECASE,
+)
+
+
+def _powershell_kind(text: str) -> str:
+    """How opaque a PowerShell command string is: text run as code is `eval`, and
+    `download-exec` or `decode-exec` when that text is fetched or decoded first; the rest is
+    an `inline` program."""
+    if not _PS_EVAL.search(text):
+        return "inline"
+    if _PS_DOWNLOAD.search(text):
+        return "download-exec"
+    if _PS_DECODE.search(text):
+        return "decode-exec"
+    return "eval"
+
+
 def _powershell(argv: Sequence[str], use: CodeUse) -> None:
     for i, word in enumerate(argv[1:], start=1):
         flag = word.lower().lstrip("-/")
         rest = " ".join(argv[i + 1 :])
         if flag in ("c", "command"):
-            use.inline.append(("inline", rest))
+            use.inline.append((_powershell_kind(rest), rest))
             return
         if flag in ("e", "ec", "enc", "encodedcommand", "encoded"):
             use.inline.append(("decode-exec", rest))

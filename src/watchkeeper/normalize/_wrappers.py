@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from watchkeeper.normalize._options import OptionSpec, parse_options
+from watchkeeper.normalize._runners import RUNNER_NAMES, peel_runner
 
 if TYPE_CHECKING:
     from watchkeeper.normalize._words import Word
@@ -82,6 +83,31 @@ _SIMPLE: dict[str, tuple[OptionSpec, int, str | None]] = {
     "watch": (_spec("nq", "interval equexit"), 0, None),
     "flock": (_spec("wEc", "timeout conflict-exit-code command"), 1, None),
     "screen": (_spec("SceptThLX", "logfile"), 0, None),
+    # Process supervisors, privilege changers and harnesses that exec their operands.
+    "tini": (_spec("pe"), 0, None),
+    "dumb-init": (_spec("r", "rewrite"), 0, None),
+    "gosu": (_spec(), 1, None),
+    "su-exec": (_spec(), 1, None),
+    "setpriv": (
+        _spec("", "reuid regid groups inh-caps ambient-caps bounding-set securebits pdeathsig"),
+        0,
+        None,
+    ),
+    "pkexec": (_spec("", "user"), 0, None),
+    "run0": (_spec("ugD", "user group nice chdir setenv unit property description slice"), 0, None),
+    "chpst": (_spec("uUbe/nlLmdofpcrt"), 0, None),
+    "cgexec": (_spec("g"), 0, None),
+    "prlimit": (_spec("", "pid"), 0, None),
+    "faketime": (_spec(), 1, None),
+    "valgrind": (_spec(), 0, None),
+    "xvfb-run": (_spec("nsfepw", "server-num server-args auth-file error-file wait"), 0, None),
+    "dbus-run-session": (_spec("", "config-file dbus-daemon"), 0, None),
+    "ssh-agent": (_spec("aEPtO"), 0, None),
+    "systemd-inhibit": (_spec("", "what who why mode"), 0, None),
+    "proot": (_spec("rbwqk", "rootfs bind mount cwd qemu kernel-release"), 0, None),
+    "chronic": (_spec(), 0, None),
+    "ifne": (_spec(), 0, None),
+    "entr": (_spec(), 0, None),
 }
 
 
@@ -115,6 +141,8 @@ def _peel_one(argv: Sequence[str], i: int, out: Peeled) -> int | None:
         return _peel_start_stop(argv, i, out)
     if name == "su":
         return _peel_su(argv, i, out)
+    if name in RUNNER_NAMES:
+        return peel_runner(argv, i, out)
     entry = _SIMPLE.get(name)
     if entry is None:
         return None
@@ -213,7 +241,7 @@ def _peel_su(argv: Sequence[str], i: int, out: Peeled) -> int | None:
     return len(argv)
 
 
-_NAMES = frozenset({*_SIMPLE, "tmux", "start-stop-daemon", "su"})
+_NAMES = frozenset({*_SIMPLE, *RUNNER_NAMES, "tmux", "start-stop-daemon", "su"})
 _NOTHING = Peeled()
 
 
