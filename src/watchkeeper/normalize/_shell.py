@@ -301,7 +301,11 @@ class ShellWalker:
         for redirect in redirects:
             self._apply_redirect(redirect, cmds)
         for extra in continuation:
-            if extra.type == "pipeline":
+            if extra.type in _REDIRECTS:
+                # `cat <<EOF > FILE`: the grammar nests the later redirection in the here-doc.
+                shown = [n for c in cmds for n in (c.nested if c.nested is not None else [c])]
+                self._apply_redirect(extra, shown)
+            elif extra.type == "pipeline":
                 self._pipeline(list(self._stages(extra)), first=cmds)
             else:
                 self._walk(extra)
