@@ -51,8 +51,8 @@ def _bash(prefix: str) -> dict[str, Any]:
     [
         ("git stash list", ["git"]),
         ("git diff operator_use/acp/server.py | head -40", ["git", "head"]),
-        ("uv run ruff check . --output-format=concise 2>&1 && echo", ["uv", "echo"]),
-        ("git checkout main && uv run ruff check", ["git", "uv", "grep", "head"]),
+        ("uv run ruff check . --output-format=concise 2>&1 && echo", ["ruff", "echo"]),
+        ("git checkout main && uv run ruff check", ["git", "ruff", "grep", "head"]),
         ("gh pr list --repo", ["gh", "echo", "git", "echo", "git"]),
     ],
 )
