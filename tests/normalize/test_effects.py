@@ -165,3 +165,9 @@ def test_variable_holding_a_url_names_its_host_where_expanded(sh) -> None:
 def test_export_argument_has_its_quotes_removed(sh) -> None:
     """`export K='a b'` passes `K=a b` to export, as bash does."""
     assert sh("export K='a b'").commands[0].argv == ("export", "K=a b")
+
+
+def test_command_substitution_of_a_file_reads_it(sh) -> None:
+    """`$(<FILE)` is bash's `$(cat FILE)`: FILE is read."""
+    assert sh("echo $(<~/.ssh/id_rsa)").reads == ("/home/agent/.ssh/id_rsa",)
+    assert sh('v="$(< VERSION)"').reads == ("/work/repo/VERSION",)

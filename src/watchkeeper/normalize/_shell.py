@@ -198,6 +198,12 @@ class ShellWalker:
             saved = self._cwd
             self._children(node)
             self._cwd = saved
+        elif kind == "file_redirect":
+            # A redirection with no command: `$(<FILE)` is bash's `$(cat FILE)`.
+            reads = next((c.type for c in node.children if not c.is_named), "") == "<"
+            bare = self._argv(["cat" if reads else ":"], [], {}, self._text(node), self._wrappers)
+            if bare is not None:
+                self._apply_redirect(node, [bare])
         elif kind == "for_statement":
             variable = node.child_by_field_name("variable")
             if variable is not None:
