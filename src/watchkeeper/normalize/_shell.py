@@ -21,10 +21,11 @@ from watchkeeper.normalize._code import (
     is_decoder,
     is_temp_path,
 )
+from watchkeeper.normalize._code_variables import variable_code
 from watchkeeper.normalize._effects import command_effects
 from watchkeeper.normalize._fastlex import SimpleCommand, lex_simple
 from watchkeeper.normalize._hosts import file_url_path, find_urls, url_host
-from watchkeeper.normalize._paths import NON_FILES, resolve_path
+from watchkeeper.normalize._paths import NON_FILES, each_found, resolve_path
 from watchkeeper.normalize._printf import printf_text
 from watchkeeper.normalize._variables import Variables
 from watchkeeper.normalize._words import Word, node_text, resolve_word
@@ -484,6 +485,8 @@ class ShellWalker:
         if peeled.detached:
             cmd.detached = True
             self._detached.extend(peeled.detached)
+        for name, value in peeled.assigned:
+            self._code_variable(name, value)
         if peeled.reads or peeled.writes:
             cmd.reads.extend(self._path(p) for p in peeled.reads)
             cmd.writes.extend(self._path(p) for p in peeled.writes)
@@ -671,15 +674,24 @@ class ShellWalker:
         if value is not None and value.type not in ("word", "number", "raw_string"):
             found = [*found, *self._tainted(self._text(value))]
         literal: str | None = None
-        if value is not None and value.type in ("word", "raw_string", "string"):
+        if value is not None and value.type in ("word", "raw_string", "string", "number"):
             resolved = resolve_word(value, home=self._home, source=self._src)
             literal = None if resolved.dynamic else resolved.text
         self._vars.assign(self._text(name), literal)
+        self._code_variable(self._text(name), literal)
         kind = source_kind(found)
         if kind is not None:
             self._taint[self._text(name)] = kind
         else:
             self._taint.pop(self._text(name), None)
+
+    def _code_variable(self, name: str, value: str | None) -> None:
+        """`NAME=value` that makes programs run code: parse the command line or keep it opaque."""
+        opaque, program = variable_code(name, value, self._cwd)
+        if opaque is not None:
+            self._code.append(CodeExec("eval", _short(opaque)))
+        elif program is not None:
+            self._parse_into(program, (*self._wrappers, name + "="))
 
     def _tainted(self, text: str) -> list[Cmd]:
         """Stand-ins for the sources of tainted variables that `text` expands."""
@@ -749,8 +761,8 @@ class ShellWalker:
                     found = self._argv(sub, [], {}, " ".join(sub), (*cmd.wrappers, "find " + flag))
                     if found is not None:
                         roots = [r.rstrip("/") + "/**" for r in cmd.reads]
-                        found.reads = _each_found(found.reads, roots)
-                        found.writes = _each_found(found.writes, roots)
+                        found.reads = each_found(found.reads, roots)
+                        found.writes = each_found(found.writes, roots)
                 i = end
             i += 1
 
@@ -777,14 +789,6 @@ class ShellWalker:
 
 def _base(word: str) -> str:
     return word.rsplit("/", 1)[-1] if "/" in word.rstrip("/") else word
-
-
-def _each_found(paths: list[str], roots: list[str]) -> list[str]:
-    """Replace a `find -exec` ``{}`` operand by "anything under each search root"."""
-    out: list[str] = []
-    for path in paths:
-        out.extend(roots if path.endswith("{}") else [path])
-    return out
 
 
 def _is_leaf(node: Node) -> bool:

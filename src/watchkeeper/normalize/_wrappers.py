@@ -100,6 +100,7 @@ class Peeled:
     replaced: list[str] | None = None
     positions: list[int] = field(default_factory=list)
     xargs_at: int | None = None
+    assigned: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _basename(word: str) -> str:
@@ -127,6 +128,8 @@ def _peel_one(argv: Sequence[str], i: int, out: Peeled) -> int | None:
         return None
     if name == "env":
         while start < len(argv) and "=" in argv[start] and not argv[start].startswith("="):
+            key, _, value = argv[start].partition("=")
+            out.assigned.append((key, value))
             start += 1
         split = parsed.values("-S", "--split-string")
         if split:
