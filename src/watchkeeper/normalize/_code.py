@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from watchkeeper.normalize._git import git_code
 from watchkeeper.normalize._options import OptionSpec, parse_options
 
 __all__ = [
@@ -72,6 +73,7 @@ class CodeUse:
     """The code one command runs, as far as its own argv tells.
 
     `shell` holds (argv index, label) of a word whose text is shell code to parse;
+    `shell_texts` (text, label) shell code found inside a word (``git rebase --exec=CMD``);
     `inline` (kind, detail) pairs are opaque programs; `script` the argv index of a script
     file operand (its text may be dynamic: the walker checks); `stdin` names what reads a
     program from standard input (``"shell"`` or ``"interpreter"``).
@@ -85,6 +87,7 @@ class CodeUse:
     stdin: str | None = None
     eval_words: tuple[int, int] | None = None
     file_writes: list[str] = field(default_factory=list)
+    shell_texts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def is_interpreter(name: str) -> bool:
@@ -212,7 +215,7 @@ def _at(argv: Sequence[str], use: CodeUse) -> None:
 
 
 _OTHER_RUNNERS = frozenset(
-    {"awk", "gawk", "mawk", "nawk", "eval", "source", ".", "trap", "deno", "at", "batch"}
+    {"awk", "gawk", "mawk", "nawk", "eval", "source", ".", "trap", "deno", "at", "batch", "git"}
 )
 _NO_CODE = CodeUse()
 
@@ -241,6 +244,10 @@ def code_of(name: str, argv: Sequence[str]) -> CodeUse:
         use.source = 1
     elif name in ("at", "batch"):
         _at(argv, use)
+    elif name == "git":
+        found = git_code(argv)
+        use.shell_texts = found.shell
+        use.inline.extend(("eval", detail) for detail in found.opaque)
     elif name == "trap" and len(argv) > 2 and argv[1] != "-":
         use.shell.append((1, "trap"))
     elif name == "deno" and len(argv) > 2 and argv[1] == "eval":

@@ -158,10 +158,20 @@ def _git(argv: Sequence[str], fx: Effects) -> None:
     sub = ops[0]
     rest = [w for w in ops[1:] if not w.startswith("-")]
     if sub in ("clone", "fetch", "push", "pull", "ls-remote", "remote", "submodule"):
-        for word in rest:
-            host = bare_host(word, scp_form=True) if ("@" in word or "://" in word) else None
+        repository = {"remote": 2, "submodule": 1}.get(sub, 0)  # `remote add NAME URL`
+        for index, word in enumerate(rest):
+            # The repository may be `host:path` (scp form); other words are refspecs (`a:b`).
+            scp = index == repository and ":" in word.split("/")[0]
+            remote = "@" in word or "://" in word or scp
+            host = bare_host(word, scp_form=True) if remote else None
             if host:
                 fx.hosts.append(host)
+    for index, word in enumerate(ops):
+        # `git log|diff|show --output FILE` writes the output there.
+        if word.startswith("--output="):
+            fx.writes.append(word.split("=", 1)[1])
+        elif word == "--output" and index + 1 < len(ops):
+            fx.writes.append(ops[index + 1])
     if sub == "clone" and len(rest) >= 2:
         fx.writes.append(rest[1])
     elif sub == "clone" and rest:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from tree_sitter import Node, Parser
 
 from watchkeeper.normalize._action import CodeExec, ShellParse
-from watchkeeper.normalize._cmd import Cmd, dedup, merge, source_kind
+from watchkeeper.normalize._cmd import Cmd, dedup, merge, short, source_kind
 from watchkeeper.normalize._code import (
     DOWNLOADERS,
     code_of,
@@ -36,7 +36,6 @@ __all__ = ["MAX_COMMANDS", "MAX_DEPTH", "ShellWalker"]
 
 MAX_DEPTH = 6
 MAX_COMMANDS = 1000
-_DETAIL_LIMIT = 200
 _BLOCKS = frozenset(
     {
         "program", "list", "compound_statement", "do_group", "if_statement", "elif_clause",
@@ -63,10 +62,6 @@ _ECHO_OPTIONS = re.compile(r"-[neE]+")
 # as every non-ASCII character is to bash. Offsets are unchanged; text comes from the
 # original bytes.
 _ASCII_ONLY = bytes.maketrans(bytes(range(0x80, 0x100)), b"A" * 0x80)
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _DETAIL_LIMIT else text[:_DETAIL_LIMIT] + "…"
 
 
 class _TooManyCommandsError(Exception):
@@ -104,7 +99,7 @@ class ShellWalker:
             self._errors.append(
                 f"shell line has over {MAX_COMMANDS} commands; the rest was not analysed"
             )
-            self._code.append(CodeExec("unparsed", _short(command)))
+            self._code.append(CodeExec("unparsed", short(command)))
         return self._result()
 
     def _run_simple(self, pipelines: list[list[SimpleCommand]]) -> None:
@@ -127,14 +122,14 @@ class ShellWalker:
     def _parse_into(self, text: str, wrappers: tuple[str, ...]) -> None:
         if self._depth >= MAX_DEPTH:
             self._errors.append(f"shell nested deeper than {MAX_DEPTH} levels; not parsed")
-            self._code.append(CodeExec("unparsed", _short(text)))
+            self._code.append(CodeExec("unparsed", short(text)))
             return
         source = text.encode("utf-8", "replace")
         tree = self._parser.parse(source if source.isascii() else source.translate(_ASCII_ONLY))
         root = tree.root_node
         if root.has_error:
-            self._errors.append(f"shell syntax error in `{_short(text)}`")
-            self._code.append(CodeExec("unparsed", _short(text)))
+            self._errors.append(f"shell syntax error in `{short(text)}`")
+            self._code.append(CodeExec("unparsed", short(text)))
         saved = self._wrappers, self._cwd, self._src
         self._wrappers, self._src = wrappers, source
         self._depth += 1
@@ -267,7 +262,7 @@ class ShellWalker:
             return
         kind = source_kind(feeders)
         if kind is not None:
-            head.code.append(CodeExec(kind, _short(head.text)))
+            head.code.append(CodeExec(kind, short(head.text)))
             return
         last = feeders[-1] if feeders else None
         if last is not None and last.literal is not None and len(feeders) == 1:
@@ -275,12 +270,12 @@ class ShellWalker:
                 found = self._nested(last.literal, (*head.wrappers, head.name + " <stdin"), head)
                 self._carrier(head, found)
             else:
-                head.code.append(CodeExec("inline", _short(last.literal)))
+                head.code.append(CodeExec("inline", short(last.literal)))
             return
         if last is not None and last.cat_files:
             head.code.append(CodeExec("script", last.cat_files[0]))
             return
-        head.code.append(CodeExec("eval", _short(head.text)))
+        head.code.append(CodeExec("eval", short(head.text)))
 
     def _nested(self, text: str, wrappers: tuple[str, ...], owner: Cmd) -> list[Cmd]:
         found = self._collect(lambda: self._parse_into(text, wrappers))
@@ -380,7 +375,7 @@ class ShellWalker:
             if dynamic_inner is None:
                 self._xargs_literal(head, head.xargs, text)
             elif head.xargs.code:
-                head.code.append(CodeExec(source_kind(dynamic_inner) or "eval", _short(text)))
+                head.code.append(CodeExec(source_kind(dynamic_inner) or "eval", short(text)))
             return
         if head.stdin is None:
             if head.name == "cat" and len(head.argv) == 1 and dynamic_inner is None:
@@ -388,12 +383,12 @@ class ShellWalker:
             return
         if dynamic_inner is not None:
             kind = source_kind(dynamic_inner) or "eval"
-            head.code.append(CodeExec(kind, _short(text)))
+            head.code.append(CodeExec(kind, short(text)))
         elif head.stdin == "shell":
             found = self._nested(text, (*head.wrappers, head.name + " <<"), head)
             self._carrier(head, found)
         else:
-            head.code.append(CodeExec("inline", _short(text)))
+            head.code.append(CodeExec("inline", short(text)))
 
     # ----------------------------------------------------------------- commands
     def _path(self, word: str) -> str:
@@ -495,14 +490,14 @@ class ShellWalker:
                 self._scan_urls(word, cmd)
         if dynamic_name and head_word is not None:
             kind = source_kind(inner.get(id(head_word), [])) or "dynamic-name"
-            cmd.code.append(CodeExec(kind, _short(head_word.text)))
+            cmd.code.append(CodeExec(kind, short(head_word.text)))
         if peeled.shell_text is not None:
             wrapper_word = origin[peeled.shell_words[0]] if origin else None
             lo, hi = peeled.shell_words
             dyn = [w for w in origin[lo:hi] if w.dynamic] if hi > lo else []
             if dyn or (wrapper_word is not None and wrapper_word.dynamic and hi > lo):
                 found = [c for w in dyn for c in inner.get(id(w), [])]
-                cmd.code.append(CodeExec(source_kind(found) or "eval", _short(text)))
+                cmd.code.append(CodeExec(source_kind(found) or "eval", short(text)))
                 if start >= len(argv):
                     return cmd  # it stands for the string it runs, which is unknown
                 found = []
@@ -542,7 +537,7 @@ class ShellWalker:
         if literal is not None and source_kind(feeders) is None:
             self._xargs_literal(head, use, literal)
             return
-        code = unseen_input(use, feeders, _short(head.text))
+        code = unseen_input(use, feeders, short(head.text))
         if code is not None:
             head.code.append(code)
 
@@ -552,7 +547,7 @@ class ShellWalker:
         lines = None if found is None else commands(use, found)
         if lines is None:
             if use.code:
-                head.code.append(CodeExec("eval", _short(head.text)))
+                head.code.append(CodeExec("eval", short(head.text)))
             return
         ran = [c for line in lines for c in self._nested(line, use.outer, head)]
         self._carrier(head, ran)
@@ -603,7 +598,9 @@ class ShellWalker:
         if use.file_writes:
             cmd.writes.extend(self._path(p) for p in use.file_writes)
         for kind, detail in use.inline:
-            cmd.code.append(CodeExec(kind, _short(detail)))
+            cmd.code.append(CodeExec(kind, short(detail)))
+        for text, label in use.shell_texts:
+            self._nested(text, (*cmd.wrappers, label), cmd)
 
         def word_at(index: int) -> Word | None:
             return words[index] if index < len(words) else None
@@ -612,7 +609,7 @@ class ShellWalker:
             word = word_at(index)
             if word is not None and word.dynamic:
                 kind = source_kind(inner.get(id(word), [])) or "eval"
-                cmd.code.append(CodeExec(kind, _short(word.text)))
+                cmd.code.append(CodeExec(kind, short(word.text)))
             else:
                 found = self._nested(body[index], (*cmd.wrappers, label), cmd)
                 if label != "trap":
@@ -622,7 +619,7 @@ class ShellWalker:
             evaluated = words[lo:hi]
             if any(w.dynamic for w in evaluated):
                 found = [c for w in evaluated for c in inner.get(id(w), [])]
-                cmd.code.append(CodeExec(source_kind(found) or "eval", _short(cmd.text)))
+                cmd.code.append(CodeExec(source_kind(found) or "eval", short(cmd.text)))
             else:
                 found = self._nested(" ".join(body[lo:hi]), (*cmd.wrappers, "eval"), cmd)
                 self._carrier(cmd, found)
@@ -689,7 +686,7 @@ class ShellWalker:
         """`NAME=value` that makes programs run code: parse the command line or keep it opaque."""
         opaque, program = variable_code(name, value, self._cwd)
         if opaque is not None:
-            self._code.append(CodeExec("eval", _short(opaque)))
+            self._code.append(CodeExec("eval", short(opaque)))
         elif program is not None:
             self._parse_into(program, (*self._wrappers, name + "="))
 
@@ -733,7 +730,7 @@ class ShellWalker:
     ) -> None:
         if word is not None and word.dynamic:
             kind = source_kind(inner.get(id(word), [])) or "eval"
-            cmd.code.append(CodeExec(kind, _short(word.text)))
+            cmd.code.append(CodeExec(kind, short(word.text)))
             return
         if "://" in operand:
             cmd.code.append(CodeExec("download-exec", operand))
