@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from watchkeeper.normalize._git import git_code
 from watchkeeper.normalize._options import OptionSpec, parse_options
+from watchkeeper.normalize._sed import sed_program
 
 __all__ = [
     "DOWNLOADERS",
@@ -63,6 +64,8 @@ _INTERP_SPECS: dict[str, OptionSpec] = {
 }
 _PYTHON_SPEC = OptionSpec(short="cmWXQ", long=frozenset({"check-hash-based-pycs"}))
 _AWK_EXEC = re.compile(r"system\s*\(|\|\s*getline|print[^;]*\|\s*\"|\|&")
+# `print … > "FILE"` / `printf … >> FILE`: awk writes there (a comparison in print needs parens).
+_AWK_OUTPUT = re.compile(r"\bprintf?\b[^;{}]*?>>?\s*(?:\"([^\"]*)\"|[^\s;{}])")
 _PERL_IN_PLACE = re.compile(r"^-[a-hj-zA-Z]*i")
 # Paths anyone may have just written: sourcing one is as opaque as `eval`.
 _TEMP_PREFIXES = ("/tmp/", "/var/tmp/", "/dev/shm/", "/dev/fd/", "/proc/", "/dev/stdin")  # noqa: S108 - matched against, never created
@@ -196,11 +199,33 @@ def _interp(name: str, argv: Sequence[str], use: CodeUse) -> None:
 
 
 def _awk(argv: Sequence[str], use: CodeUse) -> None:
-    parsed = parse_options(argv, 1, OptionSpec(short="fvF"))
-    if parsed.has("-f"):
+    parsed = parse_options(argv, 1, OptionSpec(short="fvF", long=frozenset({"file"})))
+    program_files = parsed.values("-f", "--file")
+    if program_files:
+        use.script_detail = program_files[-1]
         return
-    if parsed.operands and _AWK_EXEC.search(parsed.operands[0][1]):
-        use.inline.append(("inline", parsed.operands[0][1]))
+    if not parsed.operands:
+        return
+    program = parsed.operands[0][1]
+    if _AWK_EXEC.search(program):
+        use.inline.append(("inline", program))
+    for match in _AWK_OUTPUT.finditer(program):
+        if match.group(1) is None:  # `print > $2`: a file named at run time
+            use.inline.append(("inline", program))
+        else:
+            use.file_writes.append(match.group(1))
+
+
+def _sed(argv: Sequence[str], use: CodeUse) -> None:
+    """`sed 'e CMD'` runs CMD; `e` alone and `s///e` run the text; `-f FILE` loads a script."""
+    script, script_files, _ = sed_program(argv)
+    if script_files:
+        use.script_detail = script_files[-1]
+    use.shell_texts.extend((command, "sed e") for command in script.commands)
+    if script.runs_input:
+        use.inline.append(("eval", " ".join(argv)))
+    elif script.unparsed:
+        use.inline.append(("inline", " ".join(argv[1:])))
 
 
 def _at(argv: Sequence[str], use: CodeUse) -> None:
@@ -215,8 +240,9 @@ def _at(argv: Sequence[str], use: CodeUse) -> None:
 
 
 _OTHER_RUNNERS = frozenset(
-    {"awk", "gawk", "mawk", "nawk", "eval", "source", ".", "trap", "deno", "at", "batch", "git"}
-)
+    {"awk", "gawk", "mawk", "nawk", "eval", "source", ".", "trap", "deno", "at", "batch", "git",
+     "sed", "gsed"}
+)  # fmt: skip
 _NO_CODE = CodeUse()
 
 
@@ -244,6 +270,8 @@ def code_of(name: str, argv: Sequence[str]) -> CodeUse:
         use.source = 1
     elif name in ("at", "batch"):
         _at(argv, use)
+    elif name in ("sed", "gsed"):
+        _sed(argv, use)
     elif name == "git":
         found = git_code(argv)
         use.shell_texts = found.shell

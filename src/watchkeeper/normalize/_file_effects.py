@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from watchkeeper.normalize._effect_base import Effects, Handler, files, operands, spec
 from watchkeeper.normalize._hosts import bare_host
 from watchkeeper.normalize._options import OptionSpec, parse_options
+from watchkeeper.normalize._sed import sed_program
 
 __all__ = ["FILE_HANDLERS", "READERS", "WRITERS"]
 
@@ -86,13 +87,11 @@ def _grep(argv: Sequence[str], fx: Effects, spec: OptionSpec) -> None:
 
 
 def _sed(argv: Sequence[str], fx: Effects) -> None:
-    p = parse_options(argv, 1, spec("efl", "expression file line-length"))
-    ops = operands(p)
-    if not p.has("-e", "--expression", "-f", "--file") and ops:
-        ops = ops[1:]
-    fx.reads.extend(p.values("-f", "--file"))
-    targets = files(ops)
+    script, script_files, targets = sed_program(argv)
+    fx.reads.extend(script_files)
     fx.reads.extend(targets)
+    fx.reads.extend(script.reads)
+    fx.writes.extend(script.writes)
     if any(a == "-i" or a.startswith(("-i", "--in-place")) for a in argv[1:]):
         fx.writes.extend(targets)
 
