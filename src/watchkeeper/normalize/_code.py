@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from watchkeeper.normalize._git import git_code
 from watchkeeper.normalize._options import OptionSpec, parse_options
+from watchkeeper.normalize._python_modules import module_use
 from watchkeeper.normalize._sed import sed_program
 
 __all__ = [
@@ -62,7 +63,9 @@ _INTERP_SPECS: dict[str, OptionSpec] = {
     "tclsh": OptionSpec(),
     "wish": OptionSpec(),
 }
-_PYTHON_SPEC = OptionSpec(short="cmWXQ", long=frozenset({"check-hash-based-pycs"}))
+_PYTHON_SPEC = OptionSpec(
+    short="cmWXQ", long=frozenset({"check-hash-based-pycs"}), first_operand_stops=True
+)
 _AWK_EXEC = re.compile(r"system\s*\(|\|\s*getline|print[^;]*\|\s*\"|\|&")
 # `print … > "FILE"` / `printf … >> FILE`: awk writes there (a comparison in print needs parens).
 _AWK_OUTPUT = re.compile(r"\bprintf?\b[^;{}]*?>>?\s*(?:\"([^\"]*)\"|[^\s;{}])")
@@ -90,6 +93,7 @@ class CodeUse:
     stdin: str | None = None
     eval_words: tuple[int, int] | None = None
     file_writes: list[str] = field(default_factory=list)
+    file_reads: list[str] = field(default_factory=list)
     shell_texts: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -147,19 +151,51 @@ def _shell(argv: Sequence[str], use: CodeUse) -> None:
 
 
 def _python(argv: Sequence[str], use: CodeUse) -> None:
-    parsed = parse_options(argv, 1, OptionSpec(_PYTHON_SPEC.short, _PYTHON_SPEC.long, True))
+    # Python's own options end at `-c CODE`, `-m MODULE` or the script: what follows is
+    # the program's (`python -m zipfile -c x.zip …` has no `-c CODE`).
+    parsed = parse_options(argv[: _options_end(argv)], 1, _PYTHON_SPEC)
     for code in parsed.values("-c"):
         use.inline.append(("inline", code))
     if parsed.has("-c"):
         return
     modules = parsed.values("-m")
     if modules:
-        use.inline.append(("script", "-m " + modules[-1]))
+        known = module_use(modules[-1], argv, _options_end(argv))
+        if known is None:
+            use.inline.append(("script", "-m " + modules[-1]))
+            return
+        use.script = known.script
+        if known.module is not None:
+            use.inline.append(("script", "-m " + known.module))
+        use.inline.extend(("inline", code) for code in known.inline)
+        use.file_reads.extend(known.reads)
+        use.file_writes.extend(known.writes)
         return
     if parsed.operands and parsed.operands[0][1] != "-":
         use.script = parsed.operands[0][0]
     else:
         use.stdin = "interpreter"
+
+
+def _options_end(argv: Sequence[str]) -> int:
+    """Where python's own options end: after `-c CODE` or `-m MODULE`, else `len(argv)`."""
+    i = 1
+    while i < len(argv):
+        word = argv[i]
+        if word[:1] != "-" or word in ("-", "--"):
+            return len(argv)
+        if word.startswith("--"):
+            i += 2 if word[2:] in _PYTHON_SPEC.long else 1
+            continue
+        for j, letter in enumerate(word[1:], start=2):
+            if letter in _PYTHON_SPEC.short:
+                attached = j < len(word)
+                if letter in "cm":
+                    return i + 1 if attached else i + 2
+                i += 0 if attached else 1
+                break
+        i += 1
+    return len(argv)
 
 
 def _powershell(argv: Sequence[str], use: CodeUse) -> None:

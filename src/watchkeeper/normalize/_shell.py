@@ -595,8 +595,8 @@ class ShellWalker:
         if cmd.name in ("at", "batch") and use.stdin is not None:
             cmd.detached = True
             self._detached.append(cmd.name)
-        if use.file_writes:
-            cmd.writes.extend(self._path(p) for p in use.file_writes)
+        cmd.reads.extend(self._path(p) for p in use.file_reads)
+        cmd.writes.extend(self._path(p) for p in use.file_writes)
         for kind, detail in use.inline:
             cmd.code.append(CodeExec(kind, short(detail)))
         for text, label in use.shell_texts:
