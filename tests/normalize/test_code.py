@@ -140,3 +140,9 @@ def test_a_wrapper_running_a_string_built_at_run_time_is_opaque(sh, line: str) -
     """A `watch`/`tmux` string that is not a literal is code nobody can see: kept as `eval`."""
     kinds = {c.kind for cmd in sh(line).commands for c in cmd.code}
     assert "eval" in kinds
+
+
+def test_make_eval_and_shell_are_inline_code(sh) -> None:
+    """`make --eval=TEXT`, `make -E TEXT` and `make SHELL=X` run what the line says."""
+    for line in ("make --eval='$(shell id)'", "make -E '$(shell id)'", "make SHELL=/tmp/x"):
+        assert [c.kind for c in sh(line).code] == ["inline"]

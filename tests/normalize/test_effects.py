@@ -171,3 +171,19 @@ def test_command_substitution_of_a_file_reads_it(sh) -> None:
     """`$(<FILE)` is bash's `$(cat FILE)`: FILE is read."""
     assert sh("echo $(<~/.ssh/id_rsa)").reads == ("/home/agent/.ssh/id_rsa",)
     assert sh('v="$(< VERSION)"').reads == ("/work/repo/VERSION",)
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("make -f /tmp/mk all", "/tmp/mk"),
+        ("make --file=/tmp/mk", "/tmp/mk"),
+        ("make -C /tmp/e", "/tmp/e/Makefile"),
+        ("pytest -c /tmp/x.ini", "/tmp/x.ini"),
+        ("eslint --rulesdir=/tmp/r .", "/tmp/r"),
+        ("cargo build --manifest-path /tmp/e/Cargo.toml", "/tmp/e/Cargo.toml"),
+    ],
+)
+def test_build_tools_read_the_files_they_load(sh, line: str, read: str) -> None:
+    """A makefile, config file or plugin directory given to a build tool is read."""
+    assert read in sh(line).reads

@@ -252,6 +252,17 @@ def _awk(argv: Sequence[str], use: CodeUse) -> None:
             use.file_writes.append(match.group(1))
 
 
+def _make(argv: Sequence[str], use: CodeUse) -> None:
+    """`make --eval=TEXT` and `make SHELL=PROGRAM` run what the line says, not a makefile."""
+    for index, word in enumerate(argv[1:], start=1):
+        if word.startswith(("--eval=", "SHELL=", ".SHELLFLAGS=")):
+            use.inline.append(("inline", word))
+        elif word in ("--eval", "-E") and index + 1 < len(argv):
+            use.inline.append(("inline", argv[index + 1]))
+        elif word.startswith("-E") and len(word) > 2:
+            use.inline.append(("inline", word[2:]))
+
+
 def _sed(argv: Sequence[str], use: CodeUse) -> None:
     """`sed 'e CMD'` runs CMD; `e` alone and `s///e` run the text; `-f FILE` loads a script."""
     script, script_files, _ = sed_program(argv)
@@ -277,7 +288,7 @@ def _at(argv: Sequence[str], use: CodeUse) -> None:
 
 _OTHER_RUNNERS = frozenset(
     {"awk", "gawk", "mawk", "nawk", "eval", "source", ".", "trap", "deno", "at", "batch", "git",
-     "sed", "gsed"}
+     "sed", "gsed", "make", "gmake"}
 )  # fmt: skip
 _NO_CODE = CodeUse()
 
@@ -308,6 +319,8 @@ def code_of(name: str, argv: Sequence[str]) -> CodeUse:
         _at(argv, use)
     elif name in ("sed", "gsed"):
         _sed(argv, use)
+    elif name in ("make", "gmake"):
+        _make(argv, use)
     elif name == "git":
         found = git_code(argv)
         use.shell_texts = found.shell
