@@ -6,6 +6,7 @@ Paths come back as written; the caller resolves them. The crontab is the pseudo 
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Sequence
 
@@ -119,6 +120,14 @@ def _copy(argv: Sequence[str], fx: Effects, *, move: bool) -> None:
     if move:
         fx.writes.extend(sources)
     fx.writes.extend(dests)
+    # A destination that is a directory receives each source under its own name
+    # (`cp -r /tmp/x/hooks .git/` writes .git/hooks); which it is, the line does not say.
+    for dest in dests:
+        fx.writes.extend(
+            posixpath.join(dest, name)
+            for name in (posixpath.basename(src.rstrip("/")) for src in sources)
+            if name not in ("", ".", "..")
+        )
 
 
 def _install(argv: Sequence[str], fx: Effects) -> None:
@@ -152,13 +161,27 @@ def _chown(argv: Sequence[str], fx: Effects) -> None:
 
 
 def _ln(argv: Sequence[str], fx: Effects) -> None:
+    """A link is another name for its target: the target counts as read and written too
+    (`ln -s ~/.bashrc rc; echo x >> rc` appends to ~/.bashrc). A relative symlink target is
+    relative to the link's directory."""
     p = parse_options(argv, 1, spec("tS", "target-directory suffix"))
     ops = operands(p)
-    target = p.values("-t", "--target-directory")
-    if target:
-        fx.writes.extend(target)
+    directory = p.values("-t", "--target-directory")
+    if directory:
+        fx.writes.extend(directory)
+        targets, link_dir = ops, directory[-1]
     elif len(ops) >= 2:
         fx.writes.append(ops[-1])
+        targets = ops[:-1]
+        link_dir = ops[-1] if len(ops) > 2 or ops[-1].endswith("/") else posixpath.dirname(ops[-1])
+    else:
+        targets, link_dir = ops, ""
+    symbolic = p.has("-s", "--symbolic")
+    for target in targets:
+        relative = symbolic and not target.startswith(("/", "~", "$"))
+        named = posixpath.join(link_dir, target) if relative and link_dir else target
+        fx.reads.append(named)
+        fx.writes.append(named)
 
 
 def _dd(argv: Sequence[str], fx: Effects) -> None:
