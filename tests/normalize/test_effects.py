@@ -190,3 +190,8 @@ def test_command_substitution_of_a_file_reads_it(sh) -> None:
 def test_build_tools_read_the_files_they_load(sh, line: str, read: str) -> None:
     """A makefile, config file or plugin directory given to a build tool is read."""
     assert read in sh(line).reads
+
+
+def test_shell_string_parameters_are_reads(sh) -> None:
+    """`sh -c 'cat "$1"' _ FILE`: the words after the string may be used as paths."""
+    assert "/home/agent/.ssh/k" in sh("sh -c 'cat \"$1\"' _ ~/.ssh/k").reads

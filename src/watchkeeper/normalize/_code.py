@@ -144,6 +144,9 @@ def _shell(argv: Sequence[str], use: CodeUse) -> None:
     if has_c:
         if i < n:
             use.shell.append((i, argv[0].rsplit("/", 1)[-1] + " -c"))
+            # `sh -c 'cat "$1"' _ FILE`: the words after the string are its $0, $1, …, which
+            # it may use as paths.
+            use.file_reads.extend(w for w in argv[i + 1 :] if w not in ("_", "--", "-"))
     elif i < n and argv[i] != "-" and not stdin:
         use.script = i
     else:

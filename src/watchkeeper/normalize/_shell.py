@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from tree_sitter import Node, Parser
 
 from watchkeeper.normalize._action import CodeExec, ShellParse
-from watchkeeper.normalize._cmd import Cmd, dedup, merge, short, source_kind
+from watchkeeper.normalize._cmd import Cmd, base_name, dedup, merge, short, source_kind
 from watchkeeper.normalize._code import (
     DOWNLOADERS,
     code_of,
@@ -24,11 +24,11 @@ from watchkeeper.normalize._code import (
 from watchkeeper.normalize._code_variables import variable_code
 from watchkeeper.normalize._effects import command_effects
 from watchkeeper.normalize._fastlex import SimpleCommand, lex_simple
-from watchkeeper.normalize._hosts import file_url_path, find_urls, url_host
+from watchkeeper.normalize._hosts import url_parts
 from watchkeeper.normalize._paths import NON_FILES, each_found, resolve_path
 from watchkeeper.normalize._printf import printf_text
 from watchkeeper.normalize._variables import Variables
-from watchkeeper.normalize._words import Word, node_text, resolve_word
+from watchkeeper.normalize._words import Word, is_leaf, node_text, resolve_word
 from watchkeeper.normalize._wrappers import built_name, peel
 from watchkeeper.normalize._xargs import XargsUse, commands, items, unseen_input, xargs_of
 
@@ -50,7 +50,6 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 # Stands for every word of a line the fast lexer split: only `dynamic` is ever read from it.
 _LITERAL = Word([""], dynamic=False)
-_LEAVES = frozenset({"word", "number", "raw_string", "ansi_c_string", "simple_expansion"})
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 # echo takes options only before its first other word: `echo -n rm -rf /` prints `rm -rf /`.
@@ -173,6 +172,9 @@ class ShellWalker:
     def _text(self, node: Node) -> str:
         return node_text(node, self._src)
 
+    def _word(self, node: Node) -> Word:
+        return resolve_word(node, home=self._home, source=self._src)
+
     def _walk_collect(self, node: Node) -> list[Cmd]:
         start = len(self._cmds)
         self._walk(node)
@@ -201,12 +203,24 @@ class ShellWalker:
             if bare is not None:
                 self._apply_redirect(node, [bare])
         elif kind == "for_statement":
-            variable = node.child_by_field_name("variable")
-            if variable is not None:
-                self._vars.unsettle(self._text(variable))
-            self._children(node)
+            self._for(node)
         elif kind in _BLOCKS or node.child_count:
             self._children(node)
+
+    def _for(self, node: Node) -> None:
+        """`for V in WORDS`: with literal words (at most 16) the body is walked once per word."""
+        variable, body = node.child_by_field_name("variable"), node.child_by_field_name("body")
+        items = [self._word(c) for c in node.children_by_field_name("value")]
+        values = [f for w in items for f in w.fields]
+        name = self._text(variable) if variable is not None else ""
+        if body is not None and items and not any(w.dynamic for w in items) and len(values) <= 16:
+            for value in values:
+                self._vars.loop(name, value)
+                self._walk(body)
+        else:
+            self._vars.unsettle(name)
+            self._children(node)
+        self._vars.unsettle(name)
 
     def _children(self, node: Node) -> None:
         children = node.children
@@ -326,7 +340,7 @@ class ShellWalker:
             if word_node is None:
                 return
             inner = self._walk_collect(word_node)
-            word = resolve_word(word_node, home=self._home, source=self._src)
+            word = self._word(word_node)
             if head is not None:
                 self._feed(head, word.text, inner if word.dynamic else None)
             return
@@ -338,7 +352,7 @@ class ShellWalker:
             return
         self._walk(dest)
         op = next((c.type for c in redirect.children if not c.is_named), ">")
-        self._file_redirect(op, resolve_word(dest, home=self._home, source=self._src).text, cmds)
+        self._file_redirect(op, self._word(dest).text, cmds)
 
     def _file_redirect(self, op: str, dest: str, cmds: list[Cmd]) -> None:
         if op in (">&", "<&") and dest.isdigit():
@@ -407,8 +421,8 @@ class ShellWalker:
             elif kind in _REDIRECTS:
                 redirects.append(child)
             else:
-                found = [] if _is_leaf(child) else self._walk_collect(child)
-                word = resolve_word(child, home=self._home, source=self._src)
+                found = [] if is_leaf(child) else self._walk_collect(child)
+                word = self._word(child)
                 if word.dynamic and self._taint:
                     found.extend(self._tainted(word.text))
                 if found:
@@ -447,11 +461,8 @@ class ShellWalker:
     def _expanded_urls(self, cmd: Cmd, words: list[Word]) -> None:
         """`U=https://h; curl $U` contacts `h`: scan the values of the variables a word expands."""
         for word in words:
-            if word.dynamic:
-                for var in _VARIABLE.findall(word.text):
-                    value = self._vars.values.get(var)
-                    if value is not None and "://" in value:
-                        self._scan_urls(value, cmd)
+            for value in self._vars.url_values(word.text) if word.dynamic else ():
+                self._scan_urls(value, cmd)
 
     def _argv(
         self,
@@ -471,7 +482,7 @@ class ShellWalker:
         body = argv[start:] if start < len(argv) else argv[-1:]
         head_word = built_name(origin, start, peeled)
         dynamic_name = head_word is not None and head_word.dynamic
-        name = _base(body[0]) if body else ""
+        name = base_name(body[0]) if body else ""
         cmd = Cmd(argv=list(body), name=name, text=text)
         cmd.wrappers = (*wrappers, *peeled.wrappers)
         if len(self._cmds) >= MAX_COMMANDS:
@@ -646,7 +657,7 @@ class ShellWalker:
                 word = self._assignment_word(child)
             else:
                 self._walk(child)
-                word = resolve_word(child, home=self._home, source=self._src)
+                word = self._word(child)
             argv.extend(word.fields)
             words.extend(word for _ in word.fields)
         if argv:
@@ -658,7 +669,7 @@ class ShellWalker:
         value = node.child_by_field_name("value")
         if name is None or value is None:
             return Word([self._text(node)], dynamic=False)
-        resolved = resolve_word(value, home=self._home, source=self._src)
+        resolved = self._word(value)
         return Word([f"{self._text(name)}={resolved.text}"], dynamic=resolved.dynamic)
 
     def _assignment(self, node: Node) -> None:
@@ -672,7 +683,7 @@ class ShellWalker:
             found = [*found, *self._tainted(self._text(value))]
         literal: str | None = None
         if value is not None and value.type in ("word", "raw_string", "string", "number"):
-            resolved = resolve_word(value, home=self._home, source=self._src)
+            resolved = self._word(value)
             literal = None if resolved.dynamic else resolved.text
         self._vars.assign(self._text(name), literal)
         self._code_variable(self._text(name), literal)
@@ -774,23 +785,7 @@ class ShellWalker:
             self._cwd = target if target.startswith("/") else None
 
     def _scan_urls(self, word: str, cmd: Cmd) -> None:
-        for url in find_urls(word):
+        for url, host, path in url_parts(word):
             cmd.urls.append(url)
-            host = url_host(url)
-            if host:
-                cmd.hosts.append(host)
-            path = file_url_path(url)
-            if path:
-                cmd.reads.append(self._path(path))
-
-
-def _base(word: str) -> str:
-    return word.rsplit("/", 1)[-1] if "/" in word.rstrip("/") else word
-
-
-def _is_leaf(node: Node) -> bool:
-    """True when no command can hide inside this word node."""
-    if node.type == "command_name":
-        child = node.child(0)
-        return child is not None and node.child_count == 1 and child.type in _LEAVES
-    return node.type in _LEAVES
+            cmd.hosts.extend(host)
+            cmd.reads.extend(self._path(p) for p in path)
