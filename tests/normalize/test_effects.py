@@ -195,3 +195,9 @@ def test_build_tools_read_the_files_they_load(sh, line: str, read: str) -> None:
 def test_shell_string_parameters_are_reads(sh) -> None:
     """`sh -c 'cat "$1"' _ FILE`: the words after the string may be used as paths."""
     assert "/home/agent/.ssh/k" in sh("sh -c 'cat \"$1\"' _ ~/.ssh/k").reads
+
+
+def test_ssh_keygen_reads_a_key_it_is_asked_about(sh) -> None:
+    """`ssh-keygen -y -f KEY` reads KEY; generating a key writes it and its `.pub`."""
+    assert sh("ssh-keygen -y -f ~/.ssh/k").reads == ("/home/agent/.ssh/k",)
+    assert sh("ssh-keygen -t ed25519 -f k").writes == (R + "k", R + "k.pub")

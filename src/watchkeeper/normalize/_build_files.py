@@ -4,7 +4,8 @@
 -c /tmp/x.js`` load plugins named there, ``cargo --manifest-path /tmp/e/Cargo.toml`` builds
 (and runs the build script of) another crate. Those files are reads of the command, so a
 rule that allows the tool on workspace files does not cover them when they lie elsewhere.
-``make -C DIR`` reads ``DIR/Makefile``.
+``make -C DIR`` reads ``DIR/Makefile``, ``coverage run FILE`` runs FILE and ``go test -exec
+PROG`` runs PROG.
 """
 
 from __future__ import annotations
@@ -42,12 +43,18 @@ _LOADED: dict[str, tuple[str, ...]] = {
     "mvn": ("-f", "--file", "-s", "--settings", "-gs", "--global-settings"),
     "ninja": ("-f", "-C"),
     "cmake": ("-P", "-C", "-S"),
+    "npm": ("--prefix", "-C"),
+    "pnpm": ("--prefix", "-C", "--dir"),
+    "yarn": ("--cwd",),
+    "go": ("-exec", "--exec", "-toolexec", "--toolexec", "-vettool", "--vettool", "-overlay",
+           "-modfile", "-C"),
 }  # fmt: skip
 _ALIASES = {"gmake": "make", "py.test": "pytest"}
 
 
 def _values(argv: Sequence[str], options: tuple[str, ...]) -> list[str]:
-    """The values of `options` in `argv`: ``-f X``, ``-fX``, ``--file X``, ``--file=X``."""
+    """The values of `options` in `argv`: ``-f X``, ``-fX``, ``--file X``, ``--file=X``,
+    ``-exec=X``."""
     out: list[str] = []
     for index, word in enumerate(argv[1:], start=1):
         if word == "--":
@@ -55,7 +62,7 @@ def _values(argv: Sequence[str], options: tuple[str, ...]) -> list[str]:
         for option in options:
             if word == option and index + 1 < len(argv):
                 out.append(argv[index + 1])
-            elif option.startswith("--") and word.startswith(option + "="):
+            elif len(option) > 2 and word.startswith(option + "="):
                 out.append(word[len(option) + 1 :])
             elif len(option) == 2 and word.startswith(option) and len(word) > 2:
                 out.append(word[2:])
@@ -70,6 +77,9 @@ def _loader(tool: str) -> Handler:
         if tool == "make":
             directories = _values(argv, ("-C", "--directory"))
             fx.reads.extend(d.rstrip("/") + "/Makefile" for d in directories)
+        elif tool == "coverage" and argv[1:2] == ["run"]:
+            scripts = [w for w in argv[2:] if not w.startswith("-")]
+            fx.reads.extend(scripts[:1] if "-m" not in argv else [])
 
     return handler
 

@@ -184,6 +184,19 @@ def _ln(argv: Sequence[str], fx: Effects) -> None:
         fx.writes.append(named)
 
 
+#: ssh-keygen's modes that read the key file given with `-f` (the others create it).
+_KEYGEN_READS = frozenset({"-y", "-l", "-p", "-e", "-i", "-c", "-B", "-F", "-R", "-D", "-K"})
+
+
+def _ssh_keygen(argv: Sequence[str], fx: Effects) -> None:
+    p = parse_options(argv, 1, spec("bCEfFIJjKmMnNOPrRstVwYzZaDG"))
+    for key in p.values("-f"):
+        if any(p.has(mode) for mode in _KEYGEN_READS):
+            fx.reads.append(key)
+        else:
+            fx.writes.extend((key, key + ".pub"))
+
+
 def _dd(argv: Sequence[str], fx: Effects) -> None:
     for word in argv[1:]:
         if word.startswith("if="):
@@ -316,6 +329,7 @@ FILE_HANDLERS: dict[str, Handler] = {
     "chgrp": _chown,
     "ln": _ln,
     "dd": _dd,
+    "ssh-keygen": _ssh_keygen,
     "crontab": _crontab,
     "tar": _tar,
     "zip": _zip,
