@@ -197,6 +197,12 @@ def _ssh_keygen(argv: Sequence[str], fx: Effects) -> None:
             fx.writes.extend((key, key + ".pub"))
 
 
+def _date(argv: Sequence[str], fx: Effects) -> None:
+    # `date -f FILE` parses each line of FILE, and prints a line it cannot parse.
+    p = parse_options(argv, 1, spec("dfrsI", "date file reference set iso-8601 rfc-3339"))
+    fx.reads.extend(files(p.values("-f", "--file", "-r", "--reference")))
+
+
 def _dd(argv: Sequence[str], fx: Effects) -> None:
     for word in argv[1:]:
         if word.startswith("if="):
@@ -329,6 +335,7 @@ FILE_HANDLERS: dict[str, Handler] = {
     "chgrp": _chown,
     "ln": _ln,
     "dd": _dd,
+    "date": _date,
     "ssh-keygen": _ssh_keygen,
     "crontab": _crontab,
     "tar": _tar,
