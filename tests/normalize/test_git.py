@@ -8,24 +8,50 @@ from tests.normalize.conftest import kinds
 
 
 @pytest.mark.parametrize(
-    "line",
+    ("line", "ran"),
     [
-        "git -c core.pager=id log",
-        "git -c CORE.Pager=id log",
-        "git -ccore.pager=id log",
-        "git --config-env=core.pager=P log",
-        "git -c alias.x='!sh' x",
-        "git -c include.path=/tmp/c log",
-        "git -c diff.x.textconv=id diff",
-        "git config --global core.hooksPath /tmp/h",
-        "git config set filter.x.clean id",
-        "git --exec-path=/tmp/e status",
-        "git init --template=/tmp/t",
-        "git clone ext::sh x",
+        ("git -c core.pager=nc log", "nc"),
+        ("git -c CORE.Pager='nc h 1' log", "nc"),
+        ("git -ccore.pager=nc log", "nc"),
+        ("git -c alias.x='!nc h 1' x", "nc"),
+        ("git -c diff.x.textconv=nc diff", "nc"),
+        ("git config set filter.x.clean nc", "nc"),
+        ("git config --global core.sshCommand 'nc h 1'", "nc"),
     ],
 )
-def test_program_settings_are_opaque(sh, line: str) -> None:
-    """A setting or option that names a program or code to load is `eval` code."""
+def test_program_settings_are_parsed_as_shell(sh, line: str, ran: str) -> None:
+    """A setting whose value is a command line (in any letter case) is parsed as shell."""
+    found = [c for c in sh(line).commands if c.name == ran]
+    assert found
+    assert found[0].wrappers[-1].startswith("git ")
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        ("git -c include.path=/tmp/c log", "/tmp/c"),
+        ("git config --global core.hooksPath /tmp/h", "/tmp/h"),
+        ("git --exec-path=/tmp/e status", "/tmp/e"),
+        ("git init --template=/tmp/t", "/tmp/t"),
+    ],
+)
+def test_path_settings_are_scripts(sh, line: str, path: str) -> None:
+    """A setting or option naming where git loads hooks or configuration is a script file."""
+    parsed = sh(line)
+    assert [(c.kind, c.detail) for c in parsed.code] == [("script", path)]
+    assert path in parsed.reads
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "git --config-env=core.pager=P log",
+        "git clone ext::sh x",
+        "git -c protocol.allow=always log",
+    ],
+)
+def test_environment_settings_and_ext_remotes_are_opaque(sh, line: str) -> None:
+    """A program taken from the environment, `protocol.allow` and `ext::` are `eval` code."""
     assert "eval" in kinds(sh(line))
 
 
@@ -36,6 +62,7 @@ def test_program_settings_are_opaque(sh, line: str) -> None:
         "git config user.email a@b.c",
         "git config --get core.pager",
         "git config --unset core.hooksPath",
+        "git -c alias.st=status st",
         "git commit -m 'core.pager'",
         "git grep -O TODO",
     ],

@@ -328,6 +328,8 @@ def code_of(name: str, argv: Sequence[str]) -> CodeUse:
         found = git_code(argv)
         use.shell_texts = found.shell
         use.inline.extend(("eval", detail) for detail in found.opaque)
+        use.inline.extend(("script", path) for path in found.scripts)
+        use.file_reads.extend(found.scripts)
     elif name == "trap" and len(argv) > 2 and argv[1] != "-":
         use.shell.append((1, "trap"))
     elif name == "deno" and len(argv) > 2 and argv[1] == "eval":

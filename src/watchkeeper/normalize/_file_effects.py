@@ -121,12 +121,17 @@ def _copy(argv: Sequence[str], fx: Effects, *, move: bool) -> None:
         fx.writes.extend(sources)
     fx.writes.extend(dests)
     # A destination that is a directory receives each source under its own name
-    # (`cp -r /tmp/x/hooks .git/` writes .git/hooks); which it is, the line does not say.
+    # (`cp -r /tmp/x/hooks .git/` writes .git/hooks). It is one when it ends in `/`, is
+    # given with `-t` or takes several sources, and may be one when a directory is copied or
+    # anything moved. A name built at run time is not known.
+    recursive = move or any(f in p.options for f in ("-r", "-R", "-a", "--recursive", "--archive"))
+    if not (recursive or target or len(sources) > 1 or any(d.endswith("/") for d in dests)):
+        return
     for dest in dests:
         fx.writes.extend(
             posixpath.join(dest, name)
             for name in (posixpath.basename(src.rstrip("/")) for src in sources)
-            if name not in ("", ".", "..")
+            if name not in ("", ".", "..") and "$" not in name and "`" not in name
         )
 
 
@@ -190,7 +195,7 @@ _KEYGEN_READS = frozenset({"-y", "-l", "-p", "-e", "-i", "-c", "-B", "-F", "-R",
 
 def _ssh_keygen(argv: Sequence[str], fx: Effects) -> None:
     p = parse_options(argv, 1, spec("bCEfFIJjKmMnNOPrRstVwYzZaDG"))
-    for key in p.values("-f"):
+    for key in files(p.values("-f")):
         if any(p.has(mode) for mode in _KEYGEN_READS):
             fx.reads.append(key)
         else:
