@@ -165,3 +165,9 @@ def test_powershell_string_kind(sh, line: str, kind: str) -> None:
     """A PowerShell command string that runs text as code is as opaque as `eval`; fetched or
     decoded first, it is `download-exec` or `decode-exec`."""
     assert kinds(sh(line)) == [kind]
+
+
+def test_make_eval_and_shell_are_inline_code(sh) -> None:
+    """`make --eval=TEXT`, `make -E TEXT` and `make SHELL=X` run what the line says."""
+    for line in ("make --eval='$(shell id)'", "make -E '$(shell id)'", "make SHELL=/tmp/x"):
+        assert [c.kind for c in sh(line).code] == ["inline"]

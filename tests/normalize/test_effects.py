@@ -23,12 +23,15 @@ R = "/work/repo/"
         ("sed -i 's/a/b/' f.txt", (R + "f.txt",), (R + "f.txt",)),
         ("sed -n 1p f.txt", (R + "f.txt",), ()),
         ("awk -F: '{print $1}' /etc/passwd", ("/etc/passwd",), ()),
-        ("cp a b dest", (R + "a", R + "b"), (R + "dest",)),
-        ("cp -t dest a", (R + "a",), (R + "dest",)),
-        ("mv a b", (R + "a",), (R + "a", R + "b")),
+        ("cp a b dest", (R + "a", R + "b"), (R + "dest", R + "dest/a", R + "dest/b")),
+        ("cp -t dest a", (R + "a",), (R + "dest", R + "dest/a")),
+        ("mv a b", (R + "a",), (R + "a", R + "b", R + "b/a")),
+        ("cp -r /x/. dest", ("/x",), (R + "dest",)),
         ("rm -rf build dist", (), (R + "build", R + "dist")),
         ("touch x; mkdir -p y; chmod 600 z; chown u:g w", (), (R + "x", R + "y", R + "z", R + "w")),
-        ("ln -s target link", (), (R + "link",)),
+        ("ln -s target link", (R + "target",), (R + "link", R + "target")),
+        ("ln -s ../x sub/link", (R + "x",), (R + "sub/link", R + "x")),
+        ("ln -s ~/.bashrc", ("/home/agent/.bashrc",), ("/home/agent/.bashrc",)),
         ("dd if=/dev/sda of=disk.img", ("/dev/sda",), (R + "disk.img",)),
         ("truncate -s 0 log; shred -u key", (), (R + "log", R + "key")),
         ("tar -czf out.tgz src", (R + "src",), (R + "out.tgz",)),
@@ -165,3 +168,36 @@ def test_variable_holding_a_url_names_its_host_where_expanded(sh) -> None:
 def test_export_argument_has_its_quotes_removed(sh) -> None:
     """`export K='a b'` passes `K=a b` to export, as bash does."""
     assert sh("export K='a b'").commands[0].argv == ("export", "K=a b")
+
+
+def test_command_substitution_of_a_file_reads_it(sh) -> None:
+    """`$(<FILE)` is bash's `$(cat FILE)`: FILE is read."""
+    assert sh("echo $(<~/.ssh/id_rsa)").reads == ("/home/agent/.ssh/id_rsa",)
+    assert sh('v="$(< VERSION)"').reads == ("/work/repo/VERSION",)
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("make -f /tmp/mk all", "/tmp/mk"),
+        ("make --file=/tmp/mk", "/tmp/mk"),
+        ("make -C /tmp/e", "/tmp/e/Makefile"),
+        ("pytest -c /tmp/x.ini", "/tmp/x.ini"),
+        ("eslint --rulesdir=/tmp/r .", "/tmp/r"),
+        ("cargo build --manifest-path /tmp/e/Cargo.toml", "/tmp/e/Cargo.toml"),
+    ],
+)
+def test_build_tools_read_the_files_they_load(sh, line: str, read: str) -> None:
+    """A makefile, config file or plugin directory given to a build tool is read."""
+    assert read in sh(line).reads
+
+
+def test_shell_string_parameters_are_reads(sh) -> None:
+    """`sh -c 'cat "$1"' _ FILE`: the words after the string may be used as paths."""
+    assert "/home/agent/.ssh/k" in sh("sh -c 'cat \"$1\"' _ ~/.ssh/k").reads
+
+
+def test_ssh_keygen_reads_a_key_it_is_asked_about(sh) -> None:
+    """`ssh-keygen -y -f KEY` reads KEY; generating a key writes it and its `.pub`."""
+    assert sh("ssh-keygen -y -f ~/.ssh/k").reads == ("/home/agent/.ssh/k",)
+    assert sh("ssh-keygen -t ed25519 -f k").writes == (R + "k", R + "k.pub")

@@ -64,3 +64,18 @@ def test_object_store_copies_read_and_write_local_paths(
     """Local sources of cloud copy tools are reads, a local destination a write."""
     (cmd,) = sh(line).commands
     assert (set(cmd.reads), set(cmd.writes)) == (reads, writes)
+
+
+@pytest.mark.parametrize(
+    ("line", "host"),
+    [
+        ("curl --connect-to github.com:443:x.example:443 https://github.com", "x.example"),
+        ("curl --resolve github.com:443:10.0.0.9 https://github.com", "10.0.0.9"),
+        ("curl --socks5-hostname x.example:1080 https://github.com", "x.example"),
+        ("wget -e https_proxy=x.example:8080 https://github.com", "x.example"),
+        ('curl "$URL"', "$url"),
+    ],
+)
+def test_rerouted_and_unknown_targets_are_hosts(sh, line: str, host: str) -> None:
+    """Where curl or wget really connects, or a target built at run time, is a host."""
+    assert host in sh(line).hosts

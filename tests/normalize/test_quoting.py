@@ -107,16 +107,27 @@ def test_variables_set_once_on_the_line_are_filled_in(sh, line: str, argv: tuple
     "line",
     [
         "d=build; d=/; rm -rf $d",
-        "d=build; for d in / /tmp; do rm -rf $d; done",
+        "d=build; for d in $(ls); do rm -rf $d; done",
+        "for d in / /tmp; do :; done; rm -rf $d",
         "d=build; read d; rm -rf $d",
         "d=build; rm -rf $d$e",
         "d=build; rm -rf $(echo $d)",
     ],
 )
 def test_variables_not_known_for_sure_stay_as_written(sh, line: str) -> None:
-    """Assigned twice, set by `for`/`read`, or mixed with unknown parts: kept as written."""
+    """Assigned twice, set by `read` or a `for` (after its body, or over words built at run
+    time), or mixed with unknown parts: kept as written."""
     rm = next(c for c in sh(line).commands if c.name == "rm")
     assert "$" in rm.argv[-1]
+
+
+def test_a_for_body_is_walked_once_per_literal_word(sh) -> None:
+    """`for d in / /tmp; do rm -rf $d; done` removes `/` and `/tmp`."""
+    parsed = sh("for d in / /tmp; do rm -rf $d; done")
+    assert [c.argv for c in parsed.commands] == [("rm", "-rf", "/"), ("rm", "-rf", "/tmp")]
+    assert [c.argv for c in sh("for f in ~/.ssh/*; do cat $f; done").commands] == [
+        ("cat", "~/.ssh/*")
+    ]
 
 
 def test_a_command_name_from_a_variable_is_not_filled_in(sh) -> None:

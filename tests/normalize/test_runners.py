@@ -9,7 +9,7 @@ import pytest
     ("line", "wrapper"),
     [
         ("uv run rm -rf /x", "uv run"),
-        ("uv run --with requests --python 3.12 rm -rf /x", "uv run"),
+        ("uv run --with requests --python 3.12 rm -rf /x", "uv run --with"),
         ("uv run -- rm -rf /x", "uv run"),
         ("poetry run rm -rf /x", "poetry run"),
         ("pipenv run rm -rf /x", "pipenv run"),

@@ -74,6 +74,18 @@ def test_heredoc_piped_into_shell_is_parsed(sh) -> None:
     assert "/data" in parsed.writes
 
 
+def test_redirection_after_heredoc_is_a_write(sh) -> None:
+    """`cat <<EOF > FILE` writes FILE (the grammar nests the redirection in the here-doc)."""
+    parsed = sh("cat <<'EOF' > ~/.bashrc\nx\nEOF")
+    assert parsed.writes == ("/home/agent/.bashrc",)
+
+
+def test_redirection_after_heredoc_binds_to_the_carried_commands(sh) -> None:
+    """`bash <<EOF > FILE`: the here-doc's commands write FILE."""
+    parsed = sh("bash <<EOF >> ~/.profile\necho x\nEOF")
+    assert parsed.commands[0].writes == ("/home/agent/.profile",)
+
+
 def test_herestring_fed_to_shell_is_parsed(sh) -> None:
     """A here-string fed to a shell is parsed as shell."""
     assert names(sh('bash <<< "rm -rf /x"')) == ["rm"]

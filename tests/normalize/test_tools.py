@@ -30,7 +30,8 @@ def test_bash_action_aggregates_the_shell_parse(normalizer: Normalizer) -> None:
         ("NotebookEdit", {"notebook_path": "n.ipynb", "new_source": ""}, (), ("/w/n.ipynb",)),
         ("Glob", {"pattern": "**/*.py", "path": "/src"}, ("/src",), ()),
         ("Glob", {"pattern": "**/*.py"}, ("/w",), ()),
-        ("Grep", {"pattern": "x", "path": "lib", "glob": "*.py"}, ("/w/lib",), ()),
+        ("Grep", {"pattern": "x", "path": "lib", "glob": "*.py"}, ("/w/lib", "/w/lib/**/*.py"), ()),
+        ("Grep", {"pattern": "x", "glob": "**/.env"}, ("/w", "/w/**/.env"), ()),
         ("LS", {"path": "/var/log"}, ("/var/log",), ()),
     ],
 )

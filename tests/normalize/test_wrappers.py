@@ -28,6 +28,9 @@ import pytest
         ("strace -f -o /tmp/t rm -rf /x", ("strace",)),
         ("sudo env X=1 nice -n 5 timeout 5 rm -rf /x", ("sudo", "env", "nice", "timeout")),
         ("watch -x rm -rf /x", ("watch",)),
+        ("uv run rm -rf /x", ("uv run",)),
+        ("uv --directory d run --python 3.12 --frozen rm -rf /x", ("uv run",)),
+        ("uv run --with 'numpy<2' rm -rf /x", ("uv run --with",)),
     ],
 )
 def test_wrappers_are_peeled(sh, line: str, wrappers: tuple[str, ...]) -> None:
@@ -75,3 +78,16 @@ def test_su_c_string_is_parsed_as_shell(sh) -> None:
 def test_time_output_file_is_a_write(sh) -> None:
     """`time -o FILE` writes FILE."""
     assert sh("time -o t.txt ls").writes == ("/work/repo/t.txt",)
+
+
+def test_uv_run_python_forms_run_python(sh) -> None:
+    """`uv run -m MOD` and `uv run FILE.py` run Python on the module or the file."""
+    assert sh("uv run -m http.server").commands[0].argv == ("python", "-m", "http.server")
+    parsed = sh("uv run /tmp/x.py a")
+    assert parsed.commands[0].argv == ("python", "/tmp/x.py", "a")
+    assert parsed.reads == ("/tmp/x.py",)
+
+
+def test_uv_without_run_is_the_command(sh) -> None:
+    """`uv sync` and a bare `uv run` are `uv` itself."""
+    assert [c.argv for c in sh("uv sync; uv run").commands] == [("uv", "sync"), ("uv", "run")]

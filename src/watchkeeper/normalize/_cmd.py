@@ -10,7 +10,9 @@ from watchkeeper.normalize._action import CodeExec, Command
 if TYPE_CHECKING:
     from watchkeeper.normalize._xargs import XargsUse
 
-__all__ = ["Cmd", "dedup", "merge", "source_kind"]
+__all__ = ["Cmd", "base_name", "dedup", "merge", "short", "source_kind"]
+
+_DETAIL_LIMIT = 200
 
 _T = TypeVar("_T")
 
@@ -82,3 +84,13 @@ def source_kind(cmds: list[Cmd]) -> str | None:
     if any(c.decodes for c in cmds):
         return "decode-exec"
     return None
+
+
+def short(text: str) -> str:
+    """`text` cut to the length a `CodeExec.detail` keeps."""
+    return text if len(text) <= _DETAIL_LIMIT else text[:_DETAIL_LIMIT] + "…"
+
+
+def base_name(word: str) -> str:
+    """A command word's name: its last path segment (`/bin/rm` and `./rm` are `rm`)."""
+    return word.rsplit("/", 1)[-1] if "/" in word.rstrip("/") else word

@@ -12,7 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from watchkeeper.normalize._git import git_code
 from watchkeeper.normalize._options import OptionSpec, parse_options
+from watchkeeper.normalize._python_modules import module_use
+from watchkeeper.normalize._sed import sed_program
 
 __all__ = [
     "DOWNLOADERS",
@@ -60,8 +63,12 @@ _INTERP_SPECS: dict[str, OptionSpec] = {
     "tclsh": OptionSpec(),
     "wish": OptionSpec(),
 }
-_PYTHON_SPEC = OptionSpec(short="cmWXQ", long=frozenset({"check-hash-based-pycs"}))
+_PYTHON_SPEC = OptionSpec(
+    short="cmWXQ", long=frozenset({"check-hash-based-pycs"}), first_operand_stops=True
+)
 _AWK_EXEC = re.compile(r"system\s*\(|\|\s*getline|print[^;]*\|\s*\"|\|&")
+# `print … > "FILE"` / `printf … >> FILE`: awk writes there (a comparison in print needs parens).
+_AWK_OUTPUT = re.compile(r"\bprintf?\b[^;{}]*?>>?\s*(?:\"([^\"]*)\"|[^\s;{}])")
 _PERL_IN_PLACE = re.compile(r"^-[a-hj-zA-Z]*i")
 # Paths anyone may have just written: sourcing one is as opaque as `eval`.
 _TEMP_PREFIXES = ("/tmp/", "/var/tmp/", "/dev/shm/", "/dev/fd/", "/proc/", "/dev/stdin")  # noqa: S108 - matched against, never created
@@ -72,6 +79,7 @@ class CodeUse:
     """The code one command runs, as far as its own argv tells.
 
     `shell` holds (argv index, label) of a word whose text is shell code to parse;
+    `shell_texts` (text, label) shell code found inside a word (``git rebase --exec=CMD``);
     `inline` (kind, detail) pairs are opaque programs; `script` the argv index of a script
     file operand (its text may be dynamic: the walker checks); `stdin` names what reads a
     program from standard input (``"shell"`` or ``"interpreter"``).
@@ -85,6 +93,8 @@ class CodeUse:
     stdin: str | None = None
     eval_words: tuple[int, int] | None = None
     file_writes: list[str] = field(default_factory=list)
+    file_reads: list[str] = field(default_factory=list)
+    shell_texts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def is_interpreter(name: str) -> bool:
@@ -134,6 +144,9 @@ def _shell(argv: Sequence[str], use: CodeUse) -> None:
     if has_c:
         if i < n:
             use.shell.append((i, argv[0].rsplit("/", 1)[-1] + " -c"))
+            # `sh -c 'cat "$1"' _ FILE`: the words after the string are its $0, $1, …, which
+            # it may use as paths.
+            use.file_reads.extend(w for w in argv[i + 1 :] if w not in ("_", "--", "-"))
     elif i < n and argv[i] != "-" and not stdin:
         use.script = i
     else:
@@ -141,14 +154,25 @@ def _shell(argv: Sequence[str], use: CodeUse) -> None:
 
 
 def _python(argv: Sequence[str], use: CodeUse) -> None:
-    parsed = parse_options(argv, 1, OptionSpec(_PYTHON_SPEC.short, _PYTHON_SPEC.long, True))
+    # Python's own options end at `-c CODE`, `-m MODULE` or the script: what follows is
+    # the program's (`python -m zipfile -c x.zip …` has no `-c CODE`).
+    parsed = parse_options(argv[: _options_end(argv)], 1, _PYTHON_SPEC)
     for code in parsed.values("-c"):
         use.inline.append(("inline", code))
     if parsed.has("-c"):
         return
     modules = parsed.values("-m")
     if modules:
-        use.inline.append(("script", "-m " + modules[-1]))
+        known = module_use(modules[-1], argv, _options_end(argv))
+        if known is None:
+            use.inline.append(("script", "-m " + modules[-1]))
+            return
+        use.script = known.script
+        if known.module is not None:
+            use.inline.append(("script", "-m " + known.module))
+        use.inline.extend(("inline", code) for code in known.inline)
+        use.file_reads.extend(known.reads)
+        use.file_writes.extend(known.writes)
         return
     if parsed.operands and parsed.operands[0][1] != "-":
         use.script = parsed.operands[0][0]
@@ -190,6 +214,27 @@ def _powershell_kind(text: str) -> str:
     return "eval"
 
 
+def _options_end(argv: Sequence[str]) -> int:
+    """Where python's own options end: after `-c CODE` or `-m MODULE`, else `len(argv)`."""
+    i = 1
+    while i < len(argv):
+        word = argv[i]
+        if word[:1] != "-" or word in ("-", "--"):
+            return len(argv)
+        if word.startswith("--"):
+            i += 2 if word[2:] in _PYTHON_SPEC.long else 1
+            continue
+        for j, letter in enumerate(word[1:], start=2):
+            if letter in _PYTHON_SPEC.short:
+                attached = j < len(word)
+                if letter in "cm":
+                    return i + 1 if attached else i + 2
+                i += 0 if attached else 1
+                break
+        i += 1
+    return len(argv)
+
+
 def _powershell(argv: Sequence[str], use: CodeUse) -> None:
     for i, word in enumerate(argv[1:], start=1):
         flag = word.lower().lstrip("-/")
@@ -227,11 +272,44 @@ def _interp(name: str, argv: Sequence[str], use: CodeUse) -> None:
 
 
 def _awk(argv: Sequence[str], use: CodeUse) -> None:
-    parsed = parse_options(argv, 1, OptionSpec(short="fvF"))
-    if parsed.has("-f"):
+    parsed = parse_options(argv, 1, OptionSpec(short="fvF", long=frozenset({"file"})))
+    program_files = parsed.values("-f", "--file")
+    if program_files:
+        use.script_detail = program_files[-1]
         return
-    if parsed.operands and _AWK_EXEC.search(parsed.operands[0][1]):
-        use.inline.append(("inline", parsed.operands[0][1]))
+    if not parsed.operands:
+        return
+    program = parsed.operands[0][1]
+    if _AWK_EXEC.search(program):
+        use.inline.append(("inline", program))
+    for match in _AWK_OUTPUT.finditer(program):
+        if match.group(1) is None:  # `print > $2`: a file named at run time
+            use.inline.append(("inline", program))
+        else:
+            use.file_writes.append(match.group(1))
+
+
+def _make(argv: Sequence[str], use: CodeUse) -> None:
+    """`make --eval=TEXT` and `make SHELL=PROGRAM` run what the line says, not a makefile."""
+    for index, word in enumerate(argv[1:], start=1):
+        if word.startswith(("--eval=", "SHELL=", ".SHELLFLAGS=")):
+            use.inline.append(("inline", word))
+        elif word in ("--eval", "-E") and index + 1 < len(argv):
+            use.inline.append(("inline", argv[index + 1]))
+        elif word.startswith("-E") and len(word) > 2:
+            use.inline.append(("inline", word[2:]))
+
+
+def _sed(argv: Sequence[str], use: CodeUse) -> None:
+    """`sed 'e CMD'` runs CMD; `e` alone and `s///e` run the text; `-f FILE` loads a script."""
+    script, script_files, _ = sed_program(argv)
+    if script_files:
+        use.script_detail = script_files[-1]
+    use.shell_texts.extend((command, "sed e") for command in script.commands)
+    if script.runs_input:
+        use.inline.append(("eval", " ".join(argv)))
+    elif script.unparsed:
+        use.inline.append(("inline", " ".join(argv[1:])))
 
 
 def _at(argv: Sequence[str], use: CodeUse) -> None:
@@ -246,8 +324,9 @@ def _at(argv: Sequence[str], use: CodeUse) -> None:
 
 
 _OTHER_RUNNERS = frozenset(
-    {"awk", "gawk", "mawk", "nawk", "eval", "source", ".", "trap", "deno", "at", "batch"}
-)
+    {"awk", "gawk", "mawk", "nawk", "eval", "source", ".", "trap", "deno", "at", "batch", "git",
+     "sed", "gsed", "make", "gmake"}
+)  # fmt: skip
 _NO_CODE = CodeUse()
 
 
@@ -275,6 +354,16 @@ def code_of(name: str, argv: Sequence[str]) -> CodeUse:
         use.source = 1
     elif name in ("at", "batch"):
         _at(argv, use)
+    elif name in ("sed", "gsed"):
+        _sed(argv, use)
+    elif name in ("make", "gmake"):
+        _make(argv, use)
+    elif name == "git":
+        found = git_code(argv)
+        use.shell_texts = found.shell
+        use.inline.extend(("eval", detail) for detail in found.opaque)
+        use.inline.extend(("script", path) for path in found.scripts)
+        use.file_reads.extend(found.scripts)
     elif name == "trap" and len(argv) > 2 and argv[1] != "-":
         use.shell.append((1, "trap"))
     elif name == "deno" and len(argv) > 2 and argv[1] == "eval":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from watchkeeper.normalize._build_files import BUILD_HANDLERS
 from watchkeeper.normalize._effect_base import Effects, Handler, files, operands
 from watchkeeper.normalize._file_effects import FILE_HANDLERS, READERS, WRITERS
 from watchkeeper.normalize._net_effects import NET_HANDLERS
@@ -15,7 +16,7 @@ from watchkeeper.normalize._options import parse_options
 
 __all__ = ["Effects", "command_effects"]
 
-_HANDLERS: dict[str, Handler] = {**FILE_HANDLERS, **NET_HANDLERS}
+_HANDLERS: dict[str, Handler] = {**FILE_HANDLERS, **NET_HANDLERS, **BUILD_HANDLERS}
 
 
 def command_effects(name: str, argv: Sequence[str]) -> Effects:

@@ -19,7 +19,6 @@ _KEYWORDS = frozenset(
      "in", "function", "select", "time", "coproc", "declare", "typeset", "export", "local",
      "readonly", "unset"}
 )  # fmt: skip
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 _TOKEN = re.compile(
     r"""(?P<space>[ \t]+)
       | (?P<op>&&|\|\||\||;)
@@ -28,7 +27,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_PLAIN_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=[^'\"=]*$")
 _BARE = re.compile(r"[ \t]*[A-Za-z0-9_./:,+@%^-][A-Za-z0-9_./:,+@%^= \t-]*")
 _OPS = re.compile(r"(&&|\|\||\||;)")
 _QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"|([^'\"]+)")
@@ -64,8 +62,6 @@ class _Lexer:
 
     def close(self) -> bool:
         words = self.argv
-        while words and _ASSIGNMENT.match(words[0]):
-            words = words[1:]
         if not words or self.pending is not None or words[0] in _KEYWORDS:
             return False
         self.pipeline.append(SimpleCommand(words, self.line[self.start : self.end], self.redirects))
@@ -85,12 +81,11 @@ class _Lexer:
             # drops), are left to the full parser.
             return False
         if self.prefix:
-            if "=" in text and not _ASSIGNMENT.match(text):
+            if "=" in text:
+                # An assignment before the command (`PAGER=x git log`) is left to the full
+                # parser, which also decides what the variable makes the command run.
                 return False
-            if not _ASSIGNMENT.match(text):
-                self.prefix = False
-            elif not _PLAIN_ASSIGNMENT.match(text):
-                return False
+            self.prefix = False
         if self.start < 0:
             self.start = match.start()
         self.end = match.end()
@@ -165,14 +160,9 @@ def _lex_unquoted(line: str) -> list[list[SimpleCommand]] | None:
             return None
         if "&" in segment or "-" in words:
             return None
-        start = 0
-        while start < len(words) and "=" in words[start]:
-            if not _ASSIGNMENT.match(words[start]):
-                return None
-            start += 1
-        if start == len(words) or words[start] in _KEYWORDS:
+        if "=" in words[0] or words[0] in _KEYWORDS:
             return None
-        pipeline.append(SimpleCommand(words[start:], segment.strip(" \t")))
+        pipeline.append(SimpleCommand(words, segment.strip(" \t")))
         if op != "|":
             pipelines.append(pipeline)
             pipeline = []

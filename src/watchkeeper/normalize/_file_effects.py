@@ -6,12 +6,14 @@ Paths come back as written; the caller resolves them. The crontab is the pseudo 
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Sequence
 
 from watchkeeper.normalize._effect_base import Effects, Handler, files, operands, spec
 from watchkeeper.normalize._hosts import bare_host
 from watchkeeper.normalize._options import OptionSpec, parse_options
+from watchkeeper.normalize._sed import sed_program
 
 __all__ = ["FILE_HANDLERS", "READERS", "WRITERS"]
 
@@ -86,13 +88,11 @@ def _grep(argv: Sequence[str], fx: Effects, spec: OptionSpec) -> None:
 
 
 def _sed(argv: Sequence[str], fx: Effects) -> None:
-    p = parse_options(argv, 1, spec("efl", "expression file line-length"))
-    ops = operands(p)
-    if not p.has("-e", "--expression", "-f", "--file") and ops:
-        ops = ops[1:]
-    fx.reads.extend(p.values("-f", "--file"))
-    targets = files(ops)
+    script, script_files, targets = sed_program(argv)
+    fx.reads.extend(script_files)
     fx.reads.extend(targets)
+    fx.reads.extend(script.reads)
+    fx.writes.extend(script.writes)
     if any(a == "-i" or a.startswith(("-i", "--in-place")) for a in argv[1:]):
         fx.writes.extend(targets)
 
@@ -120,6 +120,19 @@ def _copy(argv: Sequence[str], fx: Effects, *, move: bool) -> None:
     if move:
         fx.writes.extend(sources)
     fx.writes.extend(dests)
+    # A destination that is a directory receives each source under its own name
+    # (`cp -r /tmp/x/hooks .git/` writes .git/hooks). It is one when it ends in `/`, is
+    # given with `-t` or takes several sources, and may be one when a directory is copied or
+    # anything moved. A name built at run time is not known.
+    recursive = move or any(f in p.options for f in ("-r", "-R", "-a", "--recursive", "--archive"))
+    if not (recursive or target or len(sources) > 1 or any(d.endswith("/") for d in dests)):
+        return
+    for dest in dests:
+        fx.writes.extend(
+            posixpath.join(dest, name)
+            for name in (posixpath.basename(src.rstrip("/")) for src in sources)
+            if name not in ("", ".", "..") and "$" not in name and "`" not in name
+        )
 
 
 def _install(argv: Sequence[str], fx: Effects) -> None:
@@ -153,13 +166,46 @@ def _chown(argv: Sequence[str], fx: Effects) -> None:
 
 
 def _ln(argv: Sequence[str], fx: Effects) -> None:
+    """A link is another name for its target: the target counts as read and written too
+    (`ln -s ~/.bashrc rc; echo x >> rc` appends to ~/.bashrc). A relative symlink target is
+    relative to the link's directory."""
     p = parse_options(argv, 1, spec("tS", "target-directory suffix"))
     ops = operands(p)
-    target = p.values("-t", "--target-directory")
-    if target:
-        fx.writes.extend(target)
+    directory = p.values("-t", "--target-directory")
+    if directory:
+        fx.writes.extend(directory)
+        targets, link_dir = ops, directory[-1]
     elif len(ops) >= 2:
         fx.writes.append(ops[-1])
+        targets = ops[:-1]
+        link_dir = ops[-1] if len(ops) > 2 or ops[-1].endswith("/") else posixpath.dirname(ops[-1])
+    else:
+        targets, link_dir = ops, ""
+    symbolic = p.has("-s", "--symbolic")
+    for target in targets:
+        relative = symbolic and not target.startswith(("/", "~", "$"))
+        named = posixpath.join(link_dir, target) if relative and link_dir else target
+        fx.reads.append(named)
+        fx.writes.append(named)
+
+
+#: ssh-keygen's modes that read the key file given with `-f` (the others create it).
+_KEYGEN_READS = frozenset({"-y", "-l", "-p", "-e", "-i", "-c", "-B", "-F", "-R", "-D", "-K"})
+
+
+def _ssh_keygen(argv: Sequence[str], fx: Effects) -> None:
+    p = parse_options(argv, 1, spec("bCEfFIJjKmMnNOPrRstVwYzZaDG"))
+    for key in files(p.values("-f")):
+        if any(p.has(mode) for mode in _KEYGEN_READS):
+            fx.reads.append(key)
+        else:
+            fx.writes.extend((key, key + ".pub"))
+
+
+def _date(argv: Sequence[str], fx: Effects) -> None:
+    # `date -f FILE` parses each line of FILE, and prints a line it cannot parse.
+    p = parse_options(argv, 1, spec("dfrsI", "date file reference set iso-8601 rfc-3339"))
+    fx.reads.extend(files(p.values("-f", "--file", "-r", "--reference")))
 
 
 def _dd(argv: Sequence[str], fx: Effects) -> None:
@@ -294,6 +340,8 @@ FILE_HANDLERS: dict[str, Handler] = {
     "chgrp": _chown,
     "ln": _ln,
     "dd": _dd,
+    "date": _date,
+    "ssh-keygen": _ssh_keygen,
     "crontab": _crontab,
     "tar": _tar,
     "zip": _zip,

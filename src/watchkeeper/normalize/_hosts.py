@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["bare_host", "file_url_path", "find_urls", "url_host"]
+__all__ = ["bare_host", "file_url_path", "find_urls", "url_host", "url_parts"]
 
 _URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,15})://([^\s'\"<>`|;()]*)")
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
@@ -83,3 +83,12 @@ def bare_host(word: str, *, scp_form: bool) -> str | None:
     if _HOST.match(candidate) and ("." in candidate or candidate == "localhost"):
         return candidate
     return None
+
+
+def url_parts(word: str) -> list[tuple[str, list[str], list[str]]]:
+    """Each URL in `word` with its host and, for ``file://``, its path (each a 0/1 list)."""
+    out: list[tuple[str, list[str], list[str]]] = []
+    for url in find_urls(word):
+        host, path = url_host(url), file_url_path(url)
+        out.append((url, [host] if host else [], [path] if path else []))
+    return out

@@ -19,7 +19,8 @@ _CURL = spec(
     "output upload-file data data-raw data-binary data-urlencode form header request user "
     "user-agent referer cookie cookie-jar config max-time write-out range continue-at cert "
     "key cacert capath resolve retry connect-timeout url proxy proxy-user output-dir "
-    "dump-header trace trace-ascii stderr netrc-file",
+    "dump-header trace trace-ascii stderr netrc-file connect-to preproxy socks4 socks4a socks5 "
+    "socks5-hostname doh-url",
 )
 _WGET = spec(
     "OoaPieUtTwQlARDIXB",
@@ -44,10 +45,13 @@ def _curl(argv: Sequence[str], fx: Effects) -> None:
         host = bare_host(word, scp_form=False)
         if host:
             fx.hosts.append(host)
-    for proxy in p.values("-x", "--proxy"):
+    proxies = p.values("-x", "--proxy", "--preproxy", "--socks4", "--socks4a", "--socks5")
+    for proxy in [*proxies, *p.values("--socks5-hostname", "--doh-url")]:
         host = bare_host(proxy, scp_form=False)
         if host:
             fx.hosts.append(host)
+    fx.hosts.extend(_rerouted(p.values("--connect-to"), p.values("--resolve")))
+    fx.hosts.extend(_built_targets(targets))
     fx.writes.extend(
         files(
             p.values(
@@ -72,6 +76,30 @@ def _curl(argv: Sequence[str], fx: Effects) -> None:
             fx.reads.append(data[at + 1 :].split(";", 1)[0])
 
 
+def _rerouted(connect_to: list[str], resolve: list[str]) -> list[str]:
+    """The hosts `curl --connect-to H1:P1:H2:P2` and `--resolve H:P:ADDR[,ADDR]` really
+    contact (H2, each ADDR) instead of the URL's host."""
+    hosts: list[str] = []
+    for rule in connect_to:
+        parts = rule.rsplit(":", 1)[0].split(":", 2)
+        if len(parts) == 3 and parts[2]:
+            hosts.append(parts[2].strip("[]").lower())
+    for rule in resolve:
+        parts = rule.split(":", 2)
+        if len(parts) == 3:
+            hosts.extend(a.strip("[]").lower() for a in parts[2].split(",") if a)
+    return hosts
+
+
+def _built_targets(targets: list[str]) -> list[str]:
+    """Targets built at run time (`curl "$URL"`): their text stands for a host not known."""
+    return [t.lower() for t in targets if "$" in t and bare_host(t, scp_form=False) is None]
+
+
+#: wgetrc settings (`wget -e KEY=VALUE`) that send requests through another host.
+_WGET_PROXIES = frozenset({"httpproxy", "httpsproxy", "ftpproxy"})
+
+
 def _wget(argv: Sequence[str], fx: Effects) -> None:
     p = parse_options(argv, 1, _WGET)
     targets = operands(p)
@@ -87,6 +115,12 @@ def _wget(argv: Sequence[str], fx: Effects) -> None:
         fx.writes.extend(prefix + "/" + _url_basename(t) for t in targets)
     fx.writes.extend(files(p.values("-o", "--output-file", "-a", "--append-output")))
     fx.reads.extend(files(p.values("-i", "--input-file", "--post-file", "--body-file")))
+    fx.hosts.extend(_built_targets(targets))
+    for setting in p.values("-e", "--execute"):
+        key, _, value = setting.partition("=")
+        host = bare_host(value.strip(), scp_form=False)
+        if key.strip().lower().replace("_", "").replace("-", "") in _WGET_PROXIES and host:
+            fx.hosts.append(host)
 
 
 _SSH = spec("bcDEeFIiJLlmOopQRSWw")
@@ -158,10 +192,20 @@ def _git(argv: Sequence[str], fx: Effects) -> None:
     sub = ops[0]
     rest = [w for w in ops[1:] if not w.startswith("-")]
     if sub in ("clone", "fetch", "push", "pull", "ls-remote", "remote", "submodule"):
-        for word in rest:
-            host = bare_host(word, scp_form=True) if ("@" in word or "://" in word) else None
+        repository = {"remote": 2, "submodule": 1}.get(sub, 0)  # `remote add NAME URL`
+        for index, word in enumerate(rest):
+            # The repository may be `host:path` (scp form); other words are refspecs (`a:b`).
+            scp = index == repository and ":" in word.split("/")[0]
+            remote = "@" in word or "://" in word or scp
+            host = bare_host(word, scp_form=True) if remote else None
             if host:
                 fx.hosts.append(host)
+    for index, word in enumerate(ops):
+        # `git log|diff|show --output FILE` writes the output there.
+        if word.startswith("--output="):
+            fx.writes.append(word.split("=", 1)[1])
+        elif word == "--output" and index + 1 < len(ops):
+            fx.writes.append(ops[index + 1])
     if sub == "clone" and len(rest) >= 2:
         fx.writes.append(rest[1])
     elif sub == "clone" and rest:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 
-__all__ = ["NON_FILES", "resolve_path"]
+__all__ = ["NON_FILES", "each_found", "resolve_path"]
 
 # Write targets that are not files anyone could care about.
 NON_FILES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/zero"})
@@ -44,3 +44,11 @@ def resolve_path(path: str, *, cwd: str | None, home: str) -> str:
     normal = posixpath.normpath(expanded)
     # POSIX keeps a leading `//`; nothing we match on cares, so fold it.
     return "/" + normal.lstrip("/")
+
+
+def each_found(paths: list[str], roots: list[str]) -> list[str]:
+    """Replace a `find -exec` ``{}`` operand by "anything under each search root"."""
+    out: list[str] = []
+    for path in paths:
+        out.extend(roots if path.endswith("{}") else [path])
+    return out

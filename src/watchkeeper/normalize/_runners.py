@@ -1,16 +1,16 @@
 """Environment runners: tools whose subcommand runs another command (`uv run`, `nix shell -c`).
 
 Project and environment managers run an arbitrary command inside the environment they set
-up: ``uv run rm -rf ~`` removes the home directory exactly as ``rm -rf ~`` does, with the
+up: ``poetry run rm -rf ~`` removes the home directory exactly as ``rm -rf ~`` does, with the
 manager's name in front. A runner is peeled like a wrapper (see `_wrappers`), so the policy
 and the monitors see the command that runs; the runner's ``name sub`` is recorded among the
 wrappers. Two more shapes: runners that run a Python file or module (``uv run app.py``,
 ``uv run -m pytest``) run ``python``, and runners that take a shell string
 (``nix-shell --run STR``, ``npm exec -c STR``) hand that string back to be parsed as shell.
 
-A runner given nothing to run (``uv run`` alone, ``nix develop`` for an interactive shell)
-is not peeled: it stays the command. Options are parsed with each tool's value-taking
-options, so ``uv run --with requests pytest`` runs ``pytest``, not ``requests``.
+A runner given nothing to run (``nix develop`` for an interactive shell) is not peeled: it
+stays the command. Options are parsed with each tool's value-taking options, so ``conda run
+-n base pytest`` runs ``pytest``, not ``base``.
 """
 
 from __future__ import annotations
@@ -35,32 +35,17 @@ class _Runner:
     options: OptionSpec
     positional: int = 0
     shell_options: tuple[str, ...] = ()
-    module_option: tuple[str, ...] = ()
-    python_files: bool = False
 
 
 def _spec(short: str = "", long: str = "") -> OptionSpec:
     return OptionSpec(short=short, long=frozenset(long.split()), first_operand_stops=True)
 
 
-_UV = _Runner(
-    _spec(
-        "pm",
-        "with with-editable with-requirements python directory project package extra group "
-        "only-group no-group env-file index index-url extra-index-url default-index find-links "
-        "index-strategy keyring-provider resolution prerelease fork-strategy config-setting "
-        "no-build-isolation-package exclude-newer link-mode refresh-package reinstall-package "
-        "upgrade-package cache-dir config-file color no-extra module",
-    ),
-    module_option=("-m", "--module"),
-    python_files=True,
-)
 _CONDA = _Runner(_spec("np", "name prefix cwd"))
 _NPM_EXEC = _Runner(_spec("c", "package call workspace prefix"), shell_options=("-c", "--call"))
 
 #: (name, subcommand) → how that runner reads its words.
 _RUNNERS: dict[tuple[str, str], _Runner] = {
-    ("uv", "run"): _UV,
     ("poetry", "run"): _Runner(_spec("CP", "directory project")),
     ("pipenv", "run"): _Runner(_spec()),
     ("pdm", "run"): _Runner(_spec("p", "project venv")),
@@ -113,7 +98,7 @@ RUNNER_NAMES = frozenset(
 
 def peel_runner(argv: Sequence[str], i: int, out: Peeled) -> int | None:
     """Peel the runner at argv[i]; return where its command starts, or None (not a runner,
-    or nothing to run). May set `out.replaced` (python files and modules) or `out.shell_text`."""
+    or nothing to run). May set `out.replaced` (`nix run`) or `out.shell_text`."""
     name = argv[i].rsplit("/", 1)[-1]
     if name == "nix-shell":
         return _nix_shell(argv, i, out)
@@ -135,21 +120,12 @@ def peel_runner(argv: Sequence[str], i: int, out: Peeled) -> int | None:
             out.shell_text = parsed.values(option)[-1]
             out.shell_label = f"{label} {option}"
             return len(argv)
-    module = parsed.values(*runner.module_option)
-    operands = [word for _, word in parsed.operands]
-    if module:
-        out.wrappers.append(label)
-        out.replaced = ["python", "-m", module[-1], *operands]
-        return len(argv)
     start = parsed.end + runner.positional
     if runner.positional and start < len(argv) and argv[start] == "--":
         start += 1  # `aws-vault exec PROFILE -- CMD`
     if start >= len(argv) or not parsed.operands:
         return None
     out.wrappers.append(label)
-    if runner.python_files and argv[start].endswith((".py", ".pyw")):
-        out.replaced = ["python", *argv[start:]]
-        return len(argv)
     return start
 
 

@@ -14,20 +14,21 @@ from collections.abc import Callable, Iterator
 from tree_sitter import Node, Parser
 
 from watchkeeper.normalize._action import CodeExec, ShellParse
-from watchkeeper.normalize._cmd import Cmd, dedup, merge, source_kind
+from watchkeeper.normalize._cmd import Cmd, base_name, dedup, merge, short, source_kind
 from watchkeeper.normalize._code import (
     DOWNLOADERS,
     code_of,
     is_decoder,
     is_temp_path,
 )
+from watchkeeper.normalize._code_variables import variable_code
 from watchkeeper.normalize._effects import command_effects
 from watchkeeper.normalize._fastlex import SimpleCommand, lex_simple
-from watchkeeper.normalize._hosts import file_url_path, find_urls, url_host
-from watchkeeper.normalize._paths import NON_FILES, resolve_path
+from watchkeeper.normalize._hosts import url_parts
+from watchkeeper.normalize._paths import NON_FILES, each_found, resolve_path
 from watchkeeper.normalize._printf import printf_text
 from watchkeeper.normalize._variables import Variables
-from watchkeeper.normalize._words import Word, node_text, resolve_word
+from watchkeeper.normalize._words import Word, is_leaf, node_text, resolve_word
 from watchkeeper.normalize._wrappers import built_name, peel
 from watchkeeper.normalize._xargs import XargsUse, commands, items, unseen_input, xargs_of
 
@@ -35,7 +36,6 @@ __all__ = ["MAX_COMMANDS", "MAX_DEPTH", "ShellWalker"]
 
 MAX_DEPTH = 6
 MAX_COMMANDS = 1000
-_DETAIL_LIMIT = 200
 _BLOCKS = frozenset(
     {
         "program", "list", "compound_statement", "do_group", "if_statement", "elif_clause",
@@ -50,7 +50,6 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 # Stands for every word of a line the fast lexer split: only `dynamic` is ever read from it.
 _LITERAL = Word([""], dynamic=False)
-_LEAVES = frozenset({"word", "number", "raw_string", "ansi_c_string", "simple_expansion"})
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 # echo takes options only before its first other word: `echo -n rm -rf /` prints `rm -rf /`.
@@ -62,10 +61,6 @@ _ECHO_OPTIONS = re.compile(r"-[neE]+")
 # as every non-ASCII character is to bash. Offsets are unchanged; text comes from the
 # original bytes.
 _ASCII_ONLY = bytes.maketrans(bytes(range(0x80, 0x100)), b"A" * 0x80)
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _DETAIL_LIMIT else text[:_DETAIL_LIMIT] + "…"
 
 
 class _TooManyCommandsError(Exception):
@@ -103,7 +98,7 @@ class ShellWalker:
             self._errors.append(
                 f"shell line has over {MAX_COMMANDS} commands; the rest was not analysed"
             )
-            self._code.append(CodeExec("unparsed", _short(command)))
+            self._code.append(CodeExec("unparsed", short(command)))
         return self._result()
 
     def _run_simple(self, pipelines: list[list[SimpleCommand]]) -> None:
@@ -126,14 +121,14 @@ class ShellWalker:
     def _parse_into(self, text: str, wrappers: tuple[str, ...]) -> None:
         if self._depth >= MAX_DEPTH:
             self._errors.append(f"shell nested deeper than {MAX_DEPTH} levels; not parsed")
-            self._code.append(CodeExec("unparsed", _short(text)))
+            self._code.append(CodeExec("unparsed", short(text)))
             return
         source = text.encode("utf-8", "replace")
         tree = self._parser.parse(source if source.isascii() else source.translate(_ASCII_ONLY))
         root = tree.root_node
         if root.has_error:
-            self._errors.append(f"shell syntax error in `{_short(text)}`")
-            self._code.append(CodeExec("unparsed", _short(text)))
+            self._errors.append(f"shell syntax error in `{short(text)}`")
+            self._code.append(CodeExec("unparsed", short(text)))
         saved = self._wrappers, self._cwd, self._src
         self._wrappers, self._src = wrappers, source
         self._depth += 1
@@ -177,6 +172,9 @@ class ShellWalker:
     def _text(self, node: Node) -> str:
         return node_text(node, self._src)
 
+    def _word(self, node: Node) -> Word:
+        return resolve_word(node, home=self._home, source=self._src)
+
     def _walk_collect(self, node: Node) -> list[Cmd]:
         start = len(self._cmds)
         self._walk(node)
@@ -198,13 +196,31 @@ class ShellWalker:
             saved = self._cwd
             self._children(node)
             self._cwd = saved
+        elif kind == "file_redirect":
+            # A redirection with no command: `$(<FILE)` is bash's `$(cat FILE)`.
+            reads = next((c.type for c in node.children if not c.is_named), "") == "<"
+            bare = self._argv(["cat" if reads else ":"], [], {}, self._text(node), self._wrappers)
+            if bare is not None:
+                self._apply_redirect(node, [bare])
         elif kind == "for_statement":
-            variable = node.child_by_field_name("variable")
-            if variable is not None:
-                self._vars.unsettle(self._text(variable))
-            self._children(node)
+            self._for(node)
         elif kind in _BLOCKS or node.child_count:
             self._children(node)
+
+    def _for(self, node: Node) -> None:
+        """`for V in WORDS`: with literal words (at most 16) the body is walked once per word."""
+        variable, body = node.child_by_field_name("variable"), node.child_by_field_name("body")
+        items = [self._word(c) for c in node.children_by_field_name("value")]
+        values = [f for w in items for f in w.fields]
+        name = self._text(variable) if variable is not None else ""
+        if body is not None and items and not any(w.dynamic for w in items) and len(values) <= 16:
+            for value in values:
+                self._vars.loop(name, value)
+                self._walk(body)
+        else:
+            self._vars.unsettle(name)
+            self._children(node)
+        self._vars.unsettle(name)
 
     def _children(self, node: Node) -> None:
         children = node.children
@@ -260,7 +276,7 @@ class ShellWalker:
             return
         kind = source_kind(feeders)
         if kind is not None:
-            head.code.append(CodeExec(kind, _short(head.text)))
+            head.code.append(CodeExec(kind, short(head.text)))
             return
         last = feeders[-1] if feeders else None
         if last is not None and last.literal is not None and len(feeders) == 1:
@@ -268,12 +284,12 @@ class ShellWalker:
                 found = self._nested(last.literal, (*head.wrappers, head.name + " <stdin"), head)
                 self._carrier(head, found)
             else:
-                head.code.append(CodeExec("inline", _short(last.literal)))
+                head.code.append(CodeExec("inline", short(last.literal)))
             return
         if last is not None and last.cat_files:
             head.code.append(CodeExec("script", last.cat_files[0]))
             return
-        head.code.append(CodeExec("eval", _short(head.text)))
+        head.code.append(CodeExec("eval", short(head.text)))
 
     def _nested(self, text: str, wrappers: tuple[str, ...], owner: Cmd) -> list[Cmd]:
         found = self._collect(lambda: self._parse_into(text, wrappers))
@@ -301,7 +317,11 @@ class ShellWalker:
         for redirect in redirects:
             self._apply_redirect(redirect, cmds)
         for extra in continuation:
-            if extra.type == "pipeline":
+            if extra.type in _REDIRECTS:
+                # `cat <<EOF > FILE`: the grammar nests the later redirection in the here-doc.
+                shown = [n for c in cmds for n in (c.nested if c.nested is not None else [c])]
+                self._apply_redirect(extra, shown)
+            elif extra.type == "pipeline":
                 self._pipeline(list(self._stages(extra)), first=cmds)
             else:
                 self._walk(extra)
@@ -320,7 +340,7 @@ class ShellWalker:
             if word_node is None:
                 return
             inner = self._walk_collect(word_node)
-            word = resolve_word(word_node, home=self._home, source=self._src)
+            word = self._word(word_node)
             if head is not None:
                 self._feed(head, word.text, inner if word.dynamic else None)
             return
@@ -332,7 +352,7 @@ class ShellWalker:
             return
         self._walk(dest)
         op = next((c.type for c in redirect.children if not c.is_named), ">")
-        self._file_redirect(op, resolve_word(dest, home=self._home, source=self._src).text, cmds)
+        self._file_redirect(op, self._word(dest).text, cmds)
 
     def _file_redirect(self, op: str, dest: str, cmds: list[Cmd]) -> None:
         if op in (">&", "<&") and dest.isdigit():
@@ -369,7 +389,7 @@ class ShellWalker:
             if dynamic_inner is None:
                 self._xargs_literal(head, head.xargs, text)
             elif head.xargs.code:
-                head.code.append(CodeExec(source_kind(dynamic_inner) or "eval", _short(text)))
+                head.code.append(CodeExec(source_kind(dynamic_inner) or "eval", short(text)))
             return
         if head.stdin is None:
             if head.name == "cat" and len(head.argv) == 1 and dynamic_inner is None:
@@ -377,12 +397,12 @@ class ShellWalker:
             return
         if dynamic_inner is not None:
             kind = source_kind(dynamic_inner) or "eval"
-            head.code.append(CodeExec(kind, _short(text)))
+            head.code.append(CodeExec(kind, short(text)))
         elif head.stdin == "shell":
             found = self._nested(text, (*head.wrappers, head.name + " <<"), head)
             self._carrier(head, found)
         else:
-            head.code.append(CodeExec("inline", _short(text)))
+            head.code.append(CodeExec("inline", short(text)))
 
     # ----------------------------------------------------------------- commands
     def _path(self, word: str) -> str:
@@ -401,8 +421,8 @@ class ShellWalker:
             elif kind in _REDIRECTS:
                 redirects.append(child)
             else:
-                found = [] if _is_leaf(child) else self._walk_collect(child)
-                word = resolve_word(child, home=self._home, source=self._src)
+                found = [] if is_leaf(child) else self._walk_collect(child)
+                word = self._word(child)
                 if word.dynamic and self._taint:
                     found.extend(self._tainted(word.text))
                 if found:
@@ -441,11 +461,8 @@ class ShellWalker:
     def _expanded_urls(self, cmd: Cmd, words: list[Word]) -> None:
         """`U=https://h; curl $U` contacts `h`: scan the values of the variables a word expands."""
         for word in words:
-            if word.dynamic:
-                for var in _VARIABLE.findall(word.text):
-                    value = self._vars.values.get(var)
-                    if value is not None and "://" in value:
-                        self._scan_urls(value, cmd)
+            for value in self._vars.url_values(word.text) if word.dynamic else ():
+                self._scan_urls(value, cmd)
 
     def _argv(
         self,
@@ -465,7 +482,7 @@ class ShellWalker:
         body = argv[start:] if start < len(argv) else argv[-1:]
         head_word = built_name(origin, start, peeled)
         dynamic_name = head_word is not None and head_word.dynamic
-        name = _base(body[0]) if body else ""
+        name = base_name(body[0]) if body else ""
         cmd = Cmd(argv=list(body), name=name, text=text)
         cmd.wrappers = (*wrappers, *peeled.wrappers)
         if len(self._cmds) >= MAX_COMMANDS:
@@ -474,6 +491,8 @@ class ShellWalker:
         if peeled.detached:
             cmd.detached = True
             self._detached.extend(peeled.detached)
+        for name, value in peeled.assigned:
+            self._code_variable(name, value)
         if peeled.reads or peeled.writes:
             cmd.reads.extend(self._path(p) for p in peeled.reads)
             cmd.writes.extend(self._path(p) for p in peeled.writes)
@@ -482,14 +501,14 @@ class ShellWalker:
                 self._scan_urls(word, cmd)
         if dynamic_name and head_word is not None:
             kind = source_kind(inner.get(id(head_word), [])) or "dynamic-name"
-            cmd.code.append(CodeExec(kind, _short(head_word.text)))
+            cmd.code.append(CodeExec(kind, short(head_word.text)))
         if peeled.shell_text is not None:
             wrapper_word = origin[peeled.shell_words[0]] if origin else None
             lo, hi = peeled.shell_words
             dyn = [w for w in origin[lo:hi] if w.dynamic] if hi > lo else []
             if dyn or (wrapper_word is not None and wrapper_word.dynamic and hi > lo):
                 found = [c for w in dyn for c in inner.get(id(w), [])]
-                cmd.code.append(CodeExec(source_kind(found) or "eval", _short(text)))
+                cmd.code.append(CodeExec(source_kind(found) or "eval", short(text)))
                 if start >= len(argv):
                     return cmd  # it stands for the string it runs, which is unknown
                 found = []
@@ -529,7 +548,7 @@ class ShellWalker:
         if literal is not None and source_kind(feeders) is None:
             self._xargs_literal(head, use, literal)
             return
-        code = unseen_input(use, feeders, _short(head.text))
+        code = unseen_input(use, feeders, short(head.text))
         if code is not None:
             head.code.append(code)
 
@@ -539,7 +558,7 @@ class ShellWalker:
         lines = None if found is None else commands(use, found)
         if lines is None:
             if use.code:
-                head.code.append(CodeExec("eval", _short(head.text)))
+                head.code.append(CodeExec("eval", short(head.text)))
             return
         ran = [c for line in lines for c in self._nested(line, use.outer, head)]
         self._carrier(head, ran)
@@ -587,10 +606,12 @@ class ShellWalker:
         if cmd.name in ("at", "batch") and use.stdin is not None:
             cmd.detached = True
             self._detached.append(cmd.name)
-        if use.file_writes:
-            cmd.writes.extend(self._path(p) for p in use.file_writes)
+        cmd.reads.extend(self._path(p) for p in use.file_reads)
+        cmd.writes.extend(self._path(p) for p in use.file_writes)
         for kind, detail in use.inline:
-            cmd.code.append(CodeExec(kind, _short(detail)))
+            cmd.code.append(CodeExec(kind, short(detail)))
+        for text, label in use.shell_texts:
+            self._nested(text, (*cmd.wrappers, label), cmd)
 
         def word_at(index: int) -> Word | None:
             return words[index] if index < len(words) else None
@@ -599,7 +620,7 @@ class ShellWalker:
             word = word_at(index)
             if word is not None and word.dynamic:
                 kind = source_kind(inner.get(id(word), [])) or "eval"
-                cmd.code.append(CodeExec(kind, _short(word.text)))
+                cmd.code.append(CodeExec(kind, short(word.text)))
             else:
                 found = self._nested(body[index], (*cmd.wrappers, label), cmd)
                 if label != "trap":
@@ -609,7 +630,7 @@ class ShellWalker:
             evaluated = words[lo:hi]
             if any(w.dynamic for w in evaluated):
                 found = [c for w in evaluated for c in inner.get(id(w), [])]
-                cmd.code.append(CodeExec(source_kind(found) or "eval", _short(cmd.text)))
+                cmd.code.append(CodeExec(source_kind(found) or "eval", short(cmd.text)))
             else:
                 found = self._nested(" ".join(body[lo:hi]), (*cmd.wrappers, "eval"), cmd)
                 self._carrier(cmd, found)
@@ -636,7 +657,7 @@ class ShellWalker:
                 word = self._assignment_word(child)
             else:
                 self._walk(child)
-                word = resolve_word(child, home=self._home, source=self._src)
+                word = self._word(child)
             argv.extend(word.fields)
             words.extend(word for _ in word.fields)
         if argv:
@@ -648,7 +669,7 @@ class ShellWalker:
         value = node.child_by_field_name("value")
         if name is None or value is None:
             return Word([self._text(node)], dynamic=False)
-        resolved = resolve_word(value, home=self._home, source=self._src)
+        resolved = self._word(value)
         return Word([f"{self._text(name)}={resolved.text}"], dynamic=resolved.dynamic)
 
     def _assignment(self, node: Node) -> None:
@@ -661,15 +682,24 @@ class ShellWalker:
         if value is not None and value.type not in ("word", "number", "raw_string"):
             found = [*found, *self._tainted(self._text(value))]
         literal: str | None = None
-        if value is not None and value.type in ("word", "raw_string", "string"):
-            resolved = resolve_word(value, home=self._home, source=self._src)
+        if value is not None and value.type in ("word", "raw_string", "string", "number"):
+            resolved = self._word(value)
             literal = None if resolved.dynamic else resolved.text
         self._vars.assign(self._text(name), literal)
+        self._code_variable(self._text(name), literal)
         kind = source_kind(found)
         if kind is not None:
             self._taint[self._text(name)] = kind
         else:
             self._taint.pop(self._text(name), None)
+
+    def _code_variable(self, name: str, value: str | None) -> None:
+        """`NAME=value` that makes programs run code: parse the command line or keep it opaque."""
+        opaque, program = variable_code(name, value, self._cwd)
+        if opaque is not None:
+            self._code.append(CodeExec("eval", short(opaque)))
+        elif program is not None:
+            self._parse_into(program, (*self._wrappers, name + "="))
 
     def _tainted(self, text: str) -> list[Cmd]:
         """Stand-ins for the sources of tainted variables that `text` expands."""
@@ -711,7 +741,7 @@ class ShellWalker:
     ) -> None:
         if word is not None and word.dynamic:
             kind = source_kind(inner.get(id(word), [])) or "eval"
-            cmd.code.append(CodeExec(kind, _short(word.text)))
+            cmd.code.append(CodeExec(kind, short(word.text)))
             return
         if "://" in operand:
             cmd.code.append(CodeExec("download-exec", operand))
@@ -739,8 +769,8 @@ class ShellWalker:
                     found = self._argv(sub, [], {}, " ".join(sub), (*cmd.wrappers, "find " + flag))
                     if found is not None:
                         roots = [r.rstrip("/") + "/**" for r in cmd.reads]
-                        found.reads = _each_found(found.reads, roots)
-                        found.writes = _each_found(found.writes, roots)
+                        found.reads = each_found(found.reads, roots)
+                        found.writes = each_found(found.writes, roots)
                 i = end
             i += 1
 
@@ -755,31 +785,7 @@ class ShellWalker:
             self._cwd = target if target.startswith("/") else None
 
     def _scan_urls(self, word: str, cmd: Cmd) -> None:
-        for url in find_urls(word):
+        for url, host, path in url_parts(word):
             cmd.urls.append(url)
-            host = url_host(url)
-            if host:
-                cmd.hosts.append(host)
-            path = file_url_path(url)
-            if path:
-                cmd.reads.append(self._path(path))
-
-
-def _base(word: str) -> str:
-    return word.rsplit("/", 1)[-1] if "/" in word.rstrip("/") else word
-
-
-def _each_found(paths: list[str], roots: list[str]) -> list[str]:
-    """Replace a `find -exec` ``{}`` operand by "anything under each search root"."""
-    out: list[str] = []
-    for path in paths:
-        out.extend(roots if path.endswith("{}") else [path])
-    return out
-
-
-def _is_leaf(node: Node) -> bool:
-    """True when no command can hide inside this word node."""
-    if node.type == "command_name":
-        child = node.child(0)
-        return child is not None and node.child_count == 1 and child.type in _LEAVES
-    return node.type in _LEAVES
+            cmd.hosts.extend(host)
+            cmd.reads.extend(self._path(p) for p in path)

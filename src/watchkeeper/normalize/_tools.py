@@ -6,6 +6,7 @@ never raises; it is recorded in `errors` so the policy can treat the call as not
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -150,7 +151,12 @@ def tool_facts(tool: str, args: Mapping[str, Any], *, cwd: str | None, home: str
         if tool == "Grep":
             scan.required(args, "pattern", tool)
         path = scan.optional(args, "path", tool)
-        facts.reads.append(scan.path(path) if path else scan.path("."))
+        root = scan.path(path) if path else scan.path(".")
+        facts.reads.append(root)
+        pattern = scan.optional(args, "glob", tool) if tool == "Grep" else None
+        if pattern:
+            # `Grep` with `glob: ".env"` reads every `.env` under the root, hidden or not.
+            facts.reads.append(posixpath.join(root, "**", pattern.removeprefix("**/")))
     elif tool in ("Task", "TodoWrite", "BashOutput", "KillShell", "KillBash", "Skill", "Agent"):
         pass
     else:

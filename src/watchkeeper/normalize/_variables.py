@@ -1,9 +1,11 @@
 """What the shell variables of one line hold, as far as the line itself says.
 
 ``f=/; rm -rf $f`` removes ``/``: a variable assigned a literal exactly once earlier in the
-line is known, and `fill_in` puts its value into later words. A variable assigned twice, or
-set by a command (``for``, ``read``, ``mapfile``, ``getopts``, ``printf -v``, ``local``,
-``declare``, ``unset``), is not known for sure, and neither is one set in an earlier call.
+line is known, and `fill_in` puts its value into later words. In the body of a ``for`` over
+literal words the variable holds each word in turn (the walker walks the body once per
+word). A variable assigned twice, set by a command (``read``, ``mapfile``, ``getopts``,
+``printf -v``, ``local``, ``declare``, ``unset``), by a ``for`` over words built at run time
+or after the loop, or set in an earlier call, is not known for sure.
 """
 
 from __future__ import annotations
@@ -39,6 +41,17 @@ class Variables:
     def unsettle(self, name: str) -> None:
         """`name` is set by something other than a literal assignment (a `for` loop)."""
         self._unstable.add(name)
+
+    def loop(self, name: str, value: str) -> None:
+        """A `for` loop's body is walked with `name` set to `value`."""
+        self.values[name] = value
+        self._assigned.add(name)
+        self._unstable.discard(name)
+
+    def url_values(self, text: str) -> list[str]:
+        """The known values holding a URL of the variables `text` expands."""
+        values = (self.values.get(m.group(1) or m.group(2)) for m in _REFERENCE.finditer(text))
+        return [v for v in values if v is not None and "://" in v]
 
     def command(self, name: str, argv: Sequence[str]) -> None:
         """The command `name` ran with `argv`: the variables it sets are no longer known."""

@@ -16,7 +16,9 @@ from tree_sitter import Node
 
 from watchkeeper.normalize._braces import CLOSE, COMMA, OPEN, expand, literal
 
-__all__ = ["Word", "decode_ansi_c", "node_text", "resolve_word"]
+__all__ = ["Word", "decode_ansi_c", "is_leaf", "node_text", "resolve_word"]
+
+_LEAVES = frozenset({"word", "number", "raw_string", "ansi_c_string", "simple_expansion"})
 
 _SIMPLE_ESCAPES = {
     "a": "\a",
@@ -225,3 +227,11 @@ def resolve_word(node: Node, *, home: str, source: bytes) -> Word:
     words = expand(joined)[0] if OPEN in joined else [literal(joined)]
     fields = [f for w in words for f in (w.split(_SEPARATOR) if _SEPARATOR in w else [w]) if f]
     return Word(fields=fields or [""], dynamic=resolver.dynamic)
+
+
+def is_leaf(node: Node) -> bool:
+    """True when no command can hide inside this word node."""
+    if node.type == "command_name":
+        child = node.child(0)
+        return child is not None and node.child_count == 1 and child.type in _LEAVES
+    return node.type in _LEAVES

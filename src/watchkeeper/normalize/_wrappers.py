@@ -126,6 +126,7 @@ class Peeled:
     replaced: list[str] | None = None
     positions: list[int] = field(default_factory=list)
     xargs_at: int | None = None
+    assigned: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _basename(word: str) -> str:
@@ -141,6 +142,8 @@ def _peel_one(argv: Sequence[str], i: int, out: Peeled) -> int | None:
         return _peel_start_stop(argv, i, out)
     if name == "su":
         return _peel_su(argv, i, out)
+    if name == "uv":
+        return _peel_uv(argv, i, out)
     if name in RUNNER_NAMES:
         return peel_runner(argv, i, out)
     entry = _SIMPLE.get(name)
@@ -153,6 +156,8 @@ def _peel_one(argv: Sequence[str], i: int, out: Peeled) -> int | None:
         return None
     if name == "env":
         while start < len(argv) and "=" in argv[start] and not argv[start].startswith("="):
+            key, _, value = argv[start].partition("=")
+            out.assigned.append((key, value))
             start += 1
         split = parsed.values("-S", "--split-string")
         if split:
@@ -230,6 +235,40 @@ def _peel_start_stop(argv: Sequence[str], i: int, out: Peeled) -> int | None:
     return len(argv)
 
 
+#: `uv`'s options that take a value, before and after `run`.
+_UV_RUN = _spec(
+    "pCPfim",
+    "with with-editable with-requirements directory project python env-file extra group "
+    "only-group no-group package index default-index index-url extra-index-url find-links "
+    "upgrade-package reinstall-package no-build-package no-binary-package "
+    "only-binary-package refresh-package resolution prerelease fork-strategy exclude-newer "
+    "index-strategy keyring-provider config-setting link-mode python-platform cache-dir "
+    "config-file color allow-insecure-host module",
+)
+
+
+def _peel_uv(argv: Sequence[str], i: int, out: Peeled) -> int | None:
+    """`uv run [opts] CMD…` runs CMD; `-m MOD` and a `.py` operand run Python."""
+    parsed = parse_options(argv, i + 1, _UV_RUN)
+    if not parsed.operands or parsed.operands[0][1] != "run":
+        return None
+    run_at = parsed.operands[0][0]
+    rest = parse_options(argv, run_at + 1, _UV_RUN)
+    with_packages = parsed.has("--with", "--with-requirements", "--with-editable") or rest.has(
+        "--with", "--with-requirements", "--with-editable"
+    )
+    out.wrappers.append("uv run --with" if with_packages else "uv run")
+    tail = list(argv[rest.end :]) if rest.operands else []
+    module = rest.values("-m", "--module")
+    if module:
+        out.replaced = ["python", "-m", module[-1], *tail]
+    elif rest.has("-s", "--script") or (tail and tail[0].endswith((".py", ".pyw"))):
+        out.replaced = ["python", *tail]
+    if out.replaced is not None:
+        return len(argv)
+    return rest.end if rest.operands else len(argv)
+
+
 def _peel_su(argv: Sequence[str], i: int, out: Peeled) -> int | None:
     parsed = parse_options(argv, i + 1, _spec("cgGsw", "command shell group"))
     code = parsed.values("-c", "--command")
@@ -241,7 +280,7 @@ def _peel_su(argv: Sequence[str], i: int, out: Peeled) -> int | None:
     return len(argv)
 
 
-_NAMES = frozenset({*_SIMPLE, *RUNNER_NAMES, "tmux", "start-stop-daemon", "su"})
+_NAMES = frozenset({*_SIMPLE, *RUNNER_NAMES, "tmux", "start-stop-daemon", "su", "uv"})
 _NOTHING = Peeled()
 
 

@@ -329,8 +329,8 @@ class CompiledPattern:
                 return False
         wrappers = self._wrappers
         if wrappers:
-            for wrapper in cmd.wrappers:  # `bash -c` is found as `bash`
-                if (wrapper.split(" ", 1)[0] if " " in wrapper else wrapper) in wrappers:
+            for wrapper in cmd.wrappers:  # `bash -c` is found as `bash` and as `bash -c`
+                if wrapper in wrappers or (" " in wrapper and wrapper.split(" ", 1)[0] in wrappers):
                     break
             else:
                 return False
