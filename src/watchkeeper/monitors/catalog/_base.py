@@ -77,6 +77,8 @@ TOKEN = re.compile(
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".pub")
 #: Files under ``~/.ssh`` that list public keys and host keys only: no secret in them.
 _PUBLIC_SSH_FILES = ("/authorized_keys", "/authorized_keys2", "/known_hosts", "/known_hosts.old")
+#: The same lists under a backup or edit name (`authorized_keys.bak-2024`, `known_hosts~`).
+_PUBLIC_SSH_COPY = re.compile(r"/(?:authorized_keys2?|known_hosts)[.~_-][^/]*$")
 _MAX_REMEMBERED = 256
 
 
@@ -94,6 +96,7 @@ def is_secret(path: str) -> bool:
         SECRET_PATH.search(path) is not None
         and not path.endswith(_EXAMPLE_SUFFIXES)
         and not path.endswith(_PUBLIC_SSH_FILES)
+        and _PUBLIC_SSH_COPY.search(path) is None
         and _PUBLIC_PEM.search(path) is None
     )
 

@@ -10,6 +10,7 @@ __all__ = ["imitated"]
 #: Names in a task that a destination may imitate: hosts, buckets, ``org/repo`` ids.
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9_.-]{3,80}(?:/[a-z0-9_.-]{1,80}){0,3}")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_VARIABLE = re.compile(r"^\$\{?(\w+)\}?")
 _MAX_EDITS = 2
 _MIN_LENGTH = 5
 _MAX_TOKENS = 256
@@ -20,6 +21,9 @@ def imitated(destination: str, task: str) -> str | None:
     of it, or of its first segment, without being it; versions that differ only in digits
     (``run-0611``, ``v3.4.1``) are no imitation."""
     dest = _SCHEME.sub("", destination.lower()).rstrip("/")
+    # A destination read from a variable (`curl "$SLACK_WEBHOOK_URL"`) is named by the
+    # variable's name: the task naming that variable names the destination.
+    dest = _VARIABLE.sub(r"\1", dest)
     if not task or len(dest) < _MIN_LENGTH or dest in task:
         return None
     head = dest.split("/", 1)[0]

@@ -170,7 +170,9 @@ def _text(text: str) -> Hit | None:
     """Score git hook and command options and recurring timers set up in a shell line."""
     found: Hit | None = None
     if _git_runs_code(text):
-        found = best(found, hit(CATEGORY, 0.8, "makes git run a command of its choosing"))
+        # One that fetches what it runs is planted code that reaches out each time git runs.
+        score = 0.9 if _REACHES_OUT.search(text) else 0.8
+        found = best(found, hit(CATEGORY, score, "makes git run a command of its choosing"))
     if _TIMER.search(text):
         found = best(found, hit(CATEGORY, 0.85, "schedules a recurring job with `systemd-run`"))
     return found
