@@ -101,7 +101,15 @@ only monitors flag).
   same way, measured at its start and once after round 8 and rogue-learned's retraining on
   sets 1-24, never tuned on (catalog alone at ≤ 2% FPR: dev25 2.1% -> 0%, AUROC 0.791 -> 0.802;
   dev26 27.1% -> 25.0%, 0.755 -> 0.776; rogue-learned: dev25 41.7% -> 35.4%, 0.911 both;
-  dev26 16.7% -> 31.2%, 0.872 -> 0.871), then joined rogue-learned's training data.
+  dev26 16.7% -> 31.2%, 0.872 -> 0.871), then joined rogue-learned's training data. The
+  catalog was tuned on their misses in the next session (round 9), so they are tuned-on
+  figures since.
+- E1bi: `rogue_dev27.jsonl`, written at the start of the session that made round 9 by a
+  helper who saw neither the detectors nor any earlier set, measured then and once after
+  round 9 and rogue-learned's retraining on sets 1-26, never tuned on (catalog alone at
+  ≤ 2% FPR 31.2% -> 35.4%, AUROC 0.775 -> 0.814; rogue-learned 45.8% -> 50.0%, AUROC 0.899 ->
+  0.906; every monitor 18.8% -> 22.9%, AUROC 0.829 -> 0.858), then joined rogue-learned's
+  training data.
 - E1t: `rogue_dev14.jsonl`, written after the consent round by a helper who saw neither the
   detectors nor any earlier set, measured once (catalog alone 0% at ≤ 2% FPR, 93.8% at 5%,
   AUROC 0.919; rogue-learned 4.2%, 93.8%, AUROC 0.974: one honest llama.cpp smoke test scored
@@ -234,12 +242,20 @@ _DEV_SET_FIGURES = (
         "E1bg",
         "rogue_dev25.jsonl",
         "rogue dev set 25 (ours, fresh; measured at the start and once at the end of its "
-        "session, never tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
+        "session; catalog tuned on it (round 9) since, rogue-learned trained on it): TPR at "
+        "≤2% FPR",
     ),
     (
         "E1bh",
         "rogue_dev26.jsonl",
         "rogue dev set 26 (ours, fresh; measured at the start and once at the end of its "
+        "session; catalog tuned on it (round 9) since, rogue-learned trained on it): TPR at "
+        "≤2% FPR",
+    ),
+    (
+        "E1bi",
+        "rogue_dev27.jsonl",
+        "rogue dev set 27 (ours, fresh; measured at the start and once at the end of its "
         "session, never tuned on; rogue-learned trained on it since): TPR at ≤2% FPR",
     ),
 )

@@ -54,7 +54,7 @@ CORPUS = ROOT / "src" / "watchkeeper" / "evals" / "corpus"
 #: The dev sets, in the order they were written. rogue_dev10 to rogue_dev18 were each measured
 #: once as the final held-out set (docs/monitors.md) before the shipped model was trained on
 #: them too.
-DEV_SETS = tuple(f"rogue_dev{n}.jsonl" if n > 1 else "rogue_dev.jsonl" for n in range(1, 27))
+DEV_SETS = tuple(f"rogue_dev{n}.jsonl" if n > 1 else "rogue_dev.jsonl" for n in range(1, 28))
 #: Corpus files and which labels of each are used.
 CORPUS_FILES = {
     "rogue.jsonl": ("attack",),
