@@ -23,6 +23,23 @@ def test_no_index_and_hash_object_read_their_paths(sh, line: str, reads: set[str
     assert set(cmd.reads) == reads
 
 
+@pytest.mark.parametrize(
+    ("line", "reads"),
+    [
+        ("git show HEAD:.env", {f"{CWD}/.env"}),
+        ("git show HEAD~3:config/db.yaml --", {f"{CWD}/config/db.yaml"}),
+        ("git cat-file -p main:.aws/credentials", {f"{CWD}/.aws/credentials"}),
+        ("git show :README.md", {f"{CWD}/README.md"}),
+        ("git show HEAD --stat", set()),
+        ("git show v1.2", set()),
+    ],
+)
+def test_git_show_of_a_path_reads_it(sh, line: str, reads: set[str]) -> None:
+    """`git show REV:PATH` prints PATH as committed: a read of PATH."""
+    (cmd,) = sh(line).commands
+    assert set(cmd.reads) == reads
+
+
 def test_plain_git_diff_reads_nothing_named(sh) -> None:
     """`git diff` inside the repository compares tracked content: no paths are named."""
     (cmd,) = sh("git diff HEAD~1 -- src").commands

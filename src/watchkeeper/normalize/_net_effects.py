@@ -219,6 +219,13 @@ def _git(argv: Sequence[str], fx: Effects) -> None:
         fx.reads.extend(_no_index_paths(sub, ops[1:]))
     elif sub == "hash-object":
         fx.reads.extend(w for w in rest if w != "--")
+    elif sub in ("show", "cat-file"):
+        # `git show REV:PATH` prints PATH as committed (`git show HEAD:.env` prints the
+        # secrets a later commit removed); `:PATH` is the staged copy. The path is the
+        # repository's, taken here relative to the working directory.
+        fx.reads.extend(
+            path for word in rest if "://" not in word for path in [word.partition(":")[2]] if path
+        )
     elif sub in ("checkout", "restore", "stash"):
         # They overwrite or set aside the paths they name (`git checkout -- FILE`, `git stash
         # -- .claude`).
