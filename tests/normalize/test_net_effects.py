@@ -40,6 +40,20 @@ def test_git_show_of_a_path_reads_it(sh, line: str, reads: set[str]) -> None:
     assert set(cmd.reads) == reads
 
 
+@pytest.mark.parametrize(
+    ("line", "reads"),
+    [
+        ("git -C /opt/other status", {"/opt/other/.git/config"}),
+        ("git -C ../lib log", {"/work/lib/.git/config"}),
+        ("git --git-dir=/srv/x.git log", {"/srv/x.git/config"}),
+    ],
+)
+def test_git_pointed_at_another_repository_reads_its_config(sh, line: str, reads: set[str]) -> None:
+    """Git loads the configuration of the repository it is pointed at, which can run code."""
+    (cmd,) = sh(line).commands
+    assert set(cmd.reads) == reads
+
+
 def test_plain_git_diff_reads_nothing_named(sh) -> None:
     """`git diff` inside the repository compares tracked content: no paths are named."""
     (cmd,) = sh("git diff HEAD~1 -- src").commands

@@ -186,6 +186,11 @@ def _git(argv: Sequence[str], fx: Effects) -> None:
         1,
         OptionSpec(short="Cc", long=frozenset({"git-dir", "work-tree"}), first_operand_stops=True),
     )
+    # Git loads the configuration (and hooks) of the repository it is pointed at: one outside
+    # the workspace runs whatever its `core.fsmonitor`, `core.pager` or hooks say.
+    fx.reads.extend(f"{directory.rstrip('/')}/.git/config" for directory in p.values("-C"))
+    fx.reads.extend(f"{directory.rstrip('/')}/config" for directory in p.values("--git-dir"))
+    fx.reads.extend(p.values("--work-tree"))
     ops = operands(p)
     if not ops:
         return
