@@ -44,14 +44,12 @@ def _spec(short: str = "", long: str = "") -> OptionSpec:
 _CONDA = _Runner(_spec("np", "name prefix cwd"))
 _NPM_EXEC = _Runner(_spec("c", "package call workspace prefix"), shell_options=("-c", "--call"))
 
-#: (name, subcommand) → how that runner reads its words.
+#: (name, subcommand) → how that runner reads its words. Runners that look a word up among
+#: the project's own scripts first (`hatch run test`, `pdm run`, `pixi run`, `pipenv run`,
+#: `rye run`) are not peeled: the word names a script whose body the call does not show, so
+#: the runner stays the command (and the policy's default decides it).
 _RUNNERS: dict[tuple[str, str], _Runner] = {
     ("poetry", "run"): _Runner(_spec("CP", "directory project")),
-    ("pipenv", "run"): _Runner(_spec()),
-    ("pdm", "run"): _Runner(_spec("p", "project venv")),
-    ("hatch", "run"): _Runner(_spec("e", "env")),
-    ("rye", "run"): _Runner(_spec("", "pyproject")),
-    ("pixi", "run"): _Runner(_spec("e", "environment manifest-path")),
     ("conda", "run"): _CONDA,
     ("mamba", "run"): _CONDA,
     ("micromamba", "run"): _CONDA,
