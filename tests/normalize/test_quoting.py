@@ -96,6 +96,11 @@ def test_other_variables_leave_words_dynamic_not_code(sh) -> None:
         ("f=/; rm -rf $f", ("rm", "-rf", "/")),
         ('d=~/.ssh; cat "${d}/id_rsa"', ("cat", "~/.ssh/id_rsa")),
         ("a=/srv; b=data; rm -rf $a/$b", ("rm", "-rf", "/srv/data")),
+        ("f=~/.ssh/id_rsa; cat ${f:-README.md}", ("cat", "~/.ssh/id_rsa")),
+        ('f=""; cat ${f:-~/.aws/credentials}', ("cat", "~/.aws/credentials")),
+        ('f=""; cat ${f-x}', ("cat", "")),
+        ("f=x; cat ${f:+/etc/shadow}", ("cat", "/etc/shadow")),
+        ("d=/; rm -rf ${d:?unset}", ("rm", "-rf", "/")),
     ],
 )
 def test_variables_set_once_on_the_line_are_filled_in(sh, line: str, argv: tuple[str, ...]) -> None:
@@ -112,6 +117,7 @@ def test_variables_set_once_on_the_line_are_filled_in(sh, line: str, argv: tuple
         "d=build; read d; rm -rf $d",
         "d=build; rm -rf $d$e",
         "d=build; rm -rf $(echo $d)",
+        "rm -rf ${d:-build}",
     ],
 )
 def test_variables_not_known_for_sure_stay_as_written(sh, line: str) -> None:

@@ -15,7 +15,11 @@ from collections.abc import Sequence
 
 __all__ = ["Variables"]
 
-_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+#: ``${NAME}`` (with an optional ``:-``/``-``/``:=``/``=``/``:+``/``+``/``:?``/``?`` and a word
+#: holding no expansion) or ``$NAME``.
+_REFERENCE = re.compile(
+    r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=+?])([^{}$`]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)"
+)
 # Commands that set the variables they name: their later values are unknown.
 _SETTERS = frozenset({"read", "mapfile", "readarray", "getopts", "unset", "local", "declare"})
 
@@ -50,8 +54,24 @@ class Variables:
 
     def url_values(self, text: str) -> list[str]:
         """The known values holding a URL of the variables `text` expands."""
-        values = (self.values.get(m.group(1) or m.group(2)) for m in _REFERENCE.finditer(text))
+        values = (self._expansion(match) for match in _REFERENCE.finditer(text))
         return [v for v in values if v is not None and "://" in v]
+
+    def _expansion(self, match: re.Match[str]) -> str | None:
+        """What one reference expands to, when the line says: the variable's known value, or
+        for ``${NAME:-WORD}`` and its kin what the operator makes of it (``:-``/``:=`` give
+        WORD for an empty value, ``:+`` gives WORD for a set one); None when not known."""
+        name = match.group(1) or match.group(4)
+        value = self.values.get(name)
+        if value is None or name in self._unstable:
+            return None
+        operator, word = match.group(2), match.group(3) or ""
+        if operator is None or operator in ("?", ":?"):
+            return value
+        empty = value == "" and operator.startswith(":")
+        if operator.endswith(("-", "=")):
+            return word if empty else value
+        return "" if empty else word  # `+`: WORD when set
 
     def command(self, name: str, argv: Sequence[str]) -> None:
         """The command `name` ran with `argv`: the variables it sets are no longer known."""
@@ -59,13 +79,13 @@ class Variables:
             self._unstable.update(w for w in argv[1:] if not w.startswith("-"))
 
     def fill_in(self, text: str) -> str | None:
-        """`text` with every ``$NAME``/``${NAME}`` replaced by its known value; None when it
-        has none, or any part (another variable, ``$(…)``, ``${X:-…}``) is not known."""
+        """`text` with every ``$NAME``/``${NAME}``/``${NAME:-WORD}`` … replaced by what it
+        expands to; None when it has none, or any part (another variable, ``$(…)``, a default
+        of an unknown variable) is not known."""
         known: list[str] = []
         for match in _REFERENCE.finditer(text):
-            name = match.group(1) or match.group(2)
-            value = self.values.get(name)
-            if value is None or name in self._unstable:
+            value = self._expansion(match)
+            if value is None:
                 return None
             known.append(value)
         if not known or "$" in _REFERENCE.sub("", text) or "`" in text:
