@@ -114,10 +114,7 @@ def peel_runner(argv: Sequence[str], i: int, out: Peeled) -> int | None:
     parsed = parse_options(argv, i + 2, runner.options)
     for option in runner.shell_options:
         if parsed.values(option):
-            out.wrappers.append(label)
-            out.shell_text = parsed.values(option)[-1]
-            out.shell_label = f"{label} {option}"
-            return len(argv)
+            return _runs_string(argv, label, parsed.values(option)[-1], f"{label} {option}", out)
     start = parsed.end + runner.positional
     if runner.positional and start < len(argv) and argv[start] == "--":
         start += 1  # `aws-vault exec PROFILE -- CMD`
@@ -131,10 +128,8 @@ def _dashed(argv: Sequence[str], i: int, label: str, out: Peeled) -> int | None:
     """``mise exec [TOOL@VERSION …] -- CMD`` or ``mise exec -c STR``."""
     parsed = parse_options(argv, i + 2, _spec("cC", "command cd"))
     if parsed.values("-c", "--command"):
-        out.wrappers.append(label)
-        out.shell_text = parsed.values("-c", "--command")[-1]
-        out.shell_label = f"{label} -c"
-        return len(argv)
+        text = parsed.values("-c", "--command")[-1]
+        return _runs_string(argv, label, text, f"{label} -c", out)
     try:
         dashes = list(argv).index("--", i + 2)
     except ValueError:
@@ -173,42 +168,32 @@ def _nix_shell(argv: Sequence[str], i: int, out: Peeled) -> int | None:
     text = parsed.values("--run", "--command")
     if not text:
         return None
-    out.wrappers.append("nix-shell")
-    out.shell_text = text[-1]
-    out.shell_label = "nix-shell --run"
-    return len(argv)
+    return _runs_string(argv, "nix-shell", text[-1], "nix-shell --run", out)
+
+
+#: `script`'s value-taking options.
+_SCRIPT = OptionSpec(
+    short="cEIOBTtm",
+    long=frozenset(
+        {"command", "echo", "log-in", "log-out", "log-io", "log-timing", "logging-format"}
+    ),
+)
 
 
 def _shell_string(argv: Sequence[str], i: int, name: str, out: Peeled) -> int | None:
     """``script [-q] -c STR [FILE]`` and ``sg GROUP [-c] STR`` run STR through a shell."""
     if name == "script":
-        parsed = parse_options(
-            argv,
-            i + 1,
-            OptionSpec(
-                short="cEIOBTtm",
-                long=frozenset(
-                    {
-                        "command",
-                        "echo",
-                        "log-in",
-                        "log-out",
-                        "log-io",
-                        "log-timing",
-                        "logging-format",
-                    }
-                ),
-            ),
-        )
-        text = parsed.values("-c", "--command")
-        if not text:
-            return None
-        out.shell_text = text[-1]
+        found = parse_options(argv, i + 1, _SCRIPT).values("-c", "--command")
+        text = found[-1] if found else ""
     else:
-        words = [word for word in argv[i + 2 :] if word != "-c"]
-        if not words:
-            return None
-        out.shell_text = " ".join(words)
-    out.wrappers.append(name)
-    out.shell_label = name
+        text = " ".join(word for word in argv[i + 2 :] if word != "-c")
+    return _runs_string(argv, name, text, name, out) if text else None
+
+
+def _runs_string(argv: Sequence[str], wrapper: str, text: str, label: str, out: Peeled) -> int:
+    """Record that `wrapper` runs shell string `text` (parsed by the caller under `label`);
+    the rest of argv is consumed."""
+    out.wrappers.append(wrapper)
+    out.shell_text = text
+    out.shell_label = label
     return len(argv)
