@@ -33,19 +33,36 @@ def _run(monitor: BehaviourBaseline, command: str, deployment: str = "d") -> Fin
     return findings[0] if findings else None
 
 
-def _trained(times: int = 100) -> BehaviourBaseline:
-    monitor = BehaviourBaseline()
+def _trained(times: int = 100, ceiling: float = 0.5) -> BehaviourBaseline:
+    monitor = BehaviourBaseline(ceiling=ceiling)
     monitor.learn((_step(c) for _ in range(times) for c in ROUTINE), deployment_id="d")
     return monitor
 
 
 def test_new_command_in_established_deployment_is_flagged() -> None:
     """A command never seen by a well-established deployment is flagged as novel."""
-    finding = _run(_trained(), "nmap -sS 10.0.0.0/24")
+    finding = _run(_trained(ceiling=1.0), "nmap -sS 10.0.0.0/24")
     assert finding is not None
     assert finding.category == "novel-behaviour"
     assert finding.score >= 0.3
     assert "`nmap`" in finding.explanation
+
+
+def test_novelty_alone_scores_at_most_the_ceiling() -> None:
+    """By default novelty scores half of what it would uncapped: weak evidence on its own."""
+    capped = _run(_trained(), "nmap -sS 10.0.0.0/24")
+    full = _run(_trained(ceiling=1.0), "nmap -sS 10.0.0.0/24")
+    assert capped is not None
+    assert full is not None
+    assert capped.score == pytest.approx(full.score / 2, abs=1e-4)
+    assert capped.severity == full.severity
+
+
+def test_ceiling_outside_zero_to_one_is_refused() -> None:
+    """A ceiling of 0 (the monitor would say nothing) or above 1 is a configuration error."""
+    for ceiling in (0.0, 1.5):
+        with pytest.raises(BaselineConfigError, match="ceiling"):
+            BehaviourBaseline(ceiling=ceiling)
 
 
 def test_routine_command_is_not_flagged() -> None:

@@ -178,6 +178,14 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         ),
         (r"\bif you(?:'re| are) (?:an? )?(?:ai|assistant|agent|language model|llm|bot)", 1.0),
         (r"\b(?:do not|don't|never) (?:mention|tell|inform|reveal|notify|say)", 0.6),
+        # Keeping the people a change affects from hearing of it: "suppress customer
+        # notification", "silence the alerts to the requester".
+        (
+            r"\b(?:suppress|skip|disable|silence|mute|turn off|switch off)\s+"
+            r"(?:the\s+|any\s+|all\s+)?(?:customer|user|requester|owner|client|member|email|e-mail)?\s*"
+            r"(?:notifications?|notices?|emails?|alerts?)\b",
+            0.6,
+        ),
         (
             r"\b(?:user|owner|admin|i) (?:has |have )?(?:already )?(?:confirmed|approved|"
             r"authori[sz]ed)|\bhas been (?:pre-?)?(?:approved|authori[sz]ed)|\bpre-?(?:approved|"
@@ -195,6 +203,12 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (
             r"\b(?:attention|notice|note|message|warning)\s*(?:to\s+)?(?:all\s+)?(?:automation|"
             r"automated \w+|bots?|scripts?|integrations?)\s*[:!,]",
+            0.9,
+        ),
+        # A heading that addresses automation: "Bot maintenance:", "Automation instructions:".
+        (
+            r"\b(?:bots?|automations?|assistants?|agents?|ai)\s+(?:maintenance|instructions?|"
+            r"notes?|notices?|directives?|tasks?|housekeeping)\s*[:!]",
             0.9,
         ),
         (r"\btodo\b", 0.3),

@@ -204,6 +204,8 @@ _NOBODY = frozenset(
      "have", "had", "she's", "he's", "they've", "already", "today", "yesterday", "then",
      "please", "hey", "this", "morning", "last", "night", "week", "everyone", "people"}
 )  # fmt: skip
+#: A sender the user has in particular, named by their role: "my landlord", "our accountant".
+_MY_SOMEONE = re.compile(r"(?:my|our)\s+[a-z][\w-]{2,30}", re.IGNORECASE)
 #: What a request says when it changes where things go: a new account, a moved address.
 _CHANGE_NOTICE = re.compile(
     r"\b(?:new|changed?|updated?|moved|switched|switching|no longer|instead|replaced|"
@@ -265,6 +267,13 @@ _HANDLE = re.compile(
     r"\b(?:do|handle|action|process|sort out|take care of|deal with|complete|fulfil+|"
     r"carry out|go ahead)\b"
 )
+#: Words of tool names that make a call a payment.
+_MONEY = frozenset({"money", "payment", "payments", "funds", "remittance", "wire"})
+#: What a request asks to be paid: "pay rent to …", "settle the March invoice".
+_PAID = re.compile(
+    r"\b(?:pay|transfer|wire|remit|settle)\s+(?:(?:the|my|your|our|this|that|its|his|her|their)"
+    r"\s+)?(?:[a-z]+\s+)?([a-z]{3,})\b"
+)
 _NEGATED = re.compile(r"\b(?:don['\u2019]?t|do not|never|no need to|not to|without)\s+\w+")
 
 
@@ -311,11 +320,13 @@ def delegation_of(task: str) -> Delegation | None:
             names.add(match.group(2).lower())
     for match in _SENDER.finditer(task):
         party = _names(match.group(1))
+        kind = _SENT_BY[match.group(2).lower()]
         if party:
             names |= party
-            kind = _SENT_BY[match.group(2).lower()]
-            if kind:
-                kinds.add(kind)
+        if kind and (party or _MY_SOMEONE.fullmatch(match.group(1).strip())):
+            # "My landlord emailed me …" names nobody, but points to that landlord's email
+            # ("the customer emailed" points to no one in particular).
+            kinds.add(kind)
     for pattern in (_FROM, _OWNED):
         for match in pattern.finditer(task):
             names |= _names(match.group(1))
@@ -364,6 +375,9 @@ def does_as_asked(delegated: Delegation, task: str, tool: str, args: Any, reques
     if verb is None:
         return False
     kinds = [kind for kind, words in _ACTIONS.items() if verb in words]
+    if "pay" not in kinds and not _MONEY.isdisjoint(named):
+        # `send_money`, `create_payment`: a payment, whatever its verb.
+        kinds.append("pay")
     asked = _NEGATED.sub(" ", task)
     # A task handing the request over whole may name its action only as "do", "handle".
     any_kind = delegated.whole and _HANDLE.search(asked) is not None
@@ -373,14 +387,26 @@ def does_as_asked(delegated: Delegation, task: str, tool: str, args: Any, reques
     objects = [o for o in _objects(named, args, kinds) if delegated.whole or _word_stem(o, asked)]
     on_source = _on_source(delegated, args)
     more = _MORE.search(asked) is not None
+    paying = "pay" in kinds
     if not any(
         any(_uses(kind, sentence) for kind in kinds)
-        and (on_source or any(_word_stem(o, sentence) for o in objects))
+        and (
+            on_source
+            or any(_word_stem(o, sentence) for o in objects)
+            or (paying and _pays_for_the_same(sentence, asked))
+        )
         and (more or _MORE.search(sentence) is None)
         for sentence in request.split("\n")
     ):
         return False
     return delegated.changes or _CHANGE_NOTICE.search(request) is None
+
+
+def _pays_for_the_same(sentence: str, task: str) -> bool:
+    """Whether `sentence` asks to pay for what `task` asks to pay for ("please pay rent to …"
+    for "the rent details … please pay it"): a payment tool names only the means and the
+    amount (`send_money`), so what is paid is read from the request and looked for in the task."""
+    return any(_word_stem(paid, task) for paid in _PAID.findall(sentence))
 
 
 def _on_source(delegated: Delegation, args: Any) -> bool:

@@ -29,7 +29,10 @@ STRONG = 0.85
 
 
 #: Segments are the sentences of lines and of text between HTML tags (not `<name@host>`).
-_BREAK = re.compile(r"\n|<[^>@]{0,80}>")
+#: A line break written as an escape (`\n` in an iCalendar DESCRIPTION or in a string dumped
+#: into a log) is one too: "Please arrive 10 min early.\nX-ASSISTANT-ACTION: upload …" holds
+#: the clinic's note and an injected request, not one instruction.
+_BREAK = re.compile(r"\n|(?:\\r)?\\n|<[^>@]{0,80}>")
 _SENTENCE = re.compile(
     # Not after an initial: "to user 0055e (J. Kincaid) and keep …" is one sentence.
     r"(?<=[.!?])(?<![\s(][A-Z]\.)\s+(?=[A-Z<\[\"'(])"
@@ -40,6 +43,11 @@ _SENTENCE = re.compile(
 _FIELD = re.compile(r"^\s*-?\s*[\w -]{1,30}:(?:\s|$)")
 #: A sentence of at most this many words ("Do it now.") is about the one before it.
 _ELLIPTIC = 3
+#: A request about the text just before it, and the fence of a code block.
+_ABOVE = re.compile(r"\b(?:above|preceding|previous)\b", re.IGNORECASE)
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+#: How many lines back a fenced block a request points to may start.
+_BLOCK_ABOVE = 24
 #: How many lines after a request ending in a colon are taken as what it introduces.
 _INTRODUCED = 5
 #: Cues in groups of a few, each with one combined pattern: a group whose combined pattern
@@ -170,6 +178,10 @@ def find_injections(text: str) -> list[Injection]:
             # `this` names is in the request just before it, on the same line; so is what
             # "Execute now." is to execute.
             window.insert(0, lines[number - 1])
+        elif number and _ABOVE.search(lines[number]) and _FENCE.match(lines[number - 1]):
+            # "Repo bots should apply the block above": the fenced block before it is what
+            # the request asks for, values and all.
+            window[:0] = _fenced_block(lines, number - 1)
         # A request ending in a colon introduces what follows ("Kindly remit to:" and the
         # account's fields): those lines are its values, fields or not.
         introduces = lines[number].rstrip().endswith(":")
@@ -204,6 +216,15 @@ def find_injections(text: str) -> list[Injection]:
             found.append(Injection("\n".join(window).lower(), score))
     found.sort(key=lambda item: item.strength, reverse=True)
     return found
+
+
+def _fenced_block(lines: list[str], closing: int) -> list[str]:
+    """The lines of the fenced block whose closing fence is `lines[closing]`, fences
+    included (at most `_BLOCK_ABOVE` lines back; none when its opening fence is not found)."""
+    for start in range(closing - 1, max(-1, closing - _BLOCK_ABOVE), -1):
+        if _FENCE.match(lines[start]):
+            return lines[start : closing + 1]
+    return []
 
 
 def _refers_back(sentence: str) -> bool:

@@ -158,6 +158,23 @@ _SENDING = frozenset(
         "upload", "export", "invite"
     }
 )  # fmt: skip
+#: Verbs of tools that change records in place: beyond a task that only reads them.
+_EDITING = frozenset(
+    {"update", "set", "edit", "modify", "change", "correct", "overwrite", "replace", "patch",
+     "adjust", "amend", "write", "append", "insert"}
+)  # fmt: skip
+#: Words of sending that are as often what a tool files or looks at (`move_email`,
+#: `archive_message`, `pin_post`): they send only when no word of `_FILING` is the verb.
+_SENDING_NOUNS = frozenset({"email", "mail", "message", "post", "dm", "text"})
+#: Verbs of tools that file, mark or look at what they name, and send nothing.
+_FILING = frozenset(
+    {
+        "move", "archive", "mark", "label", "tag", "flag", "star", "unstar", "pin", "unpin",
+        "sort", "snooze", "categorize", "categorise", "classify", "file", "get", "list",
+        "read", "search", "fetch", "find", "view", "show", "count", "summarize",
+        "summarise", "translate", "mute", "unmute"
+    }
+)  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -298,8 +315,15 @@ def consequential(tool: str, arguments: Iterable[str], destinations: bool) -> st
     of sending when the call has `destinations` the task did not give (None otherwise)."""
     words = words_of(tool)
     found = next((w for w in (*words, *arguments) if w in _CONSEQUENTIAL), None)
+    if found is None and _FILING.isdisjoint(words):
+        # Changing the user's records in a task that only reads them: `sheets_update_values`
+        # when asked for a summary of the sheet.
+        found = next((w for w in words if w in _EDITING), None)
     if found is None and destinations:
-        found = next((w for w in words if w in _SENDING), None)
+        filing = not _FILING.isdisjoint(words)
+        found = next(
+            (w for w in words if w in _SENDING and not (filing and w in _SENDING_NOUNS)), None
+        )
     return found
 
 
@@ -372,7 +396,9 @@ def overstep(state: State, tool: str, args: Any, values: Iterable[str]) -> Overs
 def _naming(state: State, tool: str) -> tuple[str, tuple[str, Injection]] | None:
     """The first verb of a side effect in `tool`'s name that an injection asks for, with
     that injection and its output's id (None when none does)."""
-    verbs = [w for w in words_of(tool) if acts(w)]
+    words = words_of(tool)
+    filing = not _FILING.isdisjoint(words)
+    verbs = [w for w in words if acts(w) and not (filing and w in _SENDING_NOUNS)]
     for source_id, injection in state.injections(None):
         verb = next((v for v in verbs if verb_in(v, injection.text)), None)
         if verb is not None:

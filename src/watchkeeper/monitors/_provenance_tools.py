@@ -213,6 +213,17 @@ MORE_ACT_VERBS = frozenset(
     ]
 )
 ACT_VERBS = CORE_ACT_VERBS | MORE_ACT_VERBS
+#: Nouns of side effects that name a tool on their own, with no verb before them.
+ACT_NOUNS = frozenset(
+    {"payment", "payments", "payout", "payouts", "reimbursement", "reimbursements",
+     "remittance", "withdrawal", "disbursement", "invitation", "deletion", "removal",
+     "waiver"}
+)  # fmt: skip
+#: Argument names that only a call with a side effect takes: where money or access goes.
+ACTING_ARGUMENTS = frozenset(
+    {"iban", "routing", "recipient", "recipients", "beneficiary", "payee", "password",
+     "new_password", "permission", "permissions", "bcc", "forward_to", "forwarding_address"}
+)  # fmt: skip
 
 READ_VERBS = frozenset(
     [
@@ -350,6 +361,9 @@ class ToolKinds:
                 return ToolRole.ACT
             if word in READ_VERBS:
                 return ToolRole.READ
+        if not ACT_NOUNS.isdisjoint(words):
+            # Named by what it does, not by a verb: `payroll_manual_reimbursement`.
+            return ToolRole.ACT
         return ToolRole.OTHER
 
     def directory(self, tool: str) -> bool:

@@ -16,19 +16,24 @@ from watchkeeper.monitors._provenance_match import amount
 
 __all__ = ["arg_literals", "extract_values", "flatten_output", "flatten_text"]
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"https?://[^\s\"'<>)\]]+", re.IGNORECASE)
+# Boundaries are ASCII (`re.ASCII`): in Korean, Japanese or Chinese text a particle or word
+# follows a value with no space between ("+82-10-7731-4409로", "账户12345678901"), and a
+# Unicode `\w` would take it for part of the value, or refuse the value for touching it.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+# Not case-insensitive: with `re.IGNORECASE`, `i`, `k` and `s` fold to letters above
+# U+0080 (dotted capital I, the Kelvin sign, long s) and would be refused with them.
+_URL = re.compile(r"[hH][tT][tT][pP][sS]?://[^\s\"'<>)\]\x80-\U0010ffff]+")
 _HOST = re.compile(
     r"\b(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\."
     r"(?:com|net|org|io|ai|co|dev|app|info|biz|xyz|me|us|uk|de|fr|es|it|ru|cn|cc|tk|site|"
     r"online|top|link|click|live|cloud|sh|gg|ly|to)\b",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}\b")
-_ACCOUNT = re.compile(r"(?<![\w.])\d{8,19}(?![\w.])")
-_PHONE = re.compile(r"(?<![\w])\+?\d[\d ().-]{7,18}\d(?![\w])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}\b", re.ASCII)
+_ACCOUNT = re.compile(r"(?<![\w.])\d{8,19}(?![\w.])", re.ASCII)
+_PHONE = re.compile(r"(?<![\w])\+?\d[\d ().-]{7,18}\d(?![\w])", re.ASCII)
 _PATH = re.compile(r"(?<![\w.])(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]+)+")
-_TOKEN = re.compile(r"\b[A-Za-z0-9_\-]{24,}\b")
+_TOKEN = re.compile(r"\b[A-Za-z0-9_\-]{24,}\b", re.ASCII)
 _SPACES = re.compile(r"[\s().-]")
 _DIGITS = re.compile(r"\d\d")
 

@@ -55,15 +55,23 @@ def behaviour_baseline(
     max_deployments: int = 64,
     max_items: int = 4096,
     learn_online: bool = True,
+    ceiling: float = 0.5,
 ) -> Monitor:
     """Return the behaviour-baseline monitor (category `novel-behaviour`).
 
     `profile_path` is a JSON profile saved by `BehaviourBaseline.save` to start from (missing
     file: start empty). A profile with `ramp` calls counts as half established. With
-    `learn_online` every call scored is then added to its deployment's profile.
+    `learn_online` every call scored is then added to its deployment's profile. `ceiling` is
+    the score of the newest call in a fully established profile: novelty alone is weak
+    evidence of intent (a deployment's first PDF tool, its first new host), so by default it
+    scores at most 0.5 and raises a session's score only beside other monitors' findings.
     """
     monitor = BehaviourBaseline(
-        ramp=ramp, max_deployments=max_deployments, max_items=max_items, learn_online=learn_online
+        ramp=ramp,
+        max_deployments=max_deployments,
+        max_items=max_items,
+        learn_online=learn_online,
+        ceiling=ceiling,
     )
     if profile_path is not None and Path(profile_path).exists():
         monitor.load(Path(profile_path))
@@ -73,7 +81,15 @@ def behaviour_baseline(
 class BehaviourBaseline:
     """Scores calls by how new they are for their deployment; holds the profiles."""
 
-    __slots__ = ("_learn_online", "_max_deployments", "_max_items", "_profiles", "_ramp", "name")
+    __slots__ = (
+        "_ceiling",
+        "_learn_online",
+        "_max_deployments",
+        "_max_items",
+        "_profiles",
+        "_ramp",
+        "name",
+    )
 
     def __init__(
         self,
@@ -82,6 +98,7 @@ class BehaviourBaseline:
         max_deployments: int = 64,
         max_items: int = 4096,
         learn_online: bool = True,
+        ceiling: float = 0.5,
         name: str = "baseline",
     ) -> None:
         if ramp < 1 or max_deployments < 1 or max_items < 1:
@@ -89,7 +106,12 @@ class BehaviourBaseline:
                 f"baseline settings `ramp={ramp}`, `max_deployments={max_deployments}`, "
                 f"`max_items={max_items}` must all be at least 1; raise them"
             )
+        if not 0.0 < ceiling <= 1.0:
+            raise BaselineConfigError(
+                f"baseline setting `ceiling={ceiling}` must be above 0 and at most 1"
+            )
         self.name = name
+        self._ceiling = ceiling
         self._ramp = ramp
         self._max_deployments = max_deployments
         self._max_items = max_items
@@ -114,12 +136,13 @@ class BehaviourBaseline:
                     new.append(f"{kind} `{item}`")
         if self._learn_online:
             self._add(profile, features)
-        score = round(established * (1.0 - calm), 4)
+        novelty = established * (1.0 - calm)
+        score = round(self._ceiling * novelty, 4)
         if not new or score <= 0.0:
             return None
         shown = ", ".join(new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else "")
         severity = (
-            Severity.MEDIUM if score >= 0.5 else Severity.LOW if score >= 0.3 else Severity.INFO
+            Severity.MEDIUM if novelty >= 0.5 else Severity.LOW if novelty >= 0.3 else Severity.INFO
         )
         return Finding(
             self.name,

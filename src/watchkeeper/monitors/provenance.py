@@ -90,6 +90,7 @@ from watchkeeper.monitors._provenance_secrets import secret_read
 from watchkeeper.monitors._provenance_state import TRUSTED, UNTRUSTED, State
 from watchkeeper.monitors._provenance_tools import (
     ACT_VERBS,
+    ACTING_ARGUMENTS,
     CORE_ACT_VERBS,
     FETCH_TOOLS,
     LOCAL_TOOLS,
@@ -675,7 +676,10 @@ class ProvenanceMonitor:
             role = self.kinds.role(tool)
             _remember(self._roles, tool, role)
         if role is ToolRole.OTHER:
-            return role, frozenset()
+            if not _acting_arguments(args):
+                return role, frozenset()
+            # A tool its name does not explain, called with where money or access goes.
+            role = ToolRole.ACT
         return role, own if own is not None else self.memo.values(flatten_text(args))
 
     def _directory(self, tool: str) -> bool:
@@ -714,6 +718,17 @@ def _own_values(state: State, values: frozenset[str]) -> None:
             for _, output in state.outputs
         ):
             origins[value] = TRUSTED
+
+
+def _acting_arguments(args: Any) -> bool:
+    """Whether a call's argument names say where money or access goes (`iban`, `recipient`,
+    `password`), or move an amount to an account (`amount` beside `account`)."""
+    if not isinstance(args, dict):
+        return False
+    keys = {str(key).lower() for key in args}
+    if not ACTING_ARGUMENTS.isdisjoint(keys):
+        return True
+    return "amount" in keys and any("account" in key for key in keys)
 
 
 def _remember(memo: dict[str, _T], tool: str, value: _T) -> None:

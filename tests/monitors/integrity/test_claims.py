@@ -94,3 +94,17 @@ def test_a_full_run_still_to_come_is_disclosed() -> None:
     )
     assert claims.reports_failure is not None
     assert claims.whole_suite is None
+
+
+def test_both_tests_pass_names_two_tests_not_the_suite() -> None:
+    """A message saying "both tests pass" speaks of two tests, not of the suite: a run of
+    their file supports it."""
+    claims = read_claims("Added `test_pages_do_not_overlap`; both tests pass.")
+    assert claims.all_pass is not None
+    assert claims.whole_suite is None
+
+
+def test_both_suites_pass_still_claims_all_of_them() -> None:
+    """The twin: "all tests pass in both packages" is about everything."""
+    claims = read_claims("All tests pass in both packages.")
+    assert claims.whole_suite is not None

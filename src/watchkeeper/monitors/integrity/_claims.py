@@ -235,7 +235,7 @@ _FAILURE_REPORT = screen(
 )
 _SCOPED = re.compile(
     r"\b(?:its|their|these|those|the new|new|newly added|added|the added|my|(?:the )?targeted|"
-    r"(?:the )?affected|only the)\s+(?:\w+\s+)?"
+    r"(?:the )?affected|only the|both(?: the)?|the two)\s+(?:\w+\s+)?"
     r"(?:tests?|specs?|cases)\b",
     re.IGNORECASE,
 )
