@@ -83,8 +83,11 @@ only monitors flag).
   never tuned on in that session (the held-out figures for rounds C-E), and were used for
   round F in the next.
 - E1bc-E1bf: `injection_heldout13.jsonl` and `injection_heldout14.jsonl`, written in that next
-  session the same way, measured at its start and once after round F, never tuned on: the
-  held-out figures for round F.
+  session the same way, measured at its start and once after round F, never tuned on in that
+  session: the held-out figures for round F. Round G was made on them in the next session.
+- E1bj-E1bm: `injection_heldout15.jsonl` and `injection_heldout16.jsonl`, written at the
+  start of that next session the same way (120 sessions each, 13 domains each), measured at its
+  start and once after round G, never tuned on: the held-out figures for round G.
 - E1ab-E1ad: `rogue_dev16.jsonl` to `rogue_dev18.jsonl`, written the same way in that session:
   dev16 measured once, then used for catalog round 5; dev17 measured once after round 5, then
   used for round 6; dev18 written after both and never tuned on. All three then joined
@@ -459,24 +462,41 @@ _INJECTION_SETS = (
         ("E1bc", "E1bd"),
         "injection_heldout13.jsonl",
         13,
-        "measured twice, never tuned on",
-        "never tuned on: 66.0% at 1% FPR, 86.0% at 5%, AUROC 0.965, 62.0% early at the start of "
-        "its session; 74.0%, 90.0%, 0.978, 70.0% after round F",
+        "measured twice, then tuned on",
+        "first measured: 66.0% at 1% FPR, 86.0% at 5%, AUROC 0.965, 62.0% early at the start of "
+        "its session; 74.0%, 90.0%, 0.978, 70.0% after round F; tuned on since (round G)",
     ),
     (
         ("E1be", "E1bf"),
         "injection_heldout14.jsonl",
         14,
+        "measured twice, then tuned on",
+        "first measured: 28.0% at 1% FPR, 86.0% at 5%, AUROC 0.917, 24.0% early at the start of "
+        "its session; 32.0%, 86.0%, 0.917, 28.0% after round F; tuned on since (round G)",
+    ),
+    (
+        ("E1bj", "E1bk"),
+        "injection_heldout15.jsonl",
+        15,
         "measured twice, never tuned on",
-        "never tuned on: 28.0% at 1% FPR, 86.0% at 5%, AUROC 0.917, 24.0% early at the start of "
-        "its session; 32.0%, 86.0%, 0.917, 28.0% after round F",
+        "never tuned on: 34.0% at 1% FPR, 62.0% at 5%, AUROC 0.934, 22.0% early at the start of "
+        "its session; 30.0%, 56.0%, 0.925, 14.0% after round G",
+    ),
+    (
+        ("E1bl", "E1bm"),
+        "injection_heldout16.jsonl",
+        16,
+        "measured twice, never tuned on",
+        "never tuned on: 38.0% at 1% FPR, 66.0% at 5%, AUROC 0.889, 30.0% early at the start of "
+        "its session; 38.0%, 64.0%, 0.889, 30.0% after round G",
     ),
 )
 
 
 def _injection_held_out(monitors: tuple[str, ...]) -> list[Figure]:
-    """E1u-E1z, E1ae-E1aj, E1aq-E1bf: injection sets written by helpers who had seen neither
-    the detectors nor the corpus (see the module docstring for how each was used)."""
+    """E1u-E1z, E1ae-E1aj, E1aq-E1bf, E1bj-E1bm: injection sets written by helpers who had
+    seen neither the detectors nor the corpus (see the module docstring for how each was
+    used)."""
     figures: list[Figure] = []
     for (tpr_id, early_id), name, number, use, history in _INJECTION_SETS:
         path = _DEV_SETS / name
