@@ -22,7 +22,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from watchkeeper.policy._globs import glob_regex
 
@@ -68,13 +68,14 @@ class _Parts(NamedTuple):
     rooted: re.Pattern[str] | None
     anywhere: re.Pattern[str] | None
     needles: tuple[str, ...] | None
+    segments: frozenset[str] | None = None
 
 
 def _parts(
     literal: list[tuple[str, bool]],
     rooted: list[str],
     heads: list[str],
-    anywhere: tuple[re.Pattern[str], tuple[str, ...] | None] | None,
+    anywhere: tuple[re.Pattern[str], tuple[str, ...] | None, frozenset[str] | None] | None,
 ) -> _Parts:
     """Return the tests of the rooted patterns, beside the regex for the others.
 
@@ -95,6 +96,7 @@ def _parts(
         _compile(rooted) if rooted else None,
         anywhere[0] if anywhere is not None else None,
         anywhere[1] if anywhere is not None else None,
+        anywhere[2] if anywhere is not None else None,
     )
 
 
@@ -123,6 +125,33 @@ def _needles(globs: list[str]) -> tuple[str, ...] | None:
         if not any(kept in needle for kept in needles):
             needles.append(needle)
     return tuple(needles)
+
+
+_SEGMENT_MAGIC = frozenset("*?[]{}\\")
+_MANY_NEEDLES = 2
+
+
+def _segments(globs: list[str]) -> frozenset[str] | None:
+    """Return whole path segments one of which every path matched by any of `globs` has.
+
+    For each glob matched at any depth, a segment of it without glob syntax: the glob's
+    regex follows ``(?:.*/)?`` and every ``/`` of the glob stays a ``/`` (``**/`` and a
+    trailing ``/**`` keep theirs), so that text is always one whole segment of a matching
+    path. Telling whether a path has one of them is one split and one set test, cheaper
+    than looking for many needles one by one. None when some glob has no such segment (or
+    has a class or alternatives, which could hold a ``/``).
+    """
+    found: set[str] = set()
+    for glob in globs:
+        if "[" in glob or "{" in glob:
+            return None
+        literal = [
+            seg for seg in glob.split("/") if seg and not any(ch in _SEGMENT_MAGIC for ch in seg)
+        ]
+        if not literal:
+            return None
+        found.add(max(literal, key=len))
+    return frozenset(found)
 
 
 def _glob_head(glob: str) -> str:
@@ -188,91 +217,104 @@ class _Segment:
 def _tester(parts: _Parts, segment: _Segment | None, *, fold: bool) -> PathTest:
     """Return one function deciding membership from the rooted parts, a regex and a segment test.
 
-    Built once per pattern set (and working directory) so that deciding a path is one call
-    with every part held in closure cells; a part the set lacks costs a truth test at most.
-    A path starting with none of the screen's starts skips the rooted parts: most paths do.
-    With `fold`, the path is lower-cased first (the parts were built from lower-cased
-    patterns).
+    Built once per pattern set (and working directory) so that deciding a path is one call:
+    the function's source is written for the parts the set has, each held as a constant, so
+    a part the set lacks costs nothing (compiled with `exec`; the checks and their order are
+    those of `_reference_test`, which says in plain code what the written one does). A path
+    starting with none of the screen's starts skips the rooted parts: most paths do. With
+    `fold`, the path is lower-cased first (the parts were built from lower-cased patterns).
     """
-    exact, prefixes, screen, rooted, anywhere, needles = parts
+    exact, prefixes, screen, rooted, anywhere, needles, segments = parts
+    if segments is not None and needles is not None and len(needles) <= _MANY_NEEDLES:
+        segments = None  # a needle or two are cheaper to look for than a split
+    if segment is None and rooted is None and anywhere is None and not prefixes and not fold:
+        return exact.__contains__
+    consts: dict[str, object] = {}
+
+    def const(name: str, value: object) -> str:
+        consts[name] = value
+        return name
+
+    lines = ["def test(path):"]
+    if fold:
+        lines.append("    path = path.lower()")
+    if segment is None and rooted is None and anywhere is None:
+        tail = f" or path.startswith({const('PREFIXES', prefixes)})" if prefixes else ""
+        lines.append(f"    return path in {const('EXACT', exact)}{tail}")
+        return _compile_test(lines, consts)
+    if screen:
+        lines.append(f"    if path.startswith({const('SCREEN', screen)}):")
+        tail = f" or path.startswith({const('PREFIXES', prefixes)})" if prefixes else ""
+        lines.append(f"        if path in {const('EXACT', exact)}{tail}:")
+        lines.append("            return True")
+        if rooted is not None:
+            lines.append(f"        if {const('ROOTED', rooted.match)}(path) is not None:")
+            lines.append("            return True")
+    if anywhere is not None:
+        match = const("ANYWHERE", anywhere.match)
+        if segments is not None:
+            found = f"not {const('SEGMENTS', segments.isdisjoint)}(path.split('/'))"
+        elif needles is not None:
+            found = " or ".join(f"{needle!r} in path" for needle in needles) or "False"
+        else:
+            found = "True"
+        if segment is None:
+            lines.append(f"    return ({found}) and {match}(path) is not None")
+            return _compile_test(lines, consts)
+        lines.append(f"    if ({found}) and {match}(path) is not None:")
+        lines.append("        return True")
     if segment is None:
-        if rooted is None and anywhere is None:
-            if not prefixes and not fold:
-                return exact.__contains__
+        lines.append("    return False")
+        return _compile_test(lines, consts)
+    lines.append("    name = path.rpartition('/')[2]")
+    tests = []
+    if segment.exact:
+        tests.append(f"name in {const('NAMES', segment.exact)}")
+    if segment.prefixes:
+        tests.append(f"name.startswith({const('HEADS', segment.prefixes)})")
+    if segment.suffixes:
+        tests.append(f"name.endswith({const('TAILS', segment.suffixes)})")
+    tests += [f"{part!r} in name" for part in segment.contains]
+    if segment.regex is not None:
+        tests.append(f"{const('REST', segment.regex.match)}(name) is not None")
+    lines.append(f"    return {' or '.join(tests) or 'False'}")
+    return _compile_test(lines, consts)
 
-            def literal(path: str) -> bool:
-                if fold:
-                    path = path.lower()
-                return path in exact or (bool(prefixes) and path.startswith(prefixes))
 
-            return literal
+def _compile_test(lines: list[str], consts: dict[str, object]) -> PathTest:
+    namespace = dict(consts)
+    exec("\n".join(lines) + "\n", namespace)  # noqa: S102 - our own source, from compiled patterns
+    return cast("PathTest", namespace["test"])
 
-        def unnamed(path: str) -> bool:
-            if fold:
-                path = path.lower()
-            if path.startswith(screen):
-                if path in exact or (prefixes and path.startswith(prefixes)):
-                    return True
-                if rooted is not None and rooted.match(path) is not None:
-                    return True
-            if anywhere is not None:
-                if needles is None:
-                    return anywhere.match(path) is not None
-                for needle in needles:
-                    if needle in path:
-                        return anywhere.match(path) is not None
-            return False
 
-        return unnamed
-    names = segment.exact
-    heads = segment.prefixes
-    tails = segment.suffixes
-    contains = segment.contains
-    rest = segment.regex
-    if not screen and anywhere is None:  # no rooted pattern and none matched at any depth
-
-        def named(path: str) -> bool:
-            if fold:
-                path = path.lower()
-            name = path.rpartition("/")[2]
-            if name in names or (heads and name.startswith(heads)):
-                return True
-            if tails and name.endswith(tails):
-                return True
-            for part in contains:
-                if part in name:
-                    return True
-            return rest is not None and rest.match(name) is not None
-
-        return named
+def _reference_test(parts: _Parts, segment: _Segment | None, *, fold: bool) -> PathTest:
+    """The test `_tester` writes, as plain code: what its written form must agree with."""
+    exact, prefixes, screen, rooted, anywhere, needles, _ = parts
 
     def test(path: str) -> bool:
         if fold:
             path = path.lower()
         if path.startswith(screen):
-            if path in exact or (prefixes and path.startswith(prefixes)):
+            if path in exact or path.startswith(prefixes):
                 return True
             if rooted is not None and rooted.match(path) is not None:
                 return True
-        if anywhere is not None:
-            if needles is None:
-                if anywhere.match(path) is not None:
-                    return True
-            else:
-                for needle in needles:
-                    if needle in path:
-                        if anywhere.match(path) is not None:
-                            return True
-                        break
+        if (
+            anywhere is not None
+            and (needles is None or any(needle in path for needle in needles))
+            and anywhere.match(path) is not None
+        ):
+            return True
+        if segment is None:
+            return False
         name = path.rpartition("/")[2]
-        if name in names or (heads and name.startswith(heads)):
-            return True
-        if tails and name.endswith(tails):
-            return True
-        for part in contains:
-            if part in name:
-                return True
-        return rest is not None and rest.match(name) is not None
+        return (
+            name in segment.exact
+            or name.startswith(segment.prefixes)
+            or name.endswith(segment.suffixes)
+            or any(part in name for part in segment.contains)
+            or (segment.regex is not None and segment.regex.match(name) is not None)
+        )
 
     return test
 
@@ -321,10 +363,16 @@ class _Side:
         self._rooted = rooted
         self._heads = heads
         either = basename + anywhere
-        self._anywhere: tuple[re.Pattern[str], tuple[str, ...] | None] | None = None
+        self._anywhere: (
+            tuple[re.Pattern[str], tuple[str, ...] | None, frozenset[str] | None] | None
+        ) = None
         if either:
             sources = "|".join(glob_regex(glob, path=True) for glob in either)
-            self._anywhere = (_compile([f"(?:.*/)?(?:{sources})"]), _needles(either))
+            self._anywhere = (
+                _compile([f"(?:.*/)?(?:{sources})"]),
+                _needles(either),
+                _segments(either),
+            )
         self._ws_sources = ws
         self._literal_rooted = literal_rooted
         self._literal_ws = literal_ws

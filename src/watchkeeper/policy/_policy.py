@@ -11,6 +11,7 @@ from watchkeeper.policy._combine import Hit, combine, fired
 from watchkeeper.policy._context import SessionContext
 from watchkeeper.policy._index import Candidates, Cover, Group, PathGate, build_candidates
 from watchkeeper.policy._matchers import Shapes, Unshared, clip
+from watchkeeper.policy._plan import Plan, UnitPlan, build_plan, build_unit_plan
 from watchkeeper.policy._rule import WRAPPED_BIT, Rule, effect_mask
 from watchkeeper.policy._units import units_of
 from watchkeeper.policy._verdict import Verdict, build_verdict
@@ -39,6 +40,8 @@ class Policy:
         "_allow_cache",
         "_gates",
         "_index",
+        "_parts",
+        "_plans",
         "default",
         "excluded_rules",
         "home",
@@ -68,6 +71,8 @@ class Policy:
         self._index: dict[tuple[str, str | None, int], Candidates] = {}
         self._gates: dict[tuple[str, ...], PathGate] = {}
         self._allow_cache: dict[str, Verdict] = {}
+        self._plans: dict[tuple[str, str | None, int], Plan] = {}
+        self._parts: dict[tuple[str, str | None, int], UnitPlan] = {}
 
     def _candidates(self, tool: str, name: str | None, mask: int) -> Candidates:
         key = (tool, name, mask)
@@ -80,8 +85,169 @@ class Policy:
             )
         return found
 
-    def decide(self, action: Action, context: SessionContext = _EMPTY_CONTEXT) -> Verdict:  # noqa: PLR0915 - the one-unit case is inlined: nearly every call takes it
-        """Return the verdict on `action`; never raises (an internal error is a deny)."""
+    def _plan(self, tool: str, name: str | None, mask: int) -> Plan | None:
+        """Return the plan of a key met before, building it; None for a key met the first time.
+
+        A key's first call is decided by the general walk (which builds its candidates): a
+        process that decides one call, as a local-mode hook does, never compiles a plan.
+        """
+        key = (tool, name, mask)
+        candidates = self._index.get(key)
+        if candidates is None:
+            return None
+        if len(self._plans) >= _INDEX_LIMIT:
+            self._plans.clear()
+        plan = self._plans[key] = build_plan(
+            candidates, tool, name, self.default, self._allowed, home=self.home, gates=self._gates
+        )
+        return plan
+
+    def _unit_plan(self, tool: str, name: str | None, mask: int) -> UnitPlan | None:
+        """Return a key's plan for one unit of several (`build_unit_plan`), as `_plan` does."""
+        key = (tool, name, mask)
+        candidates = self._index.get(key)
+        if candidates is None:
+            return None
+        if len(self._parts) >= _INDEX_LIMIT:
+            self._parts.clear()
+        found = self._parts[key] = build_unit_plan(
+            candidates, tool, name, home=self.home, gates=self._gates
+        )
+        return found
+
+    def decide(self, action: Action, context: SessionContext = _EMPTY_CONTEXT) -> Verdict:
+        """Return the verdict on `action`; never raises (an internal error is a deny).
+
+        Decided by the plans of the units' keys (see `watchkeeper.policy._plan`): a one-unit
+        action (nearly every call) by its key's plan, one of several units unit by unit with
+        each key's unit plan (`_decide_units`). A key met the first time, or anything a plan
+        raises on, is decided by the general walk (`_walk`), which turns errors into denies.
+        """
+        try:
+            commands = action.commands
+            if commands:
+                unit: Command | Action = commands[0]
+                if len(commands) != 1 or not (  # `units_of`, inlined for its usual case
+                    (unit.reads, unit.writes, unit.hosts, unit.code)
+                    == (action.reads, action.writes, action.hosts, action.code)
+                    and (not unit.detached) is (not action.detached)
+                ):
+                    units = units_of(action)
+                    if len(units) != 1:
+                        found = self._decide_units(action, units, context)
+                        return self._walk(action, context) if found is None else found
+                    unit = units[0]
+                if unit.__class__ is Command:
+                    name: str | None = unit.name
+                    mask = WRAPPED_BIT if unit.wrappers else 0
+                else:
+                    name = None
+                    mask = 0
+            else:
+                unit = action
+                name = None
+                mask = 0
+            if unit.reads:
+                mask |= 1
+            if unit.writes:
+                mask |= 2
+            if unit.hosts:
+                mask |= 4
+            if unit.code:
+                mask |= 8
+            if unit.detached:
+                mask |= 16
+            plan = self._plans.get((action.tool, name, mask))
+            if plan is None:
+                plan = self._plan(action.tool, name, mask)
+                if plan is None:
+                    return self._walk(action, context)
+            return plan(action, unit, context)
+        except Exception:  # noqa: BLE001 - the walk decides it again, turning errors into denies
+            return self._walk(action, context)
+
+    def _decide_units(
+        self, action: Action, units: tuple[Command | Action, ...], context: SessionContext
+    ) -> Verdict | None:
+        """`_decide_many` with each key's unit plan; None when a key is met the first time."""
+        tool = action.tool
+        plans = self._parts.get
+        shapes = Shapes()
+        denies: dict[str, Hit] | None = None
+        asks: dict[str, Hit] | None = None
+        uncovered: Command | Action | None = None
+        covering: list[Rule] = []
+        for unit in units:
+            if isinstance(unit, Command):
+                name: str | None = unit.name
+                mask = WRAPPED_BIT if unit.wrappers else 0
+            else:
+                name = None
+                mask = 0
+            if unit.reads:
+                mask |= 1
+            if unit.writes:
+                mask |= 2
+            if unit.hosts:
+                mask |= 4
+            if unit.code:
+                mask |= 8
+            if unit.detached:
+                mask |= 16
+            plan = plans((tool, name, mask))
+            if plan is None:
+                plan = self._unit_plan(tool, name, mask)
+                if plan is None:
+                    return None
+            fired_denies, fired_asks, rule = plan(action, unit, context, shapes)
+            if fired_denies:
+                if denies is None:
+                    denies = {}
+                for hit in fired_denies:
+                    if hit[0].id not in denies:
+                        denies[hit[0].id] = _hit((*hit, False))
+            elif fired_asks:
+                if asks is None:
+                    asks = {}
+                for hit in fired_asks:
+                    if hit[0].id not in asks:
+                        asks[hit[0].id] = _hit((*hit, False))
+            elif rule is None:
+                if uncovered is None:
+                    uncovered = unit
+            else:
+                covering.append(rule)
+        # As the walk combines them: any deny decides; else any ask; else the first unit no
+        # allow rule covers; else the allow.
+        if denies is not None:
+            return combine(
+                self.default,
+                denies=tuple(denies.values()),
+                asks=(),
+                allows=None,
+                action_errors=action.errors,
+            )
+        if asks is not None:
+            return combine(
+                self.default,
+                denies=(),
+                asks=tuple(asks.values()),
+                allows=None,
+                action_errors=action.errors,
+            )
+        if uncovered is not None:
+            return combine(
+                self.default,
+                denies=(),
+                asks=(),
+                allows=None,
+                uncovered=_describe_unit(uncovered),
+                action_errors=action.errors,
+            )
+        return self._allowed(action, covering)
+
+    def _walk(self, action: Action, context: SessionContext = _EMPTY_CONTEXT) -> Verdict:  # noqa: PLR0915 - the one-unit case is inlined: nearly every call takes it
+        """`decide` by walking the index's groups and rules: the general way."""
         try:
             unit: Command | Action = action
             commands = action.commands
@@ -261,7 +427,7 @@ class Policy:
             return combine(
                 self.default, denies=(), asks=(), allows=covering, action_errors=action.errors
             )
-        key = covering[0].id if len(covering) == 1 else " ".join(r.id for r in covering)
+        key = covering[0].id if len(covering) == 1 else " ".join([r.id for r in covering])
         cached = self._allow_cache.get(key)
         if cached is None:
             if len(self._allow_cache) >= _INDEX_LIMIT:

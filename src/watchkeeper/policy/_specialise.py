@@ -73,6 +73,7 @@ def _all_fire(checks: Sequence[Firer]) -> Firer:
             said.append(what)
         return " and ".join(said)
 
+    fire.checks = tuple(checks)  # type: ignore[attr-defined] # read by the plans (`_plan`)
     return fire
 
 
