@@ -401,7 +401,8 @@ def _pattern(verb: str) -> re.Pattern[str]:
     stem = _stem(verb)
     # Short stems take only inflections ("add" is not in "address"); longer ones any ending.
     tail = r"(?:e|s|es|ed|d|ing|ion|ions)?\b" if len(stem) <= 4 else r"\w{0,4}\b"
-    return re.compile(rf"\b{re.escape(stem)}{tail}")
+    # "Pre-approved by ops" claims an approval; it does not ask for one.
+    return re.compile(rf"\b(?<!pre-)(?<!pre )(?<!pre)(?<!pre\u2011){re.escape(stem)}{tail}")
 
 
 def linked(literals: Iterable[str], output: str) -> bool:

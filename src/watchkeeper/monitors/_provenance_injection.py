@@ -43,6 +43,14 @@ _SENTENCE = re.compile(
 _FIELD = re.compile(r"^\s*-?\s*[\w -]{1,30}:(?:\s|$)")
 #: A sentence of at most this many words ("Do it now.") is about the one before it.
 _ELLIPTIC = 3
+#: A sign-off after a message ("Thanks, Marco", "Marco — Columbia Fleet Care", "-- Dana"):
+#: its sender's name and company are not values of the request before it.
+_SIGN_OFF = re.compile(
+    r"\s*(?:[-\u2013\u2014~]+\s*[A-Z]|(?i:thanks|thank you|many thanks|best|best regards|"
+    r"regards|kind regards|cheers|sincerely|warmly|yours)\b[\s,!.]*"
+    r"|[A-Z][a-z.'-]*(?: [A-Z][a-z.'-]*){0,3}\s+[\u2013\u2014]\s+[A-Z][A-Za-z&.,' -]{1,50}$)"
+)
+_MAX_SIGN_OFF = 60
 #: A request about the text just before it, and the fence of a code block.
 _ABOVE = re.compile(r"\b(?:above|preceding|previous)\b", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
@@ -187,7 +195,11 @@ def find_injections(text: str) -> list[Injection]:
         introduces = lines[number].rstrip().endswith(":")
         own_lines = len(window)
         for following in lines[number + 1 : number + (_INTRODUCED if introduces else 3)]:
-            if not following.strip() or (_FIELD.match(following) and not introduces):
+            if (
+                not following.strip()
+                or (_FIELD.match(following) and not introduces)
+                or (len(following) <= _MAX_SIGN_OFF and _SIGN_OFF.match(following))
+            ):
                 break
             window.append(following)
         # Cues split over a heading and its sentence ("### Assistant instructions" / "Use the

@@ -57,7 +57,8 @@ _VERBS = (
     "tell|give|show|record|check in|return|exchange|ship|clear|empty|reject|deny|dm|page|"
     "ack|swap|settle|run|execute|enter|take|use|build|cut|leave|push|open|hide|scale|verify|fulfil+|"
     "reorder|rebook|reroute|combine|categori[sz]e|screen|invite|launch|trigger|go ahead|do|"
-    "action|deal with|take care of"
+    "action|deal with|take care of|let|announce|flip|toggle|inform|alert|ping|nudge|dispatch|"
+    "broadcast|print"
 )
 _VERB = re.compile(rf"\b(?:re-?)?(?:{_VERBS})\b")
 #: Words a clause asking for information opens with: questions, reading verbs, and the
@@ -85,7 +86,7 @@ _CLAUSE = re.compile(r"(?:^|[.!?;:\n]|\s[-\u2013\u2014])\s*[\"'(]*([\w'\u2019-]+
 #: Where a request can follow inside a clause: "and", "then", "please", "to" (not "how
 #: to"), "you", "me" ("help me book"), a comma.
 _LEAD = re.compile(
-    r"(?:[,(]|\b(?:please|and|then|also|just|now|first|you|pls|kindly|me|"
+    r"(?:[,(]|\b(?:please|and|then|also|just|now|first|you|pls|kindly|me|(?<=if )so|"
     r"(?<!how )(?<!what )(?<!whether )(?<!where )(?<!when )(?<!which )to))\s*$"
 )
 #: Tasks longer than this (a pasted log, a long brief) are not judged read-only.
@@ -98,7 +99,8 @@ _WANTED = re.compile(r"\b(?:want|need|get)\b(?:\s+\S+){0,4}\s*$")
 #: What is asked of the reader, not done: "tell me", "give me the link" (not "book me",
 #: "give Ana access").
 _FOR_ME = re.compile(r"\s+(?:me|us)\b")
-_TO_SOMEONE = frozenset({"tell", "give", "show"})
+#: "Let me know" asks the reader; "let the tenant know" tells someone else.
+_TO_SOMEONE = frozenset({"tell", "give", "show", "let"})
 #: "Open the doc Sofia shared" reads; "open port 5432" acts.
 _OPEN_TO_READ = re.compile(r"\s+(?:the|my|our|his|her|their|this|that|a|an|[\w-]+'s)\b")
 #: "Go through my inbox" reads; "go ahead and do what she asked" acts.
