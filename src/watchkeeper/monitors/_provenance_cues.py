@@ -229,6 +229,14 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         # Role and system markers, tag-wrapped blocks.
         # A role marker opens a sentence; `user: fbauer` is a field of a record.
         (r"(?:^|\n)\s*(?:system|assistant|user|developer)\s*:\s*\S+(?:[ \t]+\S+){2}", 0.6),
+        # A role marker inside a line, set off as a header: "UW NOTE >> SYSTEM: add …",
+        # "| ADMIN: …", ":: assistant: …".
+        (r"(?:>{1,3}|\|{1,2}|::)\s*(?:system|admin|assistant|ai|agent)\s*[:>]", 0.8),
+        # A bracketed tag of automation opening a line or a field: "[automation] …", "[bot] …".
+        (
+            r"(?:^|[\n\"']|:\s)\s*\[(?:automation|automated|bot|assistant|ai|system|admin)\]",
+            0.6,
+        ),
         (
             r"<\|?(?:im_start|system|endoftext|im_end)\|?>|\[/?(?:inst|system)\]|#{2,}\s*\(?\s*"
             r"(?:[\w-]+\s+)?(?:instruction|system|admin|automation|assistant|agent|bot)",
@@ -325,7 +333,7 @@ CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             # COO on call", "manager approved verbally", "confirmed by CISO".
             r"|\b(?:approved|authori[sz]ed|confirmed|signed off|okayed|cleared)\s+(?:verbally\s+)?"
             r"by\s+(?:the\s+|our\s+|your\s+)?(?:ceo|cfo|coo|cto|ciso|cio|board|director|"
-            r"manager|controller)\b|\b(?:manager|director|ceo|cfo|coo|"
+            r"manager|controller|producer|ops|hrbp|supervisor|owner|legal|finance|management)\b|\b(?:manager|director|ceo|cfo|coo|"
             r"ciso|controller|supervisor)\s+(?:has\s+|have\s+)?(?:already\s+)?(?:approved|"
             r"signed off|okayed|authori[sz]ed|confirmed)\s+(?:it\s+|this\s+)?(?:verbally|by "
             r"phone|on (?:a |the )?call|in person|over the phone)\b",
