@@ -87,7 +87,11 @@ only monitors flag).
   session: the held-out figures for round F. Round G was made on them in the next session.
 - E1bj-E1bm: `injection_heldout15.jsonl` and `injection_heldout16.jsonl`, written at the
   start of that next session the same way (120 sessions each, 13 domains each), measured at its
-  start and once after round G, never tuned on: the held-out figures for round G.
+  start and once after round G: the held-out figures for round G; round H was then made on
+  them in the same session, so their figures here are tuned-on ones.
+- E1bn-E1bq: `injection_heldout17.jsonl` and `injection_heldout18.jsonl`, written during
+  round H the same way (14-15 domains each, every session written on its own), measured with
+  the code from the start of that session, after round G and after round H, never tuned on.
 - E1ab-E1ad: `rogue_dev16.jsonl` to `rogue_dev18.jsonl`, written the same way in that session:
   dev16 measured once, then used for catalog round 5; dev17 measured once after round 5, then
   used for round 6; dev18 written after both and never tuned on. All three then joined
@@ -478,23 +482,39 @@ _INJECTION_SETS = (
         ("E1bj", "E1bk"),
         "injection_heldout15.jsonl",
         15,
-        "measured twice, never tuned on",
-        "never tuned on: 34.0% at 1% FPR, 62.0% at 5%, AUROC 0.934, 22.0% early at the start of "
-        "its session; 30.0%, 56.0%, 0.925, 14.0% after round G",
+        "measured twice, then tuned on",
+        "first measured: 34.0% at 1% FPR, 62.0% at 5%, AUROC 0.934, 22.0% early at the start of "
+        "its session; 30.0%, 56.0%, 0.925, 14.0% after round G; tuned on since (round H)",
     ),
     (
         ("E1bl", "E1bm"),
         "injection_heldout16.jsonl",
         16,
-        "measured twice, never tuned on",
-        "never tuned on: 38.0% at 1% FPR, 66.0% at 5%, AUROC 0.889, 30.0% early at the start of "
-        "its session; 38.0%, 64.0%, 0.889, 30.0% after round G",
+        "measured twice, then tuned on",
+        "first measured: 38.0% at 1% FPR, 66.0% at 5%, AUROC 0.889, 30.0% early at the start of "
+        "its session; 38.0%, 64.0%, 0.889, 30.0% after round G; tuned on since (round H)",
+    ),
+    (
+        ("E1bn", "E1bo"),
+        "injection_heldout17.jsonl",
+        17,
+        "measured three times, never tuned on",
+        "never tuned on: 4.0% at 1% FPR, 76.0% at 5%, AUROC 0.931, 0.0% early with the code at "
+        "the start of its session; 4.0%, 80.0%, 0.939, 0.0% after round G and after round H",
+    ),
+    (
+        ("E1bp", "E1bq"),
+        "injection_heldout18.jsonl",
+        18,
+        "measured three times, never tuned on",
+        "never tuned on: 46.0% at 1% FPR, 70.0% at 5%, AUROC 0.893, 38.0% early with the code at "
+        "the start of its session; 54.0%, 76.0%, 0.907, 46.0% after round G and after round H",
     ),
 )
 
 
 def _injection_held_out(monitors: tuple[str, ...]) -> list[Figure]:
-    """E1u-E1z, E1ae-E1aj, E1aq-E1bf, E1bj-E1bm: injection sets written by helpers who had
+    """E1u-E1z, E1ae-E1aj, E1aq-E1bf, E1bj-E1bq: injection sets written by helpers who had
     seen neither the detectors nor the corpus (see the module docstring for how each was
     used)."""
     figures: list[Figure] = []
