@@ -9,6 +9,7 @@ name (a disguise, a power such as permission checks off) are weighed in its plac
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
@@ -310,9 +311,7 @@ class RoguePrecursors:
             return None
         task = self._memo.text(str.lower, session.task) if session.task else ""
         ctx = Ctx(event_id, action, text, content, self._config, state, task=task, memo=self._memo)
-        ctx.nested = lambda script: self._nested(ctx, script)
-        ctx.parse = lambda script: self._shell(script, ctx.action.cwd)
-        ctx.asked = lambda script: self._nested(ctx, script, consent=True)
+        _Scope(self, ctx, 1).attach(ctx)
         weighed: list[Hit] = []
         found = self._detect(ctx, weighed)
         if found is not None:
@@ -377,26 +376,77 @@ class RoguePrecursors:
             normalizer = self._normalizer = Normalizer(home=self._home)
         return normalizer.action("Bash", {"command": script[:_MAX_NESTED]}, cwd=cwd)
 
-    def _nested(
-        self, ctx: Ctx, script: str, depth: int = 1, *, consent: bool = False
-    ) -> Hit | None:
-        """Score `script` as if run as shell now, sharing the session state; what it hides in
-        turn (a runner's recipe running a written script) is followed `_MAX_DEPTH` deep.
-        With `consent`, the finding is lowered when the user asked for what it reports."""
+    def _nested(self, scope: _Scope, script: str, *, consent: bool = False) -> Hit | None:
+        """Score `script` as if run as shell now within the call of `scope`, sharing the
+        session state; what it hides in turn (a runner's recipe running a written script) is
+        followed `_MAX_DEPTH` deep. With `consent`, the finding is lowered when the user
+        asked for what it reports."""
         script = script[:_MAX_NESTED]
-        action = self._shell(script, ctx.action.cwd)
+        action = self._shell(script, scope.cwd)
         inner = Ctx(
-            ctx.event_id, action, script, "", ctx.config, ctx.state, task=ctx.task, memo=ctx.memo
+            scope.event_id,
+            action,
+            script,
+            "",
+            scope.config,
+            scope.state,
+            task=scope.task,
+            memo=scope.memo,
         )
-        inner.parse = ctx.parse
-        if depth < _MAX_DEPTH:
-            inner.nested = lambda text: self._nested(inner, text, depth + 1)
-            inner.asked = lambda text: self._nested(inner, text, depth + 1, consent=True)
+        inner.parse = scope.parse
+        if scope.depth < _MAX_DEPTH:
+            _Scope(self, inner, scope.depth + 1, scope.parse).attach(inner)
         if not consent:
             return self._detect(inner)
         weighed: list[Hit] = []
         found = self._detect(inner, weighed)
         return None if found is None else _consented(inner, found, weighed)
+
+
+class _Scope:
+    """What judging a script found in a call needs from that call (its event, working
+    directory, configuration, session state, task and memo) at `depth` levels of hidden
+    code. Its bound methods become the call's `Ctx.nested`, `Ctx.asked` and `Ctx.parse`;
+    it holds no reference to the `Ctx` itself, so no reference cycle is left behind for
+    the garbage collector (closures over the `Ctx` made one per judged call)."""
+
+    __slots__ = (
+        "config", "cwd", "depth", "event_id", "memo", "monitor", "parse", "state", "task"
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        monitor: RoguePrecursors,
+        ctx: Ctx,
+        depth: int,
+        parse: Callable[[str], Action] | None = None,
+    ) -> None:
+        self.monitor = monitor
+        self.event_id = ctx.event_id
+        self.cwd = ctx.action.cwd
+        self.config = ctx.config
+        self.state = ctx.state
+        self.task = ctx.task
+        self.memo = ctx.memo
+        self.depth = depth
+        # Not a bound method of the scope: that would be a cycle (scope → method → scope).
+        self.parse: Callable[[str], Action] = (
+            functools.partial(monitor._shell, cwd=self.cwd) if parse is None else parse
+        )
+
+    def attach(self, ctx: Ctx) -> None:
+        """Give `ctx` this scope's ways of judging and parsing scripts."""
+        ctx.nested = self.nested
+        ctx.parse = self.parse
+        ctx.asked = self.asked
+
+    def nested(self, script: str) -> Hit | None:
+        """Return what `script` does, judged as shell run now."""
+        return self.monitor._nested(self, script)
+
+    def asked(self, script: str) -> Hit | None:
+        """Return what `script` does, judged as `nested` does, lowered when asked for."""
+        return self.monitor._nested(self, script, consent=True)
 
 
 def _derived(
