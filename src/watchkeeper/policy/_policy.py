@@ -147,6 +147,7 @@ class Policy:
                 unit = action
                 name = None
                 mask = 0
+            # `effect_mask(unit)`, inlined as in `_walk`: every call computes it
             if unit.reads:
                 mask |= 1
             if unit.writes:
