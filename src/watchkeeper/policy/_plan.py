@@ -520,6 +520,23 @@ def _compile(src: _Source, header: str, tool: str, extra: dict[str, Any]) -> Any
     return function
 
 
+def _started(
+    name: str | None,
+    groups: tuple[Group, ...],
+    home: str,
+    gates: dict[tuple[str, ...], PathGate],
+) -> tuple[_Source, _Source]:
+    """A plan's source and its body, sharing constants, the body opened with no hits and the
+    screens of `groups` (`_emit_screens`)."""
+    src = _Source(name)
+    body = _Source(name)
+    body.consts = src.consts
+    body.counter = src.counter
+    body.emit("hits = ()")
+    _emit_screens(body, groups, home, gates)
+    return src, body
+
+
 def build_plan(
     candidates: Candidates,
     tool: str,
@@ -539,12 +556,7 @@ def build_plan(
     screens (`_emit_screens`).
     """
     deny_groups, ask_groups, covers, shaped = candidates
-    src = _Source(name)
-    body = _Source(name)
-    body.consts = src.consts
-    body.counter = src.counter
-    body.emit("hits = ()")
-    _emit_screens(body, (*deny_groups, *ask_groups), home, gates)
+    src, body = _started(name, (*deny_groups, *ask_groups), home, gates)
     if deny_groups:
         _emit_groups(body, deny_groups, tool)
         _emit_verdict(body, "_DENY", "denied", "blocked", "_denied")
@@ -600,12 +612,7 @@ def build_unit_plan(
     raises instead of erring.
     """
     deny_groups, ask_groups, covers, _ = candidates
-    src = _Source(name)
-    body = _Source(name)
-    body.consts = src.consts
-    body.counter = src.counter
-    body.emit("hits = ()")
-    _emit_screens(body, (*deny_groups, *ask_groups), home, gates)
+    src, body = _started(name, (*deny_groups, *ask_groups), home, gates)
     if deny_groups:
         _emit_groups(body, deny_groups, tool)
         body.emit("if hits:")
