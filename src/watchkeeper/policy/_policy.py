@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TypeVar
 
 from watchkeeper.events import Decision
 from watchkeeper.normalize import Action, Command
@@ -21,6 +22,7 @@ __all__ = ["Policy"]
 _EMPTY_CONTEXT = SessionContext()
 _UNSHARED = Unshared()
 _INDEX_LIMIT = 4096
+_Built = TypeVar("_Built")
 
 
 def _describe_unit(unit: Command | Action) -> str:
@@ -91,29 +93,37 @@ class Policy:
         A key's first call is decided by the general walk (which builds its candidates): a
         process that decides one call, as a local-mode hook does, never compiles a plan.
         """
-        key = (tool, name, mask)
-        candidates = self._index.get(key)
-        if candidates is None:
-            return None
-        if len(self._plans) >= _INDEX_LIMIT:
-            self._plans.clear()
-        plan = self._plans[key] = build_plan(
-            candidates, tool, name, self.default, self._allowed, home=self.home, gates=self._gates
+        return self._built(
+            self._plans,
+            (tool, name, mask),
+            lambda found: build_plan(
+                found, tool, name, self.default, self._allowed, home=self.home, gates=self._gates
+            ),
         )
-        return plan
 
     def _unit_plan(self, tool: str, name: str | None, mask: int) -> UnitPlan | None:
         """Return a key's plan for one unit of several (`build_unit_plan`), as `_plan` does."""
-        key = (tool, name, mask)
+        return self._built(
+            self._parts,
+            (tool, name, mask),
+            lambda found: build_unit_plan(found, tool, name, home=self.home, gates=self._gates),
+        )
+
+    def _built(
+        self,
+        plans: dict[tuple[str, str | None, int], _Built],
+        key: tuple[str, str | None, int],
+        build: Callable[[Candidates], _Built],
+    ) -> _Built | None:
+        """Build and keep in `plans` the plan of `key` from its candidates (None before the
+        walk has met the key); at `_INDEX_LIMIT` plans the kept ones are dropped first."""
         candidates = self._index.get(key)
         if candidates is None:
             return None
-        if len(self._parts) >= _INDEX_LIMIT:
-            self._parts.clear()
-        found = self._parts[key] = build_unit_plan(
-            candidates, tool, name, home=self.home, gates=self._gates
-        )
-        return found
+        if len(plans) >= _INDEX_LIMIT:
+            plans.clear()
+        built = plans[key] = build(candidates)
+        return built
 
     def decide(self, action: Action, context: SessionContext = _EMPTY_CONTEXT) -> Verdict:
         """Return the verdict on `action`; never raises (an internal error is a deny).
@@ -179,22 +189,8 @@ class Policy:
         uncovered: Command | Action | None = None
         covering: list[Rule] = []
         for unit in units:
-            if isinstance(unit, Command):
-                name: str | None = unit.name
-                mask = WRAPPED_BIT if unit.wrappers else 0
-            else:
-                name = None
-                mask = 0
-            if unit.reads:
-                mask |= 1
-            if unit.writes:
-                mask |= 2
-            if unit.hosts:
-                mask |= 4
-            if unit.code:
-                mask |= 8
-            if unit.detached:
-                mask |= 16
+            name = unit.name if isinstance(unit, Command) else None
+            mask = effect_mask(unit)
             plan = plans((tool, name, mask))
             if plan is None:
                 plan = self._unit_plan(tool, name, mask)
